@@ -1,0 +1,419 @@
+/* catalog.c: device catalogue and SKU resolution (see catalog.h). */
+#include "catalog.h"
+
+#include "ydoc.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits for a description pattern against one input: generous for the catalogue's patterns
+ * (which need a few hundred steps) and small enough that a catastrophic one fails in microseconds.
+ */
+#define MATCH_LIMIT 100000
+#define DEPTH_LIMIT 1000
+#define MAX_CANDIDATES 8
+
+struct eccn_catalog {
+    eccn_part *parts;
+    size_t n;
+    char *path;
+    bool compiled;
+    pcre2_match_context *mctx;
+    pcre2_match_data *md;
+};
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void eccn_catalog_free(eccn_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (size_t i = 0; i < cat->n; i++) {
+        eccn_part *p = &cat->parts[i];
+        free(p->id);
+        free(p->vendor);
+        free(p->model);
+        free(p->variant);
+        free(p->note);
+        free(p->pattern);
+        free_strv(p->aliases, p->naliases);
+        free_strv(p->part_numbers, p->npart_numbers);
+        free_strv(p->sources, p->nsources);
+        pcre2_code_free(p->re);
+    }
+    free(cat->parts);
+    free(cat->path);
+    pcre2_match_data_free(cat->md);
+    pcre2_match_context_free(cat->mctx);
+    free(cat);
+}
+
+size_t eccn_catalog_count(const eccn_catalog *cat)
+{
+    return cat->n;
+}
+
+const eccn_part *eccn_catalog_at(const eccn_catalog *cat, size_t i)
+{
+    return i < cat->n ? &cat->parts[i] : NULL;
+}
+
+const eccn_part *eccn_catalog_find_id(const eccn_catalog *cat, const char *id)
+{
+    for (size_t i = 0; i < cat->n; i++)
+        if (strcmp(cat->parts[i].id, id) == 0)
+            return &cat->parts[i];
+    return NULL;
+}
+
+static int get_str(const char *file, const ynode *e, const char *key, bool required, char **out,
+                   eccn_error *err)
+{
+    const ynode *n = ynode_get(e, key);
+    *out = NULL;
+    if (ynode_is_null(n)) {
+        if (required)
+            return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "missing `%s:`", key);
+        return ECCN_OK;
+    }
+    if (n->kind != YN_SCALAR)
+        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col, "%s: expected a string", key);
+    return (*out = eccn_strdup(n->str)) ? ECCN_OK : ECCN_ENOMEM;
+}
+
+static int get_strv(const char *file, const ynode *e, const char *key, char ***out, size_t *n,
+                    eccn_error *err)
+{
+    const ynode *s = ynode_get(e, key);
+    *out = NULL;
+    *n = 0;
+    if (ynode_is_null(s))
+        return ECCN_OK;
+    if (s->kind != YN_SEQ)
+        return eccn_fail(err, ECCN_EINPUT, file, s->line, s->col, "%s: expected a list", key);
+    if (!(*out = calloc(s->nkids ? s->nkids : 1, sizeof **out)))
+        return ECCN_ENOMEM;
+    for (size_t i = 0; i < s->nkids; i++) {
+        if (s->kids[i]->kind != YN_SCALAR)
+            return eccn_fail(err, ECCN_EINPUT, file, s->kids[i]->line, s->kids[i]->col,
+                             "%s: expected strings", key);
+        if (!((*out)[(*n)++] = eccn_strdup(s->kids[i]->str)))
+            return ECCN_ENOMEM;
+    }
+    return ECCN_OK;
+}
+
+static int load_figures(const char *file, const ynode *e, eccn_part *p, eccn_error *err)
+{
+    eccn_spec_init(&p->spec);
+    for (size_t i = 0; i + 1 < e->nkids; i += 2) {
+        const ynode *k = e->kids[i], *v = e->kids[i + 1];
+        eccn_metric m;
+        if (!eccn_metric_from_name(k->str, &m) || m == ECCN_M_PD)
+            continue;
+        double x;
+        if (v->kind != YN_SCALAR || !eccn_parse_double(v->str, &x) || x < 0)
+            return eccn_fail(err, ECCN_EINPUT, file, v->line, v->col,
+                             "%s: expected a finite number >= 0, got '%s'", k->str,
+                             v->kind == YN_SCALAR ? v->str : "(not a scalar)");
+        eccn_spec_set(&p->spec, m, x);
+    }
+    const ynode *dc = ynode_get(e, "datacenter");
+    if (!ynode_is_null(dc)) {
+        /* YAML 1.1 reads a plain yes/no as a boolean; libyaml hands us the text. */
+        if (dc->kind == YN_SCALAR &&
+            (eccn_streq_ci(dc->str, "yes") || eccn_streq_ci(dc->str, "true")))
+            p->spec.datacenter = 1;
+        else if (dc->kind == YN_SCALAR &&
+                 (eccn_streq_ci(dc->str, "no") || eccn_streq_ci(dc->str, "false")))
+            p->spec.datacenter = 0;
+        else
+            return eccn_fail(err, ECCN_EINPUT, file, dc->line, dc->col,
+                             "datacenter: expected yes or no (leave it out when unknown)");
+    }
+    snprintf(p->spec.name, sizeof p->spec.name, "%s%s%s", p->model ? p->model : p->id,
+             p->variant ? " " : "", p->variant ? p->variant : "");
+    return ECCN_OK;
+}
+
+static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_part_kind kind,
+                      eccn_error *err)
+{
+    eccn_part *p = &cat->parts[cat->n];
+    int rc;
+    memset(p, 0, sizeof *p);
+    cat->n++; /* counted before filling, so a half-filled entry is still freed */
+    p->kind = kind;
+    p->line = e->line;
+    p->col = e->col;
+    if (e->kind != YN_MAP)
+        return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "expected a mapping");
+    if ((rc = get_str(file, e, "id", true, &p->id, err)) != ECCN_OK ||
+        (rc = get_str(file, e, "vendor", true, &p->vendor, err)) != ECCN_OK ||
+        (rc = get_str(file, e, "model", true, &p->model, err)) != ECCN_OK ||
+        (rc = get_str(file, e, "variant", false, &p->variant, err)) != ECCN_OK ||
+        (rc = get_str(file, e, "note", false, &p->note, err)) != ECCN_OK ||
+        (rc = get_str(file, e, "match", false, &p->pattern, err)) != ECCN_OK ||
+        (rc = get_strv(file, e, "aliases", &p->aliases, &p->naliases, err)) != ECCN_OK ||
+        (rc = get_strv(file, e, "part_numbers", &p->part_numbers, &p->npart_numbers, err)) !=
+            ECCN_OK ||
+        (rc = get_strv(file, e, "sources", &p->sources, &p->nsources, err)) != ECCN_OK)
+        return rc;
+    if (p->nsources == 0)
+        return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col,
+                         "%s: every catalogue entry needs `sources:`", p->id);
+    const ynode *m = ynode_get(e, "match");
+    if (m) {
+        p->pattern_line = m->line;
+        p->pattern_col = m->col;
+    }
+    if (eccn_catalog_find_id(cat, p->id) != p)
+        return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "duplicate id '%s'", p->id);
+    if ((rc = load_figures(file, e, p, err)) != ECCN_OK)
+        return rc;
+    if (kind == ECCN_PART_SYSTEM) {
+        const ynode *cnt = ynode_get(e, "count");
+        double c;
+        if (cnt &&
+            (cnt->kind != YN_SCALAR || !eccn_parse_double(cnt->str, &c) || c < 1 || c != (int)c))
+            return eccn_fail(err, ECCN_EINPUT, file, cnt->line, cnt->col,
+                             "count: expected a whole number >= 1");
+        p->count = cnt ? (int)c : 0;
+        const ynode *comp = ynode_get(e, "contains");
+        if (!comp || comp->kind != YN_SCALAR)
+            return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col,
+                             "%s: a system needs `contains:` naming the IC it carries", p->id);
+        const eccn_part *ic = eccn_catalog_find_id(cat, comp->str);
+        if (!ic || ic->kind != ECCN_PART_IC)
+            return eccn_fail(err, ECCN_EINPUT, file, comp->line, comp->col,
+                             "contains: '%s' is not an IC listed above", comp->str);
+        p->component = ic;
+    }
+    return ECCN_OK;
+}
+
+int eccn_catalog_load(const char *path, eccn_catalog **out, eccn_error *err)
+{
+    ydoc *doc = NULL;
+    eccn_catalog *cat = calloc(1, sizeof *cat);
+    int rc = cat ? ECCN_OK : ECCN_ENOMEM;
+    *out = NULL;
+    if (rc == ECCN_OK && !(cat->path = eccn_strdup(path)))
+        rc = ECCN_ENOMEM;
+    if (rc == ECCN_OK)
+        rc = ydoc_load_file(path, &doc, err);
+    if (rc != ECCN_OK)
+        goto done;
+    const ynode *ics = ynode_get(doc->root, "devices");
+    const ynode *sys = ynode_get(doc->root, "systems");
+    if (!ics || ics->kind != YN_SEQ) {
+        rc = eccn_fail(err, ECCN_EINPUT, path, 1, 1, "expected `devices:` with a list of parts");
+        goto done;
+    }
+    if (sys && sys->kind != YN_SEQ) {
+        rc = eccn_fail(err, ECCN_EINPUT, path, sys->line, sys->col, "systems: expected a list");
+        goto done;
+    }
+    size_t total = ics->nkids + (sys ? sys->nkids : 0);
+    if (!(cat->parts = calloc(total ? total : 1, sizeof *cat->parts))) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; rc == ECCN_OK && i < ics->nkids; i++)
+        rc = load_entry(cat, path, ics->kids[i], ECCN_PART_IC, err);
+    for (size_t i = 0; rc == ECCN_OK && sys && i < sys->nkids; i++)
+        rc = load_entry(cat, path, sys->kids[i], ECCN_PART_SYSTEM, err);
+done:
+    ydoc_free(doc);
+    if (rc != ECCN_OK) {
+        eccn_catalog_free(cat);
+        return rc;
+    }
+    *out = cat;
+    return ECCN_OK;
+}
+
+int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err)
+{
+    if (cat->compiled)
+        return ECCN_OK;
+    if (!cat->mctx) {
+        cat->mctx = pcre2_match_context_create(NULL);
+        cat->md = pcre2_match_data_create(4, NULL);
+        if (!cat->mctx || !cat->md)
+            return ECCN_ENOMEM;
+        pcre2_set_match_limit(cat->mctx, MATCH_LIMIT);
+        pcre2_set_depth_limit(cat->mctx, DEPTH_LIMIT);
+    }
+    for (size_t i = 0; i < cat->n; i++) {
+        eccn_part *p = &cat->parts[i];
+        if (!p->pattern || p->re)
+            continue;
+        int ecode;
+        PCRE2_SIZE eoff;
+        p->re = pcre2_compile((PCRE2_SPTR)p->pattern, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &ecode,
+                              &eoff, NULL);
+        if (!p->re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(ecode, msg, sizeof msg);
+            return eccn_fail(err, ECCN_EINPUT, cat->path, p->pattern_line, p->pattern_col,
+                             "%s: pattern does not compile at offset %zu: %s", p->id, (size_t)eoff,
+                             (const char *)msg);
+        }
+        /* JIT is an optimisation: when the platform lacks it the interpreter gives the same
+         * answers, so a JIT failure is not an error. */
+        (void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+    }
+    cat->compiled = true;
+    return ECCN_OK;
+}
+
+static void trim(const char *s, const char **b, size_t *n)
+{
+    const char *e = s + strlen(s);
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    *b = s;
+    *n = (size_t)(e - s);
+}
+
+static bool eq_ci_n(const char *a, size_t an, const char *b)
+{
+    size_t bn = strlen(b);
+    if (an != bn)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+static bool contains_ci(const char *hay, size_t hn, const char *needle)
+{
+    size_t nn = strlen(needle);
+    for (size_t i = 0; nn && i + nn <= hn; i++)
+        if (eq_ci_n(hay + i, nn, needle))
+            return true;
+    return false;
+}
+
+static void add_cand(const eccn_part **c, size_t *n, const eccn_part *p)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (c[i] == p)
+            return;
+    if (*n < MAX_CANDIDATES)
+        c[(*n)++] = p;
+}
+
+static int pick(const eccn_part **c, size_t n, const char *text, const eccn_part **out,
+                eccn_error *err)
+{
+    if (n == 1) {
+        *out = c[0];
+        return ECCN_OK;
+    }
+    char list[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", c[i]->id);
+    }
+    return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "ambiguous part '%s': could be %s", text, list);
+}
+
+int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,
+                         eccn_error *err)
+{
+    const eccn_part *cand[MAX_CANDIDATES];
+    size_t ncand = 0;
+    const char *s;
+    size_t n;
+    int rc;
+    *out = NULL;
+    trim(text, &s, &n);
+    if (n == 0)
+        return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "empty part name");
+
+    /* 1. Exact: id, alias or vendor part number. */
+    for (size_t i = 0; i < cat->n; i++) {
+        const eccn_part *p = &cat->parts[i];
+        bool hit = eq_ci_n(s, n, p->id);
+        for (size_t j = 0; !hit && j < p->naliases; j++)
+            hit = eq_ci_n(s, n, p->aliases[j]);
+        for (size_t j = 0; !hit && j < p->npart_numbers; j++)
+            hit = eq_ci_n(s, n, p->part_numbers[j]);
+        if (hit)
+            add_cand(cand, &ncand, p);
+    }
+    if (ncand)
+        return pick(cand, ncand, text, out, err);
+
+    /* 2. A vendor part number inside a longer description. */
+    for (size_t i = 0; i < cat->n; i++)
+        for (size_t j = 0; j < cat->parts[i].npart_numbers; j++)
+            if (contains_ci(s, n, cat->parts[i].part_numbers[j]))
+                add_cand(cand, &ncand, &cat->parts[i]);
+    if (ncand)
+        return pick(cand, ncand, text, out, err);
+
+    /* 3. Free text against the description patterns. */
+    if ((rc = eccn_catalog_compile(cat, err)) != ECCN_OK)
+        return rc;
+    for (size_t i = 0; i < cat->n; i++) {
+        const eccn_part *p = &cat->parts[i];
+        if (!p->re)
+            continue;
+        int m = pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, cat->md, cat->mctx);
+        if (m >= 0)
+            add_cand(cand, &ncand, p);
+        else if (m == PCRE2_ERROR_MATCHLIMIT || m == PCRE2_ERROR_DEPTHLIMIT)
+            return eccn_fail(err, ECCN_EINPUT, cat->path, p->pattern_line, p->pattern_col,
+                             "%s: pattern exceeded its match limit on '%s'", p->id, text);
+    }
+    if (ncand)
+        return pick(cand, ncand, text, out, err);
+
+    /* 4. A bare model name shared by several variants ("H100") is ambiguous, not unknown. */
+    for (size_t i = 0; i < cat->n; i++)
+        if (eq_ci_n(s, n, cat->parts[i].model))
+            add_cand(cand, &ncand, &cat->parts[i]);
+    if (ncand)
+        return pick(cand, ncand, text, out, err);
+
+    /* Unknown: suggest the nearest ids and aliases. */
+    const char *best[3] = {0};
+    int bestd[3] = {99, 99, 99};
+    for (size_t i = 0; i < cat->n; i++) {
+        const eccn_part *p = &cat->parts[i];
+        int d = eccn_edit_distance(text, p->id, 99);
+        for (size_t j = 0; j < p->naliases; j++) {
+            int da = eccn_edit_distance(text, p->aliases[j], 99);
+            d = da < d ? da : d;
+        }
+        for (int k = 0; k < 3; k++) {
+            if (d >= bestd[k])
+                continue;
+            for (int q = 2; q > k; q--) {
+                best[q] = best[q - 1];
+                bestd[q] = bestd[q - 1];
+            }
+            best[k] = p->id;
+            bestd[k] = d;
+            break;
+        }
+    }
+    return eccn_fail(err, ECCN_ENOTFOUND, NULL, 0, 0,
+                     "unknown part '%s'; nearest catalogue entries: %s, %s, %s", text,
+                     best[0] ? best[0] : "-", best[1] ? best[1] : "-", best[2] ? best[2] : "-");
+}

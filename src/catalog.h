@@ -1,0 +1,52 @@
+/*
+ * catalog.h: the device catalogue (data/devices.yaml): ICs with their figures, and the boards and
+ * systems that carry them, and the resolution of what people type (ids, aliases, vendor part
+ * numbers, free-text inventory descriptions) to one catalogue entry.
+ *
+ * The catalogue owns its parts; pointers it returns stay valid until eccn_catalog_free. Description
+ * patterns are PCRE2, compiled once (with JIT where the library has it) on first use, and matched
+ * with match and depth limits so a hostile pattern or input cannot run away.
+ */
+#ifndef ECCN_CATALOG_H
+#define ECCN_CATALOG_H
+
+#include "spec.h"
+#include "util.h"
+
+typedef enum { ECCN_PART_IC, ECCN_PART_SYSTEM } eccn_part_kind;
+
+typedef struct eccn_part {
+    char *id;
+    eccn_part_kind kind;
+    char *vendor, *model, *variant, *note;
+    char **aliases;
+    size_t naliases;
+    char **part_numbers;
+    size_t npart_numbers;
+    char **sources;
+    size_t nsources;
+    char *pattern; /* may be NULL */
+    int line, col; /* where the entry starts in the file */
+    int pattern_line, pattern_col;
+    eccn_spec spec;                    /* the figures as written in the file (ICs) */
+    const struct eccn_part *component; /* systems: the IC they carry */
+    int count;                         /* systems: how many, 0 when not known */
+    void *re;                          /* compiled pattern (pcre2_code *), owned */
+} eccn_part;
+
+typedef struct eccn_catalog eccn_catalog;
+
+int eccn_catalog_load(const char *path, eccn_catalog **out, eccn_error *err);
+void eccn_catalog_free(eccn_catalog *cat);
+size_t eccn_catalog_count(const eccn_catalog *cat);
+const eccn_part *eccn_catalog_at(const eccn_catalog *cat, size_t i);
+const eccn_part *eccn_catalog_find_id(const eccn_catalog *cat, const char *id);
+/* Compiles every description pattern now (rules lint uses it to report a bad one). */
+int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err);
+
+/* Resolves text to one part. ECCN_ENOTFOUND: unknown, err->msg suggests the nearest names.
+ * ECCN_EINPUT: ambiguous, err->msg lists the candidates. */
+int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,
+                         eccn_error *err);
+
+#endif

@@ -1,0 +1,197 @@
+/* cli.c: shared command-line plumbing (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return false;
+    if (argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return true;
+    }
+    if (argv[*i][n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        cli_errorf("%s needs a value", name);
+        *value = NULL;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
+int cli_take_global(cli_env *env, int *argc, char **argv)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *v;
+        if (cli_opt(*argc, argv, &i, "--rules", &v))
+            env->rules_dir = v;
+        else if (cli_opt(*argc, argv, &i, "--data", &v))
+            env->data_dir = v;
+        else if (cli_opt(*argc, argv, &i, "--db", &v))
+            env->db_path = v;
+        else if (cli_opt(*argc, argv, &i, "--what-if", &v)) {
+            if (v && env->nwhat_if == CLI_MAX_WHAT_IF) {
+                cli_errorf("at most %d --what-if options", CLI_MAX_WHAT_IF);
+                return EXIT_USAGE;
+            }
+            if (v)
+                env->what_if[env->nwhat_if++] = v;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (!v)
+            return EXIT_USAGE;
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("eccn: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_error(const eccn_error *err)
+{
+    char line[2048];
+    eccn_error_format(err, line, sizeof line);
+    fprintf(stderr, "eccn: %s\n", line);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the rules and data live: flags first, then beside an installed binary
+ * (PREFIX/bin/eccn -> PREFIX/share/eccn), then the source tree it was built from, then the
+ * configured install prefix. */
+static void locate(cli_env *env)
+{
+    char exe[4096], base[4096] = "";
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(base, sizeof base, "%s/../share/eccn", exe);
+        }
+    }
+    const char *roots[] = {base, ECCN_SOURCE_DIR, ECCN_INSTALL_DATADIR};
+    for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+        char r[4096], d[4096];
+        if (!roots[i][0])
+            continue;
+        snprintf(r, sizeof r, "%s/rules", roots[i]);
+        snprintf(d, sizeof d, "%s/data", roots[i]);
+        if (is_dir(r) && is_dir(d)) {
+            if (!env->rules_dir) {
+                snprintf(env->rules_buf, sizeof env->rules_buf, "%s", r);
+                env->rules_dir = env->rules_buf;
+            }
+            if (!env->data_dir) {
+                snprintf(env->data_buf, sizeof env->data_buf, "%s", d);
+                env->data_dir = env->data_buf;
+            }
+            return;
+        }
+    }
+}
+
+int cli_open_rules(cli_env *env, eccn_ruleset **rs)
+{
+    eccn_error err = {0};
+    if (!env->rules_dir || !env->data_dir)
+        locate(env);
+    if (!env->rules_dir || !env->data_dir) {
+        cli_errorf("cannot find the rules/ and data/ directories; pass --rules DIR --data DIR");
+        return EXIT_USAGE;
+    }
+    if (eccn_ruleset_open(env->rules_dir, env->data_dir, env->what_if, env->nwhat_if, rs, &err) !=
+        ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_open_ledger(cli_env *env, bool create, eccn_ledger **l)
+{
+    eccn_error err = {0};
+    const char *path = env->db_path;
+    if (!path)
+        path = getenv("ECCN_DB");
+    if (!path || !*path) {
+        const char *xdg = getenv("XDG_DATA_HOME");
+        if (xdg && *xdg == '/')
+            snprintf(env->db_buf, sizeof env->db_buf, "%s/eccn/ledger.db", xdg);
+        else {
+            const char *home = getenv("HOME");
+            if (!home || !*home) {
+                cli_errorf("no ledger location: set --db, ECCN_DB, XDG_DATA_HOME or HOME");
+                return EXIT_USAGE;
+            }
+            snprintf(env->db_buf, sizeof env->db_buf, "%s/.local/share/eccn/ledger.db", home);
+        }
+        path = env->db_buf;
+    }
+    env->db_path = path;
+    int rc = create ? eccn_ledger_open(path, l, &err) : eccn_ledger_open_existing(path, l, &err);
+    if (rc != ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_date(const char *text, eccn_date *out)
+{
+    if (!text) {
+        *out = eccn_date_today_utc();
+        return 0;
+    }
+    if (!eccn_date_parse(text, strlen(text), out)) {
+        cli_errorf("bad date '%s': expected YYYY-MM-DD (a real calendar day)", text);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+const char *cli_country(const eccn_ruleset *rs, const char *what, const char *text)
+{
+    const char *code = eccn_geo_resolve(rs->geo, text);
+    if (!code)
+        cli_errorf("%s: unknown country '%s' (expected an ISO 3166-1 alpha-2 code such as CN, "
+                   "or a country name)",
+                   what, text);
+    return code;
+}
+
+const char *cli_user(void)
+{
+    const char *u = getenv("USER");
+    if (u && *u)
+        return u;
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? pw->pw_name : "unknown";
+}

@@ -1,0 +1,55 @@
+/*
+ * cli.h: what every command shares: locating rules/ and data/, the ledger path, option parsing,
+ * and printing diagnostics. Only the CLI layer prints: results to stdout, diagnostics to stderr.
+ *
+ * Exit statuses: 0 no licence required (or success), 1 licence required, 3 indeterminate,
+ * 2 usage or input error.
+ */
+#ifndef ECCN_CLI_H
+#define ECCN_CLI_H
+
+#include "eval.h"
+#include "ledger.h"
+#include "rules.h"
+#include "util.h"
+
+#include <stdio.h>
+
+enum { EXIT_NLR = 0, EXIT_LR = 1, EXIT_USAGE = 2, EXIT_INDET = 3 };
+
+#define CLI_MAX_WHAT_IF 8
+
+typedef struct cli_env {
+    const char *rules_dir, *data_dir, *db_path;
+    const char *what_if[CLI_MAX_WHAT_IF];
+    size_t nwhat_if;
+    char rules_buf[4096], data_buf[4096], db_buf[4096];
+} cli_env;
+
+/* Takes global options (--rules, --data, --db, --what-if) out of argv wherever they stand. */
+int cli_take_global(cli_env *env, int *argc, char **argv);
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past the value. */
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+int cli_open_rules(cli_env *env, eccn_ruleset **rs);
+int cli_open_ledger(cli_env *env, bool create, eccn_ledger **l);
+void cli_print_error(const eccn_error *err);
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parses a --date value or today's date when NULL. */
+int cli_date(const char *text, eccn_date *out);
+/* Resolves a country code or name; prints a diagnostic when unknown. */
+const char *cli_country(const eccn_ruleset *rs, const char *what, const char *text);
+const char *cli_user(void);
+
+int cmd_classify(cli_env *env, int argc, char **argv);
+int cmd_check(cli_env *env, int argc, char **argv);
+int cmd_ledger(cli_env *env, int argc, char **argv);
+int cmd_replay(cli_env *env, int argc, char **argv);
+int cmd_rules(cli_env *env, int argc, char **argv);
+int cmd_audit(cli_env *env, int argc, char **argv);
+
+/* Shared by check and replay: evaluate and write a verdict row's fields. */
+int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
+                 const char *input_kind, const char *input, eccn_verdict_row *row,
+                 eccn_buf bufs[6]);
+
+#endif

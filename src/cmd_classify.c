@@ -1,0 +1,397 @@
+/* cmd_classify.c: `eccn classify` and `eccn check`. */
+#include "cli.h"
+#include "jsonw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct item_args {
+    const char *sku, *spec_text, *date_text, *to, *hq, *qty_text, *consignee;
+    bool json, explain, no_record;
+} item_args;
+
+static int parse_args(int argc, char **argv, item_args *a, bool check)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        bool took = true;
+        if (cli_opt(argc, argv, &i, "--spec", &v))
+            a->spec_text = v;
+        else if (cli_opt(argc, argv, &i, "--date", &v))
+            a->date_text = v;
+        else if (check && cli_opt(argc, argv, &i, "--to", &v))
+            a->to = v;
+        else if (check && cli_opt(argc, argv, &i, "--hq", &v))
+            a->hq = v;
+        else if (check && cli_opt(argc, argv, &i, "--qty", &v))
+            a->qty_text = v;
+        else if (check && cli_opt(argc, argv, &i, "--consignee", &v))
+            a->consignee = v;
+        else {
+            took = false;
+            if (strcmp(argv[i], "--json") == 0)
+                a->json = true;
+            else if (strcmp(argv[i], "--explain") == 0)
+                a->explain = true;
+            else if (check && strcmp(argv[i], "--no-record") == 0)
+                a->no_record = true;
+            else if (argv[i][0] == '-' && argv[i][1]) {
+                cli_errorf("%s: unknown option '%s'", argv[0], argv[i]);
+                return EXIT_USAGE;
+            } else if (a->sku) {
+                cli_errorf("%s: more than one part given ('%s' and '%s')", argv[0], a->sku,
+                           argv[i]);
+                return EXIT_USAGE;
+            } else
+                a->sku = argv[i];
+        }
+        if (took && !v)
+            return EXIT_USAGE;
+    }
+    if (!a->sku == !a->spec_text) {
+        cli_errorf("%s: give a part (SKU, part number or description) or --spec K=V,...", argv[0]);
+        return EXIT_USAGE;
+    }
+    if (check && !a->to) {
+        cli_errorf("check: --to CC (the destination country) is required");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Builds the query from the arguments; prints a diagnostic and returns EXIT_USAGE on bad input. */
+static int build_query(eccn_ruleset *rs, const item_args *a, eccn_query *q)
+{
+    eccn_error err = {0};
+    memset(q, 0, sizeof *q);
+    q->quantity = 1;
+    if (cli_date(a->date_text, &q->date))
+        return EXIT_USAGE;
+    if (a->sku) {
+        if (eccn_catalog_resolve(rs->cat, a->sku, &q->part, &err) != ECCN_OK) {
+            cli_print_error(&err);
+            return EXIT_USAGE;
+        }
+        q->spec = q->part->spec;
+    } else if (eccn_spec_parse(a->spec_text, &q->spec, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    if (a->to && !(q->destination = cli_country(rs, "--to", a->to)))
+        return EXIT_USAGE;
+    if (a->hq && !(q->headquarters = cli_country(rs, "--hq", a->hq)))
+        return EXIT_USAGE;
+    if (a->qty_text) {
+        char *end;
+        long long n = strtoll(a->qty_text, &end, 10);
+        if (*end || end == a->qty_text || n < 1) {
+            cli_errorf("--qty: expected a whole number >= 1, got '%s'", a->qty_text);
+            return EXIT_USAGE;
+        }
+        q->quantity = n;
+    }
+    q->consignee = a->consignee;
+    return 0;
+}
+
+static void print_metrics_text(const eccn_result *r)
+{
+    const eccn_metric shown[] = {ECCN_M_TPP, ECCN_M_PD, ECCN_M_DIE_AREA, ECCN_M_IO_BW,
+                                 ECCN_M_MEM_BW};
+    printf("  metrics:");
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+        char v[32] = "unknown";
+        if (eccn_spec_has(&r->metrics, shown[i]))
+            eccn_fmt_num(r->metrics.v[shown[i]], v, sizeof v);
+        printf("%s %s %s", i ? "," : "", eccn_metric_label(shown[i]), v);
+        if (shown[i] == ECCN_M_TPP && eccn_spec_has(&r->metrics, ECCN_M_TPP))
+            printf(" (%s)", r->metrics.tpp_basis == ECCN_M_TPP
+                                ? "given"
+                                : eccn_metric_name(r->metrics.tpp_basis));
+    }
+    printf(", datacenter %s\n", r->metrics.datacenter < 0 ? "unknown"
+                                : r->metrics.datacenter   ? "yes"
+                                                          : "no");
+}
+
+static const char *subject_name(const eccn_query *q)
+{
+    if (q->part)
+        return q->part->spec.name[0] ? q->part->spec.name : q->part->id;
+    return q->spec.name[0] ? q->spec.name : "(spec)";
+}
+
+static void print_classification_text(const eccn_query *q, const eccn_result *r)
+{
+    if (r->status == ECCN_ST_CONTROLLED)
+        printf("  ECCN: %s (controlled)", r->eccn);
+    else if (r->status == ECCN_ST_NOT_CONTROLLED)
+        printf("  ECCN: none under the rules in force (not controlled by 3A090/4A090)");
+    else
+        printf("  ECCN: indeterminate");
+    if (r->deciding_class)
+        printf(" by %s [%s]", r->deciding_class->id, r->deciding_class->citation);
+    printf("\n");
+    if (r->status == ECCN_ST_INDETERMINATE && r->class_note[0])
+        printf("  why indeterminate: %s\n", r->class_note);
+    if (q->part && q->part->kind == ECCN_PART_SYSTEM)
+        printf("  carries: %d x %s (%s)\n", q->part->count, q->part->component->id,
+               r->ic_eccn[0] ? r->ic_eccn : eccn_status_word(r->ic_status));
+    print_metrics_text(r);
+}
+
+static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query *q,
+                             const eccn_result *r)
+{
+    eccn_buf tmp = {0};
+    char d[11];
+    eccn_date_format(q->date, d);
+    jsonw_key(w, "part");
+    jsonw_str(w, q->part ? q->part->id : NULL);
+    jsonw_key(w, "name");
+    jsonw_str(w, subject_name(q));
+    jsonw_key(w, "date");
+    jsonw_str(w, d);
+    jsonw_key(w, "eccn");
+    jsonw_str(w, r->eccn[0] ? r->eccn : NULL);
+    jsonw_key(w, "status");
+    jsonw_str(w, eccn_status_word(r->status));
+    if (r->status == ECCN_ST_INDETERMINATE) {
+        jsonw_key(w, "indeterminate_reason");
+        jsonw_str(w, r->class_note);
+    }
+    jsonw_key(w, "rules_revision");
+    jsonw_str(w, rs->revision);
+    int rc = eccn_result_metrics_json(r, &tmp);
+    jsonw_key(w, "metrics");
+    jsonw_raw(w, tmp.data);
+    eccn_buf_reset(&tmp);
+    rc |= eccn_result_explanation_json(r, &tmp);
+    jsonw_key(w, "explanation");
+    jsonw_raw(w, tmp.data);
+    eccn_buf_free(&tmp);
+    return rc;
+}
+
+int cmd_classify(cli_env *env, int argc, char **argv)
+{
+    item_args a;
+    eccn_ruleset *rs = NULL;
+    eccn_query q;
+    eccn_result r = {0};
+    eccn_error err = {0};
+    eccn_buf out = {0};
+    int rc = parse_args(argc, argv, &a, false);
+    if (rc || (rc = cli_open_rules(env, &rs)) || (rc = build_query(rs, &a, &q)))
+        goto done;
+    if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (a.json) {
+        jsonw w;
+        jsonw_init(&w, &out);
+        jsonw_obj_begin(&w);
+        write_common_json(&w, rs, &q, &r);
+        jsonw_obj_end(&w);
+        printf("%s\n", out.data);
+    } else {
+        char d[11];
+        eccn_date_format(q.date, d);
+        printf("%s%s%s%s on %s\n", subject_name(&q), q.part ? " (" : "", q.part ? q.part->id : "",
+               q.part ? ")" : "", d);
+        print_classification_text(&q, &r);
+        printf("  rules revision: %s\n", rs->revision);
+        eccn_result_explanation_text(&r, a.explain, &out);
+        printf("explanation:\n%s", out.data ? out.data : "  (no provision in force)\n");
+    }
+    rc = r.status == ECCN_ST_INDETERMINATE ? EXIT_INDET : 0;
+done:
+    eccn_buf_free(&out);
+    eccn_result_free(&r);
+    eccn_ruleset_free(rs);
+    return rc;
+}
+
+int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
+                 const char *input_kind, const char *input, eccn_verdict_row *row, eccn_buf bufs[6])
+{
+    static char date[11];
+    static char now[21];
+    int rc = ECCN_OK;
+    memset(row, 0, sizeof *row);
+    eccn_date_format(q->date, date);
+    eccn_utc_now(now);
+    rc |= eccn_spec_format(&q->spec, &bufs[0]);
+    rc |= eccn_result_metrics_json(r, &bufs[1]);
+    rc |= eccn_result_exceptions_json(r, &bufs[2], false);
+    rc |= eccn_result_provisions_json(r, &bufs[3]);
+    rc |= eccn_result_explanation_json(r, &bufs[4]);
+    jsonw w;
+    jsonw_init(&w, &bufs[5]);
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < rs->nacts; i++)
+        if (rs->acts[i].what_if)
+            jsonw_str(&w, rs->acts[i].file);
+    for (size_t i = 0; i < rs->nenforce; i++)
+        jsonw_str(&w, rs->enforce_acts[i]);
+    jsonw_arr_end(&w);
+    rc |= w.status;
+    row->created_at = now;
+    row->user = (char *)cli_user();
+    row->tool_version = ECCN_VERSION;
+    row->rules_revision = (char *)rs->revision;
+    row->input_kind = (char *)input_kind;
+    row->input = (char *)input;
+    row->spec = bufs[0].data ? bufs[0].data : "";
+    row->part_id = q->part ? q->part->id : NULL;
+    row->part_name = (char *)subject_name(q);
+    row->destination = (char *)q->destination;
+    row->headquarters = (char *)(q->headquarters ? q->headquarters : q->destination);
+    row->hq_assumed = r->hq_assumed;
+    row->ship_date = date;
+    row->quantity = q->quantity;
+    row->consignee = (char *)q->consignee;
+    row->metrics = bufs[1].data;
+    row->status = (char *)eccn_status_word(r->status);
+    row->eccn = r->eccn[0] ? (char *)r->eccn : NULL;
+    row->verdict = (char *)eccn_verdict_word(r->verdict);
+    row->review_policy = (char *)r->review_policy;
+    row->license_exceptions = bufs[2].data;
+    row->provisions = bufs[3].data;
+    row->explanation = bufs[4].data;
+    row->what_if = bufs[5].len > 2 ? bufs[5].data : NULL;
+    return rc;
+}
+
+static int verdict_exit(eccn_verdict v)
+{
+    return v == ECCN_V_LICENSE ? EXIT_LR : v == ECCN_V_INDETERMINATE ? EXIT_INDET : EXIT_NLR;
+}
+
+int cmd_check(cli_env *env, int argc, char **argv)
+{
+    item_args a;
+    eccn_ruleset *rs = NULL;
+    eccn_ledger *l = NULL;
+    eccn_query q;
+    eccn_result r = {0};
+    eccn_error err = {0};
+    eccn_buf out = {0}, bufs[6] = {{0}};
+    eccn_verdict_row row;
+    long long id = 0;
+    int rc = parse_args(argc, argv, &a, true);
+    if (rc || (rc = cli_open_rules(env, &rs)) || (rc = build_query(rs, &a, &q)))
+        goto done;
+    if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (!a.no_record) {
+        if ((rc = cli_open_ledger(env, true, &l)))
+            goto done;
+        if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &row,
+                         bufs) != ECCN_OK) {
+            cli_errorf("out of memory");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        /* The revision row and the verdict row are one transaction: both or neither. */
+        sqlite3 *db = eccn_ledger_db(l);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+            eccn_ledger_fail(l, "cannot start a ledger transaction", &err);
+            cli_print_error(&err);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (eccn_ledger_note_revision(l, rs, &err) != ECCN_OK ||
+            eccn_ledger_add_verdict(l, &row, &id, &err) != ECCN_OK ||
+            (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+             eccn_ledger_fail(l, "cannot commit the verdict", &err))) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            cli_print_error(&err);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    }
+    char d[11];
+    eccn_date_format(q.date, d);
+    if (a.json) {
+        jsonw w;
+        jsonw_init(&w, &out);
+        jsonw_obj_begin(&w);
+        write_common_json(&w, rs, &q, &r);
+        jsonw_key(&w, "verdict");
+        jsonw_str(&w, eccn_verdict_word(r.verdict));
+        jsonw_key(&w, "destination");
+        jsonw_str(&w, q.destination);
+        jsonw_key(&w, "headquarters");
+        jsonw_str(&w, q.headquarters ? q.headquarters : q.destination);
+        jsonw_key(&w, "headquarters_assumed");
+        jsonw_bool(&w, r.hq_assumed);
+        jsonw_key(&w, "quantity");
+        jsonw_int(&w, q.quantity);
+        jsonw_key(&w, "consignee");
+        jsonw_str(&w, q.consignee);
+        eccn_buf tmp = {0};
+        eccn_result_exceptions_json(&r, &tmp, true);
+        jsonw_key(&w, "license_exceptions");
+        jsonw_raw(&w, tmp.data);
+        eccn_buf_reset(&tmp);
+        eccn_result_exceptions_json(&r, &tmp, false);
+        jsonw_key(&w, "license_exception_details");
+        jsonw_raw(&w, tmp.data);
+        eccn_buf_reset(&tmp);
+        eccn_result_provisions_json(&r, &tmp);
+        jsonw_key(&w, "provisions");
+        jsonw_raw(&w, tmp.data);
+        eccn_buf_free(&tmp);
+        jsonw_key(&w, "review_policy");
+        jsonw_str(&w, r.review_policy);
+        jsonw_key(&w, "ledger_id");
+        if (id)
+            jsonw_int(&w, id);
+        else
+            jsonw_null(&w);
+        jsonw_obj_end(&w);
+        printf("%s\n", out.data);
+    } else {
+        const char *words = r.verdict == ECCN_V_LICENSE      ? "LICENCE REQUIRED"
+                            : r.verdict == ECCN_V_NO_LICENSE ? "NO LICENCE REQUIRED"
+                                                             : "INDETERMINATE";
+        printf("%lld x %s -> %s (%s) on %s: %s\n", q.quantity, subject_name(&q), q.destination,
+               eccn_geo_name(rs->geo, q.destination), d, words);
+        print_classification_text(&q, &r);
+        if (r.hq_assumed)
+            printf("  headquarters: not given, taken to be the destination (%s); pass --hq if "
+                   "the consignee or its parent is headquartered elsewhere\n",
+                   q.destination);
+        for (size_t i = 0; i < r.ndeciding; i++)
+            printf("  %s: %s - %s [%s]\n",
+                   r.verdict == ECCN_V_LICENSE ? "requirement" : "undecided", r.deciding[i]->id,
+                   r.deciding[i]->title, r.deciding[i]->citation);
+        if (r.review_policy)
+            printf("  licence review policy: %s\n", r.review_policy);
+        for (size_t i = 0; i < r.nexceptions; i++)
+            printf("  licence exception that may be available: %s (%s) - %s\n",
+                   r.exceptions[i]->exception_name, r.exceptions[i]->citation,
+                   r.exceptions[i]->exception_terms);
+        if (id)
+            printf("  recorded: ledger entry %lld in %s\n", id, env->db_path);
+        printf("  rules revision: %s\n", rs->revision);
+        eccn_result_explanation_text(&r, a.explain, &out);
+        printf("explanation:\n%s", out.data ? out.data : "");
+    }
+    rc = verdict_exit(r.verdict);
+done:
+    for (int i = 0; i < 6; i++)
+        eccn_buf_free(&bufs[i]);
+    eccn_buf_free(&out);
+    eccn_result_free(&r);
+    eccn_ledger_close(l);
+    eccn_ruleset_free(rs);
+    return rc;
+}

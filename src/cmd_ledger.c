@@ -1,0 +1,382 @@
+/* cmd_ledger.c: `eccn ledger list|show|runs` and `eccn replay`. */
+#include "cli.h"
+#include "jsonw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void row_json(jsonw *w, const eccn_verdict_row *r, bool full)
+{
+    jsonw_obj_begin(w);
+    jsonw_key(w, "id");
+    jsonw_int(w, r->id);
+    const struct {
+        const char *k, *v;
+    } text[] = {{"created_at", r->created_at},
+                {"user", r->user},
+                {"tool_version", r->tool_version},
+                {"rules_revision", r->rules_revision},
+                {"input_kind", r->input_kind},
+                {"input", r->input},
+                {"spec", r->spec},
+                {"part", r->part_id},
+                {"part_name", r->part_name},
+                {"destination", r->destination},
+                {"headquarters", r->headquarters},
+                {"date", r->ship_date},
+                {"consignee", r->consignee},
+                {"status", r->status},
+                {"eccn", r->eccn},
+                {"verdict", r->verdict},
+                {"review_policy", r->review_policy}};
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
+        jsonw_key(w, text[i].k);
+        jsonw_str(w, text[i].v);
+    }
+    jsonw_key(w, "headquarters_assumed");
+    jsonw_bool(w, r->hq_assumed);
+    jsonw_key(w, "quantity");
+    jsonw_int(w, r->quantity);
+    jsonw_key(w, "license_exceptions");
+    jsonw_raw(w, r->license_exceptions);
+    jsonw_key(w, "provisions");
+    jsonw_raw(w, r->provisions);
+    if (full) {
+        jsonw_key(w, "metrics");
+        jsonw_raw(w, r->metrics);
+        jsonw_key(w, "explanation");
+        jsonw_raw(w, r->explanation);
+        jsonw_key(w, "what_if");
+        jsonw_raw(w, r->what_if);
+    }
+    jsonw_obj_end(w);
+}
+
+struct list_ctx {
+    bool json;
+    jsonw w;
+    eccn_buf out;
+    long n;
+};
+
+static int list_one(const eccn_verdict_row *r, void *vctx)
+{
+    struct list_ctx *c = vctx;
+    c->n++;
+    if (c->json) {
+        row_json(&c->w, r, false);
+        return c->w.status;
+    }
+    printf("%6lld  %s  %-10s %-20s %-3s %s x%lld  %-8s %s\n", r->id, r->created_at, r->ship_date,
+           r->part_id ? r->part_id : r->part_name, r->destination, r->status, r->quantity,
+           r->eccn ? r->eccn : "-", r->verdict);
+    return ECCN_OK;
+}
+
+static int ledger_list(cli_env *env, int argc, char **argv)
+{
+    const char *since = NULL;
+    bool json = false;
+    eccn_ledger *l = NULL;
+    eccn_error err = {0};
+    eccn_date d;
+    for (int i = 2; i < argc; i++) {
+        if (cli_opt(argc, argv, &i, "--since", &since)) {
+            if (!since || cli_date(since, &d))
+                return EXIT_USAGE;
+        } else if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else {
+            cli_errorf("ledger list: unexpected '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    int rc = cli_open_ledger(env, true, &l);
+    if (rc)
+        return rc;
+    struct list_ctx c = {.json = json};
+    jsonw_init(&c.w, &c.out);
+    if (json)
+        jsonw_arr_begin(&c.w);
+    else
+        printf("    id  recorded (UTC)        ship date  part                 to  status x qty  "
+               "ECCN     verdict\n");
+    if (eccn_ledger_each_verdict(l, since, list_one, &c, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+    } else if (json) {
+        jsonw_arr_end(&c.w);
+        printf("%s\n", c.out.data);
+    }
+    eccn_buf_free(&c.out);
+    eccn_ledger_close(l);
+    return rc;
+}
+
+static int parse_id(const char *s, long long *id)
+{
+    char *end;
+    *id = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || end == s || *id < 1) {
+        cli_errorf("expected a ledger id (a whole number), got '%s'", s ? s : "");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int ledger_show(cli_env *env, int argc, char **argv)
+{
+    long long id;
+    bool json = argc > 3 && strcmp(argv[3], "--json") == 0;
+    eccn_ledger *l = NULL;
+    eccn_verdict_row r;
+    eccn_error err = {0};
+    int rc = parse_id(argc > 2 ? argv[2] : NULL, &id);
+    if (rc || (rc = cli_open_ledger(env, true, &l)))
+        return rc;
+    if (eccn_ledger_get_verdict(l, id, &r, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        eccn_ledger_close(l);
+        return EXIT_USAGE;
+    }
+    if (json) {
+        eccn_buf out = {0};
+        jsonw w;
+        jsonw_init(&w, &out);
+        row_json(&w, &r, true);
+        printf("%s\n", out.data);
+        eccn_buf_free(&out);
+    } else {
+        printf("verdict %lld recorded %s by %s (eccn %s)\n", r.id, r.created_at, r.user,
+               r.tool_version);
+        printf("  input: %s %s\n  spec: %s\n", r.input_kind, r.input, r.spec);
+        printf("  part: %s (%s)\n", r.part_id ? r.part_id : "-", r.part_name ? r.part_name : "");
+        printf("  shipment: %lld to %s, headquarters %s%s, ship date %s, consignee %s\n",
+               r.quantity, r.destination, r.headquarters, r.hq_assumed ? " (assumed)" : "",
+               r.ship_date, r.consignee ? r.consignee : "-");
+        printf("  status: %s  ECCN: %s  verdict: %s\n", r.status, r.eccn ? r.eccn : "-", r.verdict);
+        printf("  review policy: %s\n", r.review_policy ? r.review_policy : "-");
+        printf("  licence exceptions: %s\n", r.license_exceptions);
+        printf("  deciding provisions: %s\n", r.provisions);
+        printf("  metrics: %s\n", r.metrics);
+        printf("  rules revision: %s\n", r.rules_revision);
+        printf("  explanation: %s\n", r.explanation);
+    }
+    eccn_verdict_row_free(&r);
+    eccn_ledger_close(l);
+    return 0;
+}
+
+static int ledger_runs(cli_env *env)
+{
+    eccn_ledger *l = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = cli_open_ledger(env, true, &l);
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(eccn_ledger_db(l),
+                           "SELECT id, started_at, status, lines_read, results, errors, file "
+                           "FROM audit_runs ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK) {
+        eccn_error err;
+        eccn_ledger_fail(l, "cannot read audit runs", &err);
+        cli_print_error(&err);
+        eccn_ledger_close(l);
+        return EXIT_USAGE;
+    }
+    printf("   run  started (UTC)         status      lines  results  errors  file\n");
+    while (sqlite3_step(st) == SQLITE_ROW)
+        printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s\n", (long long)sqlite3_column_int64(st, 0),
+               sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+               (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
+               (long long)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6));
+    sqlite3_finalize(st);
+    eccn_ledger_close(l);
+    return 0;
+}
+
+int cmd_ledger(cli_env *env, int argc, char **argv)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (strcmp(sub, "list") == 0)
+        return ledger_list(env, argc, argv);
+    if (strcmp(sub, "show") == 0)
+        return ledger_show(env, argc, argv);
+    if (strcmp(sub, "runs") == 0)
+        return ledger_runs(env);
+    cli_errorf("ledger: expected list, show ID or runs");
+    return EXIT_USAGE;
+}
+
+/* Provision ids inside a stored provisions JSON array, as one " id1 id2 " string. */
+static void ids_of(const char *json, eccn_buf *out)
+{
+    eccn_buf_puts(out, " ");
+    for (const char *p = json ? strstr(json, "\"id\":\"") : NULL; p; p = strstr(p, "\"id\":\"")) {
+        p += 6;
+        const char *e = strchr(p, '"');
+        if (!e)
+            break;
+        eccn_buf_append(out, p, (size_t)(e - p));
+        eccn_buf_puts(out, " ");
+        p = e;
+    }
+}
+
+static bool same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int cmd_replay(cli_env *env, int argc, char **argv)
+{
+    long long id;
+    bool json = argc > 2 && strcmp(argv[2], "--json") == 0;
+    eccn_ledger *l = NULL;
+    eccn_ruleset *rs = NULL;
+    eccn_verdict_row old = {0}, now;
+    eccn_result r = {0};
+    eccn_query q = {0};
+    eccn_error err = {0};
+    eccn_buf bufs[6] = {{0}}, oldids = {0}, newids = {0}, out = {0};
+    int rc = parse_id(argc > 1 ? argv[1] : NULL, &id);
+    if (rc || (rc = cli_open_ledger(env, true, &l)) || (rc = cli_open_rules(env, &rs)))
+        goto done;
+    if (eccn_ledger_get_verdict(l, id, &old, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    eccn_date_parse(old.ship_date, strlen(old.ship_date), &q.date);
+    q.destination = eccn_geo_resolve(rs->geo, old.destination);
+    q.headquarters = old.hq_assumed ? NULL : eccn_geo_resolve(rs->geo, old.headquarters);
+    q.quantity = old.quantity;
+    q.consignee = old.consignee;
+    if (strcmp(old.input_kind, "sku") == 0) {
+        q.part = old.part_id ? eccn_catalog_find_id(rs->cat, old.part_id) : NULL;
+        if (!q.part && eccn_catalog_resolve(rs->cat, old.input, &q.part, &err) != ECCN_OK) {
+            cli_print_error(&err);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        q.spec = q.part->spec;
+    } else if (eccn_spec_parse(old.spec, &q.spec, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (!q.destination) {
+        cli_errorf("replay: recorded destination '%s' is no longer a known country",
+                   old.destination);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK ||
+        cli_fill_row(rs, &q, &r, old.input_kind, old.input, &now, bufs) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    bool holds = same(old.status, now.status) && same(old.eccn, now.eccn) &&
+                 same(old.verdict, now.verdict) && same(old.review_policy, now.review_policy) &&
+                 same(old.license_exceptions, now.license_exceptions);
+    ids_of(old.provisions, &oldids);
+    ids_of(now.provisions, &newids);
+    if (json) {
+        jsonw w;
+        jsonw_init(&w, &out);
+        jsonw_obj_begin(&w);
+        jsonw_key(&w, "id");
+        jsonw_int(&w, id);
+        jsonw_key(&w, "holds");
+        jsonw_bool(&w, holds);
+        jsonw_key(&w, "rules_revision_then");
+        jsonw_str(&w, old.rules_revision);
+        jsonw_key(&w, "rules_revision_now");
+        jsonw_str(&w, rs->revision);
+        const char *fields[][3] = {{"status", old.status, now.status},
+                                   {"eccn", old.eccn, now.eccn},
+                                   {"verdict", old.verdict, now.verdict},
+                                   {"review_policy", old.review_policy, now.review_policy}};
+        jsonw_key(&w, "then");
+        jsonw_obj_begin(&w);
+        for (int i = 0; i < 4; i++) {
+            jsonw_key(&w, fields[i][0]);
+            jsonw_str(&w, fields[i][1]);
+        }
+        jsonw_key(&w, "license_exceptions");
+        jsonw_raw(&w, old.license_exceptions);
+        jsonw_key(&w, "provisions");
+        jsonw_raw(&w, old.provisions);
+        jsonw_obj_end(&w);
+        jsonw_key(&w, "now");
+        jsonw_obj_begin(&w);
+        for (int i = 0; i < 4; i++) {
+            jsonw_key(&w, fields[i][0]);
+            jsonw_str(&w, fields[i][2]);
+        }
+        jsonw_key(&w, "license_exceptions");
+        jsonw_raw(&w, now.license_exceptions);
+        jsonw_key(&w, "provisions");
+        jsonw_raw(&w, now.provisions);
+        jsonw_obj_end(&w);
+        jsonw_obj_end(&w);
+        printf("%s\n", out.data);
+    } else {
+        printf("verdict %lld (%s, %s to %s on %s)\n", id, old.input,
+               old.part_id ? old.part_id : "spec", old.destination, old.ship_date);
+        printf("  rules revision then: %s\n  rules revision now:  %s%s\n", old.rules_revision,
+               rs->revision, strcmp(old.rules_revision, rs->revision) == 0 ? " (same)" : "");
+        printf("  then: %s, %s, %s\n  now:  %s, %s, %s\n", old.status, old.eccn ? old.eccn : "-",
+               old.verdict, now.status, now.eccn ? now.eccn : "-", now.verdict);
+        if (holds)
+            printf("  STILL HOLDS\n");
+        else {
+            printf("  CHANGED\n");
+            if (!same(old.review_policy, now.review_policy))
+                printf("  review policy: '%s' -> '%s'\n",
+                       old.review_policy ? old.review_policy : "-",
+                       now.review_policy ? now.review_policy : "-");
+            if (!same(old.license_exceptions, now.license_exceptions))
+                printf("  licence exceptions: %s -> %s\n", old.license_exceptions,
+                       now.license_exceptions);
+        }
+        /* Which provisions made the difference: deciding then but not now, and the reverse. */
+        char *save = NULL, *copy = eccn_strdup(oldids.data);
+        for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t;
+             t = strtok_r(NULL, " ", &save)) {
+            char key[300];
+            snprintf(key, sizeof key, " %s ", t);
+            if (!strstr(newids.data, key)) {
+                const eccn_provision *p = eccn_ruleset_find(rs, t);
+                printf("  no longer decides: %s%s%s\n", t, p ? " " : " (no longer in the rules)",
+                       p ? p->citation : "");
+            }
+        }
+        free(copy);
+        copy = eccn_strdup(newids.data);
+        for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t;
+             t = strtok_r(NULL, " ", &save)) {
+            char key[300];
+            snprintf(key, sizeof key, " %s ", t);
+            if (!strstr(oldids.data, key)) {
+                const eccn_provision *p = eccn_ruleset_find(rs, t);
+                printf("  now decided by: %s %s [%s]\n", t, p ? p->title : "",
+                       p ? p->citation : "");
+            }
+        }
+        free(copy);
+    }
+    rc = holds ? 0 : 1;
+done:
+    for (int i = 0; i < 6; i++)
+        eccn_buf_free(&bufs[i]);
+    eccn_buf_free(&oldids);
+    eccn_buf_free(&newids);
+    eccn_buf_free(&out);
+    eccn_verdict_row_free(&old);
+    eccn_result_free(&r);
+    eccn_ruleset_free(rs);
+    eccn_ledger_close(l);
+    return rc;
+}

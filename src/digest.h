@@ -1,0 +1,19 @@
+/*
+ * digest.h: SHA-256 through OpenSSL's libcrypto (EVP), never hand-written. A digest context
+ * accumulates bytes; eccn_digest_hex finishes it into 64 lowercase hex digits.
+ */
+#ifndef ECCN_DIGEST_H
+#define ECCN_DIGEST_H
+
+#include "util.h"
+
+typedef struct eccn_digest eccn_digest;
+
+eccn_digest *eccn_digest_new(void); /* NULL when out of memory; free with eccn_digest_free */
+int eccn_digest_update(eccn_digest *d, const void *data, size_t len);
+int eccn_digest_hex(eccn_digest *d, char out[65]);
+void eccn_digest_free(eccn_digest *d);
+/* SHA-256 of a whole file, streamed. */
+int eccn_digest_file(const char *path, char out[65], long long *size, eccn_error *err);
+
+#endif

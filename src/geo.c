@@ -1,0 +1,311 @@
+/* geo.c: countries, regions and country groups (see geo.h). */
+#include "geo.h"
+
+#include "ydoc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct country {
+    char code[8];
+    char **names;
+    size_t nnames;
+    char treated_as[8];
+    eccn_date treated_from;
+    char parent[8]; /* regions only */
+} country;
+
+typedef struct member {
+    char code[8];
+    eccn_date from;  /* ECCN_DATE_NONE: member before the modelled period */
+    eccn_date until; /* ECCN_DATE_NONE: still a member */
+} member;
+
+typedef struct group {
+    char id[16];
+    member *members;
+    size_t nmembers;
+} group;
+
+struct eccn_geo {
+    country *countries;
+    size_t ncountries;
+    group *groups;
+    size_t ngroups;
+};
+
+void eccn_geo_free(eccn_geo *geo)
+{
+    if (!geo)
+        return;
+    for (size_t i = 0; i < geo->ncountries; i++) {
+        for (size_t j = 0; j < geo->countries[i].nnames; j++)
+            free(geo->countries[i].names[j]);
+        free(geo->countries[i].names);
+    }
+    free(geo->countries);
+    for (size_t i = 0; i < geo->ngroups; i++)
+        free(geo->groups[i].members);
+    free(geo->groups);
+    free(geo);
+}
+
+static const country *find_code(const eccn_geo *geo, const char *code)
+{
+    for (size_t i = 0; i < geo->ncountries; i++)
+        if (eccn_streq_ci(geo->countries[i].code, code))
+            return &geo->countries[i];
+    return NULL;
+}
+
+static int scalar_into(const char *file, const ynode *n, char *out, size_t outsz, const char *what,
+                       eccn_error *err)
+{
+    if (!n || n->kind != YN_SCALAR || n->len == 0 || n->len >= outsz)
+        return eccn_fail(err, ECCN_EINPUT, file, n ? n->line : 0, n ? n->col : 0, "expected %s",
+                         what);
+    memcpy(out, n->str, n->len + 1);
+    return ECCN_OK;
+}
+
+static int date_field(const char *file, const ynode *map, const char *key, eccn_date *out,
+                      eccn_error *err)
+{
+    const ynode *n = ynode_get(map, key);
+    *out = ECCN_DATE_NONE;
+    if (ynode_is_null(n))
+        return ECCN_OK;
+    if (n->kind != YN_SCALAR || !eccn_date_parse(n->str, n->len, out))
+        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
+                         "%s: expected a date YYYY-MM-DD, got '%s'", key,
+                         n->kind == YN_SCALAR ? n->str : "(not a scalar)");
+    return ECCN_OK;
+}
+
+static int load_places(eccn_geo *geo, const char *file, const ynode *seq, bool regions,
+                       eccn_error *err)
+{
+    if (!seq)
+        return ECCN_OK;
+    if (seq->kind != YN_SEQ)
+        return eccn_fail(err, ECCN_EINPUT, file, seq->line, seq->col, "expected a list");
+    country *grown = realloc(geo->countries, (geo->ncountries + seq->nkids) * sizeof *grown);
+    if (!grown)
+        return ECCN_ENOMEM;
+    geo->countries = grown;
+    for (size_t i = 0; i < seq->nkids; i++) {
+        const ynode *e = seq->kids[i];
+        country *c = &geo->countries[geo->ncountries];
+        memset(c, 0, sizeof *c);
+        c->treated_from = ECCN_DATE_NONE;
+        int rc = scalar_into(file, ynode_get(e, "code"), c->code, sizeof c->code,
+                             "code: an ISO 3166 code", err);
+        if (rc != ECCN_OK)
+            return rc;
+        if (find_code(geo, c->code))
+            return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "duplicate code %s", c->code);
+        geo->ncountries++;
+        const ynode *names = ynode_get(e, "names");
+        if (names && names->kind == YN_SEQ) {
+            c->names = calloc(names->nkids, sizeof *c->names);
+            if (!c->names)
+                return ECCN_ENOMEM;
+            for (size_t j = 0; j < names->nkids; j++) {
+                if (names->kids[j]->kind != YN_SCALAR)
+                    return eccn_fail(err, ECCN_EINPUT, file, names->kids[j]->line,
+                                     names->kids[j]->col, "names: expected strings");
+                if (!(c->names[c->nnames++] = eccn_strdup(names->kids[j]->str)))
+                    return ECCN_ENOMEM;
+            }
+        }
+        const ynode *t = ynode_get(e, "treated_as");
+        if (t && (rc = scalar_into(file, t, c->treated_as, sizeof c->treated_as,
+                                   "treated_as: a country code", err)) != ECCN_OK)
+            return rc;
+        if ((rc = date_field(file, e, "treated_from", &c->treated_from, err)) != ECCN_OK)
+            return rc;
+        if (regions && (rc = scalar_into(file, ynode_get(e, "parent"), c->parent, sizeof c->parent,
+                                         "parent: a country code", err)) != ECCN_OK)
+            return rc;
+    }
+    return ECCN_OK;
+}
+
+static int add_member(group *g, const char *code, eccn_date from, eccn_date until)
+{
+    member *m = realloc(g->members, (g->nmembers + 1) * sizeof *m);
+    if (!m)
+        return ECCN_ENOMEM;
+    g->members = m;
+    member *x = &g->members[g->nmembers++];
+    snprintf(x->code, sizeof x->code, "%s", code);
+    x->from = from;
+    x->until = until;
+    return ECCN_OK;
+}
+
+static int check_code(const eccn_geo *geo, const char *file, const ynode *n, eccn_error *err)
+{
+    if (n->kind != YN_SCALAR || !find_code(geo, n->str))
+        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
+                         "unknown country code '%s' (expected ISO 3166-1 alpha-2)",
+                         n->kind == YN_SCALAR ? n->str : "");
+    return ECCN_OK;
+}
+
+static int load_groups(eccn_geo *geo, const char *file, const ynode *seq, eccn_error *err)
+{
+    if (!seq || seq->kind != YN_SEQ)
+        return eccn_fail(err, ECCN_EINPUT, file, seq ? seq->line : 1, seq ? seq->col : 1,
+                         "expected `groups:` with a list of groups");
+    geo->groups = calloc(seq->nkids, sizeof *geo->groups);
+    if (!geo->groups)
+        return ECCN_ENOMEM;
+    for (size_t i = 0; i < seq->nkids; i++) {
+        const ynode *e = seq->kids[i];
+        group *g = &geo->groups[geo->ngroups++];
+        int rc = scalar_into(file, ynode_get(e, "id"), g->id, sizeof g->id,
+                             "id: a group name such as D:5", err);
+        if (rc != ECCN_OK)
+            return rc;
+        const ynode *mem = ynode_get(e, "members");
+        for (size_t j = 0; mem && mem->kind == YN_SEQ && j < mem->nkids; j++) {
+            if ((rc = check_code(geo, file, mem->kids[j], err)) != ECCN_OK ||
+                (rc = add_member(g, mem->kids[j]->str, ECCN_DATE_NONE, ECCN_DATE_NONE)) != ECCN_OK)
+                return rc;
+        }
+        const ynode *dated = ynode_get(e, "dated");
+        for (size_t j = 0; dated && dated->kind == YN_SEQ && j < dated->nkids; j++) {
+            const ynode *d = dated->kids[j];
+            const ynode *code = ynode_get(d, "code");
+            eccn_date from, until;
+            if (!code)
+                return eccn_fail(err, ECCN_EINPUT, file, d->line, d->col, "expected code:");
+            if ((rc = check_code(geo, file, code, err)) != ECCN_OK ||
+                (rc = date_field(file, d, "from", &from, err)) != ECCN_OK ||
+                (rc = date_field(file, d, "until", &until, err)) != ECCN_OK)
+                return rc;
+            if (from == ECCN_DATE_NONE && until == ECCN_DATE_NONE)
+                return eccn_fail(err, ECCN_EINPUT, file, d->line, d->col,
+                                 "a dated membership needs from: or until:");
+            if (from != ECCN_DATE_NONE && until != ECCN_DATE_NONE && until <= from)
+                return eccn_fail(err, ECCN_EINPUT, file, d->line, d->col,
+                                 "until: must come after from:");
+            if ((rc = add_member(g, code->str, from, until)) != ECCN_OK)
+                return rc;
+        }
+    }
+    return ECCN_OK;
+}
+
+int eccn_geo_load(const char *countries_path, const char *groups_path, eccn_geo **out,
+                  eccn_error *err)
+{
+    ydoc *cdoc = NULL, *gdoc = NULL;
+    eccn_geo *geo = calloc(1, sizeof *geo);
+    int rc = geo ? ECCN_OK : ECCN_ENOMEM;
+    *out = NULL;
+    if (rc == ECCN_OK)
+        rc = ydoc_load_file(countries_path, &cdoc, err);
+    if (rc == ECCN_OK)
+        rc = load_places(geo, countries_path, ynode_get(cdoc->root, "countries"), false, err);
+    if (rc == ECCN_OK)
+        rc = load_places(geo, countries_path, ynode_get(cdoc->root, "regions"), true, err);
+    if (rc == ECCN_OK && geo->ncountries == 0)
+        rc = eccn_fail(err, ECCN_EINPUT, countries_path, 1, 1, "expected `countries:`");
+    for (size_t i = 0; rc == ECCN_OK && i < geo->ncountries; i++) {
+        const country *c = &geo->countries[i];
+        if ((c->treated_as[0] && !find_code(geo, c->treated_as)) ||
+            (c->parent[0] && !find_code(geo, c->parent)))
+            rc = eccn_fail(err, ECCN_EINPUT, countries_path, 0, 0, "%s refers to an unknown code",
+                           c->code);
+    }
+    if (rc == ECCN_OK)
+        rc = ydoc_load_file(groups_path, &gdoc, err);
+    if (rc == ECCN_OK)
+        rc = load_groups(geo, groups_path, ynode_get(gdoc->root, "groups"), err);
+    ydoc_free(cdoc);
+    ydoc_free(gdoc);
+    if (rc != ECCN_OK) {
+        eccn_geo_free(geo);
+        return rc;
+    }
+    *out = geo;
+    return ECCN_OK;
+}
+
+const char *eccn_geo_resolve(const eccn_geo *geo, const char *text)
+{
+    const country *c = find_code(geo, text);
+    if (c)
+        return c->code;
+    for (size_t i = 0; i < geo->ncountries; i++)
+        for (size_t j = 0; j < geo->countries[i].nnames; j++)
+            if (eccn_streq_ci(geo->countries[i].names[j], text))
+                return geo->countries[i].code;
+    return NULL;
+}
+
+const char *eccn_geo_name(const eccn_geo *geo, const char *code)
+{
+    const country *c = find_code(geo, code);
+    return c && c->nnames ? c->names[0] : code;
+}
+
+bool eccn_geo_is_group(const eccn_geo *geo, const char *id)
+{
+    for (size_t i = 0; i < geo->ngroups; i++)
+        if (strcmp(geo->groups[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+const char *eccn_geo_treated_as(const eccn_geo *geo, const char *code, eccn_date d)
+{
+    const country *c = find_code(geo, code);
+    if (c && c->treated_as[0] && (c->treated_from == ECCN_DATE_NONE || d >= c->treated_from))
+        return find_code(geo, c->treated_as)->code;
+    return c ? c->code : code;
+}
+
+static bool in_group(const group *g, const char *code, eccn_date d)
+{
+    for (size_t i = 0; i < g->nmembers; i++) {
+        const member *m = &g->members[i];
+        if (strcmp(m->code, code) != 0)
+            continue;
+        if ((m->from == ECCN_DATE_NONE || d >= m->from) &&
+            (m->until == ECCN_DATE_NONE || d < m->until))
+            return true;
+    }
+    return false;
+}
+
+bool eccn_geo_matches(const eccn_geo *geo, const char *code, const char *target, eccn_date d)
+{
+    /* The chain of what this destination counts as: itself, what it is treated as, its country. */
+    const char *chain[3];
+    size_t n = 0;
+    const country *c = find_code(geo, code);
+    if (!c)
+        return false;
+    chain[n++] = c->code;
+    const char *t = eccn_geo_treated_as(geo, c->code, d);
+    if (strcmp(t, c->code) != 0)
+        chain[n++] = t;
+    if (c->parent[0])
+        chain[n++] = find_code(geo, c->parent)->code;
+    for (size_t i = 0; i < geo->ngroups; i++) {
+        if (strcmp(geo->groups[i].id, target) != 0)
+            continue;
+        for (size_t k = 0; k < n; k++)
+            if (in_group(&geo->groups[i], chain[k], d))
+                return true;
+        return false;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (eccn_streq_ci(chain[k], target))
+            return true;
+    return false;
+}

@@ -1,0 +1,31 @@
+/*
+ * geo.h: destinations. ISO 3166-1 countries (and the few ISO 3166-2 regions Part 746 names), the
+ * names users type for them, territories the EAR treats as another destination (Hong Kong as China
+ * from 2020-12-23), and the EAR country groups with dated membership.
+ *
+ * An eccn_geo is loaded from data/countries.yaml and data/country-groups.yaml and owns everything
+ * it returns; strings handed out stay valid until eccn_geo_free.
+ */
+#ifndef ECCN_GEO_H
+#define ECCN_GEO_H
+
+#include "util.h"
+
+typedef struct eccn_geo eccn_geo;
+
+int eccn_geo_load(const char *countries_path, const char *groups_path, eccn_geo **out,
+                  eccn_error *err);
+void eccn_geo_free(eccn_geo *geo);
+
+/* A country or region code ("CN", "cn", "UA-43") or a name ("China", "Hong Kong") to its canonical
+ * code; NULL when unknown. */
+const char *eccn_geo_resolve(const eccn_geo *geo, const char *text);
+const char *eccn_geo_name(const eccn_geo *geo, const char *code);
+bool eccn_geo_is_group(const eccn_geo *geo, const char *id);
+/* Does destination `code` count as `target` (a country code, or a group id such as "D:5") on date
+ * d? A territory counts as what the EAR treats it as, and a region as its country too. */
+bool eccn_geo_matches(const eccn_geo *geo, const char *code, const char *target, eccn_date d);
+/* Canonical code of the destination the EAR treats `code` as on date d (HK -> CN), for display. */
+const char *eccn_geo_treated_as(const eccn_geo *geo, const char *code, eccn_date d);
+
+#endif

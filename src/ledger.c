@@ -1,0 +1,487 @@
+/* ledger.c: the SQLite ledger (see ledger.h). */
+#include "ledger.h"
+
+#include "jsonw.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct eccn_ledger {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *ins_verdict;
+};
+
+/* Schema version 1. Later versions append a step to MIGRATIONS; never edit a shipped one. */
+static const char *const MIGRATIONS[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE rules_revisions("
+    "  revision TEXT PRIMARY KEY,"
+    "  recorded_at TEXT NOT NULL,"
+    "  files TEXT NOT NULL,"     /* JSON array of file names */
+    "  provisions TEXT NOT NULL" /* JSON array of {id, kind, title, citation, source, ...} */
+    ");"
+    "CREATE TABLE verdicts("
+    "  id INTEGER PRIMARY KEY,"
+    "  created_at TEXT NOT NULL,"
+    "  user TEXT NOT NULL,"
+    "  tool_version TEXT NOT NULL,"
+    "  rules_revision TEXT NOT NULL REFERENCES rules_revisions(revision),"
+    "  input_kind TEXT NOT NULL CHECK (input_kind IN ('sku','spec')),"
+    "  input TEXT NOT NULL,"
+    "  spec TEXT NOT NULL,"
+    "  part_id TEXT, part_name TEXT,"
+    "  destination TEXT NOT NULL, headquarters TEXT NOT NULL, hq_assumed INTEGER NOT NULL,"
+    "  ship_date TEXT NOT NULL, quantity INTEGER NOT NULL, consignee TEXT,"
+    "  metrics TEXT NOT NULL, status TEXT NOT NULL, eccn TEXT, verdict TEXT NOT NULL,"
+    "  review_policy TEXT, license_exceptions TEXT NOT NULL, provisions TEXT NOT NULL,"
+    "  explanation TEXT NOT NULL, what_if TEXT"
+    ");"
+    "CREATE INDEX verdicts_created ON verdicts(created_at);"
+    "CREATE TABLE audit_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  file TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+    "  rules_revision TEXT NOT NULL REFERENCES rules_revisions(revision),"
+    "  options TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL, finished_at TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('incomplete','complete')),"
+    "  lines_read INTEGER NOT NULL DEFAULT 0,"
+    "  results INTEGER NOT NULL DEFAULT 0,"
+    "  errors INTEGER NOT NULL DEFAULT 0,"
+    "  resume_offset INTEGER NOT NULL DEFAULT 0,"
+    "  resume_line INTEGER NOT NULL DEFAULT 0,"
+    "  resume_record INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX audit_runs_file ON audit_runs(sha256, rules_revision);"
+    /* Distinct evaluations and distinct raw strings of a run: a million lines of inventory carry
+     * a few hundred distinct parts and questions, so lines refer to them by number. */
+    "CREATE TABLE audit_evals("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL,"
+    "  part_id TEXT, destination TEXT, headquarters TEXT, ship_date TEXT,"
+    "  status TEXT, eccn TEXT, verdict TEXT NOT NULL, review_policy TEXT,"
+    "  license_exceptions TEXT, provisions TEXT, reason TEXT, tpp REAL, pd REAL,"
+    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE audit_texts("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL, text TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE audit_results("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), line INTEGER NOT NULL,"
+    "  record INTEGER NOT NULL, line_id TEXT, part_text INTEGER, desc_text INTEGER,"
+    "  quantity INTEGER, eval_id INTEGER, error TEXT,"
+    "  PRIMARY KEY (run_id, line)) WITHOUT ROWID;"
+    "CREATE VIEW audit_lines AS SELECT r.run_id, r.line, r.record, r.line_id,"
+    "  p.text AS part, d.text AS description, e.part_id AS resolved_part, r.quantity,"
+    "  e.destination, e.headquarters, e.ship_date, COALESCE(e.verdict, 'error') AS verdict,"
+    "  e.status, e.eccn, e.review_policy, e.license_exceptions, e.provisions, e.tpp, e.pd,"
+    "  COALESCE(r.error, e.reason) AS reason"
+    "  FROM audit_results r"
+    "  LEFT JOIN audit_texts p ON p.run_id = r.run_id AND p.id = r.part_text"
+    "  LEFT JOIN audit_texts d ON d.run_id = r.run_id AND d.id = r.desc_text"
+    "  LEFT JOIN audit_evals e ON e.run_id = r.run_id AND e.id = r.eval_id;",
+};
+
+int eccn_ledger_fail(eccn_ledger *l, const char *doing, eccn_error *err)
+{
+    return eccn_fail(err, ECCN_EDB, l->path, 0, 0, "%s: %s", doing, sqlite3_errmsg(l->db));
+}
+
+sqlite3 *eccn_ledger_db(eccn_ledger *l)
+{
+    return l->db;
+}
+
+const char *eccn_ledger_path(const eccn_ledger *l)
+{
+    return l->path;
+}
+
+void eccn_ledger_close(eccn_ledger *l)
+{
+    if (!l)
+        return;
+    sqlite3_finalize(l->ins_verdict);
+    sqlite3_close(l->db);
+    free(l->path);
+    free(l);
+}
+
+static int pragma_int(eccn_ledger *l, const char *sql, int *out, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return eccn_ledger_fail(l, "cannot read the ledger header (is this an eccn ledger?)", err);
+    return ECCN_OK;
+}
+
+static int mkdirs_for(const char *path, eccn_error *err)
+{
+    char *dir = eccn_strdup(path);
+    int rc = ECCN_OK;
+    if (!dir)
+        return ECCN_ENOMEM;
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; *p; p++) {
+            if (*p != '/')
+                continue;
+            *p = '\0';
+            if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+                rc = eccn_fail(err, ECCN_EIO, dir, 0, 0, "cannot create directory: %s",
+                               strerror(errno));
+            *p = '/';
+            if (rc != ECCN_OK)
+                break;
+        }
+        if (rc == ECCN_OK && mkdir(dir, 0700) != 0 && errno != EEXIST)
+            rc =
+                eccn_fail(err, ECCN_EIO, dir, 0, 0, "cannot create directory: %s", strerror(errno));
+    }
+    free(dir);
+    return rc;
+}
+
+static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error *err)
+{
+    eccn_ledger *l = calloc(1, sizeof *l);
+    int rc = ECCN_OK, flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    *out = NULL;
+    if (!l || !(l->path = eccn_strdup(path))) {
+        free(l);
+        return ECCN_ENOMEM;
+    }
+    if (create && (rc = mkdirs_for(path, err)) != ECCN_OK)
+        goto fail;
+    if (!create && access(path, F_OK) != 0) {
+        rc = eccn_fail(err, ECCN_ENOTFOUND, path, 0, 0, "no ledger here");
+        goto fail;
+    }
+    if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
+        rc = eccn_ledger_fail(l, "cannot open the ledger", err);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(l->db, 1);
+    /* Concurrent writers wait for each other rather than fail. */
+    sqlite3_busy_timeout(l->db, 10000);
+    int app = 0, version = 0;
+    if ((rc = pragma_int(l, "PRAGMA application_id", &app, err)) != ECCN_OK ||
+        (rc = pragma_int(l, "PRAGMA user_version", &version, err)) != ECCN_OK)
+        goto fail;
+    if (app != ECCN_LEDGER_APP_ID) {
+        int tables = 0;
+        if ((rc = pragma_int(l, "SELECT count(*) FROM sqlite_schema", &tables, err)) != ECCN_OK)
+            goto fail;
+        if (tables > 0 || version != 0) {
+            rc = eccn_fail(err, ECCN_EDB, path, 0, 0,
+                           "this SQLite database is not an eccn ledger; refusing to write to it");
+            goto fail;
+        }
+    }
+    if (version > ECCN_LEDGER_SCHEMA) {
+        rc = eccn_fail(err, ECCN_EDB, path, 0, 0,
+                       "ledger schema %d is newer than this eccn understands (%d)", version,
+                       ECCN_LEDGER_SCHEMA);
+        goto fail;
+    }
+    /* WAL: readers never block the writer, and a crash leaves the last committed state. NORMAL
+     * sync in WAL mode loses nothing on a process crash; only an OS crash can drop the last
+     * transactions, never corrupt the file. */
+    if (sqlite3_exec(l->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "PRAGMA foreign_keys=ON;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        rc = eccn_ledger_fail(l, "cannot configure the ledger", err);
+        goto fail;
+    }
+    for (int v = version; create && v < ECCN_LEDGER_SCHEMA; v++) {
+        char bump[128];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d; PRAGMA application_id=%d;", v + 1,
+                 ECCN_LEDGER_APP_ID);
+        if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = eccn_ledger_fail(l, "cannot start the schema migration", err);
+            goto fail;
+        }
+        /* Another process may have migrated while we waited for the lock. */
+        int now = 0;
+        if ((rc = pragma_int(l, "PRAGMA user_version", &now, err)) != ECCN_OK)
+            goto rollback;
+        if (now > v) {
+            sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+            v = now - 1;
+            continue;
+        }
+        if (sqlite3_exec(l->db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = eccn_ledger_fail(l, "schema migration failed", err);
+            goto rollback;
+        }
+        continue;
+    rollback:
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        goto fail;
+    }
+    if (!create && version == 0) {
+        rc = eccn_fail(err, ECCN_EDB, path, 0, 0, "empty database, not an eccn ledger");
+        goto fail;
+    }
+    *out = l;
+    return ECCN_OK;
+fail:
+    eccn_ledger_close(l);
+    return rc;
+}
+
+int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err)
+{
+    return open_db(path, true, out, err);
+}
+
+int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *err)
+{
+    return open_db(path, false, out, err);
+}
+
+int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    eccn_buf files = {0}, provs = {0};
+    jsonw w;
+    int rc = ECCN_OK;
+    if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM rules_revisions WHERE revision=?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot read rules revisions", err);
+    sqlite3_bind_text(st, 1, rs->revision, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (step == SQLITE_ROW)
+        return ECCN_OK;
+    jsonw_init(&w, &files);
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < rs->nfiles; i++) {
+        const char *base = strrchr(rs->files[i], '/');
+        jsonw_str(&w, base ? base + 1 : rs->files[i]);
+    }
+    jsonw_arr_end(&w);
+    jsonw_init(&w, &provs);
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < rs->nprovs; i++) {
+        const eccn_provision *p = &rs->provs[i];
+        char d[11];
+        jsonw_obj_begin(&w);
+        jsonw_key(&w, "id");
+        jsonw_str(&w, p->id);
+        jsonw_key(&w, "kind");
+        jsonw_str(&w, eccn_prov_kind_name(p->kind));
+        jsonw_key(&w, "title");
+        jsonw_str(&w, p->title);
+        jsonw_key(&w, "citation");
+        jsonw_str(&w, p->citation);
+        jsonw_key(&w, "source");
+        jsonw_str(&w, p->source);
+        jsonw_key(&w, "act");
+        jsonw_str(&w, p->act->citation);
+        eccn_date_format(p->effective, d);
+        jsonw_key(&w, "effective");
+        jsonw_str(&w, d);
+        jsonw_key(&w, "ends");
+        if (p->ends == ECCN_DATE_NONE)
+            jsonw_null(&w);
+        else {
+            eccn_date_format(p->ends, d);
+            jsonw_str(&w, d);
+        }
+        jsonw_key(&w, "eccn");
+        jsonw_str(&w, p->eccn);
+        jsonw_obj_end(&w);
+    }
+    jsonw_arr_end(&w);
+    if (w.status != ECCN_OK || !files.data) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    char now[21];
+    eccn_utc_now(now);
+    if (sqlite3_prepare_v2(l->db,
+                           "INSERT OR IGNORE INTO rules_revisions(revision, recorded_at, files, "
+                           "provisions) VALUES (?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = eccn_ledger_fail(l, "cannot record the rules revision", err);
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, rs->revision, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, files.data, (int)files.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, provs.data, (int)provs.len, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot record the rules revision", err);
+done:
+    sqlite3_finalize(st);
+    eccn_buf_free(&files);
+    eccn_buf_free(&provs);
+    return rc;
+}
+
+#define VERDICT_COLUMNS                                                                            \
+    "created_at, user, tool_version, rules_revision, input_kind, input, spec, part_id, "           \
+    "part_name, destination, headquarters, hq_assumed, ship_date, quantity, consignee, metrics, "  \
+    "status, eccn, verdict, review_policy, license_exceptions, provisions, explanation, what_if"
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long *id,
+                            eccn_error *err)
+{
+    if (!l->ins_verdict && sqlite3_prepare_v2(l->db,
+                                              "INSERT INTO verdicts(" VERDICT_COLUMNS ") VALUES "
+                                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                              -1, &l->ins_verdict, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot prepare the verdict insert", err);
+    sqlite3_stmt *st = l->ins_verdict;
+    const char *text[] = {r->created_at, r->user,        r->tool_version, r->rules_revision,
+                          r->input_kind, r->input,       r->spec,         r->part_id,
+                          r->part_name,  r->destination, r->headquarters};
+    for (int i = 0; i < 11; i++)
+        bind_text(st, i + 1, text[i]);
+    sqlite3_bind_int(st, 12, r->hq_assumed);
+    bind_text(st, 13, r->ship_date);
+    sqlite3_bind_int64(st, 14, r->quantity);
+    const char *rest[] = {r->consignee,
+                          r->metrics,
+                          r->status,
+                          r->eccn,
+                          r->verdict,
+                          r->review_policy,
+                          r->license_exceptions,
+                          r->provisions,
+                          r->explanation,
+                          r->what_if};
+    for (int i = 0; i < 10; i++)
+        bind_text(st, 15 + i, rest[i]);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (step != SQLITE_DONE)
+        return eccn_ledger_fail(l, "cannot record the verdict", err);
+    *id = sqlite3_last_insert_rowid(l->db);
+    return ECCN_OK;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? eccn_strdup((const char *)t) : NULL;
+}
+
+static void row_from_stmt(sqlite3_stmt *st, eccn_verdict_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    char **text[] = {&r->created_at, &r->user,        &r->tool_version, &r->rules_revision,
+                     &r->input_kind, &r->input,       &r->spec,         &r->part_id,
+                     &r->part_name,  &r->destination, &r->headquarters};
+    for (int i = 0; i < 11; i++)
+        *text[i] = col_dup(st, i + 1);
+    r->hq_assumed = sqlite3_column_int(st, 12);
+    r->ship_date = col_dup(st, 13);
+    r->quantity = sqlite3_column_int64(st, 14);
+    char **rest[] = {&r->consignee,
+                     &r->metrics,
+                     &r->status,
+                     &r->eccn,
+                     &r->verdict,
+                     &r->review_policy,
+                     &r->license_exceptions,
+                     &r->provisions,
+                     &r->explanation,
+                     &r->what_if};
+    for (int i = 0; i < 10; i++)
+        *rest[i] = col_dup(st, 15 + i);
+}
+
+void eccn_verdict_row_free(eccn_verdict_row *r)
+{
+    char *all[] = {r->created_at,
+                   r->user,
+                   r->tool_version,
+                   r->rules_revision,
+                   r->input_kind,
+                   r->input,
+                   r->spec,
+                   r->part_id,
+                   r->part_name,
+                   r->destination,
+                   r->headquarters,
+                   r->ship_date,
+                   r->consignee,
+                   r->metrics,
+                   r->status,
+                   r->eccn,
+                   r->verdict,
+                   r->review_policy,
+                   r->license_exceptions,
+                   r->provisions,
+                   r->explanation,
+                   r->what_if};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        free(all[i]);
+    memset(r, 0, sizeof *r);
+}
+
+int eccn_ledger_get_verdict(eccn_ledger *l, long long id, eccn_verdict_row *row, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ECCN_OK;
+    if (sqlite3_prepare_v2(l->db, "SELECT id, " VERDICT_COLUMNS " FROM verdicts WHERE id=?", -1,
+                           &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot read verdicts", err);
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        row_from_stmt(st, row);
+    else if (step == SQLITE_DONE)
+        rc = eccn_fail(err, ECCN_ENOTFOUND, l->path, 0, 0, "no verdict with id %lld", id);
+    else
+        rc = eccn_ledger_fail(l, "cannot read verdicts", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int eccn_ledger_each_verdict(eccn_ledger *l, const char *since,
+                             int (*fn)(const eccn_verdict_row *row, void *ctx), void *ctx,
+                             eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ECCN_OK, step;
+    if (sqlite3_prepare_v2(l->db,
+                           "SELECT id, " VERDICT_COLUMNS
+                           " FROM verdicts WHERE ?1 IS NULL OR created_at >= ?1 ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot read verdicts", err);
+    bind_text(st, 1, since);
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        eccn_verdict_row row;
+        row_from_stmt(st, &row);
+        rc = fn(&row, ctx);
+        eccn_verdict_row_free(&row);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot read verdicts", err);
+    sqlite3_finalize(st);
+    return rc;
+}

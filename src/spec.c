@@ -1,0 +1,188 @@
+/* spec.c: specs, metrics and the --spec syntax (see spec.h and docs/metrics.md). */
+#include "spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name, *label;
+    int bits;
+} METRICS[ECCN_M_COUNT] = {
+    [ECCN_M_TPP] = {"tpp", "TPP", 0},
+    [ECCN_M_PD] = {"pd", "PD", 0},
+    [ECCN_M_DIE_AREA] = {"die_area", "die area (mm2)", 0},
+    [ECCN_M_IO_BW] = {"io_bw", "I/O bandwidth (GB/s)", 0},
+    [ECCN_M_INTERCONNECT] = {"interconnect", "interconnect (GB/s)", 0},
+    [ECCN_M_PCIE] = {"pcie", "host PCIe (GB/s)", 0},
+    [ECCN_M_MEM_BW] = {"mem_bw", "DRAM bandwidth (GB/s)", 0},
+    /* Bit length of the multiply's inputs (88 FR 73458, 3A090 Technical Note 2). These are the
+     * widths of the number formats themselves, not regulatory figures. TF32 carries 19 significant
+     * bits (1 sign, 8 exponent, 10 mantissa) in a 32-bit container; the multiply reads 19. */
+    [ECCN_M_FP64] = {"fp64", "FP64 (TFLOPS)", 64},
+    [ECCN_M_FP32] = {"fp32", "FP32 (TFLOPS)", 32},
+    [ECCN_M_TF32] = {"tf32", "TF32 (TFLOPS)", 19},
+    [ECCN_M_FP16] = {"fp16", "FP16 (TFLOPS)", 16},
+    [ECCN_M_BF16] = {"bf16", "BF16 (TFLOPS)", 16},
+    [ECCN_M_FP8] = {"fp8", "FP8 (TFLOPS)", 8},
+    [ECCN_M_INT8] = {"int8", "INT8 (TOPS)", 8},
+    [ECCN_M_INT4] = {"int4", "INT4 (TOPS)", 4},
+    [ECCN_M_FP4] = {"fp4", "FP4 (TFLOPS)", 4},
+};
+
+void eccn_spec_init(eccn_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->datacenter = -1;
+    s->tpp_basis = ECCN_M_TPP;
+}
+
+void eccn_spec_set(eccn_spec *s, eccn_metric m, double v)
+{
+    s->v[m] = v;
+    s->known |= 1u << m;
+}
+
+bool eccn_metric_from_name(const char *name, eccn_metric *out)
+{
+    for (int m = 0; m < ECCN_M_COUNT; m++)
+        if (strcmp(METRICS[m].name, name) == 0) {
+            *out = (eccn_metric)m;
+            return true;
+        }
+    return false;
+}
+
+const char *eccn_metric_name(eccn_metric m)
+{
+    return METRICS[m].name;
+}
+
+const char *eccn_metric_label(eccn_metric m)
+{
+    return METRICS[m].label;
+}
+
+int eccn_precision_bits(eccn_metric m)
+{
+    return METRICS[m].bits;
+}
+
+void eccn_metrics_derive(eccn_spec *s)
+{
+    /* TPP = 2 x MacTOPS x bit length; a vendor's dense TOPS/TFLOPS already counts 2 operations per
+     * MAC, so TPP is the largest dense rate x its bit length. Precisions are never added together:
+     * the note asks for the highest TPP over the bit lengths the part supports. */
+    if (!eccn_spec_has(s, ECCN_M_TPP)) {
+        double best = -1;
+        for (int m = ECCN_M_FIRST_PRECISION; m < ECCN_M_COUNT; m++) {
+            if (!eccn_spec_has(s, (eccn_metric)m))
+                continue;
+            double t = s->v[m] * METRICS[m].bits;
+            if (t > best) {
+                best = t;
+                s->tpp_basis = (eccn_metric)m;
+            }
+        }
+        if (best >= 0)
+            eccn_spec_set(s, ECCN_M_TPP, best);
+    }
+    if (!eccn_spec_has(s, ECCN_M_PD) && eccn_spec_has(s, ECCN_M_TPP) &&
+        eccn_spec_has(s, ECCN_M_DIE_AREA) && s->v[ECCN_M_DIE_AREA] > 0)
+        eccn_spec_set(s, ECCN_M_PD, s->v[ECCN_M_TPP] / s->v[ECCN_M_DIE_AREA]);
+    /* The 2022 I/O test counts every input and output to ICs other than volatile memory: the
+     * chip-to-chip links and the host link together. One of the two unknown means the sum is. */
+    if (!eccn_spec_has(s, ECCN_M_IO_BW) && eccn_spec_has(s, ECCN_M_INTERCONNECT) &&
+        eccn_spec_has(s, ECCN_M_PCIE))
+        eccn_spec_set(s, ECCN_M_IO_BW, s->v[ECCN_M_INTERCONNECT] + s->v[ECCN_M_PCIE]);
+}
+
+int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err)
+{
+    char *copy = eccn_strdup(text);
+    int rc = ECCN_OK;
+    bool seen_dc = false, seen_name = false;
+    uint32_t seen = 0;
+    eccn_spec_init(out);
+    if (!copy)
+        return ECCN_ENOMEM;
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        while (*item == ' ')
+            item++;
+        char *eq = strchr(item, '=');
+        if (!eq || eq == item) {
+            rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0, "expected KEY=VALUE, got '%s'", item);
+            goto done;
+        }
+        *eq = '\0';
+        const char *key = item, *val = eq + 1;
+        eccn_metric m;
+        if (strcmp(key, "datacenter") == 0) {
+            if (seen_dc)
+                goto repeated;
+            seen_dc = true;
+            if (eccn_streq_ci(val, "yes") || eccn_streq_ci(val, "true"))
+                out->datacenter = 1;
+            else if (eccn_streq_ci(val, "no") || eccn_streq_ci(val, "false"))
+                out->datacenter = 0;
+            else if (eccn_streq_ci(val, "unknown"))
+                out->datacenter = -1;
+            else {
+                rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0,
+                               "datacenter: expected yes, no or unknown, got '%s'", val);
+                goto done;
+            }
+        } else if (strcmp(key, "name") == 0) {
+            if (seen_name)
+                goto repeated;
+            seen_name = true;
+            snprintf(out->name, sizeof out->name, "%s", val);
+        } else if (eccn_metric_from_name(key, &m) && m != ECCN_M_PD) {
+            double v;
+            if (seen & (1u << m))
+                goto repeated;
+            seen |= 1u << m;
+            if (!eccn_parse_double(val, &v) || v < 0) {
+                rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0,
+                               "%s: expected a finite number >= 0, got '%s'", key, val);
+                goto done;
+            }
+            eccn_spec_set(out, m, v);
+        } else {
+            rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0,
+                           "unknown key '%s' (expected fp64, fp32, tf32, fp16, bf16, fp8, int8, "
+                           "int4, fp4, tpp, die_area, io_bw, interconnect, pcie, mem_bw, "
+                           "datacenter, name)",
+                           key);
+            goto done;
+        }
+        continue;
+    repeated:
+        rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0, "key '%s' given twice", key);
+        goto done;
+    }
+    if (out->known == 0 && out->datacenter < 0 && !out->name[0])
+        rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0, "empty spec");
+done:
+    free(copy);
+    return rc;
+}
+
+int eccn_spec_format(const eccn_spec *s, eccn_buf *out)
+{
+    int rc = ECCN_OK;
+    const char *sep = "";
+    for (int m = 0; m < ECCN_M_COUNT && rc == ECCN_OK; m++) {
+        if (m == ECCN_M_PD || !eccn_spec_has(s, (eccn_metric)m))
+            continue;
+        rc = eccn_buf_printf(out, "%s%s=%.17g", sep, METRICS[m].name, s->v[m]);
+        sep = ",";
+    }
+    if (rc == ECCN_OK && s->datacenter >= 0)
+        rc = eccn_buf_printf(out, "%sdatacenter=%s", sep, s->datacenter ? "yes" : "no"), sep = ",";
+    if (rc == ECCN_OK && s->name[0])
+        rc = eccn_buf_printf(out, "%sname=%s", sep, s->name);
+    return rc;
+}

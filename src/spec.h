@@ -1,0 +1,68 @@
+/*
+ * spec.h: a part's specification and the metrics the rules speak of.
+ *
+ * A spec holds what is known of one IC: dense throughput per precision, a directly given TPP, die
+ * area, bandwidths and the datacenter flag. Every figure has a "known" bit; an unknown figure is
+ * never treated as zero. eccn_metrics_derive fills TPP, performance density and I/O bandwidth from
+ * the rest, following the regulation's technical notes (docs/metrics.md).
+ */
+#ifndef ECCN_SPEC_H
+#define ECCN_SPEC_H
+
+#include "util.h"
+
+typedef enum {
+    ECCN_M_TPP,
+    ECCN_M_PD,
+    ECCN_M_DIE_AREA,
+    ECCN_M_IO_BW,
+    ECCN_M_INTERCONNECT,
+    ECCN_M_PCIE,
+    ECCN_M_MEM_BW,
+    ECCN_M_FP64,
+    ECCN_M_FP32,
+    ECCN_M_TF32,
+    ECCN_M_FP16,
+    ECCN_M_BF16,
+    ECCN_M_FP8,
+    ECCN_M_INT8,
+    ECCN_M_INT4,
+    ECCN_M_FP4,
+    ECCN_M_COUNT
+} eccn_metric;
+
+#define ECCN_M_FIRST_PRECISION ECCN_M_FP64
+
+typedef struct eccn_spec {
+    double v[ECCN_M_COUNT];
+    uint32_t known; /* bit m set when v[m] is known */
+    int datacenter; /* 1 designed or marketed for datacenters, 0 not, -1 unknown */
+    char name[128]; /* free text, may be empty */
+    /* Filled by eccn_metrics_derive: */
+    eccn_metric tpp_basis; /* the precision that set TPP, or ECCN_M_TPP when given directly */
+} eccn_spec;
+
+void eccn_spec_init(eccn_spec *s);
+static inline bool eccn_spec_has(const eccn_spec *s, eccn_metric m)
+{
+    return (s->known >> m) & 1u;
+}
+void eccn_spec_set(eccn_spec *s, eccn_metric m, double v);
+
+/* "tpp", "pd", ... to the metric; false when no such metric. */
+bool eccn_metric_from_name(const char *name, eccn_metric *out);
+const char *eccn_metric_name(eccn_metric m);  /* "tpp" */
+const char *eccn_metric_label(eccn_metric m); /* "TPP" */
+/* Bit length of a precision's multiply inputs; 0 for metrics that are not precisions. */
+int eccn_precision_bits(eccn_metric m);
+
+/* Computes TPP (unless given), PD and I/O bandwidth (unless given) in place. */
+void eccn_metrics_derive(eccn_spec *s);
+
+/* Parses "fp8=1979,die_area=814,datacenter=yes,name=My part". An unknown key, a value that is not
+ * a finite non-negative number, or a repeated key is an error naming the key and value. */
+int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err);
+/* The canonical "key=value,..." form of the inputs (not derived values) for the ledger. */
+int eccn_spec_format(const eccn_spec *s, eccn_buf *out);
+
+#endif

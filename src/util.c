@@ -1,0 +1,254 @@
+/* util.c: errors, buffers, dates and strings (see util.h). */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, const char *fmt,
+              ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+        err->line = line;
+        err->col = col;
+    }
+    return status;
+}
+
+void eccn_error_clear(eccn_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+void eccn_error_format(const eccn_error *err, char *out, size_t outsz)
+{
+    if (err->file[0] && err->line > 0 && err->col > 0)
+        snprintf(out, outsz, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
+    else if (err->file[0] && err->line > 0)
+        snprintf(out, outsz, "%s:%d: %s", err->file, err->line, err->msg);
+    else if (err->file[0])
+        snprintf(out, outsz, "%s: %s", err->file, err->msg);
+    else
+        snprintf(out, outsz, "%s", err->msg);
+}
+
+int eccn_buf_reserve(eccn_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return ECCN_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return ECCN_ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return ECCN_OK;
+}
+
+int eccn_buf_append(eccn_buf *b, const char *s, size_t n)
+{
+    if (eccn_buf_reserve(b, n) != ECCN_OK)
+        return ECCN_ENOMEM;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return ECCN_OK;
+}
+
+int eccn_buf_puts(eccn_buf *b, const char *s)
+{
+    return eccn_buf_append(b, s, strlen(s));
+}
+
+int eccn_buf_printf(eccn_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || eccn_buf_reserve(b, (size_t)n) != ECCN_OK)
+        return ECCN_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return ECCN_OK;
+}
+
+void eccn_buf_reset(eccn_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void eccn_buf_free(eccn_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Days from civil, after Howard Hinnant's public-domain algorithm: exact for any Gregorian date. */
+static int32_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int yy = yoe + era * 400;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp + (mp < 10 ? 3 : -9);
+    *y = yy + (*m <= 2);
+}
+
+bool eccn_date_parse(const char *s, size_t n, eccn_date *out)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int maxd = mdays[m - 1] + (m == 2 && leap);
+    if (d > maxd)
+        return false;
+    *out = days_from_civil(y, m, d);
+    return true;
+}
+
+void eccn_date_format(eccn_date d, char out[11])
+{
+    int y, m, dd;
+    civil_from_days(d, &y, &m, &dd);
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, dd % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+eccn_date eccn_date_today_utc(void)
+{
+    time_t t = time(NULL);
+    return (eccn_date)(t / 86400);
+}
+
+void eccn_utc_now(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *eccn_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *eccn_strdup(const char *s)
+{
+    return s ? eccn_strndup(s, strlen(s)) : NULL;
+}
+
+bool eccn_streq_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+bool eccn_parse_double(const char *s, double *out)
+{
+    if (!s || !*s || isspace((unsigned char)*s))
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno == ERANGE || end == s || *end != '\0' || !isfinite(v))
+        return false;
+    /* strtod accepts "nan", "inf" and hex floats; a spec sheet figure is none of those. */
+    for (const char *p = s; *p; p++)
+        if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == 'e' ||
+              *p == 'E'))
+            return false;
+    *out = v;
+    return true;
+}
+
+int eccn_edit_distance(const char *a, const char *b, int cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return cap;
+    int row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int prev = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cur = row[j];
+            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            int best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb] < cap ? row[lb] : cap;
+}
+
+void eccn_fmt_num(double v, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%.4f", v);
+    char *dot = strchr(out, '.');
+    if (dot) {
+        char *end = out + strlen(out) - 1;
+        while (end > dot && *end == '0')
+            *end-- = '\0';
+        if (end == dot)
+            *end = '\0';
+    }
+    if (strcmp(out, "-0") == 0)
+        snprintf(out, outsz, "0");
+}

@@ -1,0 +1,208 @@
+/* ydoc.c: libyaml events folded into a positioned tree (see ydoc.h). */
+#include "ydoc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+static void node_free(ynode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->str);
+    free(n);
+}
+
+void ydoc_free(ydoc *doc)
+{
+    if (!doc)
+        return;
+    node_free(doc->root);
+    free(doc->path);
+    free(doc);
+}
+
+static int add_kid(ynode *parent, ynode *kid)
+{
+    ynode **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
+    if (!k)
+        return ECCN_ENOMEM;
+    parent->kids = k;
+    parent->kids[parent->nkids++] = kid;
+    return ECCN_OK;
+}
+
+static int parse_events(yaml_parser_t *p, const char *name, ynode **root, eccn_error *err)
+{
+    ynode *stack[YDOC_MAX_DEPTH + 1];
+    int depth = 0;
+    int rc = ECCN_OK;
+    int docs = 0;
+    *root = NULL;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(p, &ev)) {
+            rc = eccn_fail(err, ECCN_EINPUT, name, (int)p->problem_mark.line + 1,
+                           (int)p->problem_mark.column + 1, "malformed YAML: %s%s%s",
+                           p->problem ? p->problem : "syntax error", p->context ? " " : "",
+                           p->context ? p->context : "");
+            break;
+        }
+        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+        ynode *n = NULL;
+        bool done = false;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1)
+                rc = eccn_fail(err, ECCN_EINPUT, name, line, col,
+                               "expected a single YAML document, found a second one");
+            break;
+        case YAML_ALIAS_EVENT:
+            rc = eccn_fail(err, ECCN_EINPUT, name, line, col,
+                           "YAML aliases (*name) are not allowed in eccn files");
+            break;
+        case YAML_SCALAR_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            n = calloc(1, sizeof *n);
+            if (!n) {
+                rc = ECCN_ENOMEM;
+                break;
+            }
+            n->line = line;
+            n->col = col;
+            if ((ev.type == YAML_SCALAR_EVENT && ev.data.scalar.anchor) ||
+                (ev.type == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.anchor) ||
+                (ev.type == YAML_MAPPING_START_EVENT && ev.data.mapping_start.anchor)) {
+                free(n);
+                rc = eccn_fail(err, ECCN_EINPUT, name, line, col,
+                               "YAML anchors (&name) are not allowed in eccn files");
+                break;
+            }
+            if (ev.type == YAML_SCALAR_EVENT) {
+                n->kind = YN_SCALAR;
+                n->len = ev.data.scalar.length;
+                n->str = eccn_strndup((const char *)ev.data.scalar.value, n->len);
+                n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+                if (!n->str) {
+                    free(n);
+                    rc = ECCN_ENOMEM;
+                    break;
+                }
+            } else {
+                n->kind = ev.type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
+            }
+            if (depth == 0) {
+                if (*root) {
+                    node_free(n);
+                    rc = eccn_fail(err, ECCN_EINPUT, name, line, col, "expected one root node");
+                    break;
+                }
+                *root = n;
+            } else if ((rc = add_kid(stack[depth - 1], n)) != ECCN_OK) {
+                node_free(n);
+                break;
+            }
+            if (n->kind != YN_SCALAR) {
+                if (depth >= YDOC_MAX_DEPTH) {
+                    rc = eccn_fail(err, ECCN_EINPUT, name, line, col,
+                                   "YAML nested deeper than %d levels", YDOC_MAX_DEPTH);
+                    break;
+                }
+                stack[depth++] = n;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (rc != ECCN_OK || done)
+            break;
+    }
+    if (rc != ECCN_OK) {
+        node_free(*root);
+        *root = NULL;
+    }
+    return rc;
+}
+
+int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc **out,
+                  eccn_error *err)
+{
+    yaml_parser_t p;
+    ydoc *doc = NULL;
+    int rc;
+    *out = NULL;
+    if (!yaml_parser_initialize(&p))
+        return eccn_fail(err, ECCN_ENOMEM, name, 0, 0, "cannot initialise the YAML parser");
+    yaml_parser_set_input_string(&p, data, len);
+    doc = calloc(1, sizeof *doc);
+    if (!doc || !(doc->path = eccn_strdup(name))) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    rc = parse_events(&p, name, &doc->root, err);
+done:
+    yaml_parser_delete(&p);
+    if (rc == ECCN_OK)
+        *out = doc;
+    else
+        ydoc_free(doc);
+    return rc;
+}
+
+int ydoc_load_file(const char *path, ydoc **out, eccn_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    eccn_buf b = {0};
+    int rc = ECCN_OK;
+    char chunk[65536];
+    size_t n;
+    *out = NULL;
+    if (!f)
+        return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if ((rc = eccn_buf_append(&b, chunk, n)) != ECCN_OK)
+            goto done;
+    if (ferror(f)) {
+        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "read error");
+        goto done;
+    }
+    rc = ydoc_load_mem(path, (const unsigned char *)(b.data ? b.data : ""), b.len, out, err);
+done:
+    fclose(f);
+    eccn_buf_free(&b);
+    return rc;
+}
+
+const ynode *ynode_get(const ynode *map, const char *key)
+{
+    if (!map || map->kind != YN_MAP)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->nkids; i += 2)
+        if (map->kids[i]->kind == YN_SCALAR && strcmp(map->kids[i]->str, key) == 0)
+            return map->kids[i + 1];
+    return NULL;
+}
+
+bool ynode_is_null(const ynode *n)
+{
+    if (!n)
+        return true;
+    if (n->kind != YN_SCALAR || !n->plain)
+        return false;
+    return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+           strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
+}

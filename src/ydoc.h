@@ -1,0 +1,45 @@
+/*
+ * ydoc.h: a YAML file read into a small tree whose nodes remember their line and column, so that
+ * every later complaint about a rule or data file can point at the exact place.
+ *
+ * Anchors and aliases are refused (they buy nothing in rule files and are the vector of "billion
+ * laughs" bombs); nesting deeper than YDOC_MAX_DEPTH and documents with more than one root are
+ * refused too. A ydoc owns all its nodes and strings; ydoc_free releases them.
+ */
+#ifndef ECCN_YDOC_H
+#define ECCN_YDOC_H
+
+#include "util.h"
+
+#define YDOC_MAX_DEPTH 64
+
+typedef enum { YN_SCALAR, YN_SEQ, YN_MAP } ynode_kind;
+
+typedef struct ynode {
+    ynode_kind kind;
+    int line, col;       /* 1-based position of the node's start */
+    char *str;           /* YN_SCALAR: the value, NUL-terminated */
+    size_t len;          /* YN_SCALAR: its length in bytes */
+    bool plain;          /* YN_SCALAR: written without quotes (so `null`, `~` mean nothing) */
+    struct ynode **kids; /* YN_SEQ: items; YN_MAP: key, value, key, value ... */
+    size_t nkids;
+} ynode;
+
+typedef struct ydoc {
+    ynode *root; /* NULL for an empty document */
+    char *path;
+} ydoc;
+
+/* Parses the file at path. On success *out is a new ydoc the caller frees with ydoc_free. */
+int ydoc_load_file(const char *path, ydoc **out, eccn_error *err);
+/* Parses len bytes of memory; name is used in error messages. */
+int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc **out,
+                  eccn_error *err);
+void ydoc_free(ydoc *doc);
+
+/* Map lookup by key; NULL when absent or when map is not a mapping. Borrowed pointer. */
+const ynode *ynode_get(const ynode *map, const char *key);
+/* True for a missing node or a plain `null`/`~`/empty scalar. */
+bool ynode_is_null(const ynode *n);
+
+#endif
