@@ -53,10 +53,8 @@ int main(int argc, char **argv)
         return cmd_replay(&env, argc, argv);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(&env, argc, argv);
-#ifdef ECCN_HAVE_AUDIT
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(&env, argc, argv);
-#endif
     cli_errorf("unknown command '%s'", cmd);
     usage(stderr);
     return EXIT_USAGE;

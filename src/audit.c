@@ -1,0 +1,1101 @@
+/* audit.c: batch audit of inventory CSVs into the ledger (see audit.h). */
+#include "audit.h"
+
+#include "csvr.h"
+#include "digest.h"
+#include "eval.h"
+#include "jsonw.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_BATCH 50000
+
+/* ---- a string-keyed hash map: each distinct string of a run is looked at once ---- */
+
+typedef struct smap_entry {
+    char *key;
+    size_t klen;
+    uint64_t hash;
+    long long value;
+    const void *ptr;
+} smap_entry;
+
+typedef struct smap {
+    smap_entry *slots;
+    size_t cap, n;
+} smap;
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a: short keys, no adversary worth a keyed hash */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static void smap_free(smap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].key);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static smap_entry *smap_find(smap *m, const char *key, size_t klen, uint64_t h)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        smap_entry *e = &m->slots[i];
+        if (!e->key)
+            return NULL;
+        if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0)
+            return e;
+    }
+}
+
+static int smap_grow(smap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 256;
+    smap_entry *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return ECCN_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        smap_entry *e = &m->slots[i];
+        if (!e->key)
+            continue;
+        size_t j = e->hash & (cap - 1);
+        while (slots[j].key)
+            j = (j + 1) & (cap - 1);
+        slots[j] = *e;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return ECCN_OK;
+}
+
+static smap_entry *smap_put(smap *m, const char *key, size_t klen, uint64_t h)
+{
+    if ((m->n + 1) * 2 > m->cap && smap_grow(m) != ECCN_OK)
+        return NULL;
+    size_t i = h & (m->cap - 1);
+    while (m->slots[i].key)
+        i = (i + 1) & (m->cap - 1);
+    smap_entry *e = &m->slots[i];
+    if (!(e->key = eccn_strndup(key, klen)))
+        return NULL;
+    e->klen = klen;
+    e->hash = h;
+    m->n++;
+    return e;
+}
+
+/* ---- the run ---- */
+
+typedef struct eval_info {
+    char verdict[24], eccn[32], destination[8];
+    long long lines, quantity;
+} eval_info;
+
+typedef struct run {
+    eccn_ruleset *rs;
+    eccn_ledger *l;
+    const eccn_audit_opts *o;
+    eccn_audit_summary *s;
+    sqlite3 *db;
+    sqlite3_stmt *ins_result, *ins_eval, *ins_text, *upd_run;
+    long long run_id;
+    int col[ECCN_F_COUNT]; /* column index of each field, -1 when absent */
+    size_t ncols;
+    smap parts; /* raw text -> part (ptr) or error (value = index in part_errors + 1) */
+    char **part_errors;
+    size_t npart_errors;
+    smap countries; /* raw text -> code (ptr), NULL when unknown */
+    smap texts;     /* raw text -> audit_texts id */
+    smap evals;     /* "part|dest|hq|date" -> eval id */
+    eval_info *info;
+    size_t ninfo, info_cap;
+    long long next_text, next_eval;
+    eccn_date default_date;
+    const char *default_to;
+    eccn_digest *digest;
+} run;
+
+static void digest_bytes(const void *p, size_t n, void *ctx)
+{
+    eccn_digest_update(ctx, p, n);
+}
+
+static const struct {
+    int field;
+    const char *names[8];
+} ALIASES[] = {
+    {ECCN_F_PART, {"sku", "part", "part_number", "pn", "material", "item", NULL}},
+    {ECCN_F_DESCRIPTION, {"description", "desc", "item_description", NULL}},
+    {ECCN_F_QUANTITY, {"qty", "quantity", NULL}},
+    {ECCN_F_DESTINATION, {"destination", "dest", "country", "ship_to_country", "ship_to", NULL}},
+    {ECCN_F_DATE, {"ship_date", "date", NULL}},
+    {ECCN_F_CONSIGNEE, {"consignee", "customer", "end_user", NULL}},
+    {ECCN_F_HQ, {"hq", "hq_country", "parent_country", NULL}},
+    {ECCN_F_LINE_ID, {"line", "line_id", "order_line", NULL}},
+};
+static const char *const FIELD_NAMES[ECCN_F_COUNT] = {
+    "part", "description", "quantity", "destination", "date", "consignee", "hq", "line_id"};
+
+static void norm_header(const char *in, char *out, size_t outsz)
+{
+    size_t j = 0;
+    while (*in && isspace((unsigned char)*in))
+        in++;
+    for (; *in && j + 1 < outsz; in++)
+        out[j++] = (*in == ' ' || *in == '-') ? '_' : (char)tolower((unsigned char)*in);
+    while (j > 0 && out[j - 1] == '_')
+        j--;
+    out[j] = '\0';
+}
+
+static int map_columns(run *r, const eccn_csv_record *h, eccn_error *err)
+{
+    const char *file = r->o->path;
+    for (int f = 0; f < ECCN_F_COUNT; f++)
+        r->col[f] = -1;
+    r->ncols = h->nfields;
+    for (size_t i = 0; i < h->nfields; i++) {
+        char name[128];
+        norm_header(h->fields[i], name, sizeof name);
+        for (size_t m = 0; m < r->o->nmaps; m++) {
+            const char *eq = strchr(r->o->maps[m], '=');
+            char col[128];
+            snprintf(col, sizeof col, "%.*s", (int)(eq - r->o->maps[m]), r->o->maps[m]);
+            norm_header(col, col, sizeof col);
+            if (strcmp(col, name) != 0)
+                continue;
+            for (int f = 0; f < ECCN_F_COUNT; f++)
+                if (strcmp(eq + 1, FIELD_NAMES[f]) == 0 ||
+                    (f == ECCN_F_DATE && strcmp(eq + 1, "ship_date") == 0))
+                    r->col[f] = (int)i;
+        }
+    }
+    for (size_t i = 0; i < h->nfields; i++) {
+        char name[128];
+        norm_header(h->fields[i], name, sizeof name);
+        for (size_t a = 0; a < sizeof ALIASES / sizeof *ALIASES; a++)
+            for (int k = 0; ALIASES[a].names[k]; k++)
+                if (strcmp(name, ALIASES[a].names[k]) == 0 && r->col[ALIASES[a].field] < 0)
+                    r->col[ALIASES[a].field] = (int)i;
+    }
+    if (r->col[ECCN_F_PART] < 0 && r->col[ECCN_F_DESCRIPTION] < 0)
+        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
+                         "no part or description column (expected a header such as sku, part, "
+                         "part_number, pn or description, or --map COLUMN=part)");
+    if (r->col[ECCN_F_DESTINATION] < 0 && !r->o->default_to)
+        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
+                         "no destination column (destination, dest, country, ship_to_country, "
+                         "ship_to) and no --to");
+    if (r->col[ECCN_F_DATE] < 0 && !r->o->default_date)
+        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
+                         "no ship date column (ship_date, date) and no --date");
+    return ECCN_OK;
+}
+
+static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t *len)
+{
+    int c = r->col[f];
+    if (c < 0 || (size_t)c >= rec->nfields) {
+        *len = 0;
+        return NULL;
+    }
+    /* Trim surrounding blanks: inventory exports pad cells. */
+    const char *s = rec->fields[c];
+    size_t n = rec->lens[c];
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    *len = n;
+    return s;
+}
+
+static int intern_text(run *r, const char *s, size_t n, long long *id, eccn_error *err)
+{
+    uint64_t h = hash_bytes(s, n);
+    smap_entry *e = smap_find(&r->texts, s, n, h);
+    if (e) {
+        *id = e->value;
+        return ECCN_OK;
+    }
+    if (!(e = smap_put(&r->texts, s, n, h)))
+        return ECCN_ENOMEM;
+    e->value = *id = ++r->next_text;
+    sqlite3_bind_int64(r->ins_text, 1, r->run_id);
+    sqlite3_bind_int64(r->ins_text, 2, *id);
+    sqlite3_bind_text(r->ins_text, 3, s, (int)n, SQLITE_STATIC);
+    int step = sqlite3_step(r->ins_text);
+    sqlite3_reset(r->ins_text);
+    return step == SQLITE_DONE ? ECCN_OK : eccn_ledger_fail(r->l, "cannot record a text", err);
+}
+
+/* Resolves a part string once per run; NULL with *why set when it does not resolve. */
+static const eccn_part *resolve_part(run *r, const char *s, size_t n, const char **why)
+{
+    uint64_t h = hash_bytes(s, n);
+    smap_entry *e = smap_find(&r->parts, s, n, h);
+    if (!e) {
+        char *text = eccn_strndup(s, n);
+        const eccn_part *p = NULL;
+        eccn_error err = {0};
+        if (!text || !(e = smap_put(&r->parts, s, n, h))) {
+            free(text);
+            *why = "out of memory";
+            return NULL;
+        }
+        if (eccn_catalog_resolve(r->rs->cat, text, &p, &err) == ECCN_OK) {
+            e->ptr = p;
+        } else {
+            char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
+            if (g) {
+                r->part_errors = g;
+                g[r->npart_errors] = eccn_strdup(err.msg);
+                e->value = (long long)++r->npart_errors;
+            }
+        }
+        free(text);
+    }
+    if (!e->ptr)
+        *why = e->value && r->part_errors[e->value - 1] ? r->part_errors[e->value - 1]
+                                                        : "unknown part";
+    return e->ptr;
+}
+
+static const char *resolve_country(run *r, const char *s, size_t n)
+{
+    uint64_t h = hash_bytes(s, n);
+    smap_entry *e = smap_find(&r->countries, s, n, h);
+    if (!e) {
+        char *text = eccn_strndup(s, n);
+        if (!text || !(e = smap_put(&r->countries, s, n, h))) {
+            free(text);
+            return NULL;
+        }
+        e->ptr = eccn_geo_resolve(r->rs->geo, text);
+        free(text);
+    }
+    return e->ptr;
+}
+
+static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
+                    long long *id, eccn_error *err)
+{
+    eccn_query q = {.part = part,
+                    .spec = part->spec,
+                    .date = date,
+                    .destination = dest,
+                    .headquarters = hq,
+                    .quantity = 1};
+    eccn_result res;
+    eccn_buf provs = {0}, excs = {0};
+    char d[11];
+    int rc = eccn_evaluate(r->rs, &q, &res, err);
+    if (rc != ECCN_OK)
+        return rc;
+    if (r->ninfo == r->info_cap) {
+        size_t cap = r->info_cap ? r->info_cap * 2 : 256;
+        eval_info *g = realloc(r->info, cap * sizeof *g);
+        if (!g) {
+            eccn_result_free(&res);
+            return ECCN_ENOMEM;
+        }
+        r->info = g;
+        r->info_cap = cap;
+    }
+    *id = ++r->next_eval;
+    eval_info *in = &r->info[r->ninfo++];
+    memset(in, 0, sizeof *in);
+    snprintf(in->verdict, sizeof in->verdict, "%s", eccn_verdict_word(res.verdict));
+    snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
+    snprintf(in->destination, sizeof in->destination, "%s", dest);
+    eccn_result_provisions_json(&res, &provs);
+    eccn_result_exceptions_json(&res, &excs, true);
+    eccn_date_format(date, d);
+    sqlite3_stmt *st = r->ins_eval;
+    sqlite3_bind_int64(st, 1, r->run_id);
+    sqlite3_bind_int64(st, 2, *id);
+    sqlite3_bind_text(st, 3, part->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, dest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, hq ? hq : dest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, d, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, eccn_status_word(res.status), -1, SQLITE_STATIC);
+    if (res.eccn[0])
+        sqlite3_bind_text(st, 8, res.eccn, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 8);
+    sqlite3_bind_text(st, 9, in->verdict, -1, SQLITE_STATIC);
+    if (res.review_policy)
+        sqlite3_bind_text(st, 10, res.review_policy, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 10);
+    sqlite3_bind_text(st, 11, excs.data ? excs.data : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, provs.data ? provs.data : "[]", -1, SQLITE_STATIC);
+    if (res.status == ECCN_ST_INDETERMINATE)
+        sqlite3_bind_text(st, 13, res.class_note, -1, SQLITE_STATIC);
+    else if (res.verdict == ECCN_V_INDETERMINATE && res.ndeciding)
+        sqlite3_bind_text(st, 13, res.deciding[0]->title, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 13);
+    if (eccn_spec_has(&res.metrics, ECCN_M_TPP))
+        sqlite3_bind_double(st, 14, res.metrics.v[ECCN_M_TPP]);
+    else
+        sqlite3_bind_null(st, 14);
+    if (eccn_spec_has(&res.metrics, ECCN_M_PD))
+        sqlite3_bind_double(st, 15, res.metrics.v[ECCN_M_PD]);
+    else
+        sqlite3_bind_null(st, 15);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    eccn_buf_free(&provs);
+    eccn_buf_free(&excs);
+    eccn_result_free(&res);
+    return step == SQLITE_DONE ? ECCN_OK
+                               : eccn_ledger_fail(r->l, "cannot record an evaluation", err);
+}
+
+static void csv_cell(FILE *f, const char *s, size_t n, bool last)
+{
+    bool quote = false;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (quote) {
+        fputc('"', f);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '"')
+                fputc('"', f);
+            fputc(s[i], f);
+        }
+        fputc('"', f);
+    } else {
+        fwrite(s, 1, n, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+static void copy_line(eccn_audit_line *a, long long line, const char *id, size_t idn,
+                      const char *part, size_t pn, const char *dest, eccn_date date,
+                      const char *eccn, long long qty)
+{
+    memset(a, 0, sizeof *a);
+    a->line = line;
+    snprintf(a->line_id, sizeof a->line_id, "%.*s", (int)idn, id ? id : "");
+    snprintf(a->part, sizeof a->part, "%.*s", (int)pn, part ? part : "");
+    snprintf(a->destination, sizeof a->destination, "%s", dest ? dest : "");
+    if (date != ECCN_DATE_NONE)
+        eccn_date_format(date, a->date);
+    snprintf(a->eccn, sizeof a->eccn, "%s", eccn ? eccn : "");
+    a->quantity = qty;
+}
+
+/* Judges one line; returns ECCN_OK with either an evaluation or a recorded error. */
+static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, eccn_error *err)
+{
+    size_t pn, dn, qn, tn, datn, hn, idn;
+    const char *ptext = field(r, rec, ECCN_F_PART, &pn);
+    const char *dtext = field(r, rec, ECCN_F_DESCRIPTION, &dn);
+    const char *qtext = field(r, rec, ECCN_F_QUANTITY, &qn);
+    const char *totext = field(r, rec, ECCN_F_DESTINATION, &tn);
+    const char *datetext = field(r, rec, ECCN_F_DATE, &datn);
+    const char *hqtext = field(r, rec, ECCN_F_HQ, &hn);
+    const char *idtext = field(r, rec, ECCN_F_LINE_ID, &idn);
+    const char *why = NULL;
+    char whybuf[400];
+    const eccn_part *part = NULL;
+    const char *dest = NULL, *hq = NULL;
+    eccn_date date = ECCN_DATE_NONE;
+    long long qty = 1, eval_id = 0, ptext_id = 0, dtext_id = 0;
+    int rc;
+
+    if (rec->malformed)
+        why = rec->malformed;
+    else if (rec->nfields != r->ncols) {
+        snprintf(whybuf, sizeof whybuf, "expected %zu fields as in the header, found %zu", r->ncols,
+                 rec->nfields);
+        why = whybuf;
+    }
+    if (!why) {
+        const char *pwhy = NULL, *dwhy = NULL;
+        if (pn)
+            part = resolve_part(r, ptext, pn, &pwhy);
+        if (!part && dn)
+            part = resolve_part(r, dtext, dn, &dwhy);
+        if (!pwhy)
+            pwhy = dwhy;
+        if (!part) {
+            snprintf(whybuf, sizeof whybuf, "%s",
+                     pn || dn ? pwhy : "no part number or description");
+            why = whybuf;
+        }
+    }
+    if (!why) {
+        if (tn)
+            dest = resolve_country(r, totext, tn);
+        else if (r->default_to)
+            dest = r->default_to;
+        if (!dest) {
+            snprintf(whybuf, sizeof whybuf,
+                     tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
+                     (int)(tn > 60 ? 60 : tn), tn ? totext : "");
+            why = whybuf;
+        }
+    }
+    if (!why && hn && !(hq = resolve_country(r, hqtext, hn))) {
+        snprintf(whybuf, sizeof whybuf, "unknown headquarters country '%.*s'",
+                 (int)(hn > 60 ? 60 : hn), hqtext);
+        why = whybuf;
+    }
+    if (!why) {
+        if (datn) {
+            if (!eccn_date_parse(datetext, datn, &date)) {
+                snprintf(whybuf, sizeof whybuf, "bad ship date '%.*s' (expected YYYY-MM-DD)",
+                         (int)(datn > 40 ? 40 : datn), datetext);
+                why = whybuf;
+            }
+        } else if (r->default_date != ECCN_DATE_NONE) {
+            date = r->default_date;
+        } else
+            why = "no ship date (and no --date)";
+    }
+    if (!why && r->col[ECCN_F_QUANTITY] >= 0) {
+        qty = 0;
+        bool ok = qn > 0 && qn < 16;
+        for (size_t i = 0; ok && i < qn; i++) {
+            ok = isdigit((unsigned char)qtext[i]);
+            qty = qty * 10 + (qtext[i] - '0');
+        }
+        if (!ok || qty < 1) {
+            snprintf(whybuf, sizeof whybuf, "bad quantity '%.*s' (expected a whole number >= 1)",
+                     (int)(qn > 40 ? 40 : qn), qtext ? qtext : "");
+            why = whybuf;
+        }
+    }
+    if (!why) {
+        char key[160];
+        char d[11];
+        eccn_date_format(date, d);
+        int kn = snprintf(key, sizeof key, "%s|%s|%s|%s", part->id, dest, hq ? hq : "", d);
+        uint64_t h = hash_bytes(key, (size_t)kn);
+        smap_entry *e = smap_find(&r->evals, key, (size_t)kn, h);
+        if (e) {
+            eval_id = e->value;
+        } else {
+            if ((rc = new_eval(r, part, dest, hq, date, &eval_id, err)) != ECCN_OK)
+                return rc;
+            if (!(e = smap_put(&r->evals, key, (size_t)kn, h)))
+                return ECCN_ENOMEM;
+            e->value = eval_id;
+        }
+    }
+    if ((pn && (rc = intern_text(r, ptext, pn, &ptext_id, err)) != ECCN_OK) ||
+        (dn && (rc = intern_text(r, dtext, dn, &dtext_id, err)) != ECCN_OK))
+        return rc;
+    sqlite3_stmt *st = r->ins_result;
+    sqlite3_bind_int64(st, 1, r->run_id);
+    sqlite3_bind_int64(st, 2, rec->line);
+    sqlite3_bind_int64(st, 3, record_no);
+    if (idn)
+        sqlite3_bind_text(st, 4, idtext, (int)idn, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    if (ptext_id)
+        sqlite3_bind_int64(st, 5, ptext_id);
+    else
+        sqlite3_bind_null(st, 5);
+    if (dtext_id)
+        sqlite3_bind_int64(st, 6, dtext_id);
+    else
+        sqlite3_bind_null(st, 6);
+    sqlite3_bind_int64(st, 7, qty);
+    if (why) {
+        sqlite3_bind_null(st, 8);
+        sqlite3_bind_text(st, 9, why, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_int64(st, 8, eval_id);
+        sqlite3_bind_null(st, 9);
+    }
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return eccn_ledger_fail(r->l, "cannot record an audit result", err);
+
+    eccn_audit_summary *s = r->s;
+    const eval_info *in = why ? NULL : &r->info[eval_id - 1];
+    if (why) {
+        s->errors++;
+        if (s->nerror_lines < 20) {
+            copy_line(&s->error_lines[s->nerror_lines], rec->line, idtext, idn, pn ? ptext : dtext,
+                      pn ? pn : dn, dest, date, NULL, qty);
+            snprintf(s->error_reasons[s->nerror_lines++], sizeof s->error_reasons[0], "%s", why);
+        }
+    } else {
+        s->results++;
+        r->info[eval_id - 1].lines++;
+        r->info[eval_id - 1].quantity += qty;
+        if (strcmp(in->verdict, "license_required") == 0 && s->nlicence_lines < 20)
+            copy_line(&s->licence_lines[s->nlicence_lines++], rec->line, idtext, idn,
+                      pn ? ptext : dtext, pn ? pn : dn, dest, date, in->eccn, qty);
+    }
+    if (r->o->out_csv) {
+        FILE *f = r->o->out_csv;
+        char num[32], d[11] = "";
+        int n = snprintf(num, sizeof num, "%lld", rec->line);
+        csv_cell(f, num, (size_t)n, false);
+        csv_cell(f, idtext ? idtext : "", idn, false);
+        csv_cell(f, pn ? ptext : (dtext ? dtext : ""), pn ? pn : dn, false);
+        csv_cell(f, dest ? dest : "", dest ? strlen(dest) : 0, false);
+        if (date != ECCN_DATE_NONE)
+            eccn_date_format(date, d);
+        csv_cell(f, d, strlen(d), false);
+        const char *v = in ? in->verdict : "error";
+        csv_cell(f, v, strlen(v), false);
+        csv_cell(f, in ? in->eccn : "", in ? strlen(in->eccn) : 0, false);
+        csv_cell(f, why ? why : "", why ? strlen(why) : 0, true);
+    }
+    if (why && r->o->strict)
+        return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", why);
+    return ECCN_OK;
+}
+
+static int exec(run *r, const char *sql, eccn_error *err)
+{
+    return sqlite3_exec(r->db, sql, NULL, NULL, NULL) == SQLITE_OK
+               ? ECCN_OK
+               : eccn_ledger_fail(r->l, sql, err);
+}
+
+static int save_progress(run *r, long long lines, long long offset, long long line,
+                         long long record, eccn_error *err)
+{
+    sqlite3_stmt *st = r->upd_run;
+    sqlite3_bind_int64(st, 1, lines);
+    sqlite3_bind_int64(st, 2, r->s->results);
+    sqlite3_bind_int64(st, 3, r->s->errors);
+    sqlite3_bind_int64(st, 4, offset);
+    sqlite3_bind_int64(st, 5, line);
+    sqlite3_bind_int64(st, 6, record);
+    sqlite3_bind_int64(st, 7, r->run_id);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? ECCN_OK : eccn_ledger_fail(r->l, "cannot save progress", err);
+}
+
+static int prepare(run *r, sqlite3_stmt **st, const char *sql, eccn_error *err)
+{
+    return sqlite3_prepare_v2(r->db, sql, -1, st, NULL) == SQLITE_OK
+               ? ECCN_OK
+               : eccn_ledger_fail(r->l, "cannot prepare an audit statement", err);
+}
+
+static void options_text(const eccn_audit_opts *o, eccn_buf *b)
+{
+    eccn_buf_printf(b, "date=%s\nto=%s\ndelimiter=%d\nstrict=%d\n",
+                    o->default_date ? o->default_date : "", o->default_to ? o->default_to : "",
+                    o->delimiter, o->strict);
+    for (size_t i = 0; i < o->nmaps; i++)
+        eccn_buf_printf(b, "map=%s\n", o->maps[i]);
+}
+
+static int add_count(eccn_count **v, size_t *n, const char *key, long long lines, long long qty)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i].key, key) == 0) {
+            (*v)[i].lines += lines;
+            (*v)[i].quantity += qty;
+            return ECCN_OK;
+        }
+    eccn_count *g = realloc(*v, (*n + 1) * sizeof *g);
+    if (!g)
+        return ECCN_ENOMEM;
+    *v = g;
+    snprintf(g[*n].key, sizeof g[*n].key, "%s", key);
+    g[*n].lines = lines;
+    g[*n].quantity = qty;
+    (*n)++;
+    return ECCN_OK;
+}
+
+void eccn_audit_summary_free(eccn_audit_summary *s)
+{
+    free(s->by_verdict);
+    free(s->by_eccn);
+    free(s->by_destination);
+    memset(s, 0, sizeof *s);
+}
+
+int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err)
+{
+    sqlite3 *db = eccn_ledger_db(l);
+    sqlite3_stmt *st = NULL;
+    int rc = ECCN_OK;
+    eccn_audit_summary_free(s);
+    s->run_id = run_id;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT sha256, size, lines_read, results, errors FROM audit_runs "
+                           "WHERE id=?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot read audit runs", err);
+    sqlite3_bind_int64(st, 1, run_id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return eccn_fail(err, ECCN_ENOTFOUND, eccn_ledger_path(l), 0, 0, "no audit run %lld",
+                         run_id);
+    }
+    snprintf(s->sha256, sizeof s->sha256, "%s", (const char *)sqlite3_column_text(st, 0));
+    s->size = sqlite3_column_int64(st, 1);
+    s->lines_read = sqlite3_column_int64(st, 2);
+    s->results = sqlite3_column_int64(st, 3);
+    s->errors = sqlite3_column_int64(st, 4);
+    sqlite3_finalize(st);
+    /* Aggregated in SQL per distinct evaluation, then folded: a few hundred rows. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
+                           "COALESCE(e.destination,''), count(*), sum(r.quantity) "
+                           "FROM audit_results r LEFT JOIN audit_evals e "
+                           "ON e.run_id=r.run_id AND e.id=r.eval_id WHERE r.run_id=? "
+                           "GROUP BY r.eval_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot summarise the run", err);
+    sqlite3_bind_int64(st, 1, run_id);
+    while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        long long n = sqlite3_column_int64(st, 3), q = sqlite3_column_int64(st, 4);
+        rc = add_count(&s->by_verdict, &s->nverdict, v, n, q);
+        if (rc == ECCN_OK && strcmp(v, "error") != 0) {
+            rc = add_count(&s->by_eccn, &s->neccn, (const char *)sqlite3_column_text(st, 1), n, q);
+            if (rc == ECCN_OK)
+                rc = add_count(&s->by_destination, &s->ndestination,
+                               (const char *)sqlite3_column_text(st, 2), n, q);
+        }
+        if (strcmp(v, "license_required") == 0)
+            s->licence_required += n;
+        else if (strcmp(v, "indeterminate") == 0)
+            s->indeterminate += n;
+        else if (strcmp(v, "no_license_required") == 0)
+            s->no_licence += n;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == ECCN_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT line, COALESCE(line_id,''), COALESCE(part, description, ''), "
+                           "COALESCE(destination,''), COALESCE(ship_date,''), COALESCE(eccn,''), "
+                           "quantity, verdict, COALESCE(reason,'') FROM audit_lines WHERE run_id=? "
+                           "AND verdict IN ('license_required','error') ORDER BY line",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, run_id);
+        while (sqlite3_step(st) == SQLITE_ROW && (s->nlicence_lines < 20 || s->nerror_lines < 20)) {
+            bool is_err = strcmp((const char *)sqlite3_column_text(st, 7), "error") == 0;
+            eccn_audit_line *a =
+                is_err ? (s->nerror_lines < 20 ? &s->error_lines[s->nerror_lines] : NULL)
+                       : (s->nlicence_lines < 20 ? &s->licence_lines[s->nlicence_lines] : NULL);
+            if (!a)
+                continue;
+            memset(a, 0, sizeof *a);
+            a->line = sqlite3_column_int64(st, 0);
+            snprintf(a->line_id, sizeof a->line_id, "%s", sqlite3_column_text(st, 1));
+            snprintf(a->part, sizeof a->part, "%s", sqlite3_column_text(st, 2));
+            snprintf(a->destination, sizeof a->destination, "%s", sqlite3_column_text(st, 3));
+            snprintf(a->date, sizeof a->date, "%s", sqlite3_column_text(st, 4));
+            snprintf(a->eccn, sizeof a->eccn, "%s", sqlite3_column_text(st, 5));
+            a->quantity = sqlite3_column_int64(st, 6);
+            if (is_err)
+                snprintf(s->error_reasons[s->nerror_lines++], sizeof s->error_reasons[0], "%s",
+                         sqlite3_column_text(st, 8));
+            else
+                s->nlicence_lines++;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Looks for a finished run of the same bytes, rules and options. */
+static long long find_finished(run *r, const char *sha, const char *opts)
+{
+    sqlite3_stmt *st = NULL;
+    long long id = 0;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT id FROM audit_runs WHERE sha256=? AND rules_revision=? AND "
+                           "options=? AND status='complete' ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->rs->revision, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, opts, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return id;
+}
+
+static bool finished_candidate(run *r, long long size, const char *opts)
+{
+    sqlite3_stmt *st = NULL;
+    bool any = false;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT 1 FROM audit_runs WHERE size=? AND rules_revision=? AND "
+                           "options=? AND status='complete' LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, size);
+        sqlite3_bind_text(st, 2, r->rs->revision, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, opts, -1, SQLITE_STATIC);
+        any = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return any;
+}
+
+/* On resume: the distinct strings and evaluations already recorded keep their numbers. */
+static int reload(run *r, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ECCN_OK;
+    if ((rc = prepare(r, &st, "SELECT id, text FROM audit_texts WHERE run_id=?", err)) != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, r->run_id);
+    while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        smap_entry *e = smap_put(&r->texts, t, n, hash_bytes(t, n));
+        if (!e)
+            rc = ECCN_ENOMEM;
+        else
+            e->value = sqlite3_column_int64(st, 0);
+        if (e && e->value > r->next_text)
+            r->next_text = e->value;
+    }
+    sqlite3_finalize(st);
+    if (rc != ECCN_OK ||
+        (rc = prepare(r, &st,
+                      "SELECT e.id, e.part_id, e.destination, e.headquarters, e.ship_date, "
+                      "e.verdict, COALESCE(e.eccn,''), "
+                      "(SELECT count(*) FROM audit_results r WHERE r.run_id=e.run_id AND "
+                      "r.eval_id=e.id), (SELECT COALESCE(sum(quantity),0) FROM audit_results r "
+                      "WHERE r.run_id=e.run_id AND r.eval_id=e.id) "
+                      "FROM audit_evals e WHERE e.run_id=? ORDER BY e.id",
+                      err)) != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, r->run_id);
+    while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+        const char *dest = (const char *)sqlite3_column_text(st, 2);
+        const char *hq = (const char *)sqlite3_column_text(st, 3);
+        char key[160];
+        int kn = snprintf(key, sizeof key, "%s|%s|%s|%s", sqlite3_column_text(st, 1), dest,
+                          strcmp(hq, dest) == 0 ? "" : hq, sqlite3_column_text(st, 4));
+        smap_entry *e = smap_put(&r->evals, key, (size_t)kn, hash_bytes(key, (size_t)kn));
+        if (!e || (size_t)id != r->ninfo + 1) {
+            rc = e ? eccn_fail(err, ECCN_EDB, eccn_ledger_path(r->l), 0, 0,
+                               "audit run %lld has gaps in its evaluations", r->run_id)
+                   : ECCN_ENOMEM;
+            break;
+        }
+        e->value = id;
+        if (r->ninfo == r->info_cap) {
+            size_t cap = r->info_cap ? r->info_cap * 2 : 256;
+            eval_info *g = realloc(r->info, cap * sizeof *g);
+            if (!g) {
+                rc = ECCN_ENOMEM;
+                break;
+            }
+            r->info = g;
+            r->info_cap = cap;
+        }
+        eval_info *in = &r->info[r->ninfo++];
+        memset(in, 0, sizeof *in);
+        snprintf(in->verdict, sizeof in->verdict, "%s", sqlite3_column_text(st, 5));
+        snprintf(in->eccn, sizeof in->eccn, "%s", sqlite3_column_text(st, 6));
+        snprintf(in->destination, sizeof in->destination, "%s", dest);
+        in->lines = sqlite3_column_int64(st, 7);
+        in->quantity = sqlite3_column_int64(st, 8);
+        r->next_eval = id;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int start_run(run *r, const char *opts, long long size, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char now[21];
+    int rc;
+    eccn_utc_now(now);
+    if ((rc = exec(r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+        return rc;
+    if ((rc = eccn_ledger_note_revision(r->l, r->rs, err)) != ECCN_OK ||
+        (rc = prepare(r, &st,
+                      "INSERT INTO audit_runs(file, sha256, size, rules_revision, options, "
+                      "started_at, status) VALUES (?,'',?,?,?,?,'incomplete')",
+                      err)) != ECCN_OK)
+        goto fail;
+    sqlite3_bind_text(st, 1, r->o->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, size);
+    sqlite3_bind_text(st, 3, r->rs->revision, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, opts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = eccn_ledger_fail(r->l, "cannot start the audit run", err);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    r->run_id = sqlite3_last_insert_rowid(r->db);
+    return exec(r, "COMMIT", err);
+fail:
+    sqlite3_finalize(st);
+    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
+                   eccn_audit_summary *s, eccn_error *err)
+{
+    run r = {.rs = rs, .l = l, .o = o, .s = s, .db = eccn_ledger_db(l)};
+    eccn_csv *csv = NULL;
+    eccn_csv_record rec;
+    eccn_buf opts = {0};
+    int rc = ECCN_OK;
+    bool in_tx = false;
+    long long batch = o->batch > 0 ? o->batch : DEFAULT_BATCH;
+    long long records = 0, resume_line = 0, resume_offset = 0;
+    memset(s, 0, sizeof *s);
+    r.default_date = ECCN_DATE_NONE;
+    options_text(o, &opts);
+    if (!opts.data)
+        return ECCN_ENOMEM;
+
+    if (o->resume_run) {
+        sqlite3_stmt *st = NULL;
+        if ((rc = prepare(&r, &st,
+                          "SELECT status, options, resume_offset, resume_line, "
+                          "resume_record, size FROM audit_runs WHERE id=?",
+                          err)) != ECCN_OK)
+            goto done;
+        sqlite3_bind_int64(st, 1, o->resume_run);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_finalize(st);
+            rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0, "no audit run %lld",
+                           o->resume_run);
+            goto done;
+        }
+        bool complete = strcmp((const char *)sqlite3_column_text(st, 0), "complete") == 0;
+        bool same_opts = strcmp((const char *)sqlite3_column_text(st, 1), opts.data) == 0;
+        resume_offset = sqlite3_column_int64(st, 2);
+        resume_line = sqlite3_column_int64(st, 3);
+        records = sqlite3_column_int64(st, 4);
+        sqlite3_finalize(st);
+        if (complete) {
+            rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0,
+                           "audit run %lld is already complete", o->resume_run);
+            goto done;
+        }
+        if (!same_opts) {
+            rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0,
+                           "audit run %lld was started with other options", o->resume_run);
+            goto done;
+        }
+        r.run_id = o->resume_run;
+    }
+    if (o->default_date) {
+        if (!eccn_date_parse(o->default_date, strlen(o->default_date), &r.default_date)) {
+            rc = eccn_fail(err, ECCN_EINPUT, "--date", 0, 0, "bad date '%s' (expected YYYY-MM-DD)",
+                           o->default_date);
+            goto done;
+        }
+    }
+    if (o->default_to && !(r.default_to = eccn_geo_resolve(rs->geo, o->default_to))) {
+        rc = eccn_fail(err, ECCN_EINPUT, "--to", 0, 0, "unknown country '%s'", o->default_to);
+        goto done;
+    }
+    if ((rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+        goto done;
+    /* The digest is taken while reading, so the file is read once; a finished run can only be
+     * reused when one of the same size exists, which is when it pays to hash first. */
+    if (!o->resume_run && !o->force && eccn_csv_size(csv) >= 0 &&
+        finished_candidate(&r, eccn_csv_size(csv), opts.data)) {
+        char sha[65];
+        if ((rc = eccn_digest_file(o->path, sha, NULL, err)) != ECCN_OK)
+            goto done;
+        long long prev = find_finished(&r, sha, opts.data);
+        if (prev) {
+            rc = eccn_audit_summarise(l, prev, s, err);
+            s->reused = true;
+            goto done;
+        }
+    }
+    if (!(r.digest = eccn_digest_new())) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    eccn_csv_on_bytes(csv, digest_bytes, r.digest);
+    int got = eccn_csv_next(csv, &rec, err);
+    if (got < 0) {
+        rc = got;
+        goto done;
+    }
+    if (got == 0) {
+        rc = eccn_fail(err, ECCN_EINPUT, o->path, 1, 1, "empty file: expected a header line");
+        goto done;
+    }
+    if ((rc = map_columns(&r, &rec, err)) != ECCN_OK)
+        goto done;
+    if (!r.run_id && (rc = start_run(&r, opts.data, eccn_csv_size(csv), err)) != ECCN_OK)
+        goto done;
+    s->run_id = r.run_id;
+    if ((rc = prepare(&r, &r.ins_result,
+                      "INSERT INTO audit_results(run_id, line, record, line_id, part_text, "
+                      "desc_text, quantity, eval_id, error) VALUES (?,?,?,?,?,?,?,?,?)",
+                      err)) != ECCN_OK ||
+        (rc = prepare(&r, &r.ins_eval,
+                      "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
+                      "ship_date, status, eccn, verdict, review_policy, license_exceptions, "
+                      "provisions, reason, tpp, pd) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      err)) != ECCN_OK ||
+        (rc = prepare(&r, &r.ins_text, "INSERT INTO audit_texts(run_id, id, text) VALUES (?,?,?)",
+                      err)) != ECCN_OK ||
+        (rc = prepare(&r, &r.upd_run,
+                      "UPDATE audit_runs SET lines_read=?, results=?, errors=?, resume_offset=?, "
+                      "resume_line=?, resume_record=? WHERE id=?",
+                      err)) != ECCN_OK)
+        goto done;
+    if (o->resume_run) {
+        if ((rc = reload(&r, err)) != ECCN_OK)
+            goto done;
+        eccn_audit_summary prev = {0};
+        if ((rc = eccn_audit_summarise(l, r.run_id, &prev, err)) != ECCN_OK)
+            goto done;
+        s->results = prev.results;
+        s->errors = prev.errors;
+        memcpy(s->licence_lines, prev.licence_lines, sizeof s->licence_lines);
+        s->nlicence_lines = prev.nlicence_lines;
+        memcpy(s->error_lines, prev.error_lines, sizeof s->error_lines);
+        memcpy(s->error_reasons, prev.error_reasons, sizeof s->error_reasons);
+        s->nerror_lines = prev.nerror_lines;
+        eccn_audit_summary_free(&prev);
+        if (resume_offset > 0) {
+            /* Hash the part already audited, then carry on from the saved record boundary. */
+            eccn_digest_free(r.digest);
+            r.digest = NULL;
+            if ((rc = eccn_csv_seek(csv, resume_offset, resume_line, err)) != ECCN_OK)
+                goto done;
+        }
+    }
+    if ((rc = exec(&r, "BEGIN", err)) != ECCN_OK)
+        goto done;
+    in_tx = true;
+    long long since_commit = 0;
+    time_t last_progress = 0;
+    for (;;) {
+        got = eccn_csv_next(csv, &rec, err);
+        if (got < 0) {
+            rc = got;
+            goto done;
+        }
+        if (got == 0)
+            break;
+        records++;
+        if ((rc = audit_line(&r, &rec, records, err)) != ECCN_OK)
+            goto done;
+        if (++since_commit >= batch) {
+            /* Results and the position to resume from commit together: a kill between
+             * batches loses nothing, a kill inside one loses only that uncommitted batch. */
+            since_commit = 0;
+            if ((rc = save_progress(&r, records, eccn_csv_bytes_read(csv), rec.line + 1, records,
+                                    err)) != ECCN_OK ||
+                (rc = exec(&r, "COMMIT", err)) != ECCN_OK ||
+                (rc = exec(&r, "BEGIN", err)) != ECCN_OK)
+                goto done;
+        }
+        if (o->progress && (records & 4095) == 0) {
+            time_t now = time(NULL);
+            if (now != last_progress || (records & 65535) == 0) {
+                last_progress = now;
+                o->progress(records, eccn_csv_bytes_read(csv), eccn_csv_size(csv), o->progress_ctx);
+            }
+        }
+    }
+    s->lines_read = records;
+    if (r.digest)
+        rc = eccn_digest_hex(r.digest, s->sha256);
+    else
+        rc = eccn_digest_file(o->path, s->sha256, NULL, err);
+    if (rc != ECCN_OK)
+        goto done;
+    {
+        sqlite3_stmt *st = NULL;
+        char now[21];
+        eccn_utc_now(now);
+        if ((rc = save_progress(&r, records, eccn_csv_bytes_read(csv), 0, records, err)) !=
+                ECCN_OK ||
+            (rc = prepare(&r, &st,
+                          "UPDATE audit_runs SET status='complete', finished_at=?, "
+                          "sha256=?, size=? WHERE id=?",
+                          err)) != ECCN_OK)
+            goto done;
+        sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, s->sha256, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, eccn_csv_bytes_read(csv));
+        sqlite3_bind_int64(st, 4, r.run_id);
+        int step = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE) {
+            rc = eccn_ledger_fail(l, "cannot finish the audit run", err);
+            goto done;
+        }
+    }
+    if ((rc = exec(&r, "COMMIT", err)) != ECCN_OK)
+        goto done;
+    in_tx = false;
+    s->size = eccn_csv_bytes_read(csv);
+    for (size_t i = 0; i < r.ninfo && rc == ECCN_OK; i++) {
+        const eval_info *in = &r.info[i];
+        if (!in->lines)
+            continue;
+        rc = add_count(&s->by_verdict, &s->nverdict, in->verdict, in->lines, in->quantity);
+        if (rc == ECCN_OK)
+            rc = add_count(&s->by_eccn, &s->neccn, in->eccn[0] ? in->eccn : "none", in->lines,
+                           in->quantity);
+        if (rc == ECCN_OK)
+            rc = add_count(&s->by_destination, &s->ndestination, in->destination, in->lines,
+                           in->quantity);
+        if (strcmp(in->verdict, "license_required") == 0)
+            s->licence_required += in->lines;
+        else if (strcmp(in->verdict, "indeterminate") == 0)
+            s->indeterminate += in->lines;
+        else
+            s->no_licence += in->lines;
+    }
+    if (rc == ECCN_OK && s->errors)
+        rc = add_count(&s->by_verdict, &s->nverdict, "error", s->errors, 0);
+done:
+    /* A failure inside a batch rolls the batch back: the run stays incomplete, its committed
+     * results and resume position agree, and --resume redoes exactly the lost lines. */
+    if (in_tx)
+        sqlite3_exec(r.db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(r.ins_result);
+    sqlite3_finalize(r.ins_eval);
+    sqlite3_finalize(r.ins_text);
+    sqlite3_finalize(r.upd_run);
+    smap_free(&r.parts);
+    smap_free(&r.countries);
+    smap_free(&r.texts);
+    smap_free(&r.evals);
+    for (size_t i = 0; i < r.npart_errors; i++)
+        free(r.part_errors[i]);
+    free(r.part_errors);
+    free(r.info);
+    eccn_digest_free(r.digest);
+    eccn_csv_close(csv);
+    eccn_buf_free(&opts);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * audit.h: batch audit of an inventory or order CSV against the rules in force on each line's
+ * ship date. Every line becomes one audit_results row (a verdict or an error with its reason) in
+ * the ledger, committed in batches together with the position to resume from, so a run killed at
+ * any moment leaves a consistent ledger and `--resume` ends with exactly one result per line.
+ *
+ * Reporting is the caller's: the audit fills an eccn_audit_summary (owned by the caller, released
+ * with eccn_audit_summary_free) and calls an optional progress hook.
+ */
+#ifndef ECCN_AUDIT_H
+#define ECCN_AUDIT_H
+
+#include "ledger.h"
+#include "rules.h"
+#include "util.h"
+
+#include <stdio.h>
+
+enum {
+    ECCN_F_PART,
+    ECCN_F_DESCRIPTION,
+    ECCN_F_QUANTITY,
+    ECCN_F_DESTINATION,
+    ECCN_F_DATE,
+    ECCN_F_CONSIGNEE,
+    ECCN_F_HQ,
+    ECCN_F_LINE_ID,
+    ECCN_F_COUNT
+};
+
+typedef struct eccn_audit_opts {
+    const char *path;         /* "-" for standard input */
+    const char *default_date; /* YYYY-MM-DD for files without a date column, or NULL */
+    const char *default_to;   /* country for files without a destination column, or NULL */
+    char delimiter;           /* 0: sniff */
+    const char *maps[16];     /* "COLUMN=FIELD" */
+    size_t nmaps;
+    bool strict;          /* stop at the first bad line */
+    bool force;           /* audit again even if a finished run matches */
+    long long resume_run; /* 0, or the run to continue */
+    FILE *out_csv;        /* per-line results, or NULL */
+    long long batch;      /* lines per transaction (0: default) */
+    void (*progress)(long long lines, long long bytes, long long size, void *ctx);
+    void *progress_ctx;
+} eccn_audit_opts;
+
+typedef struct eccn_count {
+    char key[64];
+    long long lines, quantity;
+} eccn_count;
+
+typedef struct eccn_audit_line {
+    long long line;
+    char line_id[64], part[96], destination[8], date[11], eccn[32];
+    long long quantity;
+} eccn_audit_line;
+
+typedef struct eccn_audit_summary {
+    long long run_id;
+    bool reused; /* a finished run of the same bytes and rules was found */
+    char sha256[65];
+    long long size;
+    long long lines_read, results, errors;
+    eccn_count *by_verdict, *by_eccn, *by_destination;
+    size_t nverdict, neccn, ndestination;
+    eccn_audit_line licence_lines[20];
+    size_t nlicence_lines;
+    eccn_audit_line error_lines[20];
+    char error_reasons[20][200];
+    size_t nerror_lines;
+    long long licence_required, indeterminate, no_licence;
+} eccn_audit_summary;
+
+int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
+                   eccn_audit_summary *s, eccn_error *err);
+/* Fills the summary of a run already in the ledger (for reuse and resume). */
+int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err);
+void eccn_audit_summary_free(eccn_audit_summary *s);
+
+#endif

@@ -1,0 +1,403 @@
+/* cmd_audit.c: `eccn audit`, `eccn audit --resume RUN` and `eccn audit diff A B`. */
+#include "audit.h"
+#include "cli.h"
+#include "jsonw.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+typedef struct progress {
+    double start, last;
+} progress;
+
+static double now_s(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* Redrawn at most ten times a second, on stderr, only when stderr is a terminal. */
+static void show_progress(long long lines, long long bytes, long long size, void *ctx)
+{
+    progress *p = ctx;
+    double t = now_s();
+    if (t - p->last < 0.1)
+        return;
+    p->last = t;
+    double rate = lines / (t - p->start > 1e-6 ? t - p->start : 1e-6);
+    if (size > 0) {
+        double frac = (double)bytes / (double)size;
+        double eta = frac > 0 ? (t - p->start) * (1 - frac) / frac : 0;
+        int bar = (int)(frac * 30);
+        fprintf(stderr, "\r[%-30.*s] %5.1f%%  %lld lines  %.0f lines/s  ETA %.0fs ", bar,
+                "##############################", frac * 100, lines, rate, eta);
+    } else {
+        fprintf(stderr, "\r%lld lines  %.0f lines/s ", lines, rate);
+    }
+}
+
+static long long parse_run(const char *s)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || v < 1) {
+        cli_errorf("expected an audit run id, got '%s'", s ? s : "");
+        return 0;
+    }
+    return v;
+}
+
+static void print_counts(const char *title, const eccn_count *c, size_t n)
+{
+    printf("%s\n", title);
+    for (size_t i = 0; i < n; i++)
+        printf("  %-22s %10lld lines  %12lld units\n", c[i].key, c[i].lines, c[i].quantity);
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+    const eccn_count *x = a, *y = b;
+    return x->lines < y->lines ? 1 : x->lines > y->lines ? -1 : strcmp(x->key, y->key);
+}
+
+static void counts_json(jsonw *w, const char *key, const eccn_count *c, size_t n)
+{
+    jsonw_key(w, key);
+    jsonw_obj_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_key(w, c[i].key);
+        jsonw_int(w, c[i].lines);
+    }
+    jsonw_obj_end(w);
+}
+
+static void lines_json(jsonw *w, const eccn_audit_line *l, size_t n, char (*reasons)[200])
+{
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_obj_begin(w);
+        jsonw_key(w, "line");
+        jsonw_int(w, l[i].line);
+        jsonw_key(w, "line_id");
+        jsonw_str(w, l[i].line_id);
+        jsonw_key(w, "part");
+        jsonw_str(w, l[i].part);
+        jsonw_key(w, "destination");
+        jsonw_str(w, l[i].destination);
+        jsonw_key(w, "date");
+        jsonw_str(w, l[i].date);
+        jsonw_key(w, "quantity");
+        jsonw_int(w, l[i].quantity);
+        if (reasons) {
+            jsonw_key(w, "reason");
+            jsonw_str(w, reasons[i]);
+        } else {
+            jsonw_key(w, "eccn");
+            jsonw_str(w, l[i].eccn);
+        }
+        jsonw_obj_end(w);
+    }
+    jsonw_arr_end(w);
+}
+
+static int audit_diff(cli_env *env, int argc, char **argv)
+{
+    long long a = parse_run(argc > 2 ? argv[2] : NULL),
+              b = a ? parse_run(argc > 3 ? argv[3] : NULL) : 0;
+    bool json = argc > 4 && strcmp(argv[4], "--json") == 0;
+    eccn_ledger *l = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (!a || !b)
+        return EXIT_USAGE;
+    if ((rc = cli_open_ledger(env, true, &l)))
+        return rc;
+    sqlite3 *db = eccn_ledger_db(l);
+    const char *sql =
+        "SELECT x.line, COALESCE(x.line_id,''), COALESCE(x.part, x.description, ''), "
+        "COALESCE(x.destination,''), x.verdict, COALESCE(x.eccn,'-'), COALESCE(x.ship_date,''), "
+        "y.verdict, COALESCE(y.eccn,'-'), COALESCE(y.ship_date,''), COALESCE(y.provisions,'[]'), "
+        "COALESCE(y.reason,'') FROM audit_lines x JOIN audit_lines y ON y.run_id=?2 AND "
+        "y.line=x.line WHERE x.run_id=?1 AND (x.verdict IS NOT y.verdict OR x.eccn IS NOT y.eccn) "
+        "ORDER BY x.line";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        eccn_error err;
+        eccn_ledger_fail(l, "cannot compare runs", &err);
+        cli_print_error(&err);
+        eccn_ledger_close(l);
+        return EXIT_USAGE;
+    }
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    eccn_buf out = {0};
+    jsonw w;
+    jsonw_init(&w, &out);
+    if (json)
+        jsonw_arr_begin(&w);
+    long long n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        n++;
+        const char *col[12];
+        for (int i = 0; i < 12; i++)
+            col[i] = (const char *)sqlite3_column_text(st, i);
+        if (json) {
+            jsonw_obj_begin(&w);
+            jsonw_key(&w, "line");
+            jsonw_int(&w, sqlite3_column_int64(st, 0));
+            const char *keys[] = {NULL,     "line_id", "part",      "destination", "verdict_a",
+                                  "eccn_a", "date_a",  "verdict_b", "eccn_b",      "date_b"};
+            for (int i = 1; i < 10; i++) {
+                jsonw_key(&w, keys[i]);
+                jsonw_str(&w, col[i]);
+            }
+            jsonw_key(&w, "provisions_b");
+            jsonw_raw(&w, col[10]);
+            jsonw_obj_end(&w);
+        } else {
+            printf("line %s %s %s -> %s: %s %s (%s) -> %s %s (%s)  %s%s\n", col[0], col[1], col[2],
+                   col[3], col[4], col[5], col[6], col[7], col[8], col[9], col[10],
+                   col[11][0] ? "  " : "");
+        }
+    }
+    sqlite3_finalize(st);
+    if (json) {
+        jsonw_arr_end(&w);
+        printf("%s\n", out.data);
+    } else
+        printf("%lld lines differ between run %lld and run %lld\n", n, a, b);
+    eccn_buf_free(&out);
+    eccn_ledger_close(l);
+    return n ? 1 : 0;
+}
+
+int cmd_audit(cli_env *env, int argc, char **argv)
+{
+    eccn_audit_opts o = {0};
+    bool json = false, quiet = false;
+    const char *out_path = NULL, *resume = NULL, *delim = NULL, *batch = NULL;
+    eccn_ruleset *rs = NULL;
+    eccn_ledger *l = NULL;
+    eccn_audit_summary s = {0};
+    eccn_error err = {0};
+    progress prog = {0};
+    int rc = 0;
+    if (argc > 1 && strcmp(argv[1], "diff") == 0)
+        return audit_diff(env, argc, argv);
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (cli_opt(argc, argv, &i, "--date", &v))
+            o.default_date = v;
+        else if (cli_opt(argc, argv, &i, "--to", &v))
+            o.default_to = v;
+        else if (cli_opt(argc, argv, &i, "--out", &v))
+            out_path = v;
+        else if (cli_opt(argc, argv, &i, "--resume", &v))
+            resume = v;
+        else if (cli_opt(argc, argv, &i, "--delimiter", &v))
+            delim = v;
+        else if (cli_opt(argc, argv, &i, "--batch", &v))
+            batch = v;
+        else if (cli_opt(argc, argv, &i, "--map", &v)) {
+            if (v && (!strchr(v, '=') || o.nmaps == 16)) {
+                cli_errorf("--map: expected COLUMN=FIELD (at most 16)");
+                return EXIT_USAGE;
+            }
+            if (v) {
+                const char *f = strchr(v, '=') + 1;
+                const char *ok[] = {"part",      "description", "quantity", "destination", "date",
+                                    "ship_date", "consignee",   "hq",       "line_id"};
+                bool known = false;
+                for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
+                    known |= strcmp(f, ok[k]) == 0;
+                if (!known) {
+                    cli_errorf("--map %s: FIELD must be part, description, quantity, "
+                               "destination, date, consignee, hq or line_id",
+                               v);
+                    return EXIT_USAGE;
+                }
+                o.maps[o.nmaps++] = v;
+            }
+        } else {
+            if (strcmp(argv[i], "--json") == 0)
+                json = true;
+            else if (strcmp(argv[i], "--quiet") == 0)
+                quiet = true;
+            else if (strcmp(argv[i], "--strict") == 0)
+                o.strict = true;
+            else if (strcmp(argv[i], "--force") == 0)
+                o.force = true;
+            else if (argv[i][0] == '-' && argv[i][1]) {
+                cli_errorf("audit: unknown option '%s'", argv[i]);
+                return EXIT_USAGE;
+            } else if (o.path) {
+                cli_errorf("audit: one file at a time");
+                return EXIT_USAGE;
+            } else
+                o.path = argv[i];
+            continue;
+        }
+        if (!v)
+            return EXIT_USAGE;
+    }
+    if (delim) {
+        if (strcmp(delim, "tab") == 0 || strcmp(delim, "\\t") == 0)
+            o.delimiter = '\t';
+        else if (strlen(delim) == 1 &&
+                 (delim[0] == ',' || delim[0] == ';' || delim[0] == '\t' || delim[0] == '|'))
+            o.delimiter = delim[0];
+        else {
+            cli_errorf("--delimiter: expected , ; | or tab");
+            return EXIT_USAGE;
+        }
+    }
+    if (batch)
+        o.batch = atoll(batch);
+    if (o.default_date) {
+        eccn_date d;
+        if (cli_date(o.default_date, &d))
+            return EXIT_USAGE;
+    }
+    if ((rc = cli_open_ledger(env, true, &l)))
+        return rc;
+    if (resume) {
+        if (!(o.resume_run = parse_run(resume))) {
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        sqlite3_stmt *st = NULL;
+        /* The file, and the options it was started with, come from the run itself. */
+        static char path[4096], date[16], to[16], maps[16][256];
+        if (sqlite3_prepare_v2(eccn_ledger_db(l), "SELECT file, options FROM audit_runs WHERE id=?",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, o.resume_run);
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                snprintf(path, sizeof path, "%s", sqlite3_column_text(st, 0));
+                if (!o.path)
+                    o.path = path;
+                char *opts = eccn_strdup((const char *)sqlite3_column_text(st, 1)), *save = NULL;
+                o.nmaps = 0;
+                for (char *t = opts ? strtok_r(opts, "\n", &save) : NULL; t;
+                     t = strtok_r(NULL, "\n", &save)) {
+                    if (strncmp(t, "date=", 5) == 0 && t[5])
+                        o.default_date = strcpy(date, t + 5);
+                    else if (strncmp(t, "to=", 3) == 0 && t[3])
+                        o.default_to = strcpy(to, t + 3);
+                    else if (strncmp(t, "delimiter=", 10) == 0)
+                        o.delimiter = (char)atoi(t + 10);
+                    else if (strncmp(t, "strict=", 7) == 0)
+                        o.strict = atoi(t + 7);
+                    else if (strncmp(t, "map=", 4) == 0 && o.nmaps < 16)
+                        o.maps[o.nmaps] = strcpy(maps[o.nmaps], t + 4), o.nmaps++;
+                }
+                free(opts);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    if (!o.path) {
+        cli_errorf("audit: give a CSV file (or - for standard input), --resume RUN, or diff A B");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if ((rc = cli_open_rules(env, &rs)))
+        goto done;
+    if (out_path && !(o.out_csv = fopen(out_path, "w"))) {
+        cli_errorf("--out %s: cannot create the file", out_path);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (o.out_csv)
+        fputs("line,line_id,part,destination,date,verdict,eccn,reason\n", o.out_csv);
+    if (!quiet && isatty(2)) {
+        prog.start = now_s();
+        o.progress = show_progress;
+        o.progress_ctx = &prog;
+    }
+    int arc = eccn_audit_run(rs, l, &o, &s, &err);
+    if (o.progress)
+        fputs("\r\033[K", stderr);
+    if (arc != ECCN_OK) {
+        cli_print_error(&err);
+        if (s.run_id)
+            cli_errorf("audit run %lld is incomplete; continue it with `eccn audit --resume %lld`",
+                       s.run_id, s.run_id);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    qsort(s.by_verdict, s.nverdict, sizeof *s.by_verdict, cmp_count);
+    qsort(s.by_eccn, s.neccn, sizeof *s.by_eccn, cmp_count);
+    qsort(s.by_destination, s.ndestination, sizeof *s.by_destination, cmp_count);
+    if (json) {
+        eccn_buf out = {0};
+        jsonw w;
+        jsonw_init(&w, &out);
+        jsonw_obj_begin(&w);
+        jsonw_key(&w, "run_id");
+        jsonw_int(&w, s.run_id);
+        jsonw_key(&w, "reused");
+        jsonw_bool(&w, s.reused);
+        jsonw_key(&w, "file");
+        jsonw_str(&w, o.path);
+        jsonw_key(&w, "sha256");
+        jsonw_str(&w, s.sha256);
+        jsonw_key(&w, "rules_revision");
+        jsonw_str(&w, rs->revision);
+        jsonw_key(&w, "lines_read");
+        jsonw_int(&w, s.lines_read);
+        jsonw_key(&w, "results");
+        jsonw_int(&w, s.results);
+        jsonw_key(&w, "errors");
+        jsonw_int(&w, s.errors);
+        jsonw_key(&w, "license_required");
+        jsonw_int(&w, s.licence_required);
+        jsonw_key(&w, "indeterminate");
+        jsonw_int(&w, s.indeterminate);
+        jsonw_key(&w, "no_license_required");
+        jsonw_int(&w, s.no_licence);
+        counts_json(&w, "by_verdict", s.by_verdict, s.nverdict);
+        counts_json(&w, "by_eccn", s.by_eccn, s.neccn);
+        counts_json(&w, "by_destination", s.by_destination, s.ndestination);
+        jsonw_key(&w, "license_required_lines");
+        lines_json(&w, s.licence_lines, s.nlicence_lines, NULL);
+        jsonw_key(&w, "error_lines");
+        lines_json(&w, s.error_lines, s.nerror_lines, s.error_reasons);
+        jsonw_obj_end(&w);
+        printf("%s\n", out.data);
+        eccn_buf_free(&out);
+    } else {
+        printf("audit run %lld%s: %s (sha256 %.16s...)\n", s.run_id,
+               s.reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
+               o.path, s.sha256);
+        printf("lines read %lld = results %lld + errors %lld\n", s.lines_read, s.results, s.errors);
+        print_counts("by verdict:", s.by_verdict, s.nverdict);
+        print_counts("by ECCN:", s.by_eccn, s.neccn);
+        print_counts("by destination:", s.by_destination, s.ndestination);
+        if (s.nlicence_lines)
+            printf("lines that need a licence (first %zu of %lld):\n", s.nlicence_lines,
+                   s.licence_required);
+        for (size_t i = 0; i < s.nlicence_lines; i++)
+            printf("  line %lld %s %s x%lld -> %s on %s: %s\n", s.licence_lines[i].line,
+                   s.licence_lines[i].line_id, s.licence_lines[i].part, s.licence_lines[i].quantity,
+                   s.licence_lines[i].destination, s.licence_lines[i].date,
+                   s.licence_lines[i].eccn[0] ? s.licence_lines[i].eccn : "(Part 746)");
+        if (s.nerror_lines)
+            printf("lines in error (first %zu of %lld):\n", s.nerror_lines, s.errors);
+        for (size_t i = 0; i < s.nerror_lines; i++)
+            printf("  line %lld %s: %s\n", s.error_lines[i].line, s.error_lines[i].part,
+                   s.error_reasons[i]);
+        printf("rules revision %s; ledger %s\n", rs->revision, env->db_path);
+    }
+    rc = s.errors ? EXIT_USAGE : s.licence_required ? EXIT_LR : s.indeterminate ? EXIT_INDET : 0;
+done:
+    if (o.out_csv && fclose(o.out_csv) != 0) {
+        cli_errorf("--out %s: write failed", out_path);
+        rc = EXIT_USAGE;
+    }
+    eccn_audit_summary_free(&s);
+    eccn_ruleset_free(rs);
+    eccn_ledger_close(l);
+    return rc;
+}

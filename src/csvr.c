@@ -1,0 +1,322 @@
+/* csvr.c: streaming CSV reader (see csvr.h). */
+#include "csvr.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define READ_CHUNK (1u << 20)
+
+struct eccn_csv {
+    FILE *f;
+    bool is_stdin;
+    char *path;
+    char delim;
+    unsigned char *buf;
+    size_t pos, end;
+    bool eof;
+    long long offset; /* file offset of buf[pos] */
+    long long line;   /* current physical line */
+    bool skip_lf;     /* the last record ended with CR: a following LF belongs to it */
+    bool at_start;
+    long long size;
+    /* Field storage for the current record. */
+    char *store;
+    size_t store_len, store_cap;
+    size_t *starts;
+    char **fields;
+    size_t *lens;
+    size_t nfields, fields_cap;
+    void (*on_bytes)(const void *, size_t, void *);
+    void *on_bytes_ctx;
+};
+
+void eccn_csv_close(eccn_csv *c)
+{
+    if (!c)
+        return;
+    if (c->f && !c->is_stdin)
+        fclose(c->f);
+    free(c->path);
+    free(c->buf);
+    free(c->store);
+    free(c->starts);
+    free(c->fields);
+    free(c->lens);
+    free(c);
+}
+
+char eccn_csv_delimiter(const eccn_csv *c)
+{
+    return c->delim;
+}
+
+long long eccn_csv_bytes_read(const eccn_csv *c)
+{
+    return c->offset;
+}
+
+long long eccn_csv_size(const eccn_csv *c)
+{
+    return c->size;
+}
+
+void eccn_csv_on_bytes(eccn_csv *c, void (*fn)(const void *p, size_t n, void *ctx), void *ctx)
+{
+    c->on_bytes = fn;
+    c->on_bytes_ctx = ctx;
+}
+
+static int refill(eccn_csv *c, eccn_error *err)
+{
+    if (c->eof)
+        return 0;
+    size_t n = fread(c->buf, 1, READ_CHUNK, c->f);
+    if (n == 0) {
+        if (ferror(c->f))
+            return eccn_fail(err, ECCN_EIO, c->path, (int)c->line, 0, "read error: %s",
+                             strerror(errno));
+        c->eof = true;
+        return 0;
+    }
+    if (c->on_bytes)
+        c->on_bytes(c->buf, n, c->on_bytes_ctx);
+    c->pos = 0;
+    c->end = n;
+    return 1;
+}
+
+static void sniff(eccn_csv *c)
+{
+    size_t counts[3] = {0};
+    const char cand[3] = {',', ';', '\t'};
+    bool quoted = false;
+    for (size_t i = c->pos; i < c->end; i++) {
+        unsigned char ch = c->buf[i];
+        if (ch == '"')
+            quoted = !quoted;
+        if (!quoted && (ch == '\n' || ch == '\r'))
+            break;
+        for (int k = 0; k < 3 && !quoted; k++)
+            counts[k] += ch == (unsigned char)cand[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 3; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    c->delim = cand[best];
+}
+
+int eccn_csv_open(const char *path, char delim, eccn_csv **out, eccn_error *err)
+{
+    eccn_csv *c = calloc(1, sizeof *c);
+    int rc = ECCN_OK;
+    *out = NULL;
+    if (!c)
+        return ECCN_ENOMEM;
+    c->is_stdin = strcmp(path, "-") == 0;
+    c->path = eccn_strdup(c->is_stdin ? "(standard input)" : path);
+    c->buf = malloc(READ_CHUNK);
+    c->line = 1;
+    c->size = -1;
+    c->at_start = true;
+    if (!c->path || !c->buf) {
+        rc = ECCN_ENOMEM;
+        goto fail;
+    }
+    c->f = c->is_stdin ? stdin : fopen(path, "rb");
+    if (!c->f) {
+        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (fstat(fileno(c->f), &st) == 0 && S_ISREG(st.st_mode))
+        c->size = (long long)st.st_size;
+    c->delim = delim;
+    *out = c;
+    return ECCN_OK;
+fail:
+    eccn_csv_close(c);
+    return rc;
+}
+
+int eccn_csv_seek(eccn_csv *c, long long offset, long long line, eccn_error *err)
+{
+    if (c->is_stdin)
+        return eccn_fail(err, ECCN_EINPUT, c->path, 0, 0, "cannot resume from standard input");
+    if (fseeko(c->f, (off_t)offset, SEEK_SET) != 0)
+        return eccn_fail(err, ECCN_EIO, c->path, 0, 0, "cannot seek: %s", strerror(errno));
+    c->pos = c->end = 0;
+    c->eof = false;
+    c->offset = offset;
+    c->line = line;
+    c->skip_lf = false;
+    c->at_start = false;
+    return ECCN_OK;
+}
+
+static int store_byte(eccn_csv *c, unsigned char ch)
+{
+    if (c->store_len + 1 >= c->store_cap) {
+        size_t cap = c->store_cap ? c->store_cap * 2 : 4096;
+        char *s = realloc(c->store, cap);
+        if (!s)
+            return ECCN_ENOMEM;
+        c->store = s;
+        c->store_cap = cap;
+    }
+    c->store[c->store_len++] = (char)ch;
+    return ECCN_OK;
+}
+
+static int end_field(eccn_csv *c, size_t start)
+{
+    if (c->nfields == c->fields_cap) {
+        size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
+        size_t *s = realloc(c->starts, cap * sizeof *s);
+        if (!s)
+            return ECCN_ENOMEM;
+        c->starts = s;
+        size_t *l = realloc(c->lens, cap * sizeof *l);
+        if (!l)
+            return ECCN_ENOMEM;
+        c->lens = l;
+        char **f = realloc(c->fields, cap * sizeof *f);
+        if (!f)
+            return ECCN_ENOMEM;
+        c->fields = f;
+        c->fields_cap = cap;
+    }
+    c->starts[c->nfields] = start;
+    c->lens[c->nfields] = c->store_len - start;
+    c->nfields++;
+    return store_byte(c, '\0');
+}
+
+enum { S_START, S_UNQUOTED, S_QUOTED, S_QUOTE_IN_QUOTED };
+
+int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
+{
+    int rc;
+    for (;;) {
+        int state = S_START;
+        size_t field_start = 0;
+        bool any = false;
+        const char *malformed = NULL;
+        c->store_len = 0;
+        c->nfields = 0;
+        if (c->pos == c->end && (rc = refill(c, err)) <= 0)
+            return rc;
+        if (c->at_start) {
+            c->at_start = false;
+            if (c->end - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0) {
+                c->pos += 3;
+                c->offset += 3;
+            }
+            if (!c->delim)
+                sniff(c);
+        }
+        if (c->skip_lf) {
+            c->skip_lf = false;
+            if (c->buf[c->pos] == '\n') {
+                c->pos++;
+                c->offset++;
+                if (c->pos == c->end && (rc = refill(c, err)) <= 0)
+                    return rc;
+            }
+        }
+        rec->line = c->line;
+        rec->offset = c->offset;
+        const unsigned char delim = (unsigned char)c->delim;
+        bool done = false;
+        while (!done) {
+            if (c->pos == c->end) {
+                if ((rc = refill(c, err)) < 0)
+                    return rc;
+                if (rc == 0) {
+                    if (state == S_QUOTED)
+                        malformed = "a quoted field is not closed before the end of the file";
+                    if ((rc = end_field(c, field_start)) != ECCN_OK)
+                        return rc;
+                    break;
+                }
+            }
+            unsigned char ch = c->buf[c->pos++];
+            c->offset++;
+            any = true;
+            if (c->store_len > ECCN_CSV_MAX_RECORD)
+                return eccn_fail(err, ECCN_EINPUT, c->path, (int)rec->line, 0,
+                                 "record longer than %u bytes", ECCN_CSV_MAX_RECORD);
+            if (ch == '\0' && !malformed)
+                malformed = "NUL byte in the record";
+            switch (state) {
+            case S_START:
+            case S_UNQUOTED:
+                if (ch == delim) {
+                    rc = end_field(c, field_start);
+                    field_start = c->store_len;
+                    state = S_START;
+                } else if (ch == '\n' || ch == '\r') {
+                    c->line++;
+                    c->skip_lf = ch == '\r';
+                    rc = end_field(c, field_start);
+                    done = true;
+                } else if (ch == '"' && state == S_START) {
+                    state = S_QUOTED;
+                    rc = ECCN_OK;
+                } else {
+                    if (ch == '"' && !malformed)
+                        malformed = "a quote inside an unquoted field";
+                    state = S_UNQUOTED;
+                    rc = store_byte(c, ch);
+                }
+                break;
+            case S_QUOTED:
+                if (ch == '"') {
+                    state = S_QUOTE_IN_QUOTED;
+                    rc = ECCN_OK;
+                } else {
+                    if (ch == '\n' || (ch == '\r' && (c->pos == c->end || c->buf[c->pos] != '\n')))
+                        c->line++;
+                    rc = store_byte(c, ch);
+                }
+                break;
+            case S_QUOTE_IN_QUOTED:
+                if (ch == '"') {
+                    state = S_QUOTED;
+                    rc = store_byte(c, ch);
+                } else if (ch == delim) {
+                    rc = end_field(c, field_start);
+                    field_start = c->store_len;
+                    state = S_START;
+                } else if (ch == '\n' || ch == '\r') {
+                    c->line++;
+                    c->skip_lf = ch == '\r';
+                    rc = end_field(c, field_start);
+                    done = true;
+                } else {
+                    if (!malformed)
+                        malformed = "text after a closing quote";
+                    state = S_UNQUOTED;
+                    rc = store_byte(c, ch);
+                }
+                break;
+            }
+            if (rc != ECCN_OK)
+                return rc;
+        }
+        if (!any)
+            return 0;
+        /* A blank line is no record. */
+        if (c->nfields == 1 && c->lens[0] == 0 && state == S_START)
+            continue;
+        for (size_t i = 0; i < c->nfields; i++)
+            c->fields[i] = c->store + c->starts[i];
+        rec->nfields = c->nfields;
+        rec->fields = c->fields;
+        rec->lens = c->lens;
+        rec->malformed = malformed;
+        return 1;
+    }
+}

@@ -1,0 +1,44 @@
+/*
+ * csvr.h: a streaming RFC 4180 CSV reader. It never holds more than one record (and one read
+ * buffer) in memory: quoted fields with delimiters, doubled quotes and newlines inside; CRLF, LF
+ * or CR line ends; a UTF-8 byte order mark; blank lines skipped. Each record carries the physical
+ * line it starts on and its byte offset, so errors name the line and a run can resume from an
+ * offset.
+ *
+ * The reader owns the field storage; a record's fields are valid until the next call.
+ */
+#ifndef ECCN_CSVR_H
+#define ECCN_CSVR_H
+
+#include "util.h"
+
+#include <stdio.h>
+
+#define ECCN_CSV_MAX_RECORD (64u << 20) /* a longer record is an error, not an allocation */
+
+typedef struct eccn_csv_record {
+    size_t nfields;
+    char **fields; /* NUL-terminated; a field never contains NUL (NUL bytes become an error) */
+    size_t *lens;
+    long long line;        /* physical line the record starts on, 1-based */
+    long long offset;      /* byte offset of the record's first byte */
+    const char *malformed; /* non-NULL: why the record's quoting is broken (the fields are a best
+                              effort) */
+} eccn_csv_record;
+
+typedef struct eccn_csv eccn_csv;
+
+/* Opens path ("-" for standard input). delim 0 sniffs , ; or tab from the first line. */
+int eccn_csv_open(const char *path, char delim, eccn_csv **out, eccn_error *err);
+void eccn_csv_close(eccn_csv *c);
+char eccn_csv_delimiter(const eccn_csv *c);
+/* 1: a record in rec; 0: end of input; negative: an error (I/O, or a record over the limit). */
+int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err);
+/* Continues reading at a record boundary found earlier (not for standard input). */
+int eccn_csv_seek(eccn_csv *c, long long offset, long long line, eccn_error *err);
+long long eccn_csv_bytes_read(const eccn_csv *c);
+long long eccn_csv_size(const eccn_csv *c); /* -1 when not a regular file */
+/* Every byte read passes through this hook (the audit hashes the file while reading it). */
+void eccn_csv_on_bytes(eccn_csv *c, void (*fn)(const void *p, size_t n, void *ctx), void *ctx);
+
+#endif
