@@ -354,6 +354,10 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         sqlite3_bind_double(st, 15, res.metrics.v[ECCN_M_PD]);
     else
         sqlite3_bind_null(st, 15);
+    if (hq)
+        sqlite3_bind_text(st, 16, hq, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 16);
     int step = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -481,18 +485,19 @@ static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, e
         }
     }
     if (!why) {
-        char key[160];
-        char d[11];
-        eccn_date_format(date, d);
-        int kn = snprintf(key, sizeof key, "%s|%s|%s|%s", part->id, dest, hq ? hq : "", d);
-        uint64_t h = hash_bytes(key, (size_t)kn);
-        smap_entry *e = smap_find(&r->evals, key, (size_t)kn, h);
+        /* Dates in the same epoch see the same provisions and groups: one evaluation serves
+         * them all, so a million lines over five years need a few thousand evaluations. */
+        const void *key[4] = {part, dest, hq,
+                              (const void *)(intptr_t)eccn_ruleset_epoch(r->rs, date)};
+        const int kn = (int)sizeof key;
+        uint64_t h = hash_bytes((const char *)key, (size_t)kn);
+        smap_entry *e = smap_find(&r->evals, (const char *)key, (size_t)kn, h);
         if (e) {
             eval_id = e->value;
         } else {
             if ((rc = new_eval(r, part, dest, hq, date, &eval_id, err)) != ECCN_OK)
                 return rc;
-            if (!(e = smap_put(&r->evals, key, (size_t)kn, h)))
+            if (!(e = smap_put(&r->evals, (const char *)key, (size_t)kn, h)))
                 return ECCN_ENOMEM;
             e->value = eval_id;
         }
@@ -501,28 +506,36 @@ static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, e
         (dn && (rc = intern_text(r, dtext, dn, &dtext_id, err)) != ECCN_OK))
         return rc;
     sqlite3_stmt *st = r->ins_result;
-    sqlite3_bind_int64(st, 1, r->run_id);
-    sqlite3_bind_int64(st, 2, rec->line);
-    sqlite3_bind_int64(st, 3, record_no);
+    (void)record_no;
+    sqlite3_bind_int64(st, 1, (r->run_id << 32) | rec->line);
     if (idn)
-        sqlite3_bind_text(st, 4, idtext, (int)idn, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, idtext, (int)idn, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 2);
+    if (ptext_id)
+        sqlite3_bind_int64(st, 3, ptext_id);
+    else
+        sqlite3_bind_null(st, 3);
+    if (dtext_id)
+        sqlite3_bind_int64(st, 4, dtext_id);
     else
         sqlite3_bind_null(st, 4);
-    if (ptext_id)
-        sqlite3_bind_int64(st, 5, ptext_id);
-    else
-        sqlite3_bind_null(st, 5);
-    if (dtext_id)
-        sqlite3_bind_int64(st, 6, dtext_id);
-    else
+    sqlite3_bind_int64(st, 5, qty);
+    if (date != ECCN_DATE_NONE) {
+        const char *t = datn == 10 ? datetext : r->o->default_date; /* validated YYYY-MM-DD */
+        int ymd = 0;
+        for (int i = 0; i < 10; i++)
+            if (i != 4 && i != 7)
+                ymd = ymd * 10 + (t[i] - '0');
+        sqlite3_bind_int(st, 6, ymd);
+    } else
         sqlite3_bind_null(st, 6);
-    sqlite3_bind_int64(st, 7, qty);
     if (why) {
-        sqlite3_bind_null(st, 8);
-        sqlite3_bind_text(st, 9, why, -1, SQLITE_STATIC);
+        sqlite3_bind_null(st, 7);
+        sqlite3_bind_text(st, 8, why, -1, SQLITE_STATIC);
     } else {
-        sqlite3_bind_int64(st, 8, eval_id);
-        sqlite3_bind_null(st, 9);
+        sqlite3_bind_int64(st, 7, eval_id);
+        sqlite3_bind_null(st, 8);
     }
     int step = sqlite3_step(st);
     sqlite3_reset(st);
@@ -661,7 +674,7 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
     if (sqlite3_prepare_v2(db,
                            "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
                            "COALESCE(e.destination,''), count(*), sum(r.quantity) "
-                           "FROM audit_results r LEFT JOIN audit_evals e "
+                           "FROM audit_results_v r LEFT JOIN audit_evals e "
                            "ON e.run_id=r.run_id AND e.id=r.eval_id WHERE r.run_id=? "
                            "GROUP BY r.eval_id",
                            -1, &st, NULL) != SQLITE_OK)
@@ -778,11 +791,11 @@ static int reload(run *r, eccn_error *err)
     sqlite3_finalize(st);
     if (rc != ECCN_OK ||
         (rc = prepare(r, &st,
-                      "SELECT e.id, e.part_id, e.destination, e.headquarters, e.ship_date, "
+                      "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
                       "e.verdict, COALESCE(e.eccn,''), "
-                      "(SELECT count(*) FROM audit_results r WHERE r.run_id=e.run_id AND "
-                      "r.eval_id=e.id), (SELECT COALESCE(sum(quantity),0) FROM audit_results r "
-                      "WHERE r.run_id=e.run_id AND r.eval_id=e.id) "
+                      "(SELECT count(*) FROM audit_results_v r WHERE r.run_id=e.run_id AND "
+                      "r.eval_id=e.id), (SELECT COALESCE(sum(quantity),0) FROM audit_results_v r "
+                      "WHERE r.run_id=e.run_id AND r.eval_id=e.id), e.hq_given "
                       "FROM audit_evals e WHERE e.run_id=? ORDER BY e.id",
                       err)) != ECCN_OK)
         return rc;
@@ -791,10 +804,19 @@ static int reload(run *r, eccn_error *err)
         long long id = sqlite3_column_int64(st, 0);
         const char *dest = (const char *)sqlite3_column_text(st, 2);
         const char *hq = (const char *)sqlite3_column_text(st, 3);
-        char key[160];
-        int kn = snprintf(key, sizeof key, "%s|%s|%s|%s", sqlite3_column_text(st, 1), dest,
-                          strcmp(hq, dest) == 0 ? "" : hq, sqlite3_column_text(st, 4));
-        smap_entry *e = smap_put(&r->evals, key, (size_t)kn, hash_bytes(key, (size_t)kn));
+        const char *d = (const char *)sqlite3_column_text(st, 4);
+        eccn_date date = 0;
+        eccn_date_parse(d, strlen(d), &date);
+        /* The key holds the same pointers a live lookup would: catalogue part, canonical codes. */
+        const char *hq_given = (const char *)sqlite3_column_text(st, 9);
+        const void *key[4] = {
+            eccn_catalog_find_id(r->rs->cat, (const char *)sqlite3_column_text(st, 1)),
+            eccn_geo_resolve(r->rs->geo, dest),
+            hq_given ? eccn_geo_resolve(r->rs->geo, hq_given) : NULL,
+            (const void *)(intptr_t)eccn_ruleset_epoch(r->rs, date)};
+        (void)hq;
+        smap_entry *e = smap_put(&r->evals, (const char *)key, sizeof key,
+                                 hash_bytes((const char *)key, sizeof key));
         if (!e || (size_t)id != r->ninfo + 1) {
             rc = e ? eccn_fail(err, ECCN_EDB, eccn_ledger_path(r->l), 0, 0,
                                "audit run %lld has gaps in its evaluations", r->run_id)
@@ -953,14 +975,15 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         goto done;
     s->run_id = r.run_id;
     if ((rc = prepare(&r, &r.ins_result,
-                      "INSERT INTO audit_results(run_id, line, record, line_id, part_text, "
-                      "desc_text, quantity, eval_id, error) VALUES (?,?,?,?,?,?,?,?,?)",
+                      "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
+                      "ship_date, eval_id, error) VALUES (?,?,?,?,?,?,?,?)",
                       err)) != ECCN_OK ||
-        (rc = prepare(&r, &r.ins_eval,
-                      "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
-                      "ship_date, status, eccn, verdict, review_policy, license_exceptions, "
-                      "provisions, reason, tpp, pd) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      err)) != ECCN_OK ||
+        (rc = prepare(
+             &r, &r.ins_eval,
+             "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
+             "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
+             "provisions, reason, tpp, pd, hq_given) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             err)) != ECCN_OK ||
         (rc = prepare(&r, &r.ins_text, "INSERT INTO audit_texts(run_id, id, text) VALUES (?,?,?)",
                       err)) != ECCN_OK ||
         (rc = prepare(&r, &r.upd_run,

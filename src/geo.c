@@ -53,6 +53,10 @@ void eccn_geo_free(eccn_geo *geo)
 
 static const country *find_code(const eccn_geo *geo, const char *code)
 {
+    /* Canonical codes come back on every evaluation: an exact pass first is cheap. */
+    for (size_t i = 0; i < geo->ncountries; i++)
+        if (strcmp(geo->countries[i].code, code) == 0)
+            return &geo->countries[i];
     for (size_t i = 0; i < geo->ncountries; i++)
         if (eccn_streq_ci(geo->countries[i].code, code))
             return &geo->countries[i];
@@ -308,4 +312,19 @@ bool eccn_geo_matches(const eccn_geo *geo, const char *code, const char *target,
         if (eccn_streq_ci(chain[k], target))
             return true;
     return false;
+}
+
+void eccn_geo_each_change(const eccn_geo *geo, void (*fn)(eccn_date d, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < geo->ncountries; i++)
+        if (geo->countries[i].treated_from != ECCN_DATE_NONE)
+            fn(geo->countries[i].treated_from, ctx);
+    for (size_t i = 0; i < geo->ngroups; i++)
+        for (size_t j = 0; j < geo->groups[i].nmembers; j++) {
+            const member *m = &geo->groups[i].members[j];
+            if (m->from != ECCN_DATE_NONE)
+                fn(m->from, ctx);
+            if (m->until != ECCN_DATE_NONE)
+                fn(m->until, ctx);
+        }
 }

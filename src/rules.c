@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int collect_changes(eccn_ruleset *rs);
+
 static const char *const KIND_NAMES[] = {"classification", "exclusion", "license", "exception",
                                          "policy"};
 
@@ -58,6 +60,7 @@ void eccn_ruleset_free(eccn_ruleset *rs)
     eccn_catalog_free(rs->cat);
     free_strv(rs->files, rs->nfiles);
     free_strv(rs->enforce_acts, rs->nenforce);
+    free(rs->changes);
     free(rs->rules_dir);
     free(rs->data_dir);
     free(rs);
@@ -419,6 +422,8 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
             rc = eccn_digest_hex(d, rs->revision);
         eccn_digest_free(d);
     }
+    if (rc == ECCN_OK)
+        rc = collect_changes(rs);
 done:
     free_strv(rule_files, nrule);
     if (rc != ECCN_OK) {
@@ -427,6 +432,55 @@ done:
     }
     *out = rs;
     return ECCN_OK;
+}
+
+static void add_change(eccn_date d, void *ctx)
+{
+    eccn_ruleset *rs = ctx;
+    eccn_date *g = realloc(rs->changes, (rs->nchanges + 1) * sizeof *g);
+    if (!g)
+        return; /* collect_changes notices the short count */
+    rs->changes = g;
+    rs->changes[rs->nchanges++] = d;
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+    eccn_date x = *(const eccn_date *)a, y = *(const eccn_date *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int collect_changes(eccn_ruleset *rs)
+{
+    size_t want = 0;
+    for (size_t i = 0; i < rs->nprovs; i++) {
+        const eccn_provision *p = &rs->provs[i];
+        eccn_date ds[3] = {p->effective, p->ends, p->not_enforced_from};
+        for (int k = 0; k < 3; k++)
+            if (ds[k] != ECCN_DATE_NONE) {
+                add_change(ds[k], rs);
+                want++;
+            }
+    }
+    if (rs->nchanges != want)
+        return ECCN_ENOMEM;
+    eccn_geo_each_change(rs->geo, add_change, rs);
+    if (rs->nchanges)
+        qsort(rs->changes, rs->nchanges, sizeof *rs->changes, cmp_date);
+    return ECCN_OK;
+}
+
+int eccn_ruleset_epoch(const eccn_ruleset *rs, eccn_date d)
+{
+    size_t lo = 0, hi = rs->nchanges;
+    while (lo < hi) { /* the number of change dates <= d */
+        size_t mid = (lo + hi) / 2;
+        if (rs->changes[mid] <= d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (int)lo;
 }
 
 bool eccn_provision_applies(const eccn_ruleset *rs, const eccn_provision *p, eccn_date d)

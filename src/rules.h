@@ -65,6 +65,8 @@ typedef struct eccn_ruleset {
     char **files; /* every file hashed into the revision, in order */
     size_t nfiles;
     char *rules_dir, *data_dir;
+    eccn_date *changes; /* sorted dates on which anything in force changes */
+    size_t nchanges;
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
 } eccn_ruleset;
@@ -77,6 +79,9 @@ void eccn_ruleset_free(eccn_ruleset *rs);
 
 /* Is p in force, and enforced, on date d? */
 bool eccn_provision_applies(const eccn_ruleset *rs, const eccn_provision *p, eccn_date d);
+/* The index of the period between two change dates that d falls in: two dates with the same
+ * epoch see the same provisions and the same country groups, so they evaluate alike. */
+int eccn_ruleset_epoch(const eccn_ruleset *rs, eccn_date d);
 const eccn_provision *eccn_ruleset_find(const eccn_ruleset *rs, const char *id);
 const char *eccn_prov_kind_name(eccn_prov_kind k);
 
