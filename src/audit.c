@@ -1007,6 +1007,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         eccn_audit_summary_free(&prev);
         if (resume_offset > 0) {
             /* Hash the part already audited, then carry on from the saved record boundary. */
+            eccn_csv_on_bytes(csv, NULL, NULL);
             eccn_digest_free(r.digest);
             r.digest = NULL;
             if ((rc = eccn_csv_seek(csv, resume_offset, resume_line, err)) != ECCN_OK)

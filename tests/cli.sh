@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# cli.sh: end-to-end tests of the eccn command line. Usage: cli.sh ECCN_BINARY SOURCE_DIR
+# Each check runs a real command and compares its exit status and output; the script ends with a
+# "N passed, N failed" line and exits non-zero when any check failed.
+set -u
+ECCN=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export ECCN_DB="$T/ledger.db"
+E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
+pass=0
+fail=0
+
+expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" = "$want" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: exit $got, wanted $want"
+        sed 's/^/  | /' "$T/err" | head -5
+    fi
+}
+contains() { # contains NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
+        fail=$((fail + 1))
+        echo "FAIL $1: '$3' not in $2"
+        head -5 "$2" | sed 's/^/  | /'
+    fi
+}
+
+# check: exit statuses and JSON contract
+expect "check licence" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 --json
+contains "check json verdict" "$T/out" '"verdict":"license_required"'
+contains "check json eccn" "$T/out" '"eccn":"3A090.a"'
+contains "check json ledger id" "$T/out" '"ledger_id":1'
+contains "check json policy" "$T/out" '"review_policy":"presumption of denial'
+expect "check no licence" 0 "${E[@]}" check "H800 SXM5" --to CN --date 2023-06-01
+contains "check text" "$T/out" "NO LICENCE REQUIRED"
+expect "check indeterminate" 3 "${E[@]}" check --spec tpp=3000,datacenter=yes --to China --date 2024-06-01
+expect "check exceptions" 1 "${E[@]}" check "RTX 4090" --to VN --date 2024-06-01 --json
+contains "check ACA" "$T/out" '"license_exceptions":["ACA"]'
+expect "classify json" 0 "${E[@]}" classify H20 --date 2024-06-01 --json
+contains "classify not controlled" "$T/out" '"status":"not_controlled"'
+contains "classify null eccn" "$T/out" '"eccn":null'
+contains "classify metrics" "$T/out" '"tpp":2368'
+expect "classify explain" 0 "${E[@]}" classify H20 --date 2024-06-01 --explain
+contains "classify margin" "$T/out" "TPP 2368 < 2400"
+contains "classify short" "$T/out" "32 short"
+expect "classify indeterminate" 3 "${E[@]}" classify --spec tpp=3000,datacenter=yes --date 2024-06-01
+expect "classify system" 0 "${E[@]}" classify "HGX H100 8 GPU, SXM5 80GB HBM3" --date 2024-06-01
+contains "classify 4A090" "$T/out" "4A090.a"
+
+# errors: one line on stderr, exit 2, nothing recorded
+expect "bad country" 2 "${E[@]}" check H20 --to Atlantis
+contains "bad country message" "$T/err" "unknown country 'Atlantis'"
+expect "bad date" 2 "${E[@]}" check H20 --to CN --date 2023-02-30
+contains "bad date message" "$T/err" "bad date '2023-02-30'"
+expect "bad spec" 2 "${E[@]}" classify --spec fp8=fast
+contains "bad spec message" "$T/err" "fp8: expected a finite number"
+expect "ambiguous" 2 "${E[@]}" classify A100
+contains "ambiguous message" "$T/err" "ambiguous part 'A100'"
+expect "unknown sku" 2 "${E[@]}" classify "Voodoo 5"
+contains "unknown suggests" "$T/err" "nearest catalogue entries"
+expect "ledger count before bad input" 0 "${E[@]}" ledger list --json
+n_before=$(grep -o '"created_at":' "$T/out" | wc -l)
+[ "$n_before" = 4 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL ledger rows: $n_before"; }
+
+# malformed YAML names file, line and column
+mkdir -p "$T/rules"
+cp "$SRC"/rules/*.yaml "$T/rules/"
+printf 'act:\n  id: broken\n  title: [oops\n' >"$T/rules/zz-broken.yaml"
+expect "malformed yaml" 2 "$ECCN" --rules "$T/rules" --data "$SRC/data" classify H20
+contains "yaml position" "$T/err" "zz-broken.yaml:4:1"
+
+# ledger show and replay
+expect "ledger show" 0 "${E[@]}" ledger show 1 --json
+contains "ledger show revision" "$T/out" '"rules_revision":"'
+expect "replay holds" 0 "${E[@]}" replay 1
+contains "replay" "$T/out" "STILL HOLDS"
+# Replay against a rule set without the 2023 rule: the verdict changes and says why.
+mkdir -p "$T/old"
+cp "$SRC/rules/2022-10-07-87fr62186.yaml" "$SRC/rules/part746-embargoes.yaml" "$T/old/"
+expect "replay changed" 1 "$ECCN" --rules "$T/old" --data "$SRC/data" replay 1
+contains "replay changed text" "$T/out" "no longer decides: ac2023/license-d5-macau"
+
+# a corrupt ledger is refused, not repaired
+printf 'this is not a database, just text padding the first page........' >"$T/bad.db"
+expect "corrupt ledger" 2 "${E[@]}" --db "$T/bad.db" check H20 --to CN
+cmp -s "$T/bad.db" <(printf 'this is not a database, just text padding the first page........') &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL corrupt ledger was modified"; }
+
+# rules lint and show
+expect "rules lint" 0 "${E[@]}" rules lint
+expect "rules show" 0 "${E[@]}" rules show ac2023/3A090.a.2
+contains "rules show citation" "$T/out" "88 FR 73458"
+
+# audit: the sample inventory, per-line errors, --out, exit 2 when any line is in error
+expect "audit sample" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --out "$T/res.csv" --quiet
+contains "audit totals" "$T/out" "lines read 200 = results 196 + errors 4"
+contains "audit bad date" "$T/out" "bad ship date '2024-02-30'"
+[ "$(sqlite3 :memory: ".import --csv $T/res.csv t" "SELECT count(*) FROM t")" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --out rows"; }
+contains "audit out header" "$T/res.csv" "line,line_id,part,destination,date,verdict,eccn,reason"
+expect "audit reuse" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --json
+contains "audit reused" "$T/out" '"reused":true'
+
+# aliases, --map, --to/--date defaults, semicolons, exit 1 for licence lines
+printf 'Material;Beschreibung;Menge\n900-21001-0030-100;A800 PCIe;2\n935-24287-00A0-000;HGX H800;1\nH20;H20;5\n' >"$T/inv.csv"
+expect "audit map 2023-06" 0 "${E[@]}" audit "$T/inv.csv" --map Beschreibung=description --map Menge=quantity --to CN --date 2023-06-01 --json
+contains "audit json run" "$T/out" '"run_id":'
+run_a=$(grep -o '"run_id":[0-9]*' "$T/out" | cut -d: -f2)
+expect "audit map 2023-12" 1 "${E[@]}" audit "$T/inv.csv" --map Beschreibung=description --map Menge=quantity --to CN --date 2023-12-01 --json
+run_b=$(grep -o '"run_id":[0-9]*' "$T/out" | cut -d: -f2)
+expect "audit diff" 1 "${E[@]}" audit diff "$run_a" "$run_b"
+contains "audit diff A800" "$T/out" "900-21001-0030-100"
+contains "audit diff H800" "$T/out" "935-24287-00A0-000"
+contains "audit diff provision" "$T/out" "ac2023/license-d5-macau"
+contains "audit diff count" "$T/out" "2 lines differ"
+
+# resume after SIGKILL: exactly one result per line
+{
+    echo "line_id,sku,qty,country,ship_date"
+    for i in $(seq 1 60000); do
+        case $((i % 4)) in
+        0) echo "L$i,H20,1,CN,2024-0$((i % 9 + 1))-15" ;;
+        1) echo "L$i,\"NVIDIA L40S 48GB\",2,VN,2025-03-01" ;;
+        2) echo "L$i,900-2G193-0000-000,3,DE,2023-0$((i % 9 + 1))-02" ;;
+        3) echo "L$i,A40,4,SA,2026-01-20" ;;
+        esac
+    done
+} >"$T/big.csv"
+"${E[@]}" --db "$T/kill.db" audit "$T/big.csv" --batch 2000 --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+    sleep 0.02
+    c=$(sqlite3 "$T/kill.db" "SELECT results FROM audit_runs WHERE id=1" 2>/dev/null || echo 0)
+    [ "${c:-0}" -ge 4000 ] && break
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+status=$(sqlite3 "$T/kill.db" "SELECT status FROM audit_runs WHERE id=1")
+if [ "$status" = incomplete ]; then
+    pass=$((pass + 1))
+    expect "resume" 1 "${E[@]}" --db "$T/kill.db" audit --resume 1 --quiet
+    contains "resume totals" "$T/out" "lines read 60000 = results 60000 + errors 0"
+    rows=$(sqlite3 "$T/kill.db" "SELECT count(*), count(DISTINCT line) FROM audit_results_v WHERE run_id=1")
+    [ "$rows" = "60000|60000" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL resume rows $rows"; }
+else
+    echo "note: the audit finished before it could be killed (status '$status'); resume not exercised"
+    fail=$((fail + 1))
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
