@@ -155,7 +155,7 @@ static eccn_ruleset *load(void)
 static const char *resolve(eccn_ruleset *rs, const char *text, int *rc)
 {
     const eccn_part *p = NULL;
-    eccn_error err = {0};
+    static eccn_error err;
     *rc = eccn_catalog_resolve(rs->cat, text, &p, &err);
     return p ? p->id : err.msg;
 }
