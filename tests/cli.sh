@@ -124,7 +124,7 @@ contains "audit diff count" "$T/out" "2 lines differ"
 # resume after SIGKILL: exactly one result per line
 {
     echo "line_id,sku,qty,country,ship_date"
-    for i in $(seq 1 60000); do
+    for i in $(seq 1 200000); do
         case $((i % 4)) in
         0) echo "L$i,H20,1,CN,2024-0$((i % 9 + 1))-15" ;;
         1) echo "L$i,\"NVIDIA L40S 48GB\",2,VN,2025-03-01" ;;
@@ -146,9 +146,9 @@ status=$(sqlite3 "$T/kill.db" "SELECT status FROM audit_runs WHERE id=1")
 if [ "$status" = incomplete ]; then
     pass=$((pass + 1))
     expect "resume" 1 "${E[@]}" --db "$T/kill.db" audit --resume 1 --quiet
-    contains "resume totals" "$T/out" "lines read 60000 = results 60000 + errors 0"
+    contains "resume totals" "$T/out" "lines read 200000 = results 200000 + errors 0"
     rows=$(sqlite3 "$T/kill.db" "SELECT count(*), count(DISTINCT line) FROM audit_results_v WHERE run_id=1")
-    [ "$rows" = "60000|60000" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL resume rows $rows"; }
+    [ "$rows" = "200000|200000" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL resume rows $rows"; }
 else
     echo "note: the audit finished before it could be killed (status '$status'); resume not exercised"
     fail=$((fail + 1))
