@@ -13,6 +13,18 @@
 
 #define DEFAULT_BATCH 50000
 
+/* audit_results packs (run << 32 | line) into its rowid: a run's rows are one key range, which
+ * SQLite walks by its primary key. Filtering the view on run_id would scan every run. */
+#define RUN_KEYS(t, run) t ".key BETWEEN " run " * 4294967296 AND " run " * 4294967296 + 4294967295"
+#define LINE_COLUMNS                                                                               \
+    "r.key & 4294967295, COALESCE(r.line_id,''), COALESCE(p.text, d.text, ''), "                   \
+    "COALESCE(e.destination,''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "                   \
+    "COALESCE(r.error, e.reason, '')"
+#define LINE_JOINS                                                                                 \
+    "audit_results r LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=r.part_text "                 \
+    "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=r.desc_text "                                 \
+    "LEFT JOIN audit_evals e ON e.run_id=?1 AND e.id=r.eval_id"
+
 /* ---- a string-keyed hash map: each distinct string of a run is looked at once ---- */
 
 typedef struct smap_entry {
@@ -28,11 +40,12 @@ typedef struct smap {
     size_t cap, n;
 } smap;
 
-static uint64_t hash_bytes(const char *s, size_t n)
+static uint64_t hash_bytes(const void *key, size_t n)
 {
+    const unsigned char *s = key;
     uint64_t h = 1469598103934665603ull; /* FNV-1a: short keys, no adversary worth a keyed hash */
     for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+        h = (h ^ s[i]) * 1099511628211ull;
     return h;
 }
 
@@ -44,7 +57,7 @@ static void smap_free(smap *m)
     memset(m, 0, sizeof *m);
 }
 
-static smap_entry *smap_find(smap *m, const char *key, size_t klen, uint64_t h)
+static smap_entry *smap_find(smap *m, const void *key, size_t klen, uint64_t h)
 {
     if (!m->cap)
         return NULL;
@@ -78,7 +91,19 @@ static int smap_grow(smap *m)
     return ECCN_OK;
 }
 
-static smap_entry *smap_put(smap *m, const char *key, size_t klen, uint64_t h)
+static smap_entry *smap_put(smap *m, const void *key, size_t klen, uint64_t h);
+
+/* The entry for key, added (value 0, ptr NULL, *added true) when absent; NULL when out of memory.
+ */
+static smap_entry *smap_get(smap *m, const void *key, size_t klen, bool *added)
+{
+    uint64_t h = hash_bytes(key, klen);
+    smap_entry *e = smap_find(m, key, klen, h);
+    *added = !e;
+    return e ? e : smap_put(m, key, klen, h);
+}
+
+static smap_entry *smap_put(smap *m, const void *key, size_t klen, uint64_t h)
 {
     if ((m->n + 1) * 2 > m->cap && smap_grow(m) != ECCN_OK)
         return NULL;
@@ -97,7 +122,8 @@ static smap_entry *smap_put(smap *m, const char *key, size_t klen, uint64_t h)
 /* ---- the run ---- */
 
 typedef struct eval_info {
-    char verdict[24], eccn[32], destination[8];
+    eccn_verdict verdict;
+    char eccn[32], destination[8];
     long long lines, quantity;
 } eval_info;
 
@@ -145,6 +171,14 @@ static const struct {
 };
 static const char *const FIELD_NAMES[ECCN_F_COUNT] = {
     "part", "description", "quantity", "destination", "date", "consignee", "hq", "line_id"};
+
+bool eccn_audit_field_known(const char *name)
+{
+    for (int f = 0; f < ECCN_F_COUNT; f++)
+        if (strcmp(name, FIELD_NAMES[f]) == 0)
+            return true;
+    return strcmp(name, "ship_date") == 0;
+}
 
 static void norm_header(const char *in, char *out, size_t outsz)
 {
@@ -222,14 +256,14 @@ static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t
 
 static int intern_text(run *r, const char *s, size_t n, long long *id, eccn_error *err)
 {
-    uint64_t h = hash_bytes(s, n);
-    smap_entry *e = smap_find(&r->texts, s, n, h);
-    if (e) {
+    bool added;
+    smap_entry *e = smap_get(&r->texts, s, n, &added);
+    if (!e)
+        return ECCN_ENOMEM;
+    if (!added) {
         *id = e->value;
         return ECCN_OK;
     }
-    if (!(e = smap_put(&r->texts, s, n, h)))
-        return ECCN_ENOMEM;
     e->value = *id = ++r->next_text;
     sqlite3_bind_int64(r->ins_text, 1, r->run_id);
     sqlite3_bind_int64(r->ins_text, 2, *id);
@@ -242,18 +276,17 @@ static int intern_text(run *r, const char *s, size_t n, long long *id, eccn_erro
 /* Resolves a part string once per run; NULL with *why set when it does not resolve. */
 static const eccn_part *resolve_part(run *r, const char *s, size_t n, const char **why)
 {
-    uint64_t h = hash_bytes(s, n);
-    smap_entry *e = smap_find(&r->parts, s, n, h);
+    bool added;
+    smap_entry *e = smap_get(&r->parts, s, n, &added);
     if (!e) {
-        char *text = eccn_strndup(s, n);
+        *why = "out of memory";
+        return NULL;
+    }
+    if (added) {
         const eccn_part *p = NULL;
         eccn_error err = {0};
-        if (!text || !(e = smap_put(&r->parts, s, n, h))) {
-            free(text);
-            *why = "out of memory";
-            return NULL;
-        }
-        if (eccn_catalog_resolve(r->rs->cat, text, &p, &err) == ECCN_OK) {
+        /* The entry's key is a NUL-terminated copy: resolve from it. */
+        if (eccn_catalog_resolve(r->rs->cat, e->key, &p, &err) == ECCN_OK) {
             e->ptr = p;
         } else {
             char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
@@ -263,7 +296,6 @@ static const eccn_part *resolve_part(run *r, const char *s, size_t n, const char
                 e->value = (long long)++r->npart_errors;
             }
         }
-        free(text);
     }
     if (!e->ptr)
         *why = e->value && r->part_errors[e->value - 1] ? r->part_errors[e->value - 1]
@@ -273,18 +305,11 @@ static const eccn_part *resolve_part(run *r, const char *s, size_t n, const char
 
 static const char *resolve_country(run *r, const char *s, size_t n)
 {
-    uint64_t h = hash_bytes(s, n);
-    smap_entry *e = smap_find(&r->countries, s, n, h);
-    if (!e) {
-        char *text = eccn_strndup(s, n);
-        if (!text || !(e = smap_put(&r->countries, s, n, h))) {
-            free(text);
-            return NULL;
-        }
-        e->ptr = eccn_geo_resolve(r->rs->geo, text);
-        free(text);
-    }
-    return e->ptr;
+    bool added;
+    smap_entry *e = smap_get(&r->countries, s, n, &added);
+    if (e && added)
+        e->ptr = eccn_geo_resolve(r->rs->geo, e->key);
+    return e ? e->ptr : NULL;
 }
 
 static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
@@ -315,7 +340,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     *id = ++r->next_eval;
     eval_info *in = &r->info[r->ninfo++];
     memset(in, 0, sizeof *in);
-    snprintf(in->verdict, sizeof in->verdict, "%s", eccn_verdict_word(res.verdict));
+    in->verdict = res.verdict;
     snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
     snprintf(in->destination, sizeof in->destination, "%s", dest);
     eccn_result_provisions_json(&res, &provs);
@@ -333,7 +358,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         sqlite3_bind_text(st, 8, res.eccn, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 8);
-    sqlite3_bind_text(st, 9, in->verdict, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, eccn_verdict_word(in->verdict), -1, SQLITE_STATIC);
     if (res.review_policy)
         sqlite3_bind_text(st, 10, res.review_policy, -1, SQLITE_STATIC);
     else
@@ -403,7 +428,7 @@ static void copy_line(eccn_audit_line *a, long long line, const char *id, size_t
 }
 
 /* Judges one line; returns ECCN_OK with either an evaluation or a recorded error. */
-static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, eccn_error *err)
+static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
 {
     size_t pn, dn, qn, tn, datn, hn, idn;
     const char *ptext = field(r, rec, ECCN_F_PART, &pn);
@@ -489,24 +514,18 @@ static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, e
          * them all, so a million lines over five years need a few thousand evaluations. */
         const void *key[4] = {part, dest, hq,
                               (const void *)(intptr_t)eccn_ruleset_epoch(r->rs, date)};
-        const int kn = (int)sizeof key;
-        uint64_t h = hash_bytes((const char *)key, (size_t)kn);
-        smap_entry *e = smap_find(&r->evals, (const char *)key, (size_t)kn, h);
-        if (e) {
-            eval_id = e->value;
-        } else {
-            if ((rc = new_eval(r, part, dest, hq, date, &eval_id, err)) != ECCN_OK)
-                return rc;
-            if (!(e = smap_put(&r->evals, (const char *)key, (size_t)kn, h)))
-                return ECCN_ENOMEM;
-            e->value = eval_id;
-        }
+        bool added;
+        smap_entry *e = smap_get(&r->evals, key, sizeof key, &added);
+        if (!e)
+            return ECCN_ENOMEM;
+        if (added && (rc = new_eval(r, part, dest, hq, date, &e->value, err)) != ECCN_OK)
+            return rc;
+        eval_id = e->value;
     }
     if ((pn && (rc = intern_text(r, ptext, pn, &ptext_id, err)) != ECCN_OK) ||
         (dn && (rc = intern_text(r, dtext, dn, &dtext_id, err)) != ECCN_OK))
         return rc;
     sqlite3_stmt *st = r->ins_result;
-    (void)record_no;
     sqlite3_bind_int64(st, 1, (r->run_id << 32) | rec->line);
     if (idn)
         sqlite3_bind_text(st, 2, idtext, (int)idn, SQLITE_STATIC);
@@ -521,14 +540,9 @@ static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, e
     else
         sqlite3_bind_null(st, 4);
     sqlite3_bind_int64(st, 5, qty);
-    if (date != ECCN_DATE_NONE) {
-        const char *t = datn == 10 ? datetext : r->o->default_date; /* validated YYYY-MM-DD */
-        int ymd = 0;
-        for (int i = 0; i < 10; i++)
-            if (i != 4 && i != 7)
-                ymd = ymd * 10 + (t[i] - '0');
-        sqlite3_bind_int(st, 6, ymd);
-    } else
+    if (date != ECCN_DATE_NONE)
+        sqlite3_bind_int(st, 6, eccn_date_ymd(date));
+    else
         sqlite3_bind_null(st, 6);
     if (why) {
         sqlite3_bind_null(st, 7);
@@ -555,7 +569,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, e
         s->results++;
         r->info[eval_id - 1].lines++;
         r->info[eval_id - 1].quantity += qty;
-        if (strcmp(in->verdict, "license_required") == 0 && s->nlicence_lines < 20)
+        if (in->verdict == ECCN_V_LICENSE && s->nlicence_lines < 20)
             copy_line(&s->licence_lines[s->nlicence_lines++], rec->line, idtext, idn,
                       pn ? ptext : dtext, pn ? pn : dn, dest, date, in->eccn, qty);
     }
@@ -570,7 +584,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, long long record_no, e
         if (date != ECCN_DATE_NONE)
             eccn_date_format(date, d);
         csv_cell(f, d, strlen(d), false);
-        const char *v = in ? in->verdict : "error";
+        const char *v = in ? eccn_verdict_word(in->verdict) : "error";
         csv_cell(f, v, strlen(v), false);
         csv_cell(f, in ? in->eccn : "", in ? strlen(in->eccn) : 0, false);
         csv_cell(f, why ? why : "", why ? strlen(why) : 0, true);
@@ -587,8 +601,7 @@ static int exec(run *r, const char *sql, eccn_error *err)
                : eccn_ledger_fail(r->l, sql, err);
 }
 
-static int save_progress(run *r, long long lines, long long offset, long long line,
-                         long long record, eccn_error *err)
+static int save_progress(run *r, long long lines, long long offset, long long line, eccn_error *err)
 {
     sqlite3_stmt *st = r->upd_run;
     sqlite3_bind_int64(st, 1, lines);
@@ -596,8 +609,7 @@ static int save_progress(run *r, long long lines, long long offset, long long li
     sqlite3_bind_int64(st, 3, r->s->errors);
     sqlite3_bind_int64(st, 4, offset);
     sqlite3_bind_int64(st, 5, line);
-    sqlite3_bind_int64(st, 6, record);
-    sqlite3_bind_int64(st, 7, r->run_id);
+    sqlite3_bind_int64(st, 6, r->run_id);
     int step = sqlite3_step(st);
     sqlite3_reset(st);
     return step == SQLITE_DONE ? ECCN_OK : eccn_ledger_fail(r->l, "cannot save progress", err);
@@ -646,6 +658,42 @@ void eccn_audit_summary_free(eccn_audit_summary *s)
     memset(s, 0, sizeof *s);
 }
 
+/* The first 20 lines of a run that need a licence (errors false) or are in error. */
+static int first_lines(eccn_ledger *l, long long run_id, bool errors, eccn_audit_line *out,
+                       char (*reasons)[200], size_t *n, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql =
+        errors ? "SELECT " LINE_COLUMNS " FROM " LINE_JOINS
+                 " WHERE " RUN_KEYS("r", "?1") " AND r.eval_id IS NULL ORDER BY r.key LIMIT 20"
+               : "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " RUN_KEYS(
+                     "r", "?1") " AND e.verdict='license_required' ORDER BY r.key LIMIT 20";
+    if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot read audit lines", err);
+    sqlite3_bind_int64(st, 1, run_id);
+    *n = 0;
+    while (*n < 20 && sqlite3_step(st) == SQLITE_ROW) {
+        eccn_audit_line *a = &out[*n];
+        memset(a, 0, sizeof *a);
+        a->line = sqlite3_column_int64(st, 0);
+        snprintf(a->line_id, sizeof a->line_id, "%s", sqlite3_column_text(st, 1));
+        snprintf(a->part, sizeof a->part, "%s", sqlite3_column_text(st, 2));
+        snprintf(a->destination, sizeof a->destination, "%s", sqlite3_column_text(st, 3));
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+            int ymd = sqlite3_column_int(st, 4);
+            snprintf(a->date, sizeof a->date, "%04d-%02d-%02d", ymd / 10000 % 10000,
+                     ymd / 100 % 100, ymd % 100);
+        }
+        snprintf(a->eccn, sizeof a->eccn, "%s", sqlite3_column_text(st, 5));
+        a->quantity = sqlite3_column_int64(st, 6);
+        if (reasons)
+            snprintf(reasons[*n], sizeof reasons[0], "%s", sqlite3_column_text(st, 7));
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return ECCN_OK;
+}
+
 int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err)
 {
     sqlite3 *db = eccn_ledger_db(l);
@@ -671,13 +719,13 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
     s->errors = sqlite3_column_int64(st, 4);
     sqlite3_finalize(st);
     /* Aggregated in SQL per distinct evaluation, then folded: a few hundred rows. */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
-                           "COALESCE(e.destination,''), count(*), sum(r.quantity) "
-                           "FROM audit_results_v r LEFT JOIN audit_evals e "
-                           "ON e.run_id=r.run_id AND e.id=r.eval_id WHERE r.run_id=? "
-                           "GROUP BY r.eval_id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
+            "COALESCE(e.destination,''), count(*), sum(r.quantity) "
+            "FROM audit_results r LEFT JOIN audit_evals e "
+            "ON e.run_id=?1 AND e.id=r.eval_id WHERE " RUN_KEYS("r", "?1") " GROUP BY r.eval_id",
+            -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot summarise the run", err);
     sqlite3_bind_int64(st, 1, run_id);
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -698,38 +746,10 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
             s->no_licence += n;
     }
     sqlite3_finalize(st);
-    st = NULL;
-    if (rc == ECCN_OK &&
-        sqlite3_prepare_v2(db,
-                           "SELECT line, COALESCE(line_id,''), COALESCE(part, description, ''), "
-                           "COALESCE(destination,''), COALESCE(ship_date,''), COALESCE(eccn,''), "
-                           "quantity, verdict, COALESCE(reason,'') FROM audit_lines WHERE run_id=? "
-                           "AND verdict IN ('license_required','error') ORDER BY line",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, run_id);
-        while (sqlite3_step(st) == SQLITE_ROW && (s->nlicence_lines < 20 || s->nerror_lines < 20)) {
-            bool is_err = strcmp((const char *)sqlite3_column_text(st, 7), "error") == 0;
-            eccn_audit_line *a =
-                is_err ? (s->nerror_lines < 20 ? &s->error_lines[s->nerror_lines] : NULL)
-                       : (s->nlicence_lines < 20 ? &s->licence_lines[s->nlicence_lines] : NULL);
-            if (!a)
-                continue;
-            memset(a, 0, sizeof *a);
-            a->line = sqlite3_column_int64(st, 0);
-            snprintf(a->line_id, sizeof a->line_id, "%s", sqlite3_column_text(st, 1));
-            snprintf(a->part, sizeof a->part, "%s", sqlite3_column_text(st, 2));
-            snprintf(a->destination, sizeof a->destination, "%s", sqlite3_column_text(st, 3));
-            snprintf(a->date, sizeof a->date, "%s", sqlite3_column_text(st, 4));
-            snprintf(a->eccn, sizeof a->eccn, "%s", sqlite3_column_text(st, 5));
-            a->quantity = sqlite3_column_int64(st, 6);
-            if (is_err)
-                snprintf(s->error_reasons[s->nerror_lines++], sizeof s->error_reasons[0], "%s",
-                         sqlite3_column_text(st, 8));
-            else
-                s->nlicence_lines++;
-        }
-    }
-    sqlite3_finalize(st);
+    if (rc == ECCN_OK)
+        rc = first_lines(l, run_id, false, s->licence_lines, NULL, &s->nlicence_lines, err);
+    if (rc == ECCN_OK)
+        rc = first_lines(l, run_id, true, s->error_lines, s->error_reasons, &s->nerror_lines, err);
     return rc;
 }
 
@@ -769,6 +789,15 @@ static bool finished_candidate(run *r, long long size, const char *opts)
     return any;
 }
 
+static eccn_verdict verdict_from_word(const char *w)
+{
+    const eccn_verdict all[] = {ECCN_V_NO_LICENSE, ECCN_V_LICENSE, ECCN_V_INDETERMINATE};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (strcmp(w, eccn_verdict_word(all[i])) == 0)
+            return all[i];
+    return ECCN_V_NONE;
+}
+
 /* On resume: the distinct strings and evaluations already recorded keep their numbers. */
 static int reload(run *r, eccn_error *err)
 {
@@ -790,14 +819,15 @@ static int reload(run *r, eccn_error *err)
     }
     sqlite3_finalize(st);
     if (rc != ECCN_OK ||
-        (rc = prepare(r, &st,
-                      "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
-                      "e.verdict, COALESCE(e.eccn,''), "
-                      "(SELECT count(*) FROM audit_results_v r WHERE r.run_id=e.run_id AND "
-                      "r.eval_id=e.id), (SELECT COALESCE(sum(quantity),0) FROM audit_results_v r "
-                      "WHERE r.run_id=e.run_id AND r.eval_id=e.id), e.hq_given "
-                      "FROM audit_evals e WHERE e.run_id=? ORDER BY e.id",
-                      err)) != ECCN_OK)
+        (rc = prepare(
+             r, &st,
+             "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
+             "e.verdict, COALESCE(e.eccn,''), COALESCE(c.n, 0), COALESCE(c.q, 0), "
+             "e.hq_given FROM audit_evals e LEFT JOIN (SELECT eval_id, count(*) AS n, "
+             "sum(quantity) AS q FROM audit_results r WHERE " RUN_KEYS(
+                 "r",
+                 "?1") " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
+             err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, r->run_id);
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -836,12 +866,80 @@ static int reload(run *r, eccn_error *err)
         }
         eval_info *in = &r->info[r->ninfo++];
         memset(in, 0, sizeof *in);
-        snprintf(in->verdict, sizeof in->verdict, "%s", sqlite3_column_text(st, 5));
+        in->verdict = verdict_from_word((const char *)sqlite3_column_text(st, 5));
         snprintf(in->eccn, sizeof in->eccn, "%s", sqlite3_column_text(st, 6));
         snprintf(in->destination, sizeof in->destination, "%s", dest);
         in->lines = sqlite3_column_int64(st, 7);
         in->quantity = sqlite3_column_int64(st, 8);
         r->next_eval = id;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* What a run was started with, read back for --resume; the strings live here. */
+typedef struct stored_run {
+    eccn_audit_opts o;
+    char path[4096], date[16], to[64], maps[16][256];
+    long long offset, line, lines_read;
+} stored_run;
+
+/* The inverse of options_text. */
+static void parse_options(char *text, stored_run *sr)
+{
+    char *save = NULL;
+    for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(t, "date=", 5) == 0 && t[5])
+            sr->o.default_date = strncpy(sr->date, t + 5, sizeof sr->date - 1);
+        else if (strncmp(t, "to=", 3) == 0 && t[3])
+            sr->o.default_to = strncpy(sr->to, t + 3, sizeof sr->to - 1);
+        else if (strncmp(t, "delimiter=", 10) == 0)
+            sr->o.delimiter = (char)atoi(t + 10);
+        else if (strncmp(t, "strict=", 7) == 0)
+            sr->o.strict = atoi(t + 7) != 0;
+        else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < 16) {
+            strncpy(sr->maps[sr->o.nmaps], t + 4, sizeof sr->maps[0] - 1);
+            sr->o.maps[sr->o.nmaps] = sr->maps[sr->o.nmaps];
+            sr->o.nmaps++;
+        }
+    }
+}
+
+static int load_run(run *r, const eccn_audit_opts *given, stored_run *sr, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    memset(sr, 0, sizeof *sr);
+    sr->o.resume_run = given->resume_run;
+    sr->o.out_csv = given->out_csv;
+    sr->o.batch = given->batch;
+    sr->o.progress = given->progress;
+    sr->o.progress_ctx = given->progress_ctx;
+    if ((rc = prepare(r, &st,
+                      "SELECT status, file, options, resume_offset, resume_line, lines_read "
+                      "FROM audit_runs WHERE id=?",
+                      err)) != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, given->resume_run);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(r->l), 0, 0, "no audit run %lld",
+                       given->resume_run);
+    } else if (strcmp((const char *)sqlite3_column_text(st, 0), "complete") == 0) {
+        rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(r->l), 0, 0,
+                       "audit run %lld is already complete", given->resume_run);
+    } else {
+        snprintf(sr->path, sizeof sr->path, "%s",
+                 given->path ? given->path : (const char *)sqlite3_column_text(st, 1));
+        sr->o.path = sr->path;
+        char *text = eccn_strdup((const char *)sqlite3_column_text(st, 2));
+        if (!text)
+            rc = ECCN_ENOMEM;
+        else
+            parse_options(text, sr);
+        free(text);
+        sr->offset = sqlite3_column_int64(st, 3);
+        sr->line = sqlite3_column_int64(st, 4);
+        sr->lines_read = sqlite3_column_int64(st, 5);
     }
     sqlite3_finalize(st);
     return rc;
@@ -879,55 +977,33 @@ fail:
     return rc;
 }
 
-int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
+int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *given,
                    eccn_audit_summary *s, eccn_error *err)
 {
+    const eccn_audit_opts *o = given;
     run r = {.rs = rs, .l = l, .o = o, .s = s, .db = eccn_ledger_db(l)};
+    stored_run sr;
     eccn_csv *csv = NULL;
     eccn_csv_record rec;
     eccn_buf opts = {0};
     int rc = ECCN_OK;
     bool in_tx = false;
     long long batch = o->batch > 0 ? o->batch : DEFAULT_BATCH;
-    long long records = 0, resume_line = 0, resume_offset = 0;
+    long long records = 0;
     memset(s, 0, sizeof *s);
     r.default_date = ECCN_DATE_NONE;
+    if (given->resume_run) {
+        /* A resumed run reads its file and options back from the ledger. */
+        if ((rc = load_run(&r, given, &sr, err)) != ECCN_OK)
+            goto done;
+        r.o = o = &sr.o;
+        r.run_id = given->resume_run;
+        records = sr.lines_read;
+    }
+    snprintf(s->file, sizeof s->file, "%s", o->path);
     options_text(o, &opts);
     if (!opts.data)
         return ECCN_ENOMEM;
-
-    if (o->resume_run) {
-        sqlite3_stmt *st = NULL;
-        if ((rc = prepare(&r, &st,
-                          "SELECT status, options, resume_offset, resume_line, "
-                          "resume_record, size FROM audit_runs WHERE id=?",
-                          err)) != ECCN_OK)
-            goto done;
-        sqlite3_bind_int64(st, 1, o->resume_run);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_finalize(st);
-            rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0, "no audit run %lld",
-                           o->resume_run);
-            goto done;
-        }
-        bool complete = strcmp((const char *)sqlite3_column_text(st, 0), "complete") == 0;
-        bool same_opts = strcmp((const char *)sqlite3_column_text(st, 1), opts.data) == 0;
-        resume_offset = sqlite3_column_int64(st, 2);
-        resume_line = sqlite3_column_int64(st, 3);
-        records = sqlite3_column_int64(st, 4);
-        sqlite3_finalize(st);
-        if (complete) {
-            rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0,
-                           "audit run %lld is already complete", o->resume_run);
-            goto done;
-        }
-        if (!same_opts) {
-            rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0,
-                           "audit run %lld was started with other options", o->resume_run);
-            goto done;
-        }
-        r.run_id = o->resume_run;
-    }
     if (o->default_date) {
         if (!eccn_date_parse(o->default_date, strlen(o->default_date), &r.default_date)) {
             rc = eccn_fail(err, ECCN_EINPUT, "--date", 0, 0, "bad date '%s' (expected YYYY-MM-DD)",
@@ -952,6 +1028,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         if (prev) {
             rc = eccn_audit_summarise(l, prev, s, err);
             s->reused = true;
+            snprintf(s->file, sizeof s->file, "%s", o->path);
             goto done;
         }
     }
@@ -988,7 +1065,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
                       err)) != ECCN_OK ||
         (rc = prepare(&r, &r.upd_run,
                       "UPDATE audit_runs SET lines_read=?, results=?, errors=?, resume_offset=?, "
-                      "resume_line=?, resume_record=? WHERE id=?",
+                      "resume_line=? WHERE id=?",
                       err)) != ECCN_OK)
         goto done;
     if (o->resume_run) {
@@ -1005,12 +1082,12 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         memcpy(s->error_reasons, prev.error_reasons, sizeof s->error_reasons);
         s->nerror_lines = prev.nerror_lines;
         eccn_audit_summary_free(&prev);
-        if (resume_offset > 0) {
+        if (sr.offset > 0) {
             /* Hash the part already audited, then carry on from the saved record boundary. */
             eccn_csv_on_bytes(csv, NULL, NULL);
             eccn_digest_free(r.digest);
             r.digest = NULL;
-            if ((rc = eccn_csv_seek(csv, resume_offset, resume_line, err)) != ECCN_OK)
+            if ((rc = eccn_csv_seek(csv, sr.offset, sr.line, err)) != ECCN_OK)
                 goto done;
         }
     }
@@ -1028,14 +1105,14 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         if (got == 0)
             break;
         records++;
-        if ((rc = audit_line(&r, &rec, records, err)) != ECCN_OK)
+        if ((rc = audit_line(&r, &rec, err)) != ECCN_OK)
             goto done;
         if (++since_commit >= batch) {
             /* Results and the position to resume from commit together: a kill between
              * batches loses nothing, a kill inside one loses only that uncommitted batch. */
             since_commit = 0;
-            if ((rc = save_progress(&r, records, eccn_csv_bytes_read(csv), rec.line + 1, records,
-                                    err)) != ECCN_OK ||
+            if ((rc = save_progress(&r, records, eccn_csv_bytes_read(csv), rec.line + 1, err)) !=
+                    ECCN_OK ||
                 (rc = exec(&r, "COMMIT", err)) != ECCN_OK ||
                 (rc = exec(&r, "BEGIN", err)) != ECCN_OK)
                 goto done;
@@ -1059,8 +1136,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         sqlite3_stmt *st = NULL;
         char now[21];
         eccn_utc_now(now);
-        if ((rc = save_progress(&r, records, eccn_csv_bytes_read(csv), 0, records, err)) !=
-                ECCN_OK ||
+        if ((rc = save_progress(&r, records, eccn_csv_bytes_read(csv), 0, err)) != ECCN_OK ||
             (rc = prepare(&r, &st,
                           "UPDATE audit_runs SET status='complete', finished_at=?, "
                           "sha256=?, size=? WHERE id=?",
@@ -1085,16 +1161,17 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
         const eval_info *in = &r.info[i];
         if (!in->lines)
             continue;
-        rc = add_count(&s->by_verdict, &s->nverdict, in->verdict, in->lines, in->quantity);
+        rc = add_count(&s->by_verdict, &s->nverdict, eccn_verdict_word(in->verdict), in->lines,
+                       in->quantity);
         if (rc == ECCN_OK)
             rc = add_count(&s->by_eccn, &s->neccn, in->eccn[0] ? in->eccn : "none", in->lines,
                            in->quantity);
         if (rc == ECCN_OK)
             rc = add_count(&s->by_destination, &s->ndestination, in->destination, in->lines,
                            in->quantity);
-        if (strcmp(in->verdict, "license_required") == 0)
+        if (in->verdict == ECCN_V_LICENSE)
             s->licence_required += in->lines;
-        else if (strcmp(in->verdict, "indeterminate") == 0)
+        else if (in->verdict == ECCN_V_INDETERMINATE)
             s->indeterminate += in->lines;
         else
             s->no_licence += in->lines;
@@ -1121,5 +1198,48 @@ done:
     eccn_digest_free(r.digest);
     eccn_csv_close(csv);
     eccn_buf_free(&opts);
+    return rc;
+}
+
+int eccn_audit_diff(eccn_ledger *l, long long run_a, long long run_b,
+                    int (*fn)(const eccn_audit_change *c, void *ctx), void *ctx, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ECCN_OK, step;
+    /* Line n of run B is the row keyed (B << 32 | n): a primary-key lookup per line of A. */
+    const char *sql =
+        "SELECT x.key & 4294967295, COALESCE(x.line_id,''), COALESCE(p.text, d.text, ''), "
+        "COALESCE(ex.destination, ey.destination, ''), COALESCE(ex.verdict,'error'), "
+        "COALESCE(ex.eccn,'-'), x.ship_date, COALESCE(ey.verdict,'error'), COALESCE(ey.eccn,'-'), "
+        "y.ship_date, COALESCE(ey.provisions,'[]'), COALESCE(y.error, ey.reason, '') "
+        "FROM audit_results x JOIN audit_results y ON y.key = ?2 * 4294967296 + "
+        "(x.key & 4294967295) "
+        "LEFT JOIN audit_evals ex ON ex.run_id=?1 AND ex.id=x.eval_id "
+        "LEFT JOIN audit_evals ey ON ey.run_id=?2 AND ey.id=y.eval_id "
+        "LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=x.part_text "
+        "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=x.desc_text "
+        "WHERE " RUN_KEYS(
+            "x",
+            "?1") " AND (COALESCE(ex.verdict,'error') "
+                  "IS NOT COALESCE(ey.verdict,'error') OR ex.eccn IS NOT ey.eccn) ORDER BY x.key";
+    if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot compare runs", err);
+    sqlite3_bind_int64(st, 1, run_a);
+    sqlite3_bind_int64(st, 2, run_b);
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        eccn_audit_change c = {.line = sqlite3_column_int64(st, 0)};
+        const char **text[] = {
+            &c.line_id,   &c.part,   &c.destination, &c.verdict_a,    &c.eccn_a,  NULL,
+            &c.verdict_b, &c.eccn_b, NULL,           &c.provisions_b, &c.reason_b};
+        for (int i = 0; i < 11; i++)
+            if (text[i])
+                *text[i] = (const char *)sqlite3_column_text(st, i + 1);
+        c.date_a = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 6);
+        c.date_b = sqlite3_column_type(st, 9) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 9);
+        rc = fn(&c, ctx);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot compare runs", err);
+    sqlite3_finalize(st);
     return rc;
 }

@@ -57,7 +57,8 @@ typedef struct eccn_audit_line {
 
 typedef struct eccn_audit_summary {
     long long run_id;
-    bool reused; /* a finished run of the same bytes and rules was found */
+    bool reused;     /* a finished run of the same bytes and rules was found */
+    char file[4096]; /* the file audited (for a resumed run, as recorded) */
     char sha256[65];
     long long size;
     long long lines_read, results, errors;
@@ -71,10 +72,31 @@ typedef struct eccn_audit_summary {
     long long licence_required, indeterminate, no_licence;
 } eccn_audit_summary;
 
+/* Is name a field --map can name (part, description, quantity, destination, date or ship_date,
+ * consignee, hq, line_id)? */
+bool eccn_audit_field_known(const char *name);
+
+/* Audits o->path, or with o->resume_run set continues that run: then the file (unless o->path
+ * names where it now lives) and the options come from the ledger, and only out_csv, batch and
+ * progress are taken from o. */
 int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
                    eccn_audit_summary *s, eccn_error *err);
 /* Fills the summary of a run already in the ledger (for reuse and resume). */
 int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err);
 void eccn_audit_summary_free(eccn_audit_summary *s);
+
+/* One line whose verdict or ECCN differs between two runs of the same inventory. Strings are
+ * valid only during the callback. Dates are YYYYMMDD, 0 when the line had none. */
+typedef struct eccn_audit_change {
+    long long line;
+    const char *line_id, *part, *destination;
+    const char *verdict_a, *eccn_a, *verdict_b, *eccn_b;
+    int date_a, date_b;
+    const char *provisions_b; /* JSON array: the provisions behind B's answer */
+    const char *reason_b;
+} eccn_audit_change;
+
+int eccn_audit_diff(eccn_ledger *l, long long run_a, long long run_b,
+                    int (*fn)(const eccn_audit_change *c, void *ctx), void *ctx, eccn_error *err);
 
 #endif

@@ -103,74 +103,82 @@ static void lines_json(jsonw *w, const eccn_audit_line *l, size_t n, char (*reas
     jsonw_arr_end(w);
 }
 
+struct diff_ctx {
+    bool json;
+    jsonw w;
+    long long n;
+};
+
+static void ymd_text(int ymd, char out[11])
+{
+    if (ymd)
+        snprintf(out, 11, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
+    else
+        out[0] = '\0';
+}
+
+static int print_change(const eccn_audit_change *c, void *vctx)
+{
+    struct diff_ctx *d = vctx;
+    char da[11], db[11];
+    ymd_text(c->date_a, da);
+    ymd_text(c->date_b, db);
+    d->n++;
+    if (!d->json) {
+        printf("line %lld %s %s -> %s: %s %s (%s) -> %s %s (%s)  %s%s%s\n", c->line, c->line_id,
+               c->part, c->destination, c->verdict_a, c->eccn_a, da, c->verdict_b, c->eccn_b, db,
+               c->provisions_b, c->reason_b[0] ? "  " : "", c->reason_b);
+        return ECCN_OK;
+    }
+    jsonw *w = &d->w;
+    jsonw_obj_begin(w);
+    jsonw_key(w, "line");
+    jsonw_int(w, c->line);
+    const char *fields[][2] = {
+        {"line_id", c->line_id},     {"part", c->part},     {"destination", c->destination},
+        {"verdict_a", c->verdict_a}, {"eccn_a", c->eccn_a}, {"date_a", da},
+        {"verdict_b", c->verdict_b}, {"eccn_b", c->eccn_b}, {"date_b", db},
+        {"reason_b", c->reason_b}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        jsonw_key(w, fields[i][0]);
+        jsonw_str(w, fields[i][1]);
+    }
+    jsonw_key(w, "provisions_b");
+    jsonw_raw(w, c->provisions_b);
+    jsonw_obj_end(w);
+    return w->status;
+}
+
 static int audit_diff(cli_env *env, int argc, char **argv)
 {
     long long a = parse_run(argc > 2 ? argv[2] : NULL),
               b = a ? parse_run(argc > 3 ? argv[3] : NULL) : 0;
-    bool json = argc > 4 && strcmp(argv[4], "--json") == 0;
     eccn_ledger *l = NULL;
-    sqlite3_stmt *st = NULL;
+    eccn_error err = {0};
+    eccn_buf out = {0};
+    struct diff_ctx d = {.json = argc > 4 && strcmp(argv[4], "--json") == 0};
     int rc;
     if (!a || !b)
         return EXIT_USAGE;
     if ((rc = cli_open_ledger(env, true, &l)))
         return rc;
-    sqlite3 *db = eccn_ledger_db(l);
-    const char *sql =
-        "SELECT x.line, COALESCE(x.line_id,''), COALESCE(x.part, x.description, ''), "
-        "COALESCE(x.destination,''), x.verdict, COALESCE(x.eccn,'-'), COALESCE(x.ship_date,''), "
-        "y.verdict, COALESCE(y.eccn,'-'), COALESCE(y.ship_date,''), COALESCE(y.provisions,'[]'), "
-        "COALESCE(y.reason,'') FROM audit_lines x JOIN audit_lines y ON y.run_id=?2 AND "
-        "y.line=x.line WHERE x.run_id=?1 AND (x.verdict IS NOT y.verdict OR x.eccn IS NOT y.eccn) "
-        "ORDER BY x.line";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        eccn_error err;
-        eccn_ledger_fail(l, "cannot compare runs", &err);
+    jsonw_init(&d.w, &out);
+    if (d.json)
+        jsonw_arr_begin(&d.w);
+    if (eccn_audit_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
         cli_print_error(&err);
-        eccn_ledger_close(l);
-        return EXIT_USAGE;
-    }
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    eccn_buf out = {0};
-    jsonw w;
-    jsonw_init(&w, &out);
-    if (json)
-        jsonw_arr_begin(&w);
-    long long n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        n++;
-        const char *col[12];
-        for (int i = 0; i < 12; i++)
-            col[i] = (const char *)sqlite3_column_text(st, i);
-        if (json) {
-            jsonw_obj_begin(&w);
-            jsonw_key(&w, "line");
-            jsonw_int(&w, sqlite3_column_int64(st, 0));
-            const char *keys[] = {NULL,     "line_id", "part",      "destination", "verdict_a",
-                                  "eccn_a", "date_a",  "verdict_b", "eccn_b",      "date_b"};
-            for (int i = 1; i < 10; i++) {
-                jsonw_key(&w, keys[i]);
-                jsonw_str(&w, col[i]);
-            }
-            jsonw_key(&w, "provisions_b");
-            jsonw_raw(&w, col[10]);
-            jsonw_obj_end(&w);
-        } else {
-            printf("line %s %s %s -> %s: %s %s (%s) -> %s %s (%s)  %s%s\n", col[0], col[1], col[2],
-                   col[3], col[4], col[5], col[6], col[7], col[8], col[9], col[10],
-                   col[11][0] ? "  " : "");
-        }
-    }
-    sqlite3_finalize(st);
-    if (json) {
-        jsonw_arr_end(&w);
+        rc = EXIT_USAGE;
+    } else if (d.json) {
+        jsonw_arr_end(&d.w);
         printf("%s\n", out.data);
-    } else
-        printf("%lld lines differ between run %lld and run %lld\n", n, a, b);
+        rc = d.n ? 1 : 0;
+    } else {
+        printf("%lld lines differ between run %lld and run %lld\n", d.n, a, b);
+        rc = d.n ? 1 : 0;
+    }
     eccn_buf_free(&out);
     eccn_ledger_close(l);
-    return n ? 1 : 0;
+    return rc;
 }
 
 int cmd_audit(cli_env *env, int argc, char **argv)
@@ -253,8 +261,10 @@ int cmd_audit(cli_env *env, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (batch)
-        o.batch = atoll(batch);
+    if (batch && (o.batch = atoll(batch)) < 1) {
+        cli_errorf("--batch: expected a whole number >= 1");
+        return EXIT_USAGE;
+    }
     if (o.default_date) {
         eccn_date d;
         if (cli_date(o.default_date, &d))
@@ -262,42 +272,11 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     }
     if ((rc = cli_open_ledger(env, true, &l)))
         return rc;
-    if (resume) {
-        if (!(o.resume_run = parse_run(resume))) {
-            rc = EXIT_USAGE;
-            goto done;
-        }
-        sqlite3_stmt *st = NULL;
-        /* The file, and the options it was started with, come from the run itself. */
-        static char path[4096], date[16], to[16], maps[16][256];
-        if (sqlite3_prepare_v2(eccn_ledger_db(l), "SELECT file, options FROM audit_runs WHERE id=?",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(st, 1, o.resume_run);
-            if (sqlite3_step(st) == SQLITE_ROW) {
-                snprintf(path, sizeof path, "%s", sqlite3_column_text(st, 0));
-                if (!o.path)
-                    o.path = path;
-                char *opts = eccn_strdup((const char *)sqlite3_column_text(st, 1)), *save = NULL;
-                o.nmaps = 0;
-                for (char *t = opts ? strtok_r(opts, "\n", &save) : NULL; t;
-                     t = strtok_r(NULL, "\n", &save)) {
-                    if (strncmp(t, "date=", 5) == 0 && t[5])
-                        o.default_date = strcpy(date, t + 5);
-                    else if (strncmp(t, "to=", 3) == 0 && t[3])
-                        o.default_to = strcpy(to, t + 3);
-                    else if (strncmp(t, "delimiter=", 10) == 0)
-                        o.delimiter = (char)atoi(t + 10);
-                    else if (strncmp(t, "strict=", 7) == 0)
-                        o.strict = atoi(t + 7);
-                    else if (strncmp(t, "map=", 4) == 0 && o.nmaps < 16)
-                        o.maps[o.nmaps] = strcpy(maps[o.nmaps], t + 4), o.nmaps++;
-                }
-                free(opts);
-            }
-        }
-        sqlite3_finalize(st);
+    if (resume && !(o.resume_run = parse_run(resume))) {
+        rc = EXIT_USAGE;
+        goto done;
     }
-    if (!o.path) {
+    if (!o.path && !o.resume_run) {
         cli_errorf("audit: give a CSV file (or - for standard input), --resume RUN, or diff A B");
         rc = EXIT_USAGE;
         goto done;
@@ -340,7 +319,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         jsonw_key(&w, "reused");
         jsonw_bool(&w, s.reused);
         jsonw_key(&w, "file");
-        jsonw_str(&w, o.path);
+        jsonw_str(&w, s.file);
         jsonw_key(&w, "sha256");
         jsonw_str(&w, s.sha256);
         jsonw_key(&w, "rules_revision");
@@ -370,7 +349,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     } else {
         printf("audit run %lld%s: %s (sha256 %.16s...)\n", s.run_id,
                s.reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
-               o.path, s.sha256);
+               s.file, s.sha256);
         printf("lines read %lld = results %lld + errors %lld\n", s.lines_read, s.results, s.errors);
         print_counts("by verdict:", s.by_verdict, s.nverdict);
         print_counts("by ECCN:", s.by_eccn, s.neccn);

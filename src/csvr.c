@@ -196,6 +196,22 @@ static int end_field(eccn_csv *c, size_t start)
 
 enum { S_START, S_UNQUOTED, S_QUOTED, S_QUOTE_IN_QUOTED };
 
+/* ch, a delimiter or a line end outside quotes, closes the field and, for a line end, the
+ * record. */
+static int close_field(eccn_csv *c, unsigned char ch, size_t *field_start, int *state, bool *done)
+{
+    int rc = end_field(c, *field_start);
+    if (ch == (unsigned char)c->delim) {
+        *field_start = c->store_len;
+        *state = S_START;
+    } else {
+        c->line++;
+        c->skip_lf = ch == '\r';
+        *done = true;
+    }
+    return rc;
+}
+
 int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
 {
     int rc;
@@ -253,15 +269,8 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
             switch (state) {
             case S_START:
             case S_UNQUOTED:
-                if (ch == delim) {
-                    rc = end_field(c, field_start);
-                    field_start = c->store_len;
-                    state = S_START;
-                } else if (ch == '\n' || ch == '\r') {
-                    c->line++;
-                    c->skip_lf = ch == '\r';
-                    rc = end_field(c, field_start);
-                    done = true;
+                if (ch == delim || ch == '\n' || ch == '\r') {
+                    rc = close_field(c, ch, &field_start, &state, &done);
                 } else if (ch == '"' && state == S_START) {
                     state = S_QUOTED;
                     rc = ECCN_OK;
@@ -286,15 +295,8 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
                 if (ch == '"') {
                     state = S_QUOTED;
                     rc = store_byte(c, ch);
-                } else if (ch == delim) {
-                    rc = end_field(c, field_start);
-                    field_start = c->store_len;
-                    state = S_START;
-                } else if (ch == '\n' || ch == '\r') {
-                    c->line++;
-                    c->skip_lf = ch == '\r';
-                    rc = end_field(c, field_start);
-                    done = true;
+                } else if (ch == delim || ch == '\n' || ch == '\r') {
+                    rc = close_field(c, ch, &field_start, &state, &done);
                 } else {
                     if (!malformed)
                         malformed = "text after a closing quote";

@@ -3,6 +3,7 @@
 
 #include "ydoc.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,14 +52,21 @@ void eccn_geo_free(eccn_geo *geo)
     free(geo);
 }
 
+/* Codes are stored upper case (ISO writes them so); a query is folded once, then compared
+ * exactly, which matters because evaluation looks codes up many times. */
 static const country *find_code(const eccn_geo *geo, const char *code)
 {
-    /* Canonical codes come back on every evaluation: an exact pass first is cheap. */
+    char up[sizeof geo->countries[0].code];
+    size_t n = 0;
+    while (code[n] && n < sizeof up - 1) {
+        up[n] = (char)toupper((unsigned char)code[n]);
+        n++;
+    }
+    if (n == 0 || code[n])
+        return NULL;
+    up[n] = '\0';
     for (size_t i = 0; i < geo->ncountries; i++)
-        if (strcmp(geo->countries[i].code, code) == 0)
-            return &geo->countries[i];
-    for (size_t i = 0; i < geo->ncountries; i++)
-        if (eccn_streq_ci(geo->countries[i].code, code))
+        if (strcmp(geo->countries[i].code, up) == 0)
             return &geo->countries[i];
     return NULL;
 }

@@ -53,8 +53,7 @@ static const char *const MIGRATIONS[] = {
     "  results INTEGER NOT NULL DEFAULT 0,"
     "  errors INTEGER NOT NULL DEFAULT 0,"
     "  resume_offset INTEGER NOT NULL DEFAULT 0,"
-    "  resume_line INTEGER NOT NULL DEFAULT 0,"
-    "  resume_record INTEGER NOT NULL DEFAULT 0"
+    "  resume_line INTEGER NOT NULL DEFAULT 0"
     ");"
     "CREATE INDEX audit_runs_file ON audit_runs(sha256, rules_revision);"
     /* Distinct evaluations and distinct raw strings of a run: a million lines of inventory carry

@@ -434,14 +434,21 @@ done:
     return ECCN_OK;
 }
 
+struct changes {
+    eccn_ruleset *rs;
+    bool oom;
+};
+
 static void add_change(eccn_date d, void *ctx)
 {
-    eccn_ruleset *rs = ctx;
-    eccn_date *g = realloc(rs->changes, (rs->nchanges + 1) * sizeof *g);
-    if (!g)
-        return; /* collect_changes notices the short count */
-    rs->changes = g;
-    rs->changes[rs->nchanges++] = d;
+    struct changes *c = ctx;
+    eccn_date *g = realloc(c->rs->changes, (c->rs->nchanges + 1) * sizeof *g);
+    if (!g) {
+        c->oom = true;
+        return;
+    }
+    c->rs->changes = g;
+    c->rs->changes[c->rs->nchanges++] = d;
 }
 
 static int cmp_date(const void *a, const void *b)
@@ -452,19 +459,17 @@ static int cmp_date(const void *a, const void *b)
 
 static int collect_changes(eccn_ruleset *rs)
 {
-    size_t want = 0;
+    struct changes c = {rs, false};
     for (size_t i = 0; i < rs->nprovs; i++) {
         const eccn_provision *p = &rs->provs[i];
         eccn_date ds[3] = {p->effective, p->ends, p->not_enforced_from};
         for (int k = 0; k < 3; k++)
-            if (ds[k] != ECCN_DATE_NONE) {
-                add_change(ds[k], rs);
-                want++;
-            }
+            if (ds[k] != ECCN_DATE_NONE)
+                add_change(ds[k], &c);
     }
-    if (rs->nchanges != want)
+    eccn_geo_each_change(rs->geo, add_change, &c);
+    if (c.oom)
         return ECCN_ENOMEM;
-    eccn_geo_each_change(rs->geo, add_change, rs);
     if (rs->nchanges)
         qsort(rs->changes, rs->nchanges, sizeof *rs->changes, cmp_date);
     return ECCN_OK;

@@ -157,6 +157,13 @@ void eccn_date_format(eccn_date d, char out[11])
     out[10] = '\0';
 }
 
+int eccn_date_ymd(eccn_date d)
+{
+    int y, m, dd;
+    civil_from_days(d, &y, &m, &dd);
+    return y * 10000 + m * 100 + dd;
+}
+
 eccn_date eccn_date_today_utc(void)
 {
     time_t t = time(NULL);

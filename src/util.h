@@ -59,6 +59,8 @@ typedef int32_t eccn_date;
 bool eccn_date_parse(const char *s, size_t n, eccn_date *out);
 /* Writes YYYY-MM-DD into out (at least 11 bytes). */
 void eccn_date_format(eccn_date d, char out[11]);
+/* The date as the integer YYYYMMDD (compact for storage, still readable). */
+int eccn_date_ymd(eccn_date d);
 eccn_date eccn_date_today_utc(void);
 /* The current UTC time as 2024-01-31T12:34:56Z, into out (at least 21 bytes). */
 void eccn_utc_now(char out[21]);
