@@ -312,6 +312,22 @@ static const char *resolve_country(run *r, const char *s, size_t n)
     return e ? e->ptr : NULL;
 }
 
+/* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
+static eval_info *push_info(run *r)
+{
+    if (r->ninfo == r->info_cap) {
+        size_t cap = r->info_cap ? r->info_cap * 2 : 256;
+        eval_info *g = realloc(r->info, cap * sizeof *g);
+        if (!g)
+            return NULL;
+        r->info = g;
+        r->info_cap = cap;
+    }
+    eval_info *in = &r->info[r->ninfo++];
+    memset(in, 0, sizeof *in);
+    return in;
+}
+
 static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
                     long long *id, eccn_error *err)
 {
@@ -327,24 +343,23 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     int rc = eccn_evaluate(r->rs, &q, &res, err);
     if (rc != ECCN_OK)
         return rc;
-    if (r->ninfo == r->info_cap) {
-        size_t cap = r->info_cap ? r->info_cap * 2 : 256;
-        eval_info *g = realloc(r->info, cap * sizeof *g);
-        if (!g) {
-            eccn_result_free(&res);
-            return ECCN_ENOMEM;
-        }
-        r->info = g;
-        r->info_cap = cap;
+    eval_info *in = push_info(r);
+    if (!in) {
+        eccn_result_free(&res);
+        return ECCN_ENOMEM;
     }
     *id = ++r->next_eval;
-    eval_info *in = &r->info[r->ninfo++];
-    memset(in, 0, sizeof *in);
     in->verdict = res.verdict;
     snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
     snprintf(in->destination, sizeof in->destination, "%s", dest);
-    eccn_result_provisions_json(&res, &provs);
-    eccn_result_exceptions_json(&res, &excs, true);
+    /* A provisions list lost to a failed allocation must not be recorded as an empty one. */
+    if (eccn_result_provisions_json(&res, &provs) != ECCN_OK || !provs.data ||
+        eccn_result_exceptions_json(&res, &excs, true) != ECCN_OK || !excs.data) {
+        eccn_buf_free(&provs);
+        eccn_buf_free(&excs);
+        eccn_result_free(&res);
+        return ECCN_ENOMEM;
+    }
     eccn_date_format(date, d);
     sqlite3_stmt *st = r->ins_eval;
     sqlite3_bind_int64(st, 1, r->run_id);
@@ -363,8 +378,8 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         sqlite3_bind_text(st, 10, res.review_policy, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 10);
-    sqlite3_bind_text(st, 11, excs.data ? excs.data : "[]", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, provs.data ? provs.data : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, excs.data, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, provs.data, -1, SQLITE_STATIC);
     if (res.status == ECCN_ST_INDETERMINATE)
         sqlite3_bind_text(st, 13, res.class_note, -1, SQLITE_STATIC);
     else if (res.verdict == ECCN_V_INDETERMINATE && res.ndeciding)
@@ -854,18 +869,11 @@ static int reload(run *r, eccn_error *err)
             break;
         }
         e->value = id;
-        if (r->ninfo == r->info_cap) {
-            size_t cap = r->info_cap ? r->info_cap * 2 : 256;
-            eval_info *g = realloc(r->info, cap * sizeof *g);
-            if (!g) {
-                rc = ECCN_ENOMEM;
-                break;
-            }
-            r->info = g;
-            r->info_cap = cap;
+        eval_info *in = push_info(r);
+        if (!in) {
+            rc = ECCN_ENOMEM;
+            break;
         }
-        eval_info *in = &r->info[r->ninfo++];
-        memset(in, 0, sizeof *in);
         in->verdict = verdict_from_word((const char *)sqlite3_column_text(st, 5));
         snprintf(in->eccn, sizeof in->eccn, "%s", sqlite3_column_text(st, 6));
         snprintf(in->destination, sizeof in->destination, "%s", dest);
