@@ -75,43 +75,6 @@ const eccn_part *eccn_catalog_find_id(const eccn_catalog *cat, const char *id)
     return NULL;
 }
 
-static int get_str(const char *file, const ynode *e, const char *key, bool required, char **out,
-                   eccn_error *err)
-{
-    const ynode *n = ynode_get(e, key);
-    *out = NULL;
-    if (ynode_is_null(n)) {
-        if (required)
-            return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "missing `%s:`", key);
-        return ECCN_OK;
-    }
-    if (n->kind != YN_SCALAR)
-        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col, "%s: expected a string", key);
-    return (*out = eccn_strdup(n->str)) ? ECCN_OK : ECCN_ENOMEM;
-}
-
-static int get_strv(const char *file, const ynode *e, const char *key, char ***out, size_t *n,
-                    eccn_error *err)
-{
-    const ynode *s = ynode_get(e, key);
-    *out = NULL;
-    *n = 0;
-    if (ynode_is_null(s))
-        return ECCN_OK;
-    if (s->kind != YN_SEQ)
-        return eccn_fail(err, ECCN_EINPUT, file, s->line, s->col, "%s: expected a list", key);
-    if (!(*out = calloc(s->nkids ? s->nkids : 1, sizeof **out)))
-        return ECCN_ENOMEM;
-    for (size_t i = 0; i < s->nkids; i++) {
-        if (s->kids[i]->kind != YN_SCALAR)
-            return eccn_fail(err, ECCN_EINPUT, file, s->kids[i]->line, s->kids[i]->col,
-                             "%s: expected strings", key);
-        if (!((*out)[(*n)++] = eccn_strdup(s->kids[i]->str)))
-            return ECCN_ENOMEM;
-    }
-    return ECCN_OK;
-}
-
 static int load_figures(const char *file, const ynode *e, eccn_part *p, eccn_error *err)
 {
     eccn_spec_init(&p->spec);
@@ -157,16 +120,16 @@ static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_
     p->col = e->col;
     if (e->kind != YN_MAP)
         return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "expected a mapping");
-    if ((rc = get_str(file, e, "id", true, &p->id, err)) != ECCN_OK ||
-        (rc = get_str(file, e, "vendor", true, &p->vendor, err)) != ECCN_OK ||
-        (rc = get_str(file, e, "model", true, &p->model, err)) != ECCN_OK ||
-        (rc = get_str(file, e, "variant", false, &p->variant, err)) != ECCN_OK ||
-        (rc = get_str(file, e, "note", false, &p->note, err)) != ECCN_OK ||
-        (rc = get_str(file, e, "match", false, &p->pattern, err)) != ECCN_OK ||
-        (rc = get_strv(file, e, "aliases", &p->aliases, &p->naliases, err)) != ECCN_OK ||
-        (rc = get_strv(file, e, "part_numbers", &p->part_numbers, &p->npart_numbers, err)) !=
+    if ((rc = ynode_str(file, e, "id", true, &p->id, err)) != ECCN_OK ||
+        (rc = ynode_str(file, e, "vendor", true, &p->vendor, err)) != ECCN_OK ||
+        (rc = ynode_str(file, e, "model", true, &p->model, err)) != ECCN_OK ||
+        (rc = ynode_str(file, e, "variant", false, &p->variant, err)) != ECCN_OK ||
+        (rc = ynode_str(file, e, "note", false, &p->note, err)) != ECCN_OK ||
+        (rc = ynode_str(file, e, "match", false, &p->pattern, err)) != ECCN_OK ||
+        (rc = ynode_strv(file, e, "aliases", &p->aliases, &p->naliases, err)) != ECCN_OK ||
+        (rc = ynode_strv(file, e, "part_numbers", &p->part_numbers, &p->npart_numbers, err)) !=
             ECCN_OK ||
-        (rc = get_strv(file, e, "sources", &p->sources, &p->nsources, err)) != ECCN_OK)
+        (rc = ynode_strv(file, e, "sources", &p->sources, &p->nsources, err)) != ECCN_OK)
         return rc;
     if (p->nsources == 0)
         return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col,

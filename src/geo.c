@@ -81,20 +81,6 @@ static int scalar_into(const char *file, const ynode *n, char *out, size_t outsz
     return ECCN_OK;
 }
 
-static int date_field(const char *file, const ynode *map, const char *key, eccn_date *out,
-                      eccn_error *err)
-{
-    const ynode *n = ynode_get(map, key);
-    *out = ECCN_DATE_NONE;
-    if (ynode_is_null(n))
-        return ECCN_OK;
-    if (n->kind != YN_SCALAR || !eccn_date_parse(n->str, n->len, out))
-        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
-                         "%s: expected a date YYYY-MM-DD, got '%s'", key,
-                         n->kind == YN_SCALAR ? n->str : "(not a scalar)");
-    return ECCN_OK;
-}
-
 static int load_places(eccn_geo *geo, const char *file, const ynode *seq, bool regions,
                        eccn_error *err)
 {
@@ -135,7 +121,7 @@ static int load_places(eccn_geo *geo, const char *file, const ynode *seq, bool r
         if (t && (rc = scalar_into(file, t, c->treated_as, sizeof c->treated_as,
                                    "treated_as: a country code", err)) != ECCN_OK)
             return rc;
-        if ((rc = date_field(file, e, "treated_from", &c->treated_from, err)) != ECCN_OK)
+        if ((rc = ynode_date(file, e, "treated_from", false, &c->treated_from, err)) != ECCN_OK)
             return rc;
         if (regions && (rc = scalar_into(file, ynode_get(e, "parent"), c->parent, sizeof c->parent,
                                          "parent: a country code", err)) != ECCN_OK)
@@ -195,8 +181,8 @@ static int load_groups(eccn_geo *geo, const char *file, const ynode *seq, eccn_e
             if (!code)
                 return eccn_fail(err, ECCN_EINPUT, file, d->line, d->col, "expected code:");
             if ((rc = check_code(geo, file, code, err)) != ECCN_OK ||
-                (rc = date_field(file, d, "from", &from, err)) != ECCN_OK ||
-                (rc = date_field(file, d, "until", &until, err)) != ECCN_OK)
+                (rc = ynode_date(file, d, "from", false, &from, err)) != ECCN_OK ||
+                (rc = ynode_date(file, d, "until", false, &until, err)) != ECCN_OK)
                 return rc;
             if (from == ECCN_DATE_NONE && until == ECCN_DATE_NONE)
                 return eccn_fail(err, ECCN_EINPUT, file, d->line, d->col,

@@ -66,62 +66,6 @@ void eccn_ruleset_free(eccn_ruleset *rs)
     free(rs);
 }
 
-static int str_field(const char *file, const ynode *m, const char *key, bool required, char **out,
-                     eccn_error *err)
-{
-    const ynode *n = ynode_get(m, key);
-    *out = NULL;
-    if (ynode_is_null(n)) {
-        if (required)
-            return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col, "missing required `%s:`",
-                             key);
-        return ECCN_OK;
-    }
-    if (n->kind != YN_SCALAR || n->len == 0)
-        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col, "%s: expected a string", key);
-    return (*out = eccn_strdup(n->str)) ? ECCN_OK : ECCN_ENOMEM;
-}
-
-static int strv_field(const char *file, const ynode *m, const char *key, char ***out, size_t *n,
-                      eccn_error *err)
-{
-    const ynode *s = ynode_get(m, key);
-    *out = NULL;
-    *n = 0;
-    if (ynode_is_null(s))
-        return ECCN_OK;
-    if (s->kind != YN_SEQ)
-        return eccn_fail(err, ECCN_EINPUT, file, s->line, s->col, "%s: expected a list", key);
-    if (!(*out = calloc(s->nkids ? s->nkids : 1, sizeof **out)))
-        return ECCN_ENOMEM;
-    for (size_t i = 0; i < s->nkids; i++) {
-        if (s->kids[i]->kind != YN_SCALAR)
-            return eccn_fail(err, ECCN_EINPUT, file, s->kids[i]->line, s->kids[i]->col,
-                             "%s: expected strings", key);
-        if (!((*out)[(*n)++] = eccn_strdup(s->kids[i]->str)))
-            return ECCN_ENOMEM;
-    }
-    return ECCN_OK;
-}
-
-static int date_field(const char *file, const ynode *m, const char *key, bool required,
-                      eccn_date *out, eccn_error *err)
-{
-    const ynode *n = ynode_get(m, key);
-    *out = ECCN_DATE_NONE;
-    if (ynode_is_null(n)) {
-        if (required)
-            return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col,
-                             "missing required `%s:` (a date YYYY-MM-DD)", key);
-        return ECCN_OK;
-    }
-    if (n->kind != YN_SCALAR || !eccn_date_parse(n->str, n->len, out))
-        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
-                         "%s: expected a date YYYY-MM-DD, got '%s'", key,
-                         n->kind == YN_SCALAR ? n->str : "(not a scalar)");
-    return ECCN_OK;
-}
-
 static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *file, const ynode *m,
                           eccn_error *err)
 {
@@ -135,15 +79,15 @@ static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *fil
     p->col = m->col;
     if (m->kind != YN_MAP)
         return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col, "a provision is a mapping");
-    if ((rc = str_field(file, m, "id", true, &p->id, err)) != ECCN_OK ||
-        (rc = str_field(file, m, "kind", true, &kind, err)) != ECCN_OK ||
-        (rc = str_field(file, m, "title", true, &p->title, err)) != ECCN_OK ||
-        (rc = str_field(file, m, "citation", true, &p->citation, err)) != ECCN_OK ||
-        (rc = str_field(file, m, "source", false, &p->source, err)) != ECCN_OK ||
-        (rc = str_field(file, m, "note", false, &p->note, err)) != ECCN_OK ||
-        (rc = date_field(file, m, "effective", true, &p->effective, err)) != ECCN_OK ||
-        (rc = date_field(file, m, "ends", false, &p->ends, err)) != ECCN_OK ||
-        (rc = date_field(file, m, "not_enforced_from", false, &p->not_enforced_from, err)) !=
+    if ((rc = ynode_str(file, m, "id", true, &p->id, err)) != ECCN_OK ||
+        (rc = ynode_str(file, m, "kind", true, &kind, err)) != ECCN_OK ||
+        (rc = ynode_str(file, m, "title", true, &p->title, err)) != ECCN_OK ||
+        (rc = ynode_str(file, m, "citation", true, &p->citation, err)) != ECCN_OK ||
+        (rc = ynode_str(file, m, "source", false, &p->source, err)) != ECCN_OK ||
+        (rc = ynode_str(file, m, "note", false, &p->note, err)) != ECCN_OK ||
+        (rc = ynode_date(file, m, "effective", true, &p->effective, err)) != ECCN_OK ||
+        (rc = ynode_date(file, m, "ends", false, &p->ends, err)) != ECCN_OK ||
+        (rc = ynode_date(file, m, "not_enforced_from", false, &p->not_enforced_from, err)) !=
             ECCN_OK)
         goto done;
     if (!p->source && !(p->source = eccn_strdup(act->source))) {
@@ -187,8 +131,8 @@ static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *fil
         goto done;
     switch (p->kind) {
     case ECCN_PROV_CLASSIFICATION:
-        if ((rc = str_field(file, m, "eccn", true, &p->eccn, err)) != ECCN_OK ||
-            (rc = str_field(file, m, "item", false, &item, err)) != ECCN_OK)
+        if ((rc = ynode_str(file, m, "eccn", true, &p->eccn, err)) != ECCN_OK ||
+            (rc = ynode_str(file, m, "item", false, &item, err)) != ECCN_OK)
             goto done;
         p->item = item && strcmp(item, "system") == 0 ? ECCN_PART_SYSTEM : ECCN_PART_IC;
         if (item && strcmp(item, "system") != 0 && strcmp(item, "ic") != 0)
@@ -196,14 +140,14 @@ static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *fil
                            p->id);
         break;
     case ECCN_PROV_EXCLUSION:
-        if ((rc = strv_field(file, m, "excludes", &p->excludes, &p->nexcludes, err)) == ECCN_OK &&
+        if ((rc = ynode_strv(file, m, "excludes", &p->excludes, &p->nexcludes, err)) == ECCN_OK &&
             p->nexcludes == 0)
             rc = eccn_fail(err, ECCN_EINPUT, file, m->line, m->col,
                            "%s: an exclusion needs `excludes:` naming the ECCN paragraphs", p->id);
         break;
     case ECCN_PROV_LICENSE:
-        if ((rc = str_field(file, m, "review_policy", false, &p->review_policy, err)) != ECCN_OK ||
-            (rc = str_field(file, m, "outcome", false, &outcome, err)) != ECCN_OK)
+        if ((rc = ynode_str(file, m, "review_policy", false, &p->review_policy, err)) != ECCN_OK ||
+            (rc = ynode_str(file, m, "outcome", false, &outcome, err)) != ECCN_OK)
             goto done;
         if (outcome && strcmp(outcome, "indeterminate") == 0)
             p->indeterminate_outcome = true;
@@ -212,16 +156,16 @@ static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *fil
                            "%s: outcome must be license_required or indeterminate", p->id);
         break;
     case ECCN_PROV_EXCEPTION:
-        if ((rc = str_field(file, m, "name", true, &p->exception_name, err)) != ECCN_OK ||
-            (rc = str_field(file, m, "terms", true, &p->exception_terms, err)) != ECCN_OK ||
-            (rc = strv_field(file, m, "overcomes", &p->overcomes, &p->novercomes, err)) != ECCN_OK)
+        if ((rc = ynode_str(file, m, "name", true, &p->exception_name, err)) != ECCN_OK ||
+            (rc = ynode_str(file, m, "terms", true, &p->exception_terms, err)) != ECCN_OK ||
+            (rc = ynode_strv(file, m, "overcomes", &p->overcomes, &p->novercomes, err)) != ECCN_OK)
             goto done;
         if (p->novercomes == 0)
             rc = eccn_fail(err, ECCN_EINPUT, file, m->line, m->col,
                            "%s: an exception needs `overcomes:` naming licence provisions", p->id);
         break;
     case ECCN_PROV_POLICY:
-        rc = str_field(file, m, "review_policy", true, &p->review_policy, err);
+        rc = ynode_str(file, m, "review_policy", true, &p->review_policy, err);
         break;
     }
 done:
@@ -255,11 +199,11 @@ static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_
         rc = ECCN_ENOMEM;
         goto done;
     }
-    if ((rc = str_field(path, a, "id", true, &act->id, err)) != ECCN_OK ||
-        (rc = str_field(path, a, "title", true, &act->title, err)) != ECCN_OK ||
-        (rc = str_field(path, a, "citation", true, &act->citation, err)) != ECCN_OK ||
-        (rc = str_field(path, a, "source", true, &act->source, err)) != ECCN_OK ||
-        (rc = date_field(path, a, "published", false, &act->published, err)) != ECCN_OK)
+    if ((rc = ynode_str(path, a, "id", true, &act->id, err)) != ECCN_OK ||
+        (rc = ynode_str(path, a, "title", true, &act->title, err)) != ECCN_OK ||
+        (rc = ynode_str(path, a, "citation", true, &act->citation, err)) != ECCN_OK ||
+        (rc = ynode_str(path, a, "source", true, &act->source, err)) != ECCN_OK ||
+        (rc = ynode_date(path, a, "published", false, &act->published, err)) != ECCN_OK)
         goto done;
     for (size_t i = 0; i + 1 < rs->nacts; i++)
         if (strcmp(rs->acts[i].id, act->id) == 0) {

@@ -206,3 +206,59 @@ bool ynode_is_null(const ynode *n)
     return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
            strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
 }
+
+int ynode_str(const char *file, const ynode *m, const char *key, bool required, char **out,
+              eccn_error *err)
+{
+    const ynode *n = ynode_get(m, key);
+    *out = NULL;
+    if (ynode_is_null(n)) {
+        if (required)
+            return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col, "missing required `%s:`",
+                             key);
+        return ECCN_OK;
+    }
+    if (n->kind != YN_SCALAR || n->len == 0)
+        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col, "%s: expected a string", key);
+    return (*out = eccn_strdup(n->str)) ? ECCN_OK : ECCN_ENOMEM;
+}
+
+int ynode_strv(const char *file, const ynode *m, const char *key, char ***out, size_t *n,
+               eccn_error *err)
+{
+    const ynode *s = ynode_get(m, key);
+    *out = NULL;
+    *n = 0;
+    if (ynode_is_null(s))
+        return ECCN_OK;
+    if (s->kind != YN_SEQ)
+        return eccn_fail(err, ECCN_EINPUT, file, s->line, s->col, "%s: expected a list", key);
+    if (!(*out = calloc(s->nkids ? s->nkids : 1, sizeof **out)))
+        return ECCN_ENOMEM;
+    for (size_t i = 0; i < s->nkids; i++) {
+        if (s->kids[i]->kind != YN_SCALAR)
+            return eccn_fail(err, ECCN_EINPUT, file, s->kids[i]->line, s->kids[i]->col,
+                             "%s: expected strings", key);
+        if (!((*out)[(*n)++] = eccn_strdup(s->kids[i]->str)))
+            return ECCN_ENOMEM;
+    }
+    return ECCN_OK;
+}
+
+int ynode_date(const char *file, const ynode *m, const char *key, bool required, eccn_date *out,
+               eccn_error *err)
+{
+    const ynode *n = ynode_get(m, key);
+    *out = ECCN_DATE_NONE;
+    if (ynode_is_null(n)) {
+        if (required)
+            return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col,
+                             "missing required `%s:` (a date YYYY-MM-DD)", key);
+        return ECCN_OK;
+    }
+    if (n->kind != YN_SCALAR || !eccn_date_parse(n->str, n->len, out))
+        return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
+                         "%s: expected a date YYYY-MM-DD, got '%s'", key,
+                         n->kind == YN_SCALAR ? n->str : "(not a scalar)");
+    return ECCN_OK;
+}

@@ -42,4 +42,15 @@ const ynode *ynode_get(const ynode *map, const char *key);
 /* True for a missing node or a plain `null`/`~`/empty scalar. */
 bool ynode_is_null(const ynode *n);
 
+/* Typed fields of a mapping, with errors that name the file, line and column. A missing or null
+ * field is an error when required, otherwise *out is NULL (or ECCN_DATE_NONE, or an empty list).
+ * Strings and lists returned are new allocations the caller frees, also after a failure (a list
+ * then holds the *n strings copied so far). */
+int ynode_str(const char *file, const ynode *map, const char *key, bool required, char **out,
+              eccn_error *err);
+int ynode_strv(const char *file, const ynode *map, const char *key, char ***out, size_t *n,
+               eccn_error *err);
+int ynode_date(const char *file, const ynode *map, const char *key, bool required, eccn_date *out,
+               eccn_error *err);
+
 #endif
