@@ -998,6 +998,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     bool in_tx = false;
     long long batch = o->batch > 0 ? o->batch : DEFAULT_BATCH;
     long long records = 0;
+    eccn_catalog_use_jit(rs->cat);
     memset(s, 0, sizeof *s);
     r.default_date = ECCN_DATE_NONE;
     if (given->resume_run) {

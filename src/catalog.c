@@ -21,7 +21,7 @@ struct eccn_catalog {
     eccn_part *parts;
     size_t n;
     char *path;
-    bool compiled;
+    bool compiled, jit;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
 };
@@ -164,16 +164,14 @@ static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_
     return ECCN_OK;
 }
 
-int eccn_catalog_load(const char *path, eccn_catalog **out, eccn_error *err)
+int eccn_catalog_load(const ydoc *doc, eccn_catalog **out, eccn_error *err)
 {
-    ydoc *doc = NULL;
+    const char *path = doc->path;
     eccn_catalog *cat = calloc(1, sizeof *cat);
     int rc = cat ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
     if (rc == ECCN_OK && !(cat->path = eccn_strdup(path)))
         rc = ECCN_ENOMEM;
-    if (rc == ECCN_OK)
-        rc = ydoc_load_file(path, &doc, err);
     if (rc != ECCN_OK)
         goto done;
     const ynode *ics = ynode_get(doc->root, "devices");
@@ -196,13 +194,17 @@ int eccn_catalog_load(const char *path, eccn_catalog **out, eccn_error *err)
     for (size_t i = 0; rc == ECCN_OK && sys && i < sys->nkids; i++)
         rc = load_entry(cat, path, sys->kids[i], ECCN_PART_SYSTEM, err);
 done:
-    ydoc_free(doc);
     if (rc != ECCN_OK) {
         eccn_catalog_free(cat);
         return rc;
     }
     *out = cat;
     return ECCN_OK;
+}
+
+void eccn_catalog_use_jit(eccn_catalog *cat)
+{
+    cat->jit = true;
 }
 
 int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err)
@@ -234,7 +236,8 @@ int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err)
         }
         /* JIT is an optimisation: when the platform lacks it the interpreter gives the same
          * answers, so a JIT failure is not an error. */
-        (void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+        if (cat->jit)
+            (void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
     }
     cat->compiled = true;
     return ECCN_OK;

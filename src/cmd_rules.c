@@ -142,7 +142,7 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
             WHY(" exceptions [");
             for (size_t j = 0; j < r.nexceptions; j++)
                 WHY("%s%s", j ? " " : "", r.exceptions[j]->exception_name);
-            WHY("] (expected %zu listed);", e->nkids);
+            WHY("] (expected %zu listed);", (size_t)e->nkids);
         }
     }
     if ((e = ynode_get(exp, "provisions")) && e->kind == YN_SEQ) {

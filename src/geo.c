@@ -197,34 +197,26 @@ static int load_groups(eccn_geo *geo, const char *file, const ynode *seq, eccn_e
     return ECCN_OK;
 }
 
-int eccn_geo_load(const char *countries_path, const char *groups_path, eccn_geo **out,
-                  eccn_error *err)
+int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, eccn_error *err)
 {
-    ydoc *cdoc = NULL, *gdoc = NULL;
     eccn_geo *geo = calloc(1, sizeof *geo);
     int rc = geo ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
     if (rc == ECCN_OK)
-        rc = ydoc_load_file(countries_path, &cdoc, err);
+        rc = load_places(geo, countries->path, ynode_get(countries->root, "countries"), false, err);
     if (rc == ECCN_OK)
-        rc = load_places(geo, countries_path, ynode_get(cdoc->root, "countries"), false, err);
-    if (rc == ECCN_OK)
-        rc = load_places(geo, countries_path, ynode_get(cdoc->root, "regions"), true, err);
+        rc = load_places(geo, countries->path, ynode_get(countries->root, "regions"), true, err);
     if (rc == ECCN_OK && geo->ncountries == 0)
-        rc = eccn_fail(err, ECCN_EINPUT, countries_path, 1, 1, "expected `countries:`");
+        rc = eccn_fail(err, ECCN_EINPUT, countries->path, 1, 1, "expected `countries:`");
     for (size_t i = 0; rc == ECCN_OK && i < geo->ncountries; i++) {
         const country *c = &geo->countries[i];
         if ((c->treated_as[0] && !find_code(geo, c->treated_as)) ||
             (c->parent[0] && !find_code(geo, c->parent)))
-            rc = eccn_fail(err, ECCN_EINPUT, countries_path, 0, 0, "%s refers to an unknown code",
+            rc = eccn_fail(err, ECCN_EINPUT, countries->path, 0, 0, "%s refers to an unknown code",
                            c->code);
     }
     if (rc == ECCN_OK)
-        rc = ydoc_load_file(groups_path, &gdoc, err);
-    if (rc == ECCN_OK)
-        rc = load_groups(geo, groups_path, ynode_get(gdoc->root, "groups"), err);
-    ydoc_free(cdoc);
-    ydoc_free(gdoc);
+        rc = load_groups(geo, groups->path, ynode_get(groups->root, "groups"), err);
     if (rc != ECCN_OK) {
         eccn_geo_free(geo);
         return rc;

@@ -10,11 +10,12 @@
 #define ECCN_GEO_H
 
 #include "util.h"
+#include "ydoc.h"
 
 typedef struct eccn_geo eccn_geo;
 
-int eccn_geo_load(const char *countries_path, const char *groups_path, eccn_geo **out,
-                  eccn_error *err);
+/* Builds the geography from the parsed countries and country-groups files (borrowed). */
+int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, eccn_error *err);
 void eccn_geo_free(eccn_geo *geo);
 
 /* A country or region code ("CN", "cn", "UA-43") or a name ("China", "Hong Kong") to its canonical

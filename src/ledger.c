@@ -127,34 +127,6 @@ static int pragma_int(eccn_ledger *l, const char *sql, int *out, eccn_error *err
     return ECCN_OK;
 }
 
-static int mkdirs_for(const char *path, eccn_error *err)
-{
-    char *dir = eccn_strdup(path);
-    int rc = ECCN_OK;
-    if (!dir)
-        return ECCN_ENOMEM;
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        for (char *p = dir + 1; *p; p++) {
-            if (*p != '/')
-                continue;
-            *p = '\0';
-            if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-                rc = eccn_fail(err, ECCN_EIO, dir, 0, 0, "cannot create directory: %s",
-                               strerror(errno));
-            *p = '/';
-            if (rc != ECCN_OK)
-                break;
-        }
-        if (rc == ECCN_OK && mkdir(dir, 0700) != 0 && errno != EEXIST)
-            rc =
-                eccn_fail(err, ECCN_EIO, dir, 0, 0, "cannot create directory: %s", strerror(errno));
-    }
-    free(dir);
-    return rc;
-}
-
 static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error *err)
 {
     eccn_ledger *l = calloc(1, sizeof *l);
@@ -166,7 +138,7 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         free(l);
         return ECCN_ENOMEM;
     }
-    if (create && (rc = mkdirs_for(path, err)) != ECCN_OK)
+    if (create && (rc = eccn_mkdirs_for(path, err)) != ECCN_OK)
         goto fail;
     if (!create && access(path, F_OK) != 0) {
         rc = eccn_fail(err, ECCN_ENOTFOUND, path, 0, 0, "no ledger here");
@@ -276,8 +248,8 @@ int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error
     jsonw_init(&w, &files);
     jsonw_arr_begin(&w);
     for (size_t i = 0; i < rs->nfiles; i++) {
-        const char *base = strrchr(rs->files[i], '/');
-        jsonw_str(&w, base ? base + 1 : rs->files[i]);
+        const char *base = strrchr(rs->files[i].path, '/');
+        jsonw_str(&w, base ? base + 1 : rs->files[i].path);
     }
     jsonw_arr_end(&w);
     jsonw_init(&w, &provs);

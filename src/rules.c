@@ -58,7 +58,9 @@ void eccn_ruleset_free(eccn_ruleset *rs)
     free(rs->acts);
     eccn_geo_free(rs->geo);
     eccn_catalog_free(rs->cat);
-    free_strv(rs->files, rs->nfiles);
+    for (size_t i = 0; i < rs->nfiles; i++)
+        free(rs->files[i].path);
+    free(rs->files);
     free_strv(rs->enforce_acts, rs->nenforce);
     free(rs->changes);
     free(rs->rules_dir);
@@ -175,6 +177,22 @@ done:
     return rc;
 }
 
+/* Records a loaded file with the digest of the very bytes that were parsed. */
+static int push_file(eccn_ruleset *rs, const ydoc *doc)
+{
+    eccn_rulefile *g = realloc(rs->files, (rs->nfiles + 1) * sizeof *g);
+    if (!g)
+        return ECCN_ENOMEM;
+    rs->files = g;
+    eccn_rulefile *f = &rs->files[rs->nfiles];
+    if (!(f->path = eccn_strdup(doc->path)))
+        return ECCN_ENOMEM;
+    memcpy(f->sha256, doc->sha256, sizeof f->sha256);
+    f->size = doc->size;
+    rs->nfiles++;
+    return ECCN_OK;
+}
+
 static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_error *err)
 {
     ydoc *doc = NULL;
@@ -222,6 +240,8 @@ static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_
     for (size_t i = 0; rc == ECCN_OK && i < provs->nkids; i++)
         rc = load_provision(rs, act, path, provs->kids[i], err);
 done:
+    if (rc == ECCN_OK)
+        rc = push_file(rs, doc);
     ydoc_free(doc);
     return rc;
 }
@@ -229,15 +249,6 @@ done:
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int push_file(eccn_ruleset *rs, const char *path)
-{
-    char **g = realloc(rs->files, (rs->nfiles + 1) * sizeof *g);
-    if (!g)
-        return ECCN_ENOMEM;
-    rs->files = g;
-    return (rs->files[rs->nfiles] = eccn_strdup(path)) ? (rs->nfiles++, ECCN_OK) : ECCN_ENOMEM;
 }
 
 static int list_rule_files(const char *dir, char ***out, size_t *n, eccn_error *err)
@@ -277,19 +288,16 @@ static int list_rule_files(const char *dir, char ***out, size_t *n, eccn_error *
 
 /* The revision: SHA-256 over each file's name (relative to its root) and bytes, in load order, so
  * that the same content gives the same revision wherever it is installed. */
-static int compute_revision(eccn_ruleset *rs, eccn_error *err)
+static int compute_revision(eccn_ruleset *rs)
 {
     eccn_digest *d = eccn_digest_new();
     int rc = d ? ECCN_OK : ECCN_ENOMEM;
     for (size_t i = 0; rc == ECCN_OK && i < rs->nfiles; i++) {
-        char hex[65];
-        long long size = 0;
-        const char *base = strrchr(rs->files[i], '/');
-        base = base ? base + 1 : rs->files[i];
-        if ((rc = eccn_digest_file(rs->files[i], hex, &size, err)) != ECCN_OK)
-            break;
-        char line[256];
-        int l = snprintf(line, sizeof line, "%s %lld %s\n", base, size, hex);
+        const eccn_rulefile *f = &rs->files[i];
+        const char *base = strrchr(f->path, '/');
+        base = base ? base + 1 : f->path;
+        char line[4200];
+        int l = snprintf(line, sizeof line, "%s %lld %s\n", base, f->size, f->sha256);
         rc = eccn_digest_update(d, line, (size_t)l);
     }
     if (rc == ECCN_OK)
@@ -305,6 +313,7 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
     char **rule_files = NULL;
     size_t nrule = 0;
     char countries[4096], groups[4096], devices[4096];
+    ydoc *doc = NULL, *doc2 = NULL;
     int rc = rs ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
     if (rc != ECCN_OK)
@@ -316,23 +325,35 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
         rc = ECCN_ENOMEM;
         goto done;
     }
-    if ((rc = eccn_geo_load(countries, groups, &rs->geo, err)) != ECCN_OK ||
-        (rc = eccn_catalog_load(devices, &rs->cat, err)) != ECCN_OK ||
+    /* One document at a time, each freed before the next is read, so that they all reuse the
+     * same memory: fresh pages are what a short run pays for most. */
+    if ((rc = ydoc_load_file(countries, &doc, err)) != ECCN_OK ||
+        (rc = push_file(rs, doc)) != ECCN_OK ||
+        (rc = ydoc_load_file(groups, &doc2, err)) != ECCN_OK ||
+        (rc = push_file(rs, doc2)) != ECCN_OK ||
+        (rc = eccn_geo_load(doc, doc2, &rs->geo, err)) != ECCN_OK)
+        goto done;
+    ydoc_free(doc);
+    ydoc_free(doc2);
+    doc = doc2 = NULL;
+    if ((rc = ydoc_load_file(devices, &doc, err)) != ECCN_OK ||
+        (rc = push_file(rs, doc)) != ECCN_OK ||
+        (rc = eccn_catalog_load(doc, &rs->cat, err)) != ECCN_OK ||
         (rc = list_rule_files(rules_dir, &rule_files, &nrule, err)) != ECCN_OK)
         goto done;
+    ydoc_free(doc);
+    doc = NULL;
     if (!(rs->acts = calloc(nrule + nwhat_if, sizeof *rs->acts))) {
         rc = ECCN_ENOMEM;
         goto done;
     }
     for (size_t i = 0; rc == ECCN_OK && i < nrule; i++)
-        if ((rc = load_act_file(rs, rule_files[i], false, err)) == ECCN_OK)
-            rc = push_file(rs, rule_files[i]);
+        rc = load_act_file(rs, rule_files[i], false, err);
     for (size_t i = 0; rc == ECCN_OK && i < nwhat_if; i++) {
         const char *w = what_if[i];
         size_t l = strlen(w);
         if (l > 5 && strcmp(w + l - 5, ".yaml") == 0) {
-            if ((rc = load_act_file(rs, w, true, err)) == ECCN_OK)
-                rc = push_file(rs, w);
+            rc = load_act_file(rs, w, true, err);
             continue;
         }
         bool found = false;
@@ -353,9 +374,14 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
         rs->enforce_acts = g;
         rs->nenforce++;
     }
-    if (rc == ECCN_OK && (rc = push_file(rs, countries)) == ECCN_OK &&
-        (rc = push_file(rs, groups)) == ECCN_OK && (rc = push_file(rs, devices)) == ECCN_OK)
-        rc = compute_revision(rs, err);
+    if (rc == ECCN_OK) {
+        /* The revision has always listed the rule files first and the three data files last. */
+        eccn_rulefile data[3];
+        memcpy(data, rs->files, sizeof data);
+        memmove(rs->files, rs->files + 3, (rs->nfiles - 3) * sizeof *rs->files);
+        memcpy(rs->files + rs->nfiles - 3, data, sizeof data);
+        rc = compute_revision(rs);
+    }
     if (rc == ECCN_OK && rs->nenforce) {
         /* Enforcing a non-enforced act changes the answers, so it changes the revision too. */
         eccn_digest *d = eccn_digest_new();
@@ -370,6 +396,8 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
         rc = collect_changes(rs);
 done:
     free_strv(rule_files, nrule);
+    ydoc_free(doc);
+    ydoc_free(doc2);
     if (rc != ECCN_OK) {
         eccn_ruleset_free(rs);
         return rc;

@@ -54,6 +54,13 @@ typedef struct eccn_provision {
     size_t novercomes;
 } eccn_provision;
 
+/* A file whose bytes went into the rules revision. */
+typedef struct eccn_rulefile {
+    char *path;
+    char sha256[65];
+    long long size;
+} eccn_rulefile;
+
 typedef struct eccn_ruleset {
     eccn_act *acts;
     size_t nacts;
@@ -62,7 +69,7 @@ typedef struct eccn_ruleset {
     eccn_geo *geo;
     eccn_catalog *cat;
     char revision[65];
-    char **files; /* every file hashed into the revision, in order */
+    eccn_rulefile *files; /* every file hashed into the revision, in order */
     size_t nfiles;
     char *rules_dir, *data_dir;
     eccn_date *changes; /* sorted dates on which anything in force changes */

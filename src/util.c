@@ -1,4 +1,5 @@
 /* util.c: errors, buffers, dates and strings (see util.h). */
+#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "util.h"
 
 #include <ctype.h>
@@ -6,8 +7,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0 /* elsewhere than Linux, pages fault in as they are read */
+#endif
 
 int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, const char *fmt,
               ...)
@@ -258,4 +267,86 @@ void eccn_fmt_num(double v, char *out, size_t outsz)
     }
     if (strcmp(out, "-0") == 0)
         snprintf(out, outsz, "0");
+}
+
+int eccn_mkdirs_for(const char *path, eccn_error *err)
+{
+    char *dir = eccn_strdup(path);
+    int rc = ECCN_OK;
+    if (!dir)
+        return ECCN_ENOMEM;
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; *p; p++) {
+            if (*p != '/')
+                continue;
+            *p = '\0';
+            if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+                rc = eccn_fail(err, ECCN_EIO, dir, 0, 0, "cannot create directory: %s",
+                               strerror(errno));
+            *p = '/';
+            if (rc != ECCN_OK)
+                break;
+        }
+        if (rc == ECCN_OK && mkdir(dir, 0700) != 0 && errno != EEXIST)
+            rc =
+                eccn_fail(err, ECCN_EIO, dir, 0, 0, "cannot create directory: %s", strerror(errno));
+    }
+    free(dir);
+    return rc;
+}
+
+int eccn_map_file(const char *path, eccn_map *m, eccn_error *err)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = ECCN_OK;
+    *m = (eccn_map){.data = (const unsigned char *)""};
+    if (fd < 0)
+        return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fstat(fd, &st) != 0) {
+        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+        goto done;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p != MAP_FAILED) {
+            m->mapped = p;
+            m->data = p;
+            m->len = (size_t)st.st_size;
+            goto done;
+        }
+    }
+    eccn_buf b = {0};
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "read error: %s", strerror(errno));
+            break;
+        }
+        if ((rc = eccn_buf_append(&b, chunk, (size_t)n)) != ECCN_OK)
+            break;
+    }
+    if (rc != ECCN_OK || !b.data) {
+        eccn_buf_free(&b);
+        goto done;
+    }
+    m->owned = b.data;
+    m->data = (const unsigned char *)b.data;
+    m->len = b.len;
+done:
+    close(fd);
+    return rc;
+}
+
+void eccn_map_free(eccn_map *m)
+{
+    if (m->mapped)
+        munmap(m->mapped, m->len);
+    free(m->owned);
+    *m = (eccn_map){.data = (const unsigned char *)""};
 }

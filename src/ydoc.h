@@ -4,30 +4,38 @@
  *
  * Anchors and aliases are refused (they buy nothing in rule files and are the vector of "billion
  * laughs" bombs); nesting deeper than YDOC_MAX_DEPTH and documents with more than one root are
- * refused too. A ydoc owns all its nodes and strings; ydoc_free releases them.
+ * refused too. A ydoc owns all its nodes and strings (one block); ydoc_free releases them.
  */
 #ifndef ECCN_YDOC_H
 #define ECCN_YDOC_H
 
 #include "util.h"
 
+#include <stdint.h>
+
 #define YDOC_MAX_DEPTH 64
 
 typedef enum { YN_SCALAR, YN_SEQ, YN_MAP } ynode_kind;
 
+/* 40 bytes: a short run's cost is mostly the fresh pages it touches, and the nodes are most of
+ * them. */
 typedef struct ynode {
-    ynode_kind kind;
-    int line, col;       /* 1-based position of the node's start */
     char *str;           /* YN_SCALAR: the value, NUL-terminated */
-    size_t len;          /* YN_SCALAR: its length in bytes */
-    bool plain;          /* YN_SCALAR: written without quotes (so `null`, `~` mean nothing) */
     struct ynode **kids; /* YN_SEQ: items; YN_MAP: key, value, key, value ... */
-    size_t nkids;
+    uint32_t len;        /* YN_SCALAR: its length in bytes */
+    uint32_t nkids;
+    int line, col; /* 1-based position of the node's start */
+    uint8_t kind;  /* a ynode_kind */
+    bool plain;    /* YN_SCALAR: written without quotes (so `null`, `~` mean nothing) */
 } ynode;
 
 typedef struct ydoc {
     ynode *root; /* NULL for an empty document */
     char *path;
+    void *arena;      /* every node and kid pointer, in one block */
+    eccn_map backing; /* the snapshot bytes the strings point into */
+    char sha256[65];  /* of the bytes parsed, so a digest always names what was read */
+    long long size;
 } ydoc;
 
 /* Parses the file at path. On success *out is a new ydoc the caller frees with ydoc_free. */
@@ -36,6 +44,11 @@ int ydoc_load_file(const char *path, ydoc **out, eccn_error *err);
 int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc **out,
                   eccn_error *err);
 void ydoc_free(ydoc *doc);
+
+/* Parsed documents are cached in dir, keyed by the SHA-256 of their bytes, so that an unchanged
+ * file is never parsed twice; NULL or "" (the default) turns the cache off. A cache file that is
+ * truncated, corrupt or from another build is ignored and rewritten. dir must outlive the loads. */
+void ydoc_set_cache_dir(const char *dir);
 
 /* Map lookup by key; NULL when absent or when map is not a mapping. Borrowed pointer. */
 const ynode *ynode_get(const ynode *map, const char *key);

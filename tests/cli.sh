@@ -8,6 +8,7 @@ SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export ECCN_DB="$T/ledger.db"
+export ECCN_CACHE_DIR="$T/cache" # hermetic: never the developer's ~/.cache
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
 pass=0
 fail=0
@@ -152,6 +153,29 @@ if [ "$status" = incomplete ]; then
 else
     echo "note: the audit finished before it could be killed (status '$status'); resume not exercised"
     fail=$((fail + 1))
+fi
+
+# The parse cache changes nothing but speed: cold, warm, disabled and damaged give one answer.
+for how in cold warm off damaged; do
+    case $how in
+    off) cache="" ;;
+    damaged)
+        cache="$T/cache"
+        for f in "$T"/cache/*.ydc; do printf 'garbage' >"$f"; done
+        ;;
+    *) cache="$T/cache" ;;
+    esac
+    ECCN_CACHE_DIR="$cache" "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --json \
+        --no-record >"$T/cache-$how.json"
+    grep -o '"rules_revision":"[0-9a-f]*".*"verdict":"[a-z_]*"' "$T/cache-$how.json" \
+        >"$T/cache-$how.key" || true
+done
+if [ -s "$T/cache-cold.key" ] && cmp -s "$T/cache-cold.key" "$T/cache-warm.key" &&
+    cmp -s "$T/cache-cold.key" "$T/cache-off.key" && cmp -s "$T/cache-cold.key" "$T/cache-damaged.key"; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1))
+    echo "FAIL parse cache: answers differ between cold, warm, disabled and damaged caches"
 fi
 
 echo "$pass passed, $fail failed"

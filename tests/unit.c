@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int failures;
@@ -103,6 +104,83 @@ static void test_yaml_errors(void)
     const ynode *a = ynode_get(doc->root, "a");
     CHECK(a && a->kind == YN_SEQ && a->line == 2);
     ydoc_free(doc);
+}
+
+static bool same_tree(const ynode *a, const ynode *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind || a->line != b->line || a->col != b->col || a->plain != b->plain ||
+        a->nkids != b->nkids || a->len != b->len)
+        return false;
+    if (a->kind == YN_SCALAR && memcmp(a->str, b->str, a->len + 1) != 0)
+        return false;
+    for (size_t i = 0; i < a->nkids; i++)
+        if (!same_tree(a->kids[i], b->kids[i]))
+            return false;
+    return true;
+}
+
+static void damage(const char *path, long at, bool truncate_there)
+{
+    FILE *f = fopen(path, "r+b");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    if (truncate_there) {
+        CHECK(ftruncate(fileno(f), at) == 0);
+    } else {
+        fseek(f, at, SEEK_SET);
+        int c = fgetc(f);
+        fseek(f, at, SEEK_SET);
+        fputc(c ^ 0x20, f);
+    }
+    fclose(f);
+}
+
+/* A file parsed once is loaded from the cache as the same tree; a damaged cache file is
+ * noticed, ignored and rewritten. */
+static void test_parse_cache(void)
+{
+    char dir[] = "/tmp/eccn-cache-XXXXXX", cached[512];
+    eccn_error err = {0};
+    ydoc *parsed = NULL, *again = NULL;
+    CHECK(mkdtemp(dir) != NULL);
+    ydoc_set_cache_dir(dir);
+    CHECK(ydoc_load_file(SRC_DIR "/data/devices.yaml", &parsed, &err) == ECCN_OK);
+    if (!parsed)
+        return;
+    snprintf(cached, sizeof cached, "%s/%s.ydc", dir, parsed->sha256);
+    eccn_map mapped;
+    eccn_buf original = {0}; /* a copy: damage() writes to the file a mapping would show */
+    struct stat before, after;
+    CHECK(eccn_map_file(cached, &mapped, &err) == ECCN_OK && mapped.len > 1000);
+    CHECK(eccn_buf_append(&original, (const char *)mapped.data, mapped.len) == ECCN_OK);
+    eccn_map_free(&mapped);
+    CHECK(stat(cached, &before) == 0);
+    const long damages[][2] = {{-1, 0}, {200, 0}, {3000, 0}, {100, 1}, {0, 1}};
+    for (size_t i = 0; i < sizeof damages / sizeof *damages; i++) {
+        if (damages[i][0] >= 0)
+            damage(cached, damages[i][0], damages[i][1]);
+        CHECK(ydoc_load_file(SRC_DIR "/data/devices.yaml", &again, &err) == ECCN_OK);
+        CHECK(again && same_tree(parsed->root, again->root));
+        CHECK(again && strcmp(again->sha256, parsed->sha256) == 0 && again->size == parsed->size);
+        /* Undamaged: read, not rewritten. Damaged: rewritten whole. */
+        eccn_map now;
+        CHECK(eccn_map_file(cached, &now, &err) == ECCN_OK && now.len == original.len &&
+              memcmp(now.data, original.data, now.len) == 0);
+        eccn_map_free(&now);
+        CHECK(stat(cached, &after) == 0);
+        CHECK((damages[i][0] < 0) == (after.st_ino == before.st_ino));
+        before = after;
+        ydoc_free(again);
+        again = NULL;
+    }
+    ydoc_set_cache_dir(NULL);
+    eccn_buf_free(&original);
+    ydoc_free(parsed);
+    unlink(cached);
+    CHECK(rmdir(dir) == 0);
 }
 
 /* A rule file with a mistake is refused with its file, line and column. */
@@ -288,6 +366,7 @@ static const struct {
     {"dates", test_dates},
     {"spec", test_spec},
     {"yaml_errors", test_yaml_errors},
+    {"parse_cache", test_parse_cache},
     {"rule_errors", test_rule_errors},
     {"resolution", test_resolution},
     {"three_valued", test_three_valued},
