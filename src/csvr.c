@@ -30,6 +30,10 @@ struct eccn_csv {
     size_t nfields, fields_cap;
     void (*on_bytes)(const void *, size_t, void *);
     void *on_bytes_ctx;
+    /* Bytes that end a run of plain bytes outside and inside quotes, for delim: runs between
+     * them are copied whole instead of byte by byte through the state machine. */
+    char stops_for;
+    bool stop_plain[256], stop_quoted[256];
 };
 
 void eccn_csv_close(eccn_csv *c)
@@ -170,6 +174,43 @@ static int store_byte(eccn_csv *c, unsigned char ch)
     return ECCN_OK;
 }
 
+/* Copies the plain bytes that follow buf[pos] in the buffer (up to a byte of stop) as one run. */
+static int store_run(eccn_csv *c, const bool stop[256])
+{
+    const unsigned char *b = c->buf + c->pos;
+    size_t n = 0, avail = c->end - c->pos;
+    while (n < avail && !stop[b[n]])
+        n++;
+    if (n == 0)
+        return ECCN_OK;
+    if (c->store_len + n + 1 >= c->store_cap) {
+        size_t cap = c->store_cap ? c->store_cap : 4096;
+        while (c->store_len + n + 1 >= cap)
+            cap *= 2;
+        char *g = realloc(c->store, cap);
+        if (!g)
+            return ECCN_ENOMEM;
+        c->store = g;
+        c->store_cap = cap;
+    }
+    memcpy(c->store + c->store_len, b, n);
+    c->store_len += n;
+    c->pos += n;
+    c->offset += (long long)n;
+    return ECCN_OK;
+}
+
+static void set_stops(eccn_csv *c)
+{
+    memset(c->stop_plain, 0, sizeof c->stop_plain);
+    memset(c->stop_quoted, 0, sizeof c->stop_quoted);
+    const unsigned char both[] = {'"', '\n', '\r', '\0'};
+    for (size_t i = 0; i < sizeof both; i++)
+        c->stop_plain[both[i]] = c->stop_quoted[both[i]] = true;
+    c->stop_plain[(unsigned char)c->delim] = true;
+    c->stops_for = c->delim;
+}
+
 static int end_field(eccn_csv *c, size_t start)
 {
     if (c->nfields == c->fields_cap) {
@@ -244,6 +285,8 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
         }
         rec->line = c->line;
         rec->offset = c->offset;
+        if (c->stops_for != c->delim)
+            set_stops(c);
         const unsigned char delim = (unsigned char)c->delim;
         bool done = false;
         while (!done) {
@@ -278,7 +321,8 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
                     if (ch == '"' && !malformed)
                         malformed = "a quote inside an unquoted field";
                     state = S_UNQUOTED;
-                    rc = store_byte(c, ch);
+                    if ((rc = store_byte(c, ch)) == ECCN_OK)
+                        rc = store_run(c, c->stop_plain);
                 }
                 break;
             case S_QUOTED:
@@ -288,7 +332,8 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
                 } else {
                     if (ch == '\n' || (ch == '\r' && (c->pos == c->end || c->buf[c->pos] != '\n')))
                         c->line++;
-                    rc = store_byte(c, ch);
+                    if ((rc = store_byte(c, ch)) == ECCN_OK)
+                        rc = store_run(c, c->stop_quoted);
                 }
                 break;
             case S_QUOTE_IN_QUOTED:

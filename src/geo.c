@@ -30,8 +30,9 @@ typedef struct group {
 } group;
 
 struct eccn_geo {
-    country *countries;
+    country *countries; /* sorted by code once loaded, for binary search */
     size_t ncountries;
+    bool sorted;
     group *groups;
     size_t ngroups;
 };
@@ -65,10 +66,29 @@ static const country *find_code(const eccn_geo *geo, const char *code)
     if (n == 0 || code[n])
         return NULL;
     up[n] = '\0';
+    if (geo->sorted) {
+        size_t lo = 0, hi = geo->ncountries;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(geo->countries[mid].code, up);
+            if (c == 0)
+                return &geo->countries[mid];
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return NULL;
+    }
     for (size_t i = 0; i < geo->ncountries; i++)
         if (strcmp(geo->countries[i].code, up) == 0)
             return &geo->countries[i];
     return NULL;
+}
+
+static int cmp_country(const void *a, const void *b)
+{
+    return strcmp(((const country *)a)->code, ((const country *)b)->code);
 }
 
 static int scalar_into(const char *file, const ynode *n, char *out, size_t outsz, const char *what,
@@ -208,6 +228,10 @@ int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, ecc
         rc = load_places(geo, countries->path, ynode_get(countries->root, "regions"), true, err);
     if (rc == ECCN_OK && geo->ncountries == 0)
         rc = eccn_fail(err, ECCN_EINPUT, countries->path, 1, 1, "expected `countries:`");
+    if (rc == ECCN_OK) {
+        qsort(geo->countries, geo->ncountries, sizeof *geo->countries, cmp_country);
+        geo->sorted = true;
+    }
     for (size_t i = 0; rc == ECCN_OK && i < geo->ncountries; i++) {
         const country *c = &geo->countries[i];
         if ((c->treated_as[0] && !find_code(geo, c->treated_as)) ||

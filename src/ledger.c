@@ -144,6 +144,9 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         rc = eccn_fail(err, ECCN_ENOTFOUND, path, 0, 0, "no ledger here");
         goto fail;
     }
+    /* Memory statistics take a global mutex on every allocation (5% of an audit's time);
+     * nothing reads them. Fails harmlessly once SQLite is initialised. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
         rc = eccn_ledger_fail(l, "cannot open the ledger", err);
         goto fail;
@@ -173,9 +176,10 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
     }
     /* WAL: readers never block the writer, and a crash leaves the last committed state. NORMAL
      * sync in WAL mode loses nothing on a process crash; only an OS crash can drop the last
-     * transactions, never corrupt the file. */
+     * transactions, never corrupt the file. 8 KiB pages, for a new ledger only: an audit's
+     * million result rows insert in about three quarters of the time they take with 4 KiB. */
     if (sqlite3_exec(l->db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                      "PRAGMA foreign_keys=ON;",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = eccn_ledger_fail(l, "cannot configure the ledger", err);
