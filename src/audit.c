@@ -191,28 +191,20 @@ static void batch_free(batch *b)
 
 static int row_begin(batch *b, int stmt)
 {
-    if (b->nrows == b->rows_cap) {
-        size_t cap = b->rows_cap ? b->rows_cap * 2 : 1024;
-        row *g = realloc(b->rows, cap * sizeof *g);
-        if (!g)
-            return ECCN_ENOMEM;
-        b->rows = g;
-        b->rows_cap = cap;
-    }
+    row *g = eccn_grow(b->rows, &b->rows_cap, b->nrows + 1, sizeof *g, 1024);
+    if (!g)
+        return ECCN_ENOMEM;
+    b->rows = g;
     b->rows[b->nrows++] = (row){.stmt = stmt, .first = b->ncells};
     return ECCN_OK;
 }
 
 static cell *row_cell(batch *b)
 {
-    if (b->ncells == b->cells_cap) {
-        size_t cap = b->cells_cap ? b->cells_cap * 2 : 8192;
-        cell *g = realloc(b->cells, cap * sizeof *g);
-        if (!g)
-            return NULL;
-        b->cells = g;
-        b->cells_cap = cap;
-    }
+    cell *g = eccn_grow(b->cells, &b->cells_cap, b->ncells + 1, sizeof *g, 8192);
+    if (!g)
+        return NULL;
+    b->cells = g;
     b->rows[b->nrows - 1].n++;
     cell *c = &b->cells[b->ncells++];
     c->type = CELL_NULL;
@@ -529,14 +521,10 @@ static const char *resolve_country(run *r, const char *s, size_t n)
 /* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
 static eval_info *push_info(run *r)
 {
-    if (r->ninfo == r->info_cap) {
-        size_t cap = r->info_cap ? r->info_cap * 2 : 256;
-        eval_info *g = realloc(r->info, cap * sizeof *g);
-        if (!g)
-            return NULL;
-        r->info = g;
-        r->info_cap = cap;
-    }
+    eval_info *g = eccn_grow(r->info, &r->info_cap, r->ninfo + 1, sizeof *g, 256);
+    if (!g)
+        return NULL;
+    r->info = g;
     eval_info *in = &r->info[r->ninfo++];
     memset(in, 0, sizeof *in);
     return in;

@@ -162,14 +162,10 @@ int eccn_csv_seek(eccn_csv *c, long long offset, long long line, eccn_error *err
 
 static int store_byte(eccn_csv *c, unsigned char ch)
 {
-    if (c->store_len + 1 >= c->store_cap) {
-        size_t cap = c->store_cap ? c->store_cap * 2 : 4096;
-        char *s = realloc(c->store, cap);
-        if (!s)
-            return ECCN_ENOMEM;
-        c->store = s;
-        c->store_cap = cap;
-    }
+    char *g = eccn_grow(c->store, &c->store_cap, c->store_len + 2, 1, 4096);
+    if (!g)
+        return ECCN_ENOMEM;
+    c->store = g;
     c->store[c->store_len++] = (char)ch;
     return ECCN_OK;
 }
@@ -183,16 +179,10 @@ static int store_run(eccn_csv *c, const bool stop[256])
         n++;
     if (n == 0)
         return ECCN_OK;
-    if (c->store_len + n + 1 >= c->store_cap) {
-        size_t cap = c->store_cap ? c->store_cap : 4096;
-        while (c->store_len + n + 1 >= cap)
-            cap *= 2;
-        char *g = realloc(c->store, cap);
-        if (!g)
-            return ECCN_ENOMEM;
-        c->store = g;
-        c->store_cap = cap;
-    }
+    char *g = eccn_grow(c->store, &c->store_cap, c->store_len + n + 1, 1, 4096);
+    if (!g)
+        return ECCN_ENOMEM;
+    c->store = g;
     memcpy(c->store + c->store_len, b, n);
     c->store_len += n;
     c->pos += n;

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -349,4 +350,17 @@ void eccn_map_free(eccn_map *m)
         munmap(m->mapped, m->len);
     free(m->owned);
     *m = (eccn_map){.data = (const unsigned char *)""};
+}
+
+void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    if (need <= *cap)
+        return items;
+    size_t n = *cap ? *cap : first;
+    while (n < need)
+        n *= 2;
+    void *g = n > SIZE_MAX / elem ? NULL : realloc(items, n * elem);
+    if (g)
+        *cap = n;
+    return g;
 }

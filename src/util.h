@@ -66,6 +66,11 @@ typedef struct eccn_map {
 int eccn_map_file(const char *path, eccn_map *m, eccn_error *err);
 void eccn_map_free(eccn_map *m);
 
+/* Makes room for need elements of elem bytes in the array items of capacity *cap, doubling from
+ * first. Returns the array, moved or not, or NULL when out of memory (items is then untouched and
+ * still the caller's). */
+void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first);
+
 /* Creates the directories above path (mode 0700), like mkdir -p on its dirname. */
 int eccn_mkdirs_for(const char *path, eccn_error *err);
 
