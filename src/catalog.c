@@ -90,18 +90,15 @@ static int load_figures(const char *file, const ynode *e, eccn_part *p, eccn_err
                              v->kind == YN_SCALAR ? v->str : "(not a scalar)");
         eccn_spec_set(&p->spec, m, x);
     }
-    const ynode *dc = ynode_get(e, "datacenter");
-    if (!ynode_is_null(dc)) {
+    /* The catalogue lists processors: an entry is HBM (3A090.c) only when it says so. */
+    p->spec.flag[ECCN_FLAG_HBM] = 0;
+    for (int f = 0; f < ECCN_FLAG_COUNT; f++) {
+        const ynode *v = ynode_get(e, eccn_flag_name((eccn_flag)f));
         /* YAML 1.1 reads a plain yes/no as a boolean; libyaml hands us the text. */
-        if (dc->kind == YN_SCALAR &&
-            (eccn_streq_ci(dc->str, "yes") || eccn_streq_ci(dc->str, "true")))
-            p->spec.datacenter = 1;
-        else if (dc->kind == YN_SCALAR &&
-                 (eccn_streq_ci(dc->str, "no") || eccn_streq_ci(dc->str, "false")))
-            p->spec.datacenter = 0;
-        else
-            return eccn_fail(err, ECCN_EINPUT, file, dc->line, dc->col,
-                             "datacenter: expected yes or no (leave it out when unknown)");
+        if (!ynode_is_null(v) && (v->kind != YN_SCALAR || !eccn_yes_no(v->str, &p->spec.flag[f])))
+            return eccn_fail(err, ECCN_EINPUT, file, v->line, v->col,
+                             "%s: expected yes or no (leave it out when unknown)",
+                             eccn_flag_name((eccn_flag)f));
     }
     snprintf(p->spec.name, sizeof p->spec.name, "%s%s%s", p->model ? p->model : p->id,
              p->variant ? " " : "", p->variant ? p->variant : "");

@@ -110,9 +110,13 @@ static void print_metrics_text(const eccn_result *r)
                                 ? "given"
                                 : eccn_metric_name(r->metrics.tpp_basis));
     }
-    printf(", datacenter %s\n", r->metrics.datacenter < 0 ? "unknown"
-                                : r->metrics.datacenter   ? "yes"
-                                                          : "no");
+    for (int f = 0; f < ECCN_FLAG_COUNT; f++) {
+        int v = r->metrics.flag[f];
+        printf(", %s %s", eccn_flag_name((eccn_flag)f), v < 0 ? "unknown" : v ? "yes" : "no");
+    }
+    if (eccn_spec_has(&r->metrics, ECCN_M_MBD))
+        printf(", %s %.3g", eccn_metric_label(ECCN_M_MBD), r->metrics.v[ECCN_M_MBD]);
+    putchar('\n');
 }
 
 static const char *subject_name(const eccn_query *q)

@@ -27,11 +27,14 @@ static int rules_list(eccn_ruleset *rs)
                 continue;
             printf("    %-34s %-14s ", p->id, eccn_prov_kind_name(p->kind));
             print_dates(p);
-            if (p->not_enforced_from != ECCN_DATE_NONE) {
-                char n[11];
-                eccn_date_format(p->not_enforced_from, n);
-                printf("  not enforced from %s", n);
-            }
+            const eccn_date extra[2] = {p->compliance_from, p->not_enforced_from};
+            const char *const label[2] = {"compliance from", "not enforced from"};
+            for (int k = 0; k < 2; k++)
+                if (extra[k] != ECCN_DATE_NONE) {
+                    char n[11];
+                    eccn_date_format(extra[k], n);
+                    printf("  %s %s", label[k], n);
+                }
             printf("\n");
         }
     }
@@ -170,8 +173,42 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Rule sets opened for cases that apply an act with --what-if, one per act named. */
+typedef struct alt_rules {
+    eccn_ruleset *rs[8];
+    char act[8][64];
+    size_t n;
+} alt_rules;
+
+static int what_if_rules(eccn_ruleset *base, const ynode *w, alt_rules *alt, eccn_ruleset **out)
+{
+    eccn_error err = {0};
+    if (w->kind != YN_SCALAR) {
+        eccn_fail(&err, ECCN_EINPUT, "rules/tests", w->line, w->col, "what_if: expected an act id");
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < alt->n; i++)
+        if (strcmp(alt->act[i], w->str) == 0) {
+            *out = alt->rs[i];
+            return 0;
+        }
+    const char *acts[1] = {w->str};
+    if (alt->n == 8 ||
+        eccn_ruleset_open(base->rules_dir, base->data_dir, acts, 1, &alt->rs[alt->n], &err)) {
+        if (alt->n == 8)
+            eccn_fail(&err, ECCN_EINPUT, "rules/tests", w->line, w->col, "too many what_if acts");
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    snprintf(alt->act[alt->n], sizeof alt->act[0], "%s", w->str);
+    *out = alt->rs[alt->n++];
+    return 0;
+}
+
 static int rules_test(eccn_ruleset *rs)
 {
+    alt_rules alt = {0};
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/tests", rs->rules_dir);
     DIR *d = opendir(dir);
@@ -208,7 +245,11 @@ static int rules_test(eccn_ruleset *rs)
         }
         for (size_t j = 0; !rc && j < cases->nkids; j++) {
             int before = failed;
-            rc = run_case(rs, path, cases->kids[j], &failed);
+            eccn_ruleset *use = rs;
+            const ynode *w = ynode_get(cases->kids[j], "what_if");
+            if (w && (rc = what_if_rules(rs, w, &alt, &use)) != 0)
+                break;
+            rc = run_case(use, path, cases->kids[j], &failed);
             if (!rc && failed == before)
                 passed++;
         }
@@ -216,6 +257,8 @@ static int rules_test(eccn_ruleset *rs)
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
+    for (size_t i = 0; i < alt.n; i++)
+        eccn_ruleset_free(alt.rs[i]);
     if (rc)
         return rc;
     printf("%d passed, %d failed\n", passed, failed);

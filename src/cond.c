@@ -16,7 +16,7 @@ typedef enum {
     C_ANY,
     C_NOT,
     C_METRIC,
-    C_DATACENTER,
+    C_FLAG,
     C_DESTINATION,
     C_HEADQUARTERS,
     C_ECCN,
@@ -36,8 +36,9 @@ struct eccn_cond {
     eccn_metric metric;
     cmp_op op;
     double value;
-    /* C_DATACENTER */
-    int want_dc;
+    /* C_FLAG */
+    eccn_flag flag;
+    int want;
     /* C_DESTINATION, C_HEADQUARTERS, C_ECCN, C_CONTAINS: a set of names */
     char **set;
     size_t nset;
@@ -171,15 +172,16 @@ static int parse_into(const char *file, const ynode *n, const eccn_geo *geo, ecc
             return bad(file, val ? val : n, "value: expected a number", err);
         return ECCN_OK;
     }
-    if ((v = ynode_get(n, "datacenter"))) {
-        c->kind = C_DATACENTER;
-        if (v->kind == YN_SCALAR && (eccn_streq_ci(v->str, "yes") || eccn_streq_ci(v->str, "true")))
-            c->want_dc = 1;
-        else if (v->kind == YN_SCALAR &&
-                 (eccn_streq_ci(v->str, "no") || eccn_streq_ci(v->str, "false")))
-            c->want_dc = 0;
-        else
-            return bad(file, v, "datacenter: expected yes or no", err);
+    for (int f = 0; f < ECCN_FLAG_COUNT; f++) {
+        if (!(v = ynode_get(n, eccn_flag_name((eccn_flag)f))))
+            continue;
+        c->kind = C_FLAG;
+        c->flag = (eccn_flag)f;
+        if (v->kind != YN_SCALAR || !eccn_yes_no(v->str, &c->want)) {
+            char what[64];
+            snprintf(what, sizeof what, "%s: expected yes or no", eccn_flag_name((eccn_flag)f));
+            return bad(file, v, what, err);
+        }
         return ECCN_OK;
     }
     if ((v = ynode_get(n, "destination")) || (v = ynode_get(n, "headquarters"))) {
@@ -233,7 +235,7 @@ static int parse_into(const char *file, const ynode *n, const eccn_geo *geo, ecc
         return ECCN_OK;
     }
     return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
-                     "unknown condition '%s' (expected all, any, not, metric, datacenter, "
+                     "unknown condition '%s' (expected all, any, not, metric, datacenter, hbm, "
                      "destination, headquarters, eccn, contains, item or attribute)",
                      n->kids[0]->kind == YN_SCALAR ? n->kids[0]->str : "?");
 }
@@ -427,17 +429,20 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
     }
     case C_METRIC:
         return eval_metric(c, s, trace);
-    case C_DATACENTER: {
-        int dc = s->metrics ? s->metrics->datacenter : -1;
-        eccn_tv r = dc < 0 ? ECCN_UNKNOWN : dc == c->want_dc ? ECCN_TRUE : ECCN_FALSE;
+    case C_FLAG: {
+        static const char *const WHAT[ECCN_FLAG_COUNT] = {
+            [ECCN_FLAG_DATACENTER] = "designed or marketed for datacenters",
+            [ECCN_FLAG_HBM] = "high-bandwidth memory (dominant function memory)"};
+        int have = s->metrics ? s->metrics->flag[c->flag] : -1;
+        eccn_tv r = have < 0 ? ECCN_UNKNOWN : have == c->want ? ECCN_TRUE : ECCN_FALSE;
         eccn_test *t = new_test(trace);
         if (t) {
             t->result = r;
-            snprintf(t->text, sizeof t->text, "designed or marketed for datacenters: %s (test: %s)",
-                     dc < 0 ? "unknown"
-                     : dc   ? "yes"
-                            : "no",
-                     c->want_dc ? "yes" : "no");
+            snprintf(t->text, sizeof t->text, "%s: %s (test: %s)", WHAT[c->flag],
+                     have < 0 ? "unknown"
+                     : have   ? "yes"
+                              : "no",
+                     c->want ? "yes" : "no");
         }
         return r;
     }

@@ -389,11 +389,13 @@ int eccn_result_metrics_json(const eccn_result *r, eccn_buf *out)
                   ? (r->metrics.tpp_basis == ECCN_M_TPP ? "given"
                                                         : eccn_metric_name(r->metrics.tpp_basis))
                   : NULL);
-    jsonw_key(&w, "datacenter");
-    if (r->metrics.datacenter < 0)
-        jsonw_null(&w);
-    else
-        jsonw_bool(&w, r->metrics.datacenter == 1);
+    for (int f = 0; f < ECCN_FLAG_COUNT; f++) {
+        jsonw_key(&w, eccn_flag_name((eccn_flag)f));
+        if (r->metrics.flag[f] < 0)
+            jsonw_null(&w);
+        else
+            jsonw_bool(&w, r->metrics.flag[f] == 1);
+    }
     jsonw_obj_end(&w);
     return w.status;
 }

@@ -90,7 +90,8 @@ static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *fil
         (rc = ynode_date(file, m, "effective", true, &p->effective, err)) != ECCN_OK ||
         (rc = ynode_date(file, m, "ends", false, &p->ends, err)) != ECCN_OK ||
         (rc = ynode_date(file, m, "not_enforced_from", false, &p->not_enforced_from, err)) !=
-            ECCN_OK)
+            ECCN_OK ||
+        (rc = ynode_date(file, m, "compliance_from", false, &p->compliance_from, err)) != ECCN_OK)
         goto done;
     if (!p->source && !(p->source = eccn_strdup(act->source))) {
         rc = ECCN_ENOMEM;
@@ -108,9 +109,11 @@ static int load_provision(eccn_ruleset *rs, const eccn_act *act, const char *fil
                        "%s: ends must come after effective", p->id);
         goto done;
     }
-    if (p->not_enforced_from != ECCN_DATE_NONE && p->not_enforced_from < p->effective) {
+    if ((p->not_enforced_from != ECCN_DATE_NONE && p->not_enforced_from < p->effective) ||
+        (p->compliance_from != ECCN_DATE_NONE && p->compliance_from < p->effective)) {
         rc = eccn_fail(err, ECCN_EINPUT, file, m->line, m->col,
-                       "%s: not_enforced_from must not come before effective", p->id);
+                       "%s: not_enforced_from and compliance_from must not come before effective",
+                       p->id);
         goto done;
     }
     size_t k;
@@ -434,8 +437,8 @@ static int collect_changes(eccn_ruleset *rs)
     struct changes c = {rs, false};
     for (size_t i = 0; i < rs->nprovs; i++) {
         const eccn_provision *p = &rs->provs[i];
-        eccn_date ds[3] = {p->effective, p->ends, p->not_enforced_from};
-        for (int k = 0; k < 3; k++)
+        eccn_date ds[4] = {p->effective, p->ends, p->not_enforced_from, p->compliance_from};
+        for (int k = 0; k < 4; k++)
             if (ds[k] != ECCN_DATE_NONE)
                 add_change(ds[k], &c);
     }
@@ -462,7 +465,8 @@ int eccn_ruleset_epoch(const eccn_ruleset *rs, eccn_date d)
 
 bool eccn_provision_applies(const eccn_ruleset *rs, const eccn_provision *p, eccn_date d)
 {
-    if (d < p->effective || (p->ends != ECCN_DATE_NONE && d >= p->ends))
+    if (d < p->effective || (p->ends != ECCN_DATE_NONE && d >= p->ends) ||
+        (p->compliance_from != ECCN_DATE_NONE && d < p->compliance_from))
         return false;
     if (p->not_enforced_from == ECCN_DATE_NONE || d < p->not_enforced_from || p->act->what_if)
         return true;

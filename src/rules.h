@@ -38,6 +38,7 @@ typedef struct eccn_provision {
     eccn_date effective;         /* first day in force */
     eccn_date ends;              /* first day no longer in force, or ECCN_DATE_NONE */
     eccn_date not_enforced_from; /* BIS announced it would not enforce from this day, or NONE */
+    eccn_date compliance_from;   /* in effect earlier, but compliance is required from this day */
     eccn_cond *when;
     /* classification */
     char *eccn;

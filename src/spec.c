@@ -17,6 +17,8 @@ static const struct {
     [ECCN_M_INTERCONNECT] = {"interconnect", "interconnect (GB/s)", 0},
     [ECCN_M_PCIE] = {"pcie", "host PCIe (GB/s)", 0},
     [ECCN_M_MEM_BW] = {"mem_bw", "DRAM bandwidth (GB/s)", 0},
+    [ECCN_M_PACKAGE_AREA] = {"package_area", "package area (mm2)", 0},
+    [ECCN_M_MBD] = {"mbd", "memory bandwidth density (GB/s/mm2)", 0},
     /* Bit length of the multiply's inputs (88 FR 73458, 3A090 Technical Note 2). These are the
      * widths of the number formats themselves, not regulatory figures. TF32 carries 19 significant
      * bits (1 sign, 8 exponent, 10 mantissa) in a 32-bit container; the multiply reads 19. */
@@ -31,11 +33,40 @@ static const struct {
     [ECCN_M_FP4] = {"fp4", "FP4 (TFLOPS)", 4},
 };
 
+static const char *const FLAGS[ECCN_FLAG_COUNT] = {"datacenter", "hbm"};
+
 void eccn_spec_init(eccn_spec *s)
 {
     memset(s, 0, sizeof *s);
-    s->datacenter = -1;
+    for (int f = 0; f < ECCN_FLAG_COUNT; f++)
+        s->flag[f] = -1;
     s->tpp_basis = ECCN_M_TPP;
+}
+
+bool eccn_flag_from_name(const char *name, eccn_flag *out)
+{
+    for (int f = 0; f < ECCN_FLAG_COUNT; f++)
+        if (strcmp(FLAGS[f], name) == 0) {
+            *out = (eccn_flag)f;
+            return true;
+        }
+    return false;
+}
+
+const char *eccn_flag_name(eccn_flag f)
+{
+    return FLAGS[f];
+}
+
+bool eccn_yes_no(const char *text, int *out)
+{
+    if (eccn_streq_ci(text, "yes") || eccn_streq_ci(text, "true"))
+        *out = 1;
+    else if (eccn_streq_ci(text, "no") || eccn_streq_ci(text, "false"))
+        *out = 0;
+    else
+        return false;
+    return true;
 }
 
 void eccn_spec_set(eccn_spec *s, eccn_metric m, double v)
@@ -71,6 +102,13 @@ int eccn_precision_bits(eccn_metric m)
 
 void eccn_metrics_derive(eccn_spec *s)
 {
+    /* An HBM device's dominant function is memory (3A090.c technical note): with no throughput
+     * figures it performs no multiply-accumulates, so its processing performance is zero. */
+    bool any_rate = false;
+    for (int m = ECCN_M_FIRST_PRECISION; m < ECCN_M_COUNT; m++)
+        any_rate |= eccn_spec_has(s, (eccn_metric)m);
+    if (s->flag[ECCN_FLAG_HBM] == 1 && !any_rate && !eccn_spec_has(s, ECCN_M_TPP))
+        eccn_spec_set(s, ECCN_M_TPP, 0);
     /* TPP = 2 x MacTOPS x bit length; a vendor's dense TOPS/TFLOPS already counts 2 operations per
      * MAC, so TPP is the largest dense rate x its bit length. Precisions are never added together:
      * the note asks for the highest TPP over the bit lengths the part supports. */
@@ -96,14 +134,23 @@ void eccn_metrics_derive(eccn_spec *s)
     if (!eccn_spec_has(s, ECCN_M_IO_BW) && eccn_spec_has(s, ECCN_M_INTERCONNECT) &&
         eccn_spec_has(s, ECCN_M_PCIE))
         eccn_spec_set(s, ECCN_M_IO_BW, s->v[ECCN_M_INTERCONNECT] + s->v[ECCN_M_PCIE]);
+    /* 3A090 Technical Note to .c: memory bandwidth over the area of the package or stack. */
+    if (!eccn_spec_has(s, ECCN_M_MBD) && eccn_spec_has(s, ECCN_M_MEM_BW) &&
+        eccn_spec_has(s, ECCN_M_PACKAGE_AREA) && s->v[ECCN_M_PACKAGE_AREA] > 0)
+        eccn_spec_set(s, ECCN_M_MBD, s->v[ECCN_M_MEM_BW] / s->v[ECCN_M_PACKAGE_AREA]);
+    /* A part described by its processing throughput is a processor: whatever HBM it carries is
+     * co-packaged with logic whose dominant function is processing, which the same note puts
+     * outside 3A090.c. Only a part with no throughput at all can be an HBM device. */
+    if (s->flag[ECCN_FLAG_HBM] < 0 && eccn_spec_has(s, ECCN_M_TPP))
+        s->flag[ECCN_FLAG_HBM] = 0;
 }
 
 int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err)
 {
     char *copy = eccn_strdup(text);
     int rc = ECCN_OK;
-    bool seen_dc = false, seen_name = false;
-    uint32_t seen = 0;
+    bool seen_name = false;
+    uint32_t seen = 0, seen_flag = 0;
     eccn_spec_init(out);
     if (!copy)
         return ECCN_ENOMEM;
@@ -119,19 +166,16 @@ int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err)
         *eq = '\0';
         const char *key = item, *val = eq + 1;
         eccn_metric m;
-        if (strcmp(key, "datacenter") == 0) {
-            if (seen_dc)
+        eccn_flag fl;
+        if (eccn_flag_from_name(key, &fl)) {
+            if (seen_flag & (1u << fl))
                 goto repeated;
-            seen_dc = true;
-            if (eccn_streq_ci(val, "yes") || eccn_streq_ci(val, "true"))
-                out->datacenter = 1;
-            else if (eccn_streq_ci(val, "no") || eccn_streq_ci(val, "false"))
-                out->datacenter = 0;
-            else if (eccn_streq_ci(val, "unknown"))
-                out->datacenter = -1;
-            else {
+            seen_flag |= 1u << fl;
+            if (eccn_streq_ci(val, "unknown"))
+                out->flag[fl] = -1;
+            else if (!eccn_yes_no(val, &out->flag[fl])) {
                 rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0,
-                               "datacenter: expected yes, no or unknown, got '%s'", val);
+                               "%s: expected yes, no or unknown, got '%s'", key, val);
                 goto done;
             }
         } else if (strcmp(key, "name") == 0) {
@@ -139,7 +183,7 @@ int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err)
                 goto repeated;
             seen_name = true;
             snprintf(out->name, sizeof out->name, "%s", val);
-        } else if (eccn_metric_from_name(key, &m) && m != ECCN_M_PD) {
+        } else if (eccn_metric_from_name(key, &m) && m != ECCN_M_PD && m != ECCN_M_MBD) {
             double v;
             if (seen & (1u << m))
                 goto repeated;
@@ -154,7 +198,7 @@ int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err)
             rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0,
                            "unknown key '%s' (expected fp64, fp32, tf32, fp16, bf16, fp8, int8, "
                            "int4, fp4, tpp, die_area, io_bw, interconnect, pcie, mem_bw, "
-                           "datacenter, name)",
+                           "package_area, datacenter, hbm, name)",
                            key);
             goto done;
         }
@@ -163,7 +207,7 @@ int eccn_spec_parse(const char *text, eccn_spec *out, eccn_error *err)
         rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0, "key '%s' given twice", key);
         goto done;
     }
-    if (out->known == 0 && out->datacenter < 0 && !out->name[0])
+    if (out->known == 0 && seen_flag == 0 && !out->name[0])
         rc = eccn_fail(err, ECCN_EINPUT, "--spec", 0, 0, "empty spec");
 done:
     free(copy);
@@ -175,13 +219,16 @@ int eccn_spec_format(const eccn_spec *s, eccn_buf *out)
     int rc = ECCN_OK;
     const char *sep = "";
     for (int m = 0; m < ECCN_M_COUNT && rc == ECCN_OK; m++) {
-        if (m == ECCN_M_PD || !eccn_spec_has(s, (eccn_metric)m))
+        if (m == ECCN_M_PD || m == ECCN_M_MBD || !eccn_spec_has(s, (eccn_metric)m))
             continue;
         rc = eccn_buf_printf(out, "%s%s=%.17g", sep, METRICS[m].name, s->v[m]);
         sep = ",";
     }
-    if (rc == ECCN_OK && s->datacenter >= 0)
-        rc = eccn_buf_printf(out, "%sdatacenter=%s", sep, s->datacenter ? "yes" : "no"), sep = ",";
+    for (int f = 0; f < ECCN_FLAG_COUNT && rc == ECCN_OK; f++)
+        if (s->flag[f] >= 0) {
+            rc = eccn_buf_printf(out, "%s%s=%s", sep, FLAGS[f], s->flag[f] ? "yes" : "no");
+            sep = ",";
+        }
     if (rc == ECCN_OK && s->name[0])
         rc = eccn_buf_printf(out, "%sname=%s", sep, s->name);
     return rc;

@@ -53,7 +53,7 @@ static void test_spec(void)
     eccn_metrics_derive(&s);
     CHECK(eccn_spec_has(&s, ECCN_M_TPP) && s.v[ECCN_M_TPP] == 15832);
     CHECK(fabs(s.v[ECCN_M_PD] - 15832.0 / 814) < 1e-9);
-    CHECK(s.datacenter == 1);
+    CHECK(s.flag[ECCN_FLAG_DATACENTER] == 1);
     /* TF32 counts 19 bits: it never beats FP16 at twice its rate. */
     CHECK(eccn_spec_parse("tf32=100", &s, &err) == 0);
     eccn_metrics_derive(&s);
