@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -474,7 +475,7 @@ static int text_entry(run *r, const char *s, size_t n, smap_entry **out)
     *out = e;
     if (!e)
         return ECCN_ENOMEM;
-    if (added) {
+    if (added && r->out) { /* no batch: a scan that records nothing */
         e->value = ++r->next_text;
         if ((rc = row_begin(r->out, STMT_TEXT)) == ECCN_OK &&
             (rc = cell_int(r->out, r->run_id)) == ECCN_OK &&
@@ -628,91 +629,120 @@ static void copy_line(eccn_audit_line *a, long long line, const char *id, size_t
 }
 
 /* Judges one line; returns ECCN_OK with either an evaluation or a recorded error. */
-static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
+/* A line's fields, resolved and checked: why is set when the line cannot be judged. */
+typedef struct line_in {
+    const char *ptext, *dtext, *idtext;
+    size_t pn, dn, idn;
+    smap_entry *pe, *de; /* the part and description texts' entries */
+    const eccn_part *part;
+    const char *dest, *hq;
+    eccn_date date;
+    long long qty;
+    const char *why;
+    char whybuf[400];
+} line_in;
+
+static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
 {
-    size_t pn, dn, qn, tn, datn, hn, idn;
-    const char *ptext = field(r, rec, ECCN_F_PART, &pn);
-    const char *dtext = field(r, rec, ECCN_F_DESCRIPTION, &dn);
+    size_t qn, tn, datn, hn;
     const char *qtext = field(r, rec, ECCN_F_QUANTITY, &qn);
     const char *totext = field(r, rec, ECCN_F_DESTINATION, &tn);
     const char *datetext = field(r, rec, ECCN_F_DATE, &datn);
     const char *hqtext = field(r, rec, ECCN_F_HQ, &hn);
-    const char *idtext = field(r, rec, ECCN_F_LINE_ID, &idn);
+    char *whybuf = in->whybuf;
+    const size_t wsz = sizeof in->whybuf;
     const char *why = NULL;
-    char whybuf[400];
-    const eccn_part *part = NULL;
-    const char *dest = NULL, *hq = NULL;
-    eccn_date date = ECCN_DATE_NONE;
-    long long qty = 1, eval_id = 0, ptext_id = 0, dtext_id = 0;
     int rc;
-
+    memset(in, 0, offsetof(line_in, whybuf));
+    in->ptext = field(r, rec, ECCN_F_PART, &in->pn);
+    in->dtext = field(r, rec, ECCN_F_DESCRIPTION, &in->dn);
+    in->idtext = field(r, rec, ECCN_F_LINE_ID, &in->idn);
+    in->date = ECCN_DATE_NONE;
+    in->qty = 1;
     if (rec->malformed)
         why = rec->malformed;
     else if (rec->nfields != r->ncols) {
-        snprintf(whybuf, sizeof whybuf, "expected %zu fields as in the header, found %zu", r->ncols,
+        snprintf(whybuf, wsz, "expected %zu fields as in the header, found %zu", r->ncols,
                  rec->nfields);
         why = whybuf;
     }
-    smap_entry *pe = NULL, *de = NULL;
-    if ((pn && (rc = text_entry(r, ptext, pn, &pe)) != ECCN_OK) ||
-        (dn && (rc = text_entry(r, dtext, dn, &de)) != ECCN_OK))
+    if ((in->pn && (rc = text_entry(r, in->ptext, in->pn, &in->pe)) != ECCN_OK) ||
+        (in->dn && (rc = text_entry(r, in->dtext, in->dn, &in->de)) != ECCN_OK))
         return rc;
     if (!why) {
         const char *pwhy = NULL, *dwhy = NULL;
-        if (pe)
-            part = resolve_part(r, pe, &pwhy);
-        if (!part && de)
-            part = resolve_part(r, de, &dwhy);
+        if (in->pe)
+            in->part = resolve_part(r, in->pe, &pwhy);
+        if (!in->part && in->de)
+            in->part = resolve_part(r, in->de, &dwhy);
         if (!pwhy)
             pwhy = dwhy;
-        if (!part) {
-            snprintf(whybuf, sizeof whybuf, "%s",
-                     pn || dn ? pwhy : "no part number or description");
+        if (!in->part) {
+            snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
             why = whybuf;
         }
     }
     if (!why) {
         if (tn)
-            dest = resolve_country(r, totext, tn);
+            in->dest = resolve_country(r, totext, tn);
         else if (r->default_to)
-            dest = r->default_to;
-        if (!dest) {
-            snprintf(whybuf, sizeof whybuf,
+            in->dest = r->default_to;
+        if (!in->dest) {
+            snprintf(whybuf, wsz,
                      tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
                      (int)(tn > 60 ? 60 : tn), tn ? totext : "");
             why = whybuf;
         }
     }
-    if (!why && hn && !(hq = resolve_country(r, hqtext, hn))) {
-        snprintf(whybuf, sizeof whybuf, "unknown headquarters country '%.*s'",
-                 (int)(hn > 60 ? 60 : hn), hqtext);
+    if (!why && hn && !(in->hq = resolve_country(r, hqtext, hn))) {
+        snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
+                 hqtext);
         why = whybuf;
     }
     if (!why) {
         if (datn) {
-            if (!eccn_date_parse(datetext, datn, &date)) {
-                snprintf(whybuf, sizeof whybuf, "bad ship date '%.*s' (expected YYYY-MM-DD)",
+            if (!eccn_date_parse(datetext, datn, &in->date)) {
+                snprintf(whybuf, wsz, "bad ship date '%.*s' (expected YYYY-MM-DD)",
                          (int)(datn > 40 ? 40 : datn), datetext);
                 why = whybuf;
             }
         } else if (r->default_date != ECCN_DATE_NONE) {
-            date = r->default_date;
+            in->date = r->default_date;
         } else
             why = "no ship date (and no --date)";
     }
     if (!why && r->col[ECCN_F_QUANTITY] >= 0) {
-        qty = 0;
+        long long qty = 0;
         bool ok = qn > 0 && qn < 16;
         for (size_t i = 0; ok && i < qn; i++) {
             ok = isdigit((unsigned char)qtext[i]);
             qty = qty * 10 + (qtext[i] - '0');
         }
         if (!ok || qty < 1) {
-            snprintf(whybuf, sizeof whybuf, "bad quantity '%.*s' (expected a whole number >= 1)",
+            snprintf(whybuf, wsz, "bad quantity '%.*s' (expected a whole number >= 1)",
                      (int)(qn > 40 ? 40 : qn), qtext ? qtext : "");
             why = whybuf;
         }
+        in->qty = qty;
     }
+    in->why = why;
+    return ECCN_OK;
+}
+
+static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
+{
+    line_in li;
+    long long eval_id = 0, ptext_id, dtext_id;
+    int rc = read_line(r, rec, &li);
+    if (rc != ECCN_OK)
+        return rc;
+    const char *ptext = li.ptext, *dtext = li.dtext, *idtext = li.idtext, *why = li.why;
+    const size_t pn = li.pn, dn = li.dn, idn = li.idn;
+    const eccn_part *part = li.part;
+    const char *dest = li.dest, *hq = li.hq;
+    const eccn_date date = li.date;
+    const long long qty = li.qty;
+    smap_entry *pe = li.pe, *de = li.de;
     if (!why) {
         /* Dates in the same epoch see the same provisions and groups: one evaluation serves
          * them all, so a million lines over five years need a few thousand evaluations. */
@@ -1156,6 +1186,104 @@ fail:
     return rc;
 }
 
+/* --date and --to, for files without those columns. */
+static int take_defaults(run *r, eccn_error *err)
+{
+    const eccn_audit_opts *o = r->o;
+    r->default_date = ECCN_DATE_NONE;
+    if (o->default_date &&
+        !eccn_date_parse(o->default_date, strlen(o->default_date), &r->default_date))
+        return eccn_fail(err, ECCN_EINPUT, "--date", 0, 0, "bad date '%s' (expected YYYY-MM-DD)",
+                         o->default_date);
+    if (o->default_to && !(r->default_to = eccn_geo_resolve(r->rs->geo, o->default_to)))
+        return eccn_fail(err, ECCN_EINPUT, "--to", 0, 0, "unknown country '%s'", o->default_to);
+    return ECCN_OK;
+}
+
+static void run_free_maps(run *r)
+{
+    smap_free(&r->countries);
+    smap_free(&r->texts);
+    smap_free(&r->evals);
+    for (size_t i = 0; i < r->npart_errors; i++)
+        free(r->part_errors[i]);
+    free(r->part_errors);
+}
+
+int eccn_audit_scan(eccn_ruleset *rs, const eccn_audit_opts *o,
+                    int (*fn)(const eccn_audit_item *it, void *ctx), void *ctx, eccn_error *err)
+{
+    run r = {.rs = rs, .o = o};
+    eccn_csv *csv = NULL;
+    eccn_csv_record rec;
+    int rc, got;
+    if ((rc = take_defaults(&r, err)) != ECCN_OK ||
+        (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+        goto done;
+    if ((got = eccn_csv_next(csv, &rec, err)) <= 0) {
+        rc = got < 0
+                 ? got
+                 : eccn_fail(err, ECCN_EINPUT, o->path, 1, 1, "empty file: expected a header line");
+        goto done;
+    }
+    if ((rc = map_columns(&r, &rec, err)) != ECCN_OK)
+        goto done;
+    while (rc == ECCN_OK && (got = eccn_csv_next(csv, &rec, err)) > 0) {
+        line_in li;
+        if ((rc = read_line(&r, &rec, &li)) != ECCN_OK)
+            break;
+        char id[256];
+        snprintf(id, sizeof id, "%.*s", (int)(li.idn < 255 ? li.idn : 255),
+                 li.idtext ? li.idtext : "");
+        eccn_audit_item it = {.line = rec.line,
+                              .line_id = li.idn ? id : NULL,
+                              .part = li.why ? NULL : li.part,
+                              .destination = li.dest,
+                              .headquarters = li.hq,
+                              .quantity = li.qty,
+                              .why = li.why};
+        rc = fn(&it, ctx);
+    }
+    if (rc == ECCN_OK && got < 0)
+        rc = got;
+done:
+    eccn_csv_close(csv);
+    run_free_maps(&r);
+    return rc;
+}
+
+int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
+                         int (*fn)(const eccn_audit_item *it, void *ctx), void *ctx,
+                         eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = ECCN_OK, step;
+    const char *sql = "SELECT r.key & 4294967295, r.line_id, e.part_id, e.destination, e.hq_given, "
+                      "r.quantity FROM audit_results r JOIN audit_evals e ON e.run_id=?1 AND "
+                      "e.id=r.eval_id WHERE " RUN_KEYS("r", "?1") " ORDER BY r.key";
+    if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
+        return eccn_ledger_fail(l, "cannot read the audit run", err);
+    sqlite3_bind_int64(st, 1, run_id);
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *part_id = (const char *)sqlite3_column_text(st, 2);
+        const char *dest = (const char *)sqlite3_column_text(st, 3);
+        const char *hq = (const char *)sqlite3_column_text(st, 4);
+        eccn_audit_item it = {.line = sqlite3_column_int64(st, 0),
+                              .line_id = (const char *)sqlite3_column_text(st, 1),
+                              .part = eccn_catalog_find_id(rs->cat, part_id ? part_id : ""),
+                              .destination = dest ? eccn_geo_resolve(rs->geo, dest) : NULL,
+                              .headquarters = hq ? eccn_geo_resolve(rs->geo, hq) : NULL,
+                              .quantity = sqlite3_column_int64(st, 5)};
+        if (!it.part || !it.destination)
+            it.why = "the recorded part or destination is not in today's catalogue or countries";
+        rc = fn(&it, ctx);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot read the audit run", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- the pipeline: a worker reads and judges, the caller inserts and commits ---- */
 
 #define CHUNK_LINES 4096 /* lines per hand-over; small, so the batches in flight stay small */
@@ -1290,7 +1418,6 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     batch final = {0};
     eccn_catalog_use_jit(rs->cat);
     memset(s, 0, sizeof *s);
-    r.default_date = ECCN_DATE_NONE;
     if (given->resume_run) {
         /* A resumed run reads its file and options back from the ledger. */
         if ((rc = load_run(&r, given, &sr, err)) != ECCN_OK)
@@ -1303,18 +1430,8 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     options_text(o, &opts);
     if (!opts.data)
         return ECCN_ENOMEM;
-    if (o->default_date) {
-        if (!eccn_date_parse(o->default_date, strlen(o->default_date), &r.default_date)) {
-            rc = eccn_fail(err, ECCN_EINPUT, "--date", 0, 0, "bad date '%s' (expected YYYY-MM-DD)",
-                           o->default_date);
-            goto done;
-        }
-    }
-    if (o->default_to && !(r.default_to = eccn_geo_resolve(rs->geo, o->default_to))) {
-        rc = eccn_fail(err, ECCN_EINPUT, "--to", 0, 0, "unknown country '%s'", o->default_to);
-        goto done;
-    }
-    if ((rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+    if ((rc = take_defaults(&r, err)) != ECCN_OK ||
+        (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
         goto done;
     /* The digest is taken while reading, so the file is read once; a finished run can only be
      * reused when one of the same size exists, which is when it pays to hash first. */
@@ -1499,12 +1616,7 @@ done:
     for (int i = 0; i < NSTMTS; i++)
         sqlite3_finalize(r.stmts[i]);
     sqlite3_finalize(r.upd_run);
-    smap_free(&r.countries);
-    smap_free(&r.texts);
-    smap_free(&r.evals);
-    for (size_t i = 0; i < r.npart_errors; i++)
-        free(r.part_errors[i]);
-    free(r.part_errors);
+    run_free_maps(&r);
     free(r.info);
     eccn_digest_free(r.digest);
     eccn_csv_close(csv);

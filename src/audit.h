@@ -72,6 +72,26 @@ typedef struct eccn_audit_summary {
     long long licence_required, indeterminate, no_licence;
 } eccn_audit_summary;
 
+/* One line of an inventory as resolved, without evaluating or recording it (eccn impact). part is
+ * NULL and why set when the line cannot be judged; strings are valid during the call only. */
+typedef struct eccn_audit_item {
+    long long line;
+    const char *line_id; /* may be NULL */
+    const eccn_part *part;
+    const char *destination, *headquarters; /* canonical codes; headquarters may be NULL */
+    long long quantity;
+    const char *why;
+} eccn_audit_item;
+
+/* Reads o->path (columns, aliases, --map, --to as for an audit; no ledger) and calls fn for each
+ * line; fn returning non-zero stops with that status. */
+int eccn_audit_scan(eccn_ruleset *rs, const eccn_audit_opts *o,
+                    int (*fn)(const eccn_audit_item *it, void *ctx), void *ctx, eccn_error *err);
+/* The same for the lines of a recorded audit run that have a result (not the error lines). */
+int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
+                         int (*fn)(const eccn_audit_item *it, void *ctx), void *ctx,
+                         eccn_error *err);
+
 /* Is name a field --map can name (part, description, quantity, destination, date or ship_date,
  * consignee, hq, line_id)? */
 bool eccn_audit_field_known(const char *name);

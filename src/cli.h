@@ -42,6 +42,8 @@ const char *cli_user(void);
 
 int cmd_classify(cli_env *env, int argc, char **argv);
 int cmd_check(cli_env *env, int argc, char **argv);
+int cmd_margin(cli_env *env, int argc, char **argv);
+int cmd_impact(cli_env *env, int argc, char **argv);
 int cmd_ledger(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);

@@ -1,7 +1,9 @@
-/* cmd_classify.c: `eccn classify` and `eccn check`. */
+/* cmd_classify.c: `eccn classify`, `eccn check` and `eccn margin`. */
 #include "cli.h"
 #include "jsonw.h"
+#include "margin.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +12,11 @@ typedef struct item_args {
     bool json, explain, no_record;
 } item_args;
 
-static int parse_args(int argc, char **argv, item_args *a, bool check)
+enum { ARGS_CLASSIFY, ARGS_CHECK, ARGS_MARGIN };
+
+static int parse_args(int argc, char **argv, item_args *a, int mode)
 {
+    bool check = mode == ARGS_CHECK, with_to = mode != ARGS_CLASSIFY;
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -20,9 +25,9 @@ static int parse_args(int argc, char **argv, item_args *a, bool check)
             a->spec_text = v;
         else if (cli_opt(argc, argv, &i, "--date", &v))
             a->date_text = v;
-        else if (check && cli_opt(argc, argv, &i, "--to", &v))
+        else if (with_to && cli_opt(argc, argv, &i, "--to", &v))
             a->to = v;
-        else if (check && cli_opt(argc, argv, &i, "--hq", &v))
+        else if (with_to && cli_opt(argc, argv, &i, "--hq", &v))
             a->hq = v;
         else if (check && cli_opt(argc, argv, &i, "--qty", &v))
             a->qty_text = v;
@@ -178,22 +183,33 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
     return rc;
 }
 
+/* What classify, check and margin share: parse the arguments, open the rules, build the query and
+ * evaluate it. On failure the diagnostic is printed and the exit status returned; *rs and *r are
+ * the caller's to free either way. */
+static int evaluate_args(cli_env *env, int argc, char **argv, int mode, item_args *a,
+                         eccn_ruleset **rs, eccn_query *q, eccn_result *r)
+{
+    eccn_error err = {0};
+    int rc = parse_args(argc, argv, a, mode);
+    if (rc || (rc = cli_open_rules(env, rs)) || (rc = build_query(*rs, a, q)))
+        return rc;
+    if (eccn_evaluate(*rs, q, r, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cmd_classify(cli_env *env, int argc, char **argv)
 {
     item_args a;
     eccn_ruleset *rs = NULL;
     eccn_query q;
     eccn_result r = {0};
-    eccn_error err = {0};
     eccn_buf out = {0};
-    int rc = parse_args(argc, argv, &a, false);
-    if (rc || (rc = cli_open_rules(env, &rs)) || (rc = build_query(rs, &a, &q)))
+    int rc = evaluate_args(env, argc, argv, ARGS_CLASSIFY, &a, &rs, &q, &r);
+    if (rc)
         goto done;
-    if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK) {
-        cli_print_error(&err);
-        rc = EXIT_USAGE;
-        goto done;
-    }
     if (a.json) {
         jsonw w;
         jsonw_init(&w, &out);
@@ -286,14 +302,9 @@ int cmd_check(cli_env *env, int argc, char **argv)
     eccn_buf out = {0}, bufs[6] = {{0}};
     eccn_verdict_row row;
     long long id = 0;
-    int rc = parse_args(argc, argv, &a, true);
-    if (rc || (rc = cli_open_rules(env, &rs)) || (rc = build_query(rs, &a, &q)))
+    int rc = evaluate_args(env, argc, argv, ARGS_CHECK, &a, &rs, &q, &r);
+    if (rc)
         goto done;
-    if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK) {
-        cli_print_error(&err);
-        rc = EXIT_USAGE;
-        goto done;
-    }
     if (!a.no_record) {
         if ((rc = cli_open_ledger(env, true, &l)))
             goto done;
@@ -396,6 +407,209 @@ done:
     eccn_buf_free(&out);
     eccn_result_free(&r);
     eccn_ledger_close(l);
+    eccn_ruleset_free(rs);
+    return rc;
+}
+
+/* ---- margin ---- */
+
+static double percent_of(double value, double threshold)
+{
+    return threshold != 0 ? (value - threshold) / threshold * 100 : NAN;
+}
+
+static const char *outcome_text(const eccn_status st, const char *eccn, eccn_verdict v, char *buf,
+                                size_t n)
+{
+    snprintf(buf, n, "%s%s%s", st == ECCN_ST_CONTROLLED ? eccn : eccn_status_word(st),
+             v == ECCN_V_NONE ? "" : ", ", v == ECCN_V_NONE ? "" : eccn_verdict_word(v));
+    return buf;
+}
+
+static void margin_text(const eccn_query *q, const eccn_result *r, const eccn_flip *flips)
+{
+    char d[11], o[96], a[32], b[32], c[32];
+    eccn_date_format(q->date, d);
+    printf("%s%s%s%s on %s%s%s: %s\n", subject_name(q), q->part ? " (" : "",
+           q->part ? q->part->id : "", q->part ? ")" : "", d, q->destination ? " to " : "",
+           q->destination ? q->destination : "",
+           outcome_text(r->status, r->eccn, r->verdict, o, sizeof o));
+    printf("tests of the rules in force (distance = value - threshold):\n");
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const eccn_finding *fd = &r->findings[i];
+        for (size_t k = fd->first_test; k < fd->first_test + fd->ntests; k++) {
+            const eccn_test *t = &r->trace.tests[k];
+            if (!t->is_metric)
+                continue;
+            eccn_fmt_num(t->threshold, b, sizeof b);
+            printf("  %-30s %-6s %-2s %-9s ", fd->prov->id, eccn_metric_name(t->metric), t->op, b);
+            if (!t->value_known) {
+                printf("value unknown\n");
+                continue;
+            }
+            eccn_fmt_num(t->value, a, sizeof a);
+            eccn_fmt_num(t->value - t->threshold, c, sizeof c);
+            printf("value %-9s distance %-9s (%+.2f%%) %s\n", a, c,
+                   percent_of(t->value, t->threshold), eccn_tv_word(t->result));
+        }
+    }
+    printf("smallest single change that changes the outcome:\n");
+    for (int i = 0; i < ECCN_NFLIPS; i++) {
+        const eccn_flip *f = &flips[i];
+        printf("  %-22s ", eccn_metric_label(f->varied));
+        if (!f->known) {
+            printf("unknown, nothing to vary\n");
+            continue;
+        }
+        eccn_fmt_num(f->from, a, sizeof a);
+        if (!f->found) {
+            printf("%s: no single change of it changes the outcome\n", a);
+            continue;
+        }
+        eccn_fmt_num(f->to, b, sizeof b);
+        eccn_fmt_num(f->to - f->from, c, sizeof c);
+        printf("%s -> %s (%s%s, %+.2f%%): %s%s%s\n", a, b, f->to > f->from ? "+" : "", c,
+               percent_of(f->to, f->from),
+               outcome_text(f->status, f->eccn, f->verdict, o, sizeof o), f->by ? " by " : "",
+               f->by ? f->by->id : "");
+    }
+}
+
+static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
+                       const eccn_flip *flips, eccn_buf *out)
+{
+    jsonw w;
+    char d[11];
+    eccn_date_format(q->date, d);
+    jsonw_init(&w, out);
+    jsonw_obj_begin(&w);
+    jsonw_key(&w, "part");
+    jsonw_str(&w, q->part ? q->part->id : NULL);
+    jsonw_key(&w, "name");
+    jsonw_str(&w, subject_name(q));
+    jsonw_key(&w, "date");
+    jsonw_str(&w, d);
+    jsonw_key(&w, "destination");
+    jsonw_str(&w, q->destination);
+    jsonw_key(&w, "eccn");
+    jsonw_str(&w, r->eccn[0] ? r->eccn : NULL);
+    jsonw_key(&w, "status");
+    jsonw_str(&w, eccn_status_word(r->status));
+    jsonw_key(&w, "verdict");
+    jsonw_str(&w, r->verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(r->verdict));
+    jsonw_key(&w, "rules_revision");
+    jsonw_str(&w, rs->revision);
+    jsonw_key(&w, "tests");
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const eccn_finding *fd = &r->findings[i];
+        for (size_t k = fd->first_test; k < fd->first_test + fd->ntests; k++) {
+            const eccn_test *t = &r->trace.tests[k];
+            if (!t->is_metric)
+                continue;
+            jsonw_obj_begin(&w);
+            jsonw_key(&w, "provision");
+            jsonw_str(&w, fd->prov->id);
+            jsonw_key(&w, "metric");
+            jsonw_str(&w, eccn_metric_name(t->metric));
+            jsonw_key(&w, "op");
+            jsonw_str(&w, t->op);
+            jsonw_key(&w, "threshold");
+            jsonw_num(&w, t->threshold);
+            jsonw_key(&w, "value");
+            if (t->value_known)
+                jsonw_num(&w, t->value);
+            else
+                jsonw_null(&w);
+            jsonw_key(&w, "distance");
+            if (t->value_known)
+                jsonw_num(&w, t->value - t->threshold);
+            else
+                jsonw_null(&w);
+            jsonw_key(&w, "percent");
+            double pct = percent_of(t->value, t->threshold);
+            if (t->value_known && !isnan(pct))
+                jsonw_num(&w, pct);
+            else
+                jsonw_null(&w);
+            jsonw_key(&w, "result");
+            jsonw_str(&w, eccn_tv_word(t->result));
+            jsonw_obj_end(&w);
+        }
+    }
+    jsonw_arr_end(&w);
+    jsonw_key(&w, "flips");
+    jsonw_arr_begin(&w);
+    for (int i = 0; i < ECCN_NFLIPS; i++) {
+        const eccn_flip *f = &flips[i];
+        jsonw_obj_begin(&w);
+        jsonw_key(&w, "vary");
+        jsonw_str(&w, eccn_metric_name(f->varied));
+        jsonw_key(&w, "from");
+        if (f->known)
+            jsonw_num(&w, f->from);
+        else
+            jsonw_null(&w);
+        jsonw_key(&w, "to");
+        if (f->found)
+            jsonw_num(&w, f->to);
+        else
+            jsonw_null(&w);
+        if (f->found) {
+            jsonw_key(&w, "change");
+            jsonw_num(&w, f->to - f->from);
+            jsonw_key(&w, "percent");
+            double pct = percent_of(f->to, f->from);
+            if (isnan(pct))
+                jsonw_null(&w);
+            else
+                jsonw_num(&w, pct);
+            jsonw_key(&w, "eccn");
+            jsonw_str(&w, f->eccn[0] ? f->eccn : NULL);
+            jsonw_key(&w, "status");
+            jsonw_str(&w, eccn_status_word(f->status));
+            jsonw_key(&w, "verdict");
+            jsonw_str(&w, f->verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(f->verdict));
+            jsonw_key(&w, "provision");
+            jsonw_str(&w, f->by ? f->by->id : NULL);
+        }
+        jsonw_obj_end(&w);
+    }
+    jsonw_arr_end(&w);
+    jsonw_obj_end(&w);
+    return w.status;
+}
+
+int cmd_margin(cli_env *env, int argc, char **argv)
+{
+    item_args a;
+    eccn_ruleset *rs = NULL;
+    eccn_query q;
+    eccn_result r = {0};
+    eccn_error err = {0};
+    eccn_buf out = {0};
+    eccn_flip flips[ECCN_NFLIPS];
+    int rc = evaluate_args(env, argc, argv, ARGS_MARGIN, &a, &rs, &q, &r);
+    if (rc)
+        goto done;
+    if (eccn_margin_flips(rs, &q, &r, flips, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (a.json) {
+        if (margin_json(rs, &q, &r, flips, &out) != ECCN_OK) {
+            cli_errorf("out of memory");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        printf("%s\n", out.data);
+    } else {
+        margin_text(&q, &r, flips);
+    }
+done:
+    eccn_buf_free(&out);
+    eccn_result_free(&r);
     eccn_ruleset_free(rs);
     return rc;
 }

@@ -324,6 +324,13 @@ bool eccn_geo_matches(const eccn_geo *geo, const char *code, const char *target,
     return false;
 }
 
+void eccn_geo_each_country(const eccn_geo *geo, void (*fn)(const char *code, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < geo->ncountries; i++)
+        if (!geo->countries[i].parent[0])
+            fn(geo->countries[i].code, ctx);
+}
+
 void eccn_geo_each_change(const eccn_geo *geo, void (*fn)(eccn_date d, void *ctx), void *ctx)
 {
     for (size_t i = 0; i < geo->ncountries; i++)

@@ -29,6 +29,9 @@ bool eccn_geo_matches(const eccn_geo *geo, const char *code, const char *target,
 /* Canonical code of the destination the EAR treats `code` as on date d (HK -> CN), for display. */
 const char *eccn_geo_treated_as(const eccn_geo *geo, const char *code, eccn_date d);
 
+/* Calls fn with the code of every country (not the sub-national regions), in code order. */
+void eccn_geo_each_country(const eccn_geo *geo, void (*fn)(const char *code, void *ctx), void *ctx);
+
 /* Calls fn with every date on which some membership or treatment changes. */
 void eccn_geo_each_change(const eccn_geo *geo, void (*fn)(eccn_date d, void *ctx), void *ctx);
 

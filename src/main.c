@@ -16,6 +16,8 @@ static void usage(FILE *f)
           "  classify SKU | --spec K=V,...  [--date D] [--json] [--explain]\n"
           "  check SKU | --spec K=V,... --to CC [--hq CC] [--date D] [--qty N]\n"
           "        [--consignee NAME] [--json] [--explain] [--no-record]\n"
+          "  margin SKU | --spec K=V,...  [--date D] [--to CC [--hq CC]] [--json]\n"
+          "  impact --from D1 --to D2 [--inventory FILE.csv | --run RUN] [--json]\n"
           "  audit FILE.csv [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C]\n"
           "        [--strict] [--out RESULTS.csv] [--json] [--quiet] [--force]\n"
           "  audit --resume RUN | audit diff RUN_A RUN_B\n"
@@ -82,6 +84,10 @@ int main(int argc, char **argv)
         return cmd_classify(&env, argc, argv);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(&env, argc, argv);
+    if (strcmp(cmd, "margin") == 0)
+        return cmd_margin(&env, argc, argv);
+    if (strcmp(cmd, "impact") == 0)
+        return cmd_impact(&env, argc, argv);
     if (strcmp(cmd, "ledger") == 0)
         return cmd_ledger(&env, argc, argv);
     if (strcmp(cmd, "replay") == 0)

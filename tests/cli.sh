@@ -155,6 +155,57 @@ else
     fail=$((fail + 1))
 fi
 
+# margin: distances to each threshold, and the smallest change that flips the outcome
+expect "margin json" 0 "${E[@]}" margin H20 --date 2024-06-01 --json
+contains "margin tpp flip" "$T/out" '"vary":"tpp","from":2368,"to":2400,"change":32'
+contains "margin flip eccn" "$T/out" '"eccn":"3A090.b","status":"controlled"'
+contains "margin test" "$T/out" '"provision":"ac2023/3A090.b.1","metric":"tpp"'
+contains "margin distance" "$T/out" '"threshold":2400,"value":2368,"distance":-32'
+expect "margin A800 2022" 0 "${E[@]}" margin "A800 SXM4 80GB" --date 2023-06-01
+contains "margin A800 io" "$T/out" "I/O bandwidth (GB/s)   464 -> 600 (+136"
+expect "margin RTX 4090 D" 0 "${E[@]}" margin "RTX 4090 D" --date 2024-06-01
+contains "margin 4090D tpp" "$T/out" "-> 4800 (+93.12"
+expect "margin with destination" 0 "${E[@]}" margin H20 --date 2025-06-01 --to CN --json
+contains "margin letter test" "$T/out" '"provision":"letters2025/nvidia-h20","metric":"mem_bw"'
+expect "margin bad part" 2 "${E[@]}" margin "RTX 9999"
+
+# impact: the catalogue between two dates, and an inventory's lines
+expect "impact 2023" 0 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01
+for p in a800-sxm4-80gb h800-sxm5-80gb rtx-4090; do contains "impact 2023 $p" "$T/out" "$p  "; done
+expect "impact 2025" 0 "${E[@]}" impact --from 2025-03-01 --to 2025-06-01 --json
+contains "impact H20" "$T/out" '"part":"h20"'
+contains "impact H20 letter" "$T/out" '"provision":"letters2025/nvidia-h20"'
+if grep -q '"part":"h100-sxm5-80gb"' "$T/out"; then fail=$((fail + 1)); echo "FAIL impact 2025 lists the unchanged H100"; else pass=$((pass + 1)); fi
+expect "impact inventory" 0 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01 --inventory "$SRC/data/samples/inventory.csv"
+contains "impact inventory line" "$T/out" "line 12 SO-24003-1 l40 -> DE: not_controlled -> 3A090.b"
+"${E[@]}" --db "$T/impact.db" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+expect "impact run" 0 "${E[@]}" --db "$T/impact.db" impact --from 2025-03-01 --to 2025-06-01 --run 1
+contains "impact run H20" "$T/out" "h20 -> HK: no_license_required -> license_required [letters2025/nvidia-h20"
+expect "impact bad date" 2 "${E[@]}" impact --from 2025-02-30 --to 2025-06-01
+expect "impact no dates" 2 "${E[@]}" impact --inventory "$SRC/data/samples/inventory.csv"
+
+# --what-if: a draft rule file applied to an audit, and an act applied despite non-enforcement
+cat >"$T/draft.yaml" <<'YAML'
+act: {id: draft, title: "Draft rule", citation: "hypothetical", published: 2027-01-01, source: "https://example.invalid/draft"}
+provisions:
+  - id: draft/b-everywhere
+    kind: license
+    title: "Hypothetical licence for 3A090.b to every destination but the US"
+    citation: "hypothetical"
+    effective: 2020-01-01
+    when: {all: [{eccn: {in: ["3A090.b"]}}, {not: {destination: {in: [US]}}}]}
+YAML
+expect "what-if check" 1 "${E[@]}" --what-if "$T/draft.yaml" check L40 --to DE --date 2024-06-01 --json --no-record
+contains "what-if provision" "$T/out" 'draft/b-everywhere'
+expect "no what-if check" 0 "${E[@]}" check L40 --to DE --date 2024-06-01 --no-record
+"${E[@]}" --db "$T/whatif.db" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+"${E[@]}" --db "$T/whatif.db" --what-if "$T/draft.yaml" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+expect "what-if audit diff" 1 "${E[@]}" --db "$T/whatif.db" audit diff 1 2
+contains "what-if audit line" "$T/out" "line 12 SO-24003-1"
+contains "what-if audit provision" "$T/out" "draft/b-everywhere"
+expect "what-if act" 1 "${E[@]}" --what-if aidiff2025 check "H100 SXM" --to DE --date 2025-06-01 --no-record
+expect "no what-if act" 0 "${E[@]}" check "H100 SXM" --to DE --date 2025-06-01 --no-record
+
 # The parse cache changes nothing but speed: cold, warm, disabled and damaged give one answer.
 for how in cold warm off damaged; do
     case $how in
