@@ -475,6 +475,26 @@ static void margin_text(const eccn_query *q, const eccn_result *r, const eccn_fl
     }
 }
 
+static void outcome_json(jsonw *w, const char *eccn, eccn_status status, eccn_verdict verdict)
+{
+    jsonw_key(w, "eccn");
+    jsonw_str(w, eccn[0] ? eccn : NULL);
+    jsonw_key(w, "status");
+    jsonw_str(w, eccn_status_word(status));
+    jsonw_key(w, "verdict");
+    jsonw_str(w, verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(verdict));
+}
+
+/* A number, or null when unknown or not a number. */
+static void num_or_null(jsonw *w, const char *key, bool known, double v)
+{
+    jsonw_key(w, key);
+    if (known && !isnan(v))
+        jsonw_num(w, v);
+    else
+        jsonw_null(w);
+}
+
 static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
                        const eccn_flip *flips, eccn_buf *out)
 {
@@ -491,12 +511,7 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
     jsonw_str(&w, d);
     jsonw_key(&w, "destination");
     jsonw_str(&w, q->destination);
-    jsonw_key(&w, "eccn");
-    jsonw_str(&w, r->eccn[0] ? r->eccn : NULL);
-    jsonw_key(&w, "status");
-    jsonw_str(&w, eccn_status_word(r->status));
-    jsonw_key(&w, "verdict");
-    jsonw_str(&w, r->verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(r->verdict));
+    outcome_json(&w, r->eccn, r->status, r->verdict);
     jsonw_key(&w, "rules_revision");
     jsonw_str(&w, rs->revision);
     jsonw_key(&w, "tests");
@@ -516,22 +531,9 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
             jsonw_str(&w, t->op);
             jsonw_key(&w, "threshold");
             jsonw_num(&w, t->threshold);
-            jsonw_key(&w, "value");
-            if (t->value_known)
-                jsonw_num(&w, t->value);
-            else
-                jsonw_null(&w);
-            jsonw_key(&w, "distance");
-            if (t->value_known)
-                jsonw_num(&w, t->value - t->threshold);
-            else
-                jsonw_null(&w);
-            jsonw_key(&w, "percent");
-            double pct = percent_of(t->value, t->threshold);
-            if (t->value_known && !isnan(pct))
-                jsonw_num(&w, pct);
-            else
-                jsonw_null(&w);
+            num_or_null(&w, "value", t->value_known, t->value);
+            num_or_null(&w, "distance", t->value_known, t->value - t->threshold);
+            num_or_null(&w, "percent", t->value_known, percent_of(t->value, t->threshold));
             jsonw_key(&w, "result");
             jsonw_str(&w, eccn_tv_word(t->result));
             jsonw_obj_end(&w);
@@ -545,31 +547,12 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
         jsonw_obj_begin(&w);
         jsonw_key(&w, "vary");
         jsonw_str(&w, eccn_metric_name(f->varied));
-        jsonw_key(&w, "from");
-        if (f->known)
-            jsonw_num(&w, f->from);
-        else
-            jsonw_null(&w);
-        jsonw_key(&w, "to");
-        if (f->found)
-            jsonw_num(&w, f->to);
-        else
-            jsonw_null(&w);
+        num_or_null(&w, "from", f->known, f->from);
+        num_or_null(&w, "to", f->found, f->to);
         if (f->found) {
-            jsonw_key(&w, "change");
-            jsonw_num(&w, f->to - f->from);
-            jsonw_key(&w, "percent");
-            double pct = percent_of(f->to, f->from);
-            if (isnan(pct))
-                jsonw_null(&w);
-            else
-                jsonw_num(&w, pct);
-            jsonw_key(&w, "eccn");
-            jsonw_str(&w, f->eccn[0] ? f->eccn : NULL);
-            jsonw_key(&w, "status");
-            jsonw_str(&w, eccn_status_word(f->status));
-            jsonw_key(&w, "verdict");
-            jsonw_str(&w, f->verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(f->verdict));
+            num_or_null(&w, "change", true, f->to - f->from);
+            num_or_null(&w, "percent", true, percent_of(f->to, f->from));
+            outcome_json(&w, f->eccn, f->status, f->verdict);
             jsonw_key(&w, "provision");
             jsonw_str(&w, f->by ? f->by->id : NULL);
         }
