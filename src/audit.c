@@ -138,7 +138,7 @@ static smap_entry *smap_put(smap *m, const void *key, size_t klen, uint64_t h)
  * touches SQLite, binds and inserts each batch and commits it with the resume position. The two
  * halves cost about the same, so on two cores a run takes about half as long. */
 
-enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, NSTMTS };
+enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, STMT_MAXKEY, NSTMTS };
 
 /* Results go in RESULTS_PER_INSERT rows to a statement: one statement keeps its b-tree cursor
  * at the end of the table between rows, where a statement per row seeks from the root for
@@ -287,9 +287,21 @@ static int step_reset(eccn_ledger *l, sqlite3_stmt *st, const char *what, eccn_e
     return step == SQLITE_DONE ? ECCN_OK : eccn_ledger_fail(l, what, err);
 }
 
+static long long max_key(sqlite3_stmt *st)
+{
+    long long k = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    return k;
+}
+
 /* Inserts every row of b, the caller commits. The texts and evaluations a batch's results refer
  * to go first (no constraint needs it, a reader of the committed batch does), then the results
- * in groups. */
+ * in groups.
+ *
+ * A result whose key is one more than the largest in the table is inserted with a NULL key:
+ * SQLite then appends it as max + 1, the same key, without the root-to-leaf search an explicit
+ * key costs (a tenth of an audit's time). The writer lock is held (BEGIN IMMEDIATE), so nothing
+ * else can insert in between, and the table's largest key is checked after the batch. */
 static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], const batch *b,
                         eccn_error *err)
 {
@@ -307,24 +319,39 @@ static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], const
             l, stmts[rw->stmt],
             rw->stmt == STMT_EVAL ? "cannot record an evaluation" : "cannot record a text", err);
     }
+    long long top = rc == ECCN_OK ? max_key(stmts[STMT_MAXKEY]) : 0;
     size_t in_group = 0, left = nresults;
     for (size_t i = 0; rc == ECCN_OK && i < b->nrows; i++) {
         const row *rw = &b->rows[i];
         if (rw->stmt != STMT_RESULT)
             continue;
+        long long key = b->cells[rw->first].v.i;
+        bool append = key == top + 1;
+        top = key > top ? key : top;
+        sqlite3_stmt *st;
+        int col;
         if (left >= RESULTS_PER_INSERT || in_group) {
-            bind_cells(stmts[STMT_RESULTS], 1 + (int)in_group * RESULT_COLUMNS, b, rw);
-            if (++in_group == RESULTS_PER_INSERT) {
-                rc = step_reset(l, stmts[STMT_RESULTS], what, err);
-                in_group = 0;
-                left -= RESULTS_PER_INSERT;
-            }
+            st = stmts[STMT_RESULTS];
+            col = 1 + (int)in_group * RESULT_COLUMNS;
         } else {
-            bind_cells(stmts[STMT_RESULT], 1, b, rw);
-            rc = step_reset(l, stmts[STMT_RESULT], what, err);
+            st = stmts[STMT_RESULT];
+            col = 1;
+        }
+        bind_cells(st, col, b, rw);
+        if (append)
+            sqlite3_bind_null(st, col);
+        if (st == stmts[STMT_RESULT]) {
+            rc = step_reset(l, st, what, err);
             left--;
+        } else if (++in_group == RESULTS_PER_INSERT) {
+            rc = step_reset(l, st, what, err);
+            in_group = 0;
+            left -= RESULTS_PER_INSERT;
         }
     }
+    if (rc == ECCN_OK && nresults && max_key(stmts[STMT_MAXKEY]) != top)
+        rc = eccn_fail(err, ECCN_EDB, eccn_ledger_path(l), 0, 0,
+                       "audit results were not recorded under the keys expected; batch undone");
     return rc;
 }
 
@@ -539,7 +566,8 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                     .date = date,
                     .destination = dest,
                     .headquarters = hq,
-                    .quantity = 1};
+                    .quantity = 1,
+                    .no_trace = true};
     eccn_result res;
     eccn_buf provs = {0}, excs = {0};
     char d[11];
@@ -1286,8 +1314,11 @@ int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
 
 /* ---- the pipeline: a worker reads and judges, the caller inserts and commits ---- */
 
-#define CHUNK_LINES 4096 /* lines per hand-over; small, so the batches in flight stay small */
-#define NSLOTS 3
+#define CHUNK_LINES 4096 /* lines per hand-over */
+/* 64k lines in flight (about 8 MiB): enough to cover the inserting thread's pause at each commit,
+ * so the reading thread rarely waits. Measured: 3 slots 0.67 s, 8 slots 0.59 s, 16 slots 0.55 s
+ * for a million lines. */
+#define NSLOTS 16
 
 typedef struct pipeline {
     pthread_mutex_t mu;
@@ -1392,7 +1423,8 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
          * loses nothing, a kill inside one loses only that uncommitted batch. */
         if (b->commit) {
             if ((rc = save_progress(r, b, b->next_line, err)) != ECCN_OK ||
-                (rc = exec(r, "COMMIT", err)) != ECCN_OK || (rc = exec(r, "BEGIN", err)) != ECCN_OK)
+                (rc = exec(r, "COMMIT", err)) != ECCN_OK ||
+                (rc = exec(r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
                 return rc;
         }
         pthread_mutex_lock(&p->mu);
@@ -1479,7 +1511,9 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         if (rc != ECCN_OK)
             goto done;
     }
-    if ((rc = prepare(&r, &r.stmts[STMT_RESULT],
+    if ((rc = prepare(&r, &r.stmts[STMT_MAXKEY], "SELECT max(key) FROM audit_results", err)) !=
+            ECCN_OK ||
+        (rc = prepare(&r, &r.stmts[STMT_RESULT],
                       "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
                       "ship_date, eval_id, error) VALUES (?,?,?,?,?,?,?,?)",
                       err)) != ECCN_OK ||
@@ -1520,7 +1554,8 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
                 goto done;
         }
     }
-    if ((rc = exec(&r, "BEGIN", err)) != ECCN_OK)
+    /* Immediate: the batches append keys, which needs the writer lock from the start. */
+    if ((rc = exec(&r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         goto done;
     in_tx = true;
     {

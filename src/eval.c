@@ -40,7 +40,7 @@ static eccn_finding *record(eccn_result *r, const eccn_provision *p, const eccn_
     memset(f, 0, sizeof *f);
     f->prov = p;
     f->first_test = r->trace.n;
-    f->result = eccn_cond_eval(p->when, s, &r->trace);
+    f->result = eccn_cond_eval(p->when, s, r->no_trace ? NULL : &r->trace);
     f->effective = f->result;
     f->ntests = r->trace.n - f->first_test;
     return f;
@@ -215,6 +215,7 @@ int eccn_evaluate(const eccn_ruleset *rs, const eccn_query *q, eccn_result *out,
     int rc;
     memset(r, 0, sizeof *r);
     r->verdict = ECCN_V_NONE;
+    r->no_trace = q->no_trace;
     r->metrics = ic ? ic->spec : q->spec;
     eccn_metrics_derive(&r->metrics);
     s.metrics = &r->metrics;

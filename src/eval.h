@@ -27,6 +27,7 @@ typedef struct eccn_query {
     const char *headquarters; /* canonical code, or NULL: then taken as the destination */
     long long quantity;
     const char *consignee;
+    bool no_trace; /* skip the per-test explanation (an audit records none; it is half the cost) */
 } eccn_query;
 
 /* One provision as evaluated, with its leaf tests. */
@@ -56,6 +57,7 @@ typedef struct eccn_result {
     eccn_finding *findings;
     size_t nfindings;
     eccn_trace trace;
+    bool no_trace; /* from the query: trace stays empty */
 } eccn_result;
 
 int eccn_evaluate(const eccn_ruleset *rs, const eccn_query *q, eccn_result *out, eccn_error *err);

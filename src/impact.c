@@ -98,8 +98,12 @@ static const eccn_provision *policy_source(const eccn_ruleset *rs, const char *p
 static int compare(const eccn_impact *im, const eccn_part *part, const char *dest, const char *hq,
                    slot *s, eccn_error *err)
 {
-    eccn_query q = {
-        .part = part, .spec = part->spec, .destination = dest, .headquarters = hq, .quantity = 1};
+    eccn_query q = {.part = part,
+                    .spec = part->spec,
+                    .destination = dest,
+                    .headquarters = hq,
+                    .quantity = 1,
+                    .no_trace = true};
     eccn_result was = {0}, now = {0};
     int rc;
     q.date = im->before;
