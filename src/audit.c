@@ -4,6 +4,7 @@
 
 #include "csvr.h"
 #include "digest.h"
+#include "integrity.h"
 #include "eval.h"
 #include "jsonw.h"
 
@@ -144,10 +145,10 @@ enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, STMT_MAXKEY, NSTMTS };
  * at the end of the table between rows, where a statement per row seeks from the root for
  * each and pays a step and reset. Measured: the inserting thread about twice as fast. */
 #define RESULTS_PER_INSERT 64
-#define RESULT_COLUMNS 8
+#define RESULT_COLUMNS 9
 
 typedef struct cell {
-    enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT } type;
+    enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT, CELL_BLOB } type;
     uint32_t len; /* CELL_TEXT: length */
     union {
         long long i;
@@ -276,6 +277,9 @@ static void bind_cells(sqlite3_stmt *st, int first_col, const batch *b, const ro
         case CELL_TEXT:
             sqlite3_bind_text(st, col, b->text.data + c->v.off, (int)c->len, SQLITE_STATIC);
             break;
+        case CELL_BLOB:
+            sqlite3_bind_blob(st, col, b->text.data + c->v.off, (int)c->len, SQLITE_STATIC);
+            break;
         }
     }
 }
@@ -371,6 +375,9 @@ typedef struct run {
     sqlite3 *db;
     sqlite3_stmt *stmts[NSTMTS], *upd_run;
     batch *out; /* where the worker puts the rows of the current batch */
+    /* the hash chain (chain.h): each table's last hash in this run, and a scratch encoding */
+    unsigned char head[NSTMTS][ECCN_HASH_LEN];
+    eccn_chain_enc enc;
     long long run_id;
     int col[ECCN_F_COUNT]; /* column index of each field, -1 when absent */
     size_t ncols;
@@ -492,6 +499,41 @@ static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t
     return s;
 }
 
+/* Ends the batch's last row with its hash: SHA-256 over the table's previous hash and the row's
+ * values (chain.h). Rows are hashed here, on the reading thread, in the order of each table's
+ * chain (ids and keys only grow), which is also the order ledger verify walks them in. */
+static int row_seal(run *r)
+{
+    batch *b = r->out;
+    const row *rw = &b->rows[b->nrows - 1];
+    unsigned char *head = r->head[rw->stmt];
+    eccn_chain_start(&r->enc, head);
+    for (size_t k = 0; k < rw->n; k++) {
+        const cell *c = &b->cells[rw->first + k];
+        switch (c->type) {
+        case CELL_INT:
+            eccn_chain_int(&r->enc, c->v.i);
+            break;
+        case CELL_REAL:
+            eccn_chain_real(&r->enc, c->v.d);
+            break;
+        case CELL_TEXT:
+            eccn_chain_text(&r->enc, b->text.data + c->v.off, c->len);
+            break;
+        default:
+            eccn_chain_null(&r->enc);
+        }
+    }
+    int rc = eccn_chain_finish(&r->enc, head);
+    cell *h = rc == ECCN_OK ? row_cell(b) : NULL;
+    if (rc != ECCN_OK || !h)
+        return rc != ECCN_OK ? rc : ECCN_ENOMEM;
+    h->type = CELL_BLOB;
+    h->v.off = b->text.len;
+    h->len = ECCN_HASH_LEN;
+    return eccn_buf_append(&b->text, (const char *)head, ECCN_HASH_LEN);
+}
+
 /* The entry of a raw part or description text: interned (a row of audit_texts) when first
  * seen. One lookup serves both the text's id and its part resolution. */
 static int text_entry(run *r, const char *s, size_t n, smap_entry **out)
@@ -506,8 +548,9 @@ static int text_entry(run *r, const char *s, size_t n, smap_entry **out)
         e->value = ++r->next_text;
         if ((rc = row_begin(r->out, STMT_TEXT)) == ECCN_OK &&
             (rc = cell_int(r->out, r->run_id)) == ECCN_OK &&
-            (rc = cell_int(r->out, e->value)) == ECCN_OK)
-            rc = cell_text(r->out, s, n);
+            (rc = cell_int(r->out, e->value)) == ECCN_OK &&
+            (rc = cell_text(r->out, s, n)) == ECCN_OK)
+            rc = row_seal(r);
     }
     return rc;
 }
@@ -615,6 +658,8 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                                                    : cell_null(b);
         if (rc == ECCN_OK)
             rc = cell_str(b, hq);
+        if (rc == ECCN_OK)
+            rc = row_seal(r);
     }
     eccn_buf_free(&provs);
     eccn_buf_free(&excs);
@@ -796,7 +841,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
         (rc = date != ECCN_DATE_NONE ? cell_int(b, eccn_date_ymd(date)) : cell_null(b)) !=
             ECCN_OK ||
         (rc = why ? cell_null(b) : cell_int(b, eval_id)) != ECCN_OK ||
-        (rc = cell_str(b, why)) != ECCN_OK)
+        (rc = cell_str(b, why)) != ECCN_OK || (rc = row_seal(r)) != ECCN_OK)
         return rc;
 
     eccn_audit_summary *s = r->s;
@@ -1499,13 +1544,22 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     if (!r.run_id && (rc = start_run(&r, opts.data, eccn_csv_size(csv), err)) != ECCN_OK)
         goto done;
     s->run_id = r.run_id;
+    /* Each table's chain continues from its last row in this run (a resumed run) or from the
+     * run's genesis. */
+    if ((rc = eccn_integrity_run_head(l, r.run_id, "audit_texts", r.head[STMT_TEXT], err)) !=
+            ECCN_OK ||
+        (rc = eccn_integrity_run_head(l, r.run_id, "audit_evals", r.head[STMT_EVAL], err)) !=
+            ECCN_OK ||
+        (rc = eccn_integrity_run_head(l, r.run_id, "audit_results", r.head[STMT_RESULT], err)) !=
+            ECCN_OK)
+        goto done;
     {
         /* "INSERT ... VALUES (?,?,...),(?,?,...),..." for RESULTS_PER_INSERT rows */
         eccn_buf sql = {0};
         eccn_buf_puts(&sql, "INSERT INTO audit_results(key, line_id, part_text, desc_text, "
-                            "quantity, ship_date, eval_id, error) VALUES ");
+                            "quantity, ship_date, eval_id, error, hash) VALUES ");
         for (int i = 0; i < RESULTS_PER_INSERT; i++)
-            eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
+            eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)");
         rc = sql.data ? prepare(&r, &r.stmts[STMT_RESULTS], sql.data, err) : ECCN_ENOMEM;
         eccn_buf_free(&sql);
         if (rc != ECCN_OK)
@@ -1515,16 +1569,16 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
             ECCN_OK ||
         (rc = prepare(&r, &r.stmts[STMT_RESULT],
                       "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
-                      "ship_date, eval_id, error) VALUES (?,?,?,?,?,?,?,?)",
+                      "ship_date, eval_id, error, hash) VALUES (?,?,?,?,?,?,?,?,?)",
                       err)) != ECCN_OK ||
-        (rc = prepare(
-             &r, &r.stmts[STMT_EVAL],
-             "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
-             "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
-             "provisions, reason, tpp, pd, hq_given) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-             err)) != ECCN_OK ||
+        (rc = prepare(&r, &r.stmts[STMT_EVAL],
+                      "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
+                      "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
+                      "provisions, reason, tpp, pd, hq_given, hash) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      err)) != ECCN_OK ||
         (rc = prepare(&r, &r.stmts[STMT_TEXT],
-                      "INSERT INTO audit_texts(run_id, id, text) VALUES (?,?,?)", err)) !=
+                      "INSERT INTO audit_texts(run_id, id, text, hash) VALUES (?,?,?,?)", err)) !=
             ECCN_OK ||
         (rc = prepare(&r, &r.upd_run,
                       "UPDATE audit_runs SET lines_read=?, results=?, errors=?, resume_offset=?, "
@@ -1652,6 +1706,7 @@ done:
         sqlite3_finalize(r.stmts[i]);
     sqlite3_finalize(r.upd_run);
     run_free_maps(&r);
+    eccn_buf_free(&r.enc.buf);
     free(r.info);
     eccn_digest_free(r.digest);
     eccn_csv_close(csv);

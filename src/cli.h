@@ -45,6 +45,11 @@ int cmd_check(cli_env *env, int argc, char **argv);
 int cmd_margin(cli_env *env, int argc, char **argv);
 int cmd_impact(cli_env *env, int argc, char **argv);
 int cmd_ledger(cli_env *env, int argc, char **argv);
+/* ledger verify | check | hold | release | purge (cmd_integrity.c) */
+int ledger_verify(cli_env *env, int argc, char **argv);
+int ledger_check(cli_env *env, int argc, char **argv);
+int ledger_hold(cli_env *env, int argc, char **argv); /* and release */
+int ledger_purge(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);
 int cmd_audit(cli_env *env, int argc, char **argv);

@@ -204,7 +204,15 @@ int cmd_ledger(cli_env *env, int argc, char **argv)
         return ledger_show(env, argc, argv);
     if (strcmp(sub, "runs") == 0)
         return ledger_runs(env);
-    cli_errorf("ledger: expected list, show ID or runs");
+    if (strcmp(sub, "verify") == 0)
+        return ledger_verify(env, argc, argv);
+    if (strcmp(sub, "check") == 0)
+        return ledger_check(env, argc, argv);
+    if (strcmp(sub, "hold") == 0 || strcmp(sub, "release") == 0)
+        return ledger_hold(env, argc, argv);
+    if (strcmp(sub, "purge") == 0)
+        return ledger_purge(env, argc, argv);
+    cli_errorf("ledger: expected list, show ID, runs, verify, check, hold, release or purge");
     return EXIT_USAGE;
 }
 

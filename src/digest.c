@@ -49,6 +49,14 @@ int eccn_digest_hex(eccn_digest *d, char out[65])
     return ECCN_OK;
 }
 
+int eccn_sha256(const void *data, size_t len, unsigned char out[32])
+{
+    SHA256_CTX c;
+    return SHA256_Init(&c) == 1 && SHA256_Update(&c, data, len) == 1 && SHA256_Final(out, &c) == 1
+               ? ECCN_OK
+               : ECCN_ENOMEM;
+}
+
 void eccn_digest_free(eccn_digest *d)
 {
     free(d);

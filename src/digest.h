@@ -13,6 +13,8 @@ eccn_digest *eccn_digest_new(void); /* NULL when out of memory; free with eccn_d
 int eccn_digest_update(eccn_digest *d, const void *data, size_t len);
 int eccn_digest_hex(eccn_digest *d, char out[65]);
 void eccn_digest_free(eccn_digest *d);
+/* SHA-256 of len bytes into 32 raw bytes. */
+int eccn_sha256(const void *data, size_t len, unsigned char out[32]);
 /* SHA-256 of a whole file, streamed. */
 int eccn_digest_file(const char *path, char out[65], long long *size, eccn_error *err);
 

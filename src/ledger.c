@@ -1,6 +1,8 @@
 /* ledger.c: the SQLite ledger (see ledger.h). */
 #include "ledger.h"
 
+#include "chain.h"
+#include "integrity.h"
 #include "jsonw.h"
 
 #include <errno.h>
@@ -88,7 +90,47 @@ static const char *const MIGRATIONS[] = {
     "  LEFT JOIN audit_texts p ON p.run_id = r.run_id AND p.id = r.part_text"
     "  LEFT JOIN audit_texts d ON d.run_id = r.run_id AND d.id = r.desc_text"
     "  LEFT JOIN audit_evals e ON e.run_id = r.run_id AND e.id = r.eval_id;",
+    /* 1 -> 2: the hash chain (chain.h), retention and legal hold. Existing rows are chained by
+     * chain_existing() in the same transaction; the triggers come after it (GUARDS). */
+    "ALTER TABLE verdicts ADD COLUMN hash BLOB;"
+    "ALTER TABLE audit_texts ADD COLUMN hash BLOB;"
+    "ALTER TABLE audit_evals ADD COLUMN hash BLOB;"
+    "ALTER TABLE audit_results ADD COLUMN hash BLOB;"
+    /* purging is 1 only inside `eccn ledger purge`'s transaction: the triggers below let rows
+     * go then and at no other time. */
+    "CREATE TABLE ledger_control(id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  purging INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO ledger_control VALUES (1, 0);"
+    /* What a purge removed from a chain, and the hash the chain continues from. */
+    "CREATE TABLE ledger_checkpoints("
+    "  id INTEGER PRIMARY KEY, chain TEXT NOT NULL, run_id INTEGER,"
+    "  first_key INTEGER NOT NULL, last_key INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    "  last_hash BLOB, before_date TEXT NOT NULL, purged_at TEXT NOT NULL, user TEXT NOT NULL);"
+    "CREATE TABLE holds("
+    "  id INTEGER PRIMARY KEY, verdict_id INTEGER, run_id INTEGER, reason TEXT NOT NULL,"
+    "  placed_at TEXT NOT NULL, placed_by TEXT NOT NULL, released_at TEXT, released_by TEXT,"
+    "  CHECK ((verdict_id IS NULL) <> (run_id IS NULL)));"
+
 };
+
+/* Append-only tables: UPDATE and DELETE fail unless `eccn ledger purge` is at work. They stop
+ * mistakes and casual edits; a determined editor can drop them, which the chain then shows. */
+#define GUARD(table, what)                                                                         \
+    "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table                               \
+    " WHEN (SELECT purging FROM ledger_control) IS NOT 1 BEGIN SELECT RAISE(ABORT, 'eccn "         \
+    "ledger: " table " rows are append-only; only eccn ledger purge removes them'); END;"
+static const char GUARDS[] =
+    GUARD("verdicts", "UPDATE") GUARD("verdicts", "DELETE") GUARD("audit_texts", "UPDATE") GUARD(
+        "audit_texts", "DELETE") GUARD("audit_evals", "UPDATE") GUARD("audit_evals", "DELETE")
+        GUARD("audit_results", "UPDATE") GUARD("audit_results", "DELETE") GUARD(
+            "audit_runs",
+            "DELETE") "CREATE TRIGGER audit_runs_fixed BEFORE UPDATE OF id, file, rules_revision, "
+                      "options, started_at ON audit_runs BEGIN SELECT RAISE(ABORT, 'eccn ledger: "
+                      "an audit run''s file, rules, options and start are fixed'); END;"
+                      "CREATE TRIGGER checkpoints_fixed BEFORE UPDATE ON ledger_checkpoints BEGIN "
+                      "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are fixed'); END;"
+                      "CREATE TRIGGER checkpoints_kept BEFORE DELETE ON ledger_checkpoints BEGIN "
+                      "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are kept'); END;";
 
 int eccn_ledger_fail(eccn_ledger *l, const char *doing, eccn_error *err)
 {
@@ -152,6 +194,10 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         goto fail;
     }
     sqlite3_extended_result_codes(l->db, 1);
+    if (eccn_chain_register(l->db) != ECCN_OK) {
+        rc = eccn_ledger_fail(l, "cannot register the chain function", err);
+        goto fail;
+    }
     /* Concurrent writers wait for each other rather than fail. */
     sqlite3_busy_timeout(l->db, 10000);
     int app = 0, version = 0;
@@ -202,8 +248,17 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
             v = now - 1;
             continue;
         }
-        if (sqlite3_exec(l->db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
+        if (sqlite3_exec(l->db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK) {
+            rc = eccn_ledger_fail(l, "schema migration failed", err);
+            goto rollback;
+        }
+        if (v + 1 == 2 && ((rc = eccn_integrity_chain_existing(l, err)) != ECCN_OK ||
+                           sqlite3_exec(l->db, GUARDS, NULL, NULL, NULL) != SQLITE_OK)) {
+            if (rc == ECCN_OK)
+                rc = eccn_ledger_fail(l, "schema migration failed", err);
+            goto rollback;
+        }
+        if (sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             rc = eccn_ledger_fail(l, "schema migration failed", err);
             goto rollback;
@@ -331,10 +386,19 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long *id,
                             eccn_error *err)
 {
-    if (!l->ins_verdict && sqlite3_prepare_v2(l->db,
-                                              "INSERT INTO verdicts(" VERDICT_COLUMNS ") VALUES "
-                                              "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                              -1, &l->ins_verdict, NULL) != SQLITE_OK)
+    /* The id and the previous hash are read by the INSERT itself, which holds the write lock
+     * from its start: concurrent writers chain one after another. A purge that removed every
+     * verdict leaves the chain's continuation in its checkpoint. */
+    static const char sql[] =
+        "INSERT INTO verdicts(id, " VERDICT_COLUMNS ", hash) "
+        "SELECT n.id, ?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+        "?21,?22,?23,?24, eccn_chain(n.prev, n.id, ?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+        "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24) FROM (SELECT "
+        "COALESCE((SELECT id FROM verdicts ORDER BY id DESC LIMIT 1), (SELECT last_key FROM "
+        "ledger_checkpoints WHERE chain='verdicts' ORDER BY id DESC LIMIT 1), 0) + 1 AS id, "
+        "COALESCE((SELECT hash FROM verdicts ORDER BY id DESC LIMIT 1), (SELECT last_hash FROM "
+        "ledger_checkpoints WHERE chain='verdicts' ORDER BY id DESC LIMIT 1), ?25) AS prev) n";
+    if (!l->ins_verdict && sqlite3_prepare_v2(l->db, sql, -1, &l->ins_verdict, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot prepare the verdict insert", err);
     sqlite3_stmt *st = l->ins_verdict;
     const char *text[] = {r->created_at, r->user,        r->tool_version, r->rules_revision,
@@ -357,6 +421,10 @@ int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long
                           r->what_if};
     for (int i = 0; i < 10; i++)
         bind_text(st, 15 + i, rest[i]);
+    unsigned char genesis[ECCN_HASH_LEN];
+    if (eccn_integrity_verdicts_genesis(genesis) != ECCN_OK)
+        return ECCN_ENOMEM;
+    sqlite3_bind_blob(st, 25, genesis, ECCN_HASH_LEN, SQLITE_TRANSIENT);
     int step = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);

@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 
 #define ECCN_LEDGER_APP_ID 0x4543434e /* "ECCN" */
-#define ECCN_LEDGER_SCHEMA 1
+#define ECCN_LEDGER_SCHEMA 2
 
 typedef struct eccn_ledger eccn_ledger;
 

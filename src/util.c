@@ -364,3 +364,14 @@ void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first
         *cap = n;
     return g;
 }
+
+bool eccn_parse_id(const char *text, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = text && *text >= '1' && *text <= '9' ? strtoll(text, &end, 10) : 0;
+    if (v <= 0 || errno || *end)
+        return false;
+    *out = v;
+    return true;
+}

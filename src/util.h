@@ -71,6 +71,9 @@ void eccn_map_free(eccn_map *m);
  * still the caller's). */
 void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first);
 
+/* A positive decimal id ("12"); false for anything else. */
+bool eccn_parse_id(const char *text, long long *out);
+
 /* Creates the directories above path (mode 0700), like mkdir -p on its dirname. */
 int eccn_mkdirs_for(const char *path, eccn_error *err);
 

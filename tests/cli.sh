@@ -218,6 +218,64 @@ contains "what-if audit provision" "$T/out" "draft/b-everywhere"
 expect "what-if act" 1 "${E[@]}" --what-if aidiff2025 check "H100 SXM" --to DE --date 2025-06-01 --no-record
 expect "no what-if act" 0 "${E[@]}" check "H100 SXM" --to DE --date 2025-06-01 --no-record
 
+# The ledger as evidence: hash chain, append-only triggers, holds and purges
+L="$T/chain.db"
+for d in 2019-01-01 2019-02-01 2019-03-01 2025-06-01 2019-04-01; do
+    "${E[@]}" --db "$L" check "H100 SXM" --to DE --date "$d" >/dev/null
+done
+printf 'line,sku,qty,country,date\nA1,H20,1,CN,2019-05-01\nA2,A40,2,VN,2019-06-01\n' >"$T/old.csv"
+"${E[@]}" --db "$L" audit "$T/old.csv" --quiet >/dev/null
+"${E[@]}" --db "$L" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+expect "verify intact" 0 "${E[@]}" --db "$L" ledger verify
+contains "verify head" "$T/out" "verdict chain head: "
+expect "check intact" 0 "${E[@]}" --db "$L" ledger check
+contains "check sqlite ok" "$T/out" "SQLite integrity check: ok"
+if sqlite3 "$L" "UPDATE verdicts SET verdict='no_license_required' WHERE id=2" 2>"$T/err"; then
+    fail=$((fail + 1)); echo "FAIL trigger: an UPDATE of a verdict went through"
+else
+    contains "trigger message" "$T/err" "append-only"
+fi
+tamper() { # tamper NAME SQL EXPECTED-TEXT: on a copy, with the triggers' switch thrown
+    sqlite3 "$L" ".backup $T/t.db"
+    sqlite3 "$T/t.db" "UPDATE ledger_control SET purging=1; $2; UPDATE ledger_control SET purging=0"
+    expect "tamper $1" 1 "${E[@]}" --db "$T/t.db" ledger verify
+    contains "tamper $1 named" "$T/out" "$3"
+}
+tamper "verdict changed" "UPDATE verdicts SET quantity=64 WHERE id=2" "verdicts, row 2 does not match"
+tamper "verdict deleted" "DELETE FROM verdicts WHERE id=3" "verdicts, row 4 comes where 3 should"
+tamper "verdict inserted" "INSERT INTO verdicts SELECT 100, created_at, user, tool_version, rules_revision, input_kind, input, spec, part_id, part_name, destination, headquarters, hq_assumed, ship_date, quantity, consignee, metrics, status, eccn, verdict, review_policy, license_exceptions, provisions, explanation, what_if, hash FROM verdicts WHERE id=2" "verdicts, row 100"
+tamper "verdicts swapped" "UPDATE verdicts SET ship_date=CASE id WHEN 1 THEN '2019-02-01' ELSE '2019-01-01' END WHERE id IN (1,2)" "verdicts, row 1 does not match"
+tamper "result changed" "UPDATE audit_results SET quantity=quantity+1 WHERE key=(2<<32)+40" "audit run 2 results, row 40"
+tamper "evaluation changed" "UPDATE audit_evals SET verdict='no_license_required' WHERE run_id=2 AND id=1" "audit run 2 evals, row 1"
+tamper "run deleted" "DELETE FROM audit_results WHERE key>>32=1; DELETE FROM audit_evals WHERE run_id=1; DELETE FROM audit_texts WHERE run_id=1; DELETE FROM audit_runs WHERE id=1" "audit run 1 is missing"
+tamper "run file renamed" "DROP TRIGGER audit_runs_fixed; UPDATE audit_runs SET file='other.csv' WHERE id=2" "audit run 2"
+# holds and purges
+expect "hold needs reason" 2 "${E[@]}" --db "$L" ledger hold 2
+expect "hold verdict" 0 "${E[@]}" --db "$L" ledger hold 2 --reason "BIS subpoena 2026-117"
+expect "hold run" 0 "${E[@]}" --db "$L" ledger hold --run 1 --reason "customs inquiry"
+expect "hold unknown" 2 "${E[@]}" --db "$L" ledger hold 99 --reason x
+expect "purge held" 0 "${E[@]}" --db "$L" ledger purge --before 2026-01-01
+contains "purge only verdict 1" "$T/out" "purged 1 verdict (1 to 1) and 0 audit runs"
+contains "purge stops at hold" "$T/out" "verdict 2 is on hold"
+expect "verify after purge" 0 "${E[@]}" --db "$L" ledger verify
+expect "release" 0 "${E[@]}" --db "$L" ledger release 2
+expect "release run" 0 "${E[@]}" --db "$L" ledger release --run 1
+expect "purge released" 0 "${E[@]}" --db "$L" ledger purge --before 2026-01-01
+contains "purge prefix" "$T/out" "purged 2 verdicts (2 to 3) and 1 audit run"
+contains "purge keeps recent" "$T/out" "verdict 4 is retained until 2030-06-01"
+[ "$(sqlite3 "$L" "SELECT count(*) FROM verdicts")" = 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL purge left the wrong verdicts"; }
+[ "$(sqlite3 "$L" "SELECT count(*) FROM audit_runs WHERE id=2")" = 1 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL purge took the 2026 run"; }
+expect "verify after second purge" 0 "${E[@]}" --db "$L" ledger verify
+"${E[@]}" --db "$L" check H20 --to CN --date 2025-06-01 >/dev/null
+expect "verify after purge and append" 0 "${E[@]}" --db "$L" ledger verify
+
+# A ledger of schema 1 is migrated by the next writing command and its rows chained.
+sqlite3 "$T/v1.db" <"$SRC/tests/fixtures/ledger-v1.sql"
+expect "verify schema 1" 2 "${E[@]}" --db "$T/v1.db" ledger verify
+"${E[@]}" --db "$T/v1.db" check A40 --to VN --date 2024-06-01 >/dev/null
+expect "verify migrated" 0 "${E[@]}" --db "$T/v1.db" ledger verify
+contains "verify migrated rows" "$T/out" "intact: 11 rows chained (verdicts and 1 audit runs)"
+
 # The parse cache changes nothing but speed: cold, warm, disabled and damaged give one answer.
 for how in cold warm off damaged; do
     case $how in

@@ -1,0 +1,242 @@
+/* retention.c: holds and purges (see retention.h). */
+#include "retention.h"
+
+#include "chain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int exec(eccn_ledger *l, const char *sql, eccn_error *err)
+{
+    return sqlite3_exec(eccn_ledger_db(l), sql, NULL, NULL, NULL) == SQLITE_OK
+               ? ECCN_OK
+               : eccn_ledger_fail(l, sql, err);
+}
+
+static int prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn_error *err)
+{
+    return sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, st, NULL) == SQLITE_OK
+               ? ECCN_OK
+               : eccn_ledger_fail(l, "cannot prepare a retention statement", err);
+}
+
+/* Runs a statement whose parameters are 64-bit integers and texts given as one list. */
+static int run_stmt(eccn_ledger *l, const char *sql, const long long *ints, size_t nints,
+                    const char *const *texts, size_t ntexts, long long *changes, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(l, sql, &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    for (size_t i = 0; i < nints; i++)
+        sqlite3_bind_int64(st, (int)i + 1, ints[i]);
+    for (size_t i = 0; i < ntexts; i++)
+        sqlite3_bind_text(st, (int)(nints + i) + 1, texts[i], -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "retention", err);
+    else if (changes)
+        *changes = sqlite3_changes(eccn_ledger_db(l));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int target_exists(eccn_ledger *l, long long verdict_id, long long run_id, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(
+        l, verdict_id ? "SELECT 1 FROM verdicts WHERE id=?" : "SELECT 1 FROM audit_runs WHERE id=?",
+        &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, verdict_id ? verdict_id : run_id);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = eccn_fail(err, ECCN_ENOTFOUND, eccn_ledger_path(l), 0, 0, "no %s %lld in the ledger",
+                       verdict_id ? "verdict" : "audit run", verdict_id ? verdict_id : run_id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, const char *reason,
+                        const char *user, long long *hold_id, eccn_error *err)
+{
+    char now[21];
+    int rc;
+    if (!reason || !*reason)
+        return eccn_fail(err, ECCN_EINPUT, "--reason", 0, 0, "a hold needs a reason");
+    if ((rc = target_exists(l, verdict_id, run_id, err)) != ECCN_OK)
+        return rc;
+    eccn_utc_now(now);
+    const char *texts[] = {reason, now, user};
+    const long long ids[] = {verdict_id, run_id};
+    rc = run_stmt(l,
+                  "INSERT INTO holds(verdict_id, run_id, reason, placed_at, placed_by) "
+                  "VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5)",
+                  ids, 2, texts, 3, NULL, err);
+    *hold_id = sqlite3_last_insert_rowid(eccn_ledger_db(l));
+    return rc;
+}
+
+int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_id, const char *user,
+                           long long *released, eccn_error *err)
+{
+    char now[21];
+    eccn_utc_now(now);
+    const char *texts[] = {now, user};
+    const long long ids[] = {verdict_id, run_id};
+    return run_stmt(l,
+                    "UPDATE holds SET released_at=?3, released_by=?4 WHERE released_at IS NULL AND "
+                    "verdict_id IS NULLIF(?1, 0) AND run_id IS NULLIF(?2, 0)",
+                    ids, 2, texts, 2, released, err);
+}
+
+/* The oldest stretch of verdicts that may go: each past retention before `before` and today, and
+ * not held. The first that may not go ends it, and the report says why. */
+static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report *rep,
+                          unsigned char last_hash[ECCN_HASH_LEN], eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT v.id, date(v.ship_date, '+%d years'), v.hash, EXISTS (SELECT 1 FROM holds h "
+             "WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM verdicts v ORDER BY v.id",
+             ECCN_RETENTION_YEARS);
+    int rc = prepare(l, sql, &st, err), step;
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+        const char *until = (const char *)sqlite3_column_text(st, 1);
+        bool held = sqlite3_column_int(st, 3);
+        if (held || !until || strcmp(until, cutoff) >= 0) {
+            rep->kept_verdict = id;
+            snprintf(rep->kept_why, sizeof rep->kept_why,
+                     held    ? "on hold"
+                     : until ? "retained until %s"
+                             : "no valid ship date",
+                     until);
+            break;
+        }
+        if (!rep->first_verdict)
+            rep->first_verdict = id;
+        rep->last_verdict = id;
+        rep->verdicts++;
+        if (sqlite3_column_bytes(st, 2) == ECCN_HASH_LEN)
+            memcpy(last_hash, sqlite3_column_blob(st, 2), ECCN_HASH_LEN);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "cannot read the verdicts", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Complete runs whose latest ship date (or start) plus the retention is before the cutoff, and
+ * that are not held. */
+#define RUNS_DUE                                                                                   \
+    "SELECT r.id FROM audit_runs r WHERE r.status = 'complete' AND NOT EXISTS (SELECT 1 FROM "     \
+    "holds h WHERE h.run_id = r.id AND h.released_at IS NULL) AND date(COALESCE((SELECT "          \
+    "printf('%04d-%02d-%02d', max(ship_date) / 10000, max(ship_date) / 100 % 100, "                \
+    "max(ship_date) % 100) FROM audit_results WHERE key BETWEEN r.id * 4294967296 AND r.id * "     \
+    "4294967296 + 4294967295), substr(r.started_at, 1, 10)), '+5 years') < ?1 ORDER BY r.id"
+
+static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
+                     const char *user, eccn_purge_report *rep, eccn_error *err)
+{
+    const long long ids[] = {run};
+    const char *texts[] = {before, now, user};
+    long long rows = 0;
+    int rc = run_stmt(l,
+                      "INSERT INTO ledger_checkpoints(chain, run_id, first_key, last_key, rows, "
+                      "last_hash, before_date, purged_at, user) SELECT 'audit_run', ?1, "
+                      "COALESCE(min(key & 4294967295), 0), COALESCE(max(key & 4294967295), 0), "
+                      "count(*), (SELECT hash FROM audit_results WHERE key BETWEEN ?1 * 4294967296 "
+                      "AND ?1 * 4294967296 + 4294967295 ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 "
+                      "FROM audit_results WHERE key BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + "
+                      "4294967295",
+                      ids, 1, texts, 3, NULL, err);
+    if (rc == ECCN_OK)
+        rc = run_stmt(l,
+                      "DELETE FROM audit_results WHERE key BETWEEN ?1 * 4294967296 AND ?1 * "
+                      "4294967296 + 4294967295",
+                      ids, 1, NULL, 0, &rows, err);
+    if (rc == ECCN_OK)
+        rc = run_stmt(l, "DELETE FROM audit_evals WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+    if (rc == ECCN_OK)
+        rc = run_stmt(l, "DELETE FROM audit_texts WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+    if (rc == ECCN_OK)
+        rc = run_stmt(l, "DELETE FROM audit_runs WHERE id = ?1", ids, 1, NULL, 0, NULL, err);
+    rep->runs++;
+    rep->result_rows += rows;
+    return rc;
+}
+
+int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, const char *user,
+                         eccn_purge_report *rep, eccn_error *err)
+{
+    char now[21];
+    /* "Has passed": the earlier of the date asked for and today. */
+    const char *cutoff = strcmp(before, today) < 0 ? before : today;
+    unsigned char last_hash[ECCN_HASH_LEN] = {0};
+    sqlite3_stmt *due = NULL;
+    long long *runs = NULL;
+    size_t nruns = 0, cap = 0;
+    int rc, step;
+    memset(rep, 0, sizeof *rep);
+    eccn_utc_now(now);
+    if ((rc = exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+        return rc;
+    if ((rc = exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
+        (rc = verdict_prefix(l, cutoff, rep, last_hash, err)) != ECCN_OK)
+        goto done;
+    if (rep->verdicts) {
+        const long long ids[] = {rep->first_verdict, rep->last_verdict, rep->verdicts};
+        const char *texts[] = {before, now, user};
+        sqlite3_stmt *ck = NULL;
+        if ((rc = run_stmt(l, "DELETE FROM verdicts WHERE id BETWEEN ?1 AND ?2", ids, 2, NULL, 0,
+                           NULL, err)) != ECCN_OK ||
+            (rc = prepare(l,
+                          "INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, "
+                          "last_hash, before_date, purged_at, user) VALUES ('verdicts', ?1, ?2, "
+                          "?3, ?4, ?5, ?6, ?7)",
+                          &ck, err)) != ECCN_OK)
+            goto done;
+        for (int i = 0; i < 3; i++)
+            sqlite3_bind_int64(ck, i + 1, ids[i]);
+        sqlite3_bind_blob(ck, 4, last_hash, ECCN_HASH_LEN, SQLITE_STATIC);
+        for (int i = 0; i < 3; i++)
+            sqlite3_bind_text(ck, i + 5, texts[i], -1, SQLITE_STATIC);
+        step = sqlite3_step(ck);
+        sqlite3_finalize(ck);
+        if (step != SQLITE_DONE) {
+            rc = eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
+            goto done;
+        }
+    }
+    if ((rc = prepare(l, RUNS_DUE, &due, err)) != ECCN_OK)
+        goto done;
+    sqlite3_bind_text(due, 1, cutoff, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(due)) == SQLITE_ROW) {
+        long long *g = eccn_grow(runs, &cap, nruns + 1, sizeof *g, 16);
+        if (!g) {
+            rc = ECCN_ENOMEM;
+            goto done;
+        }
+        runs = g;
+        runs[nruns++] = sqlite3_column_int64(due, 0);
+    }
+    if (step != SQLITE_DONE) {
+        rc = eccn_ledger_fail(l, "cannot list the runs due", err);
+        goto done;
+    }
+    for (size_t i = 0; rc == ECCN_OK && i < nruns; i++)
+        rc = purge_run(l, runs[i], before, now, user, rep, err);
+    if (rc == ECCN_OK)
+        rc = exec(l, "UPDATE ledger_control SET purging = 0", err);
+    if (rc == ECCN_OK)
+        rc = exec(l, "COMMIT", err);
+done:
+    if (rc != ECCN_OK)
+        sqlite3_exec(eccn_ledger_db(l), "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(due);
+    free(runs);
+    return rc;
+}
