@@ -10,7 +10,7 @@
 
 struct eccn_csv {
     FILE *f;
-    bool is_stdin;
+    bool borrowed; /* standard input or a caller's stream: not ours to close or seek */
     char *path;
     char delim;
     unsigned char *buf;
@@ -40,7 +40,7 @@ void eccn_csv_close(eccn_csv *c)
 {
     if (!c)
         return;
-    if (c->f && !c->is_stdin)
+    if (c->f && !c->borrowed)
         fclose(c->f);
     free(c->path);
     free(c->buf);
@@ -112,43 +112,60 @@ static void sniff(eccn_csv *c)
     c->delim = cand[best];
 }
 
-int eccn_csv_open(const char *path, char delim, eccn_csv **out, eccn_error *err)
+/* borrowed: the stream is the caller's (standard input, a memory stream) and is not closed. */
+static int open_stream(FILE *f, bool borrowed, const char *name, char delim, eccn_csv **out)
 {
     eccn_csv *c = calloc(1, sizeof *c);
-    int rc = ECCN_OK;
     *out = NULL;
     if (!c)
         return ECCN_ENOMEM;
-    c->is_stdin = strcmp(path, "-") == 0;
-    c->path = eccn_strdup(c->is_stdin ? "(standard input)" : path);
+    c->f = f;
+    c->borrowed = borrowed;
+    c->path = eccn_strdup(name);
     c->buf = malloc(READ_CHUNK);
     c->line = 1;
     c->size = -1;
     c->at_start = true;
+    c->delim = delim;
     if (!c->path || !c->buf) {
-        rc = ECCN_ENOMEM;
-        goto fail;
-    }
-    c->f = c->is_stdin ? stdin : fopen(path, "rb");
-    if (!c->f) {
-        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-        goto fail;
+        if (borrowed)
+            c->f = NULL;
+        eccn_csv_close(c);
+        return ECCN_ENOMEM;
     }
     struct stat st;
-    if (fstat(fileno(c->f), &st) == 0 && S_ISREG(st.st_mode))
+    int fd = fileno(f);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
         c->size = (long long)st.st_size;
-    c->delim = delim;
     *out = c;
     return ECCN_OK;
-fail:
-    eccn_csv_close(c);
+}
+
+int eccn_csv_open(const char *path, char delim, eccn_csv **out, eccn_error *err)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    int rc;
+    *out = NULL;
+    if (!f)
+        return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if ((rc = open_stream(f, is_stdin, is_stdin ? "(standard input)" : path, delim, out)) !=
+            ECCN_OK &&
+        !is_stdin)
+        fclose(f);
     return rc;
+}
+
+int eccn_csv_open_stream(FILE *f, const char *name, char delim, eccn_csv **out)
+{
+    return open_stream(f, true, name, delim, out);
 }
 
 int eccn_csv_seek(eccn_csv *c, long long offset, long long line, eccn_error *err)
 {
-    if (c->is_stdin)
-        return eccn_fail(err, ECCN_EINPUT, c->path, 0, 0, "cannot resume from standard input");
+    if (c->borrowed)
+        return eccn_fail(err, ECCN_EINPUT, c->path, 0, 0,
+                         "cannot resume from standard input or a stream");
     if (fseeko(c->f, (off_t)offset, SEEK_SET) != 0)
         return eccn_fail(err, ECCN_EIO, c->path, 0, 0, "cannot seek: %s", strerror(errno));
     c->pos = c->end = 0;

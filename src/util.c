@@ -71,7 +71,8 @@ int eccn_buf_append(eccn_buf *b, const char *s, size_t n)
 {
     if (eccn_buf_reserve(b, n) != ECCN_OK)
         return ECCN_ENOMEM;
-    memcpy(b->data + b->len, s, n);
+    if (n) /* memcpy from NULL is undefined even for 0 bytes (found by fuzz_cond) */
+        memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
     return ECCN_OK;

@@ -99,6 +99,10 @@ static void test_yaml_errors(void)
     CHECK(ydoc_load_mem("deep.yaml", (const unsigned char *)deep.data, deep.len, &doc, &err) ==
           ECCN_EINPUT);
     eccn_buf_free(&deep);
+    /* An empty document is no error and has no root (fuzz_cond's first finding: UB on it). */
+    CHECK(ydoc_load_mem("empty.yaml", (const unsigned char *)"", 0, &doc, &err) == 0);
+    CHECK(doc && doc->root == NULL);
+    ydoc_free(doc);
     const char *ok = "a:\n  - b: 1\n";
     CHECK(ydoc_load_mem("ok.yaml", (const unsigned char *)ok, strlen(ok), &doc, &err) == 0);
     const ynode *a = ynode_get(doc->root, "a");
