@@ -1493,12 +1493,12 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     long long commit_lines = o->batch > 0 ? o->batch : DEFAULT_BATCH;
     long long records = 0;
     batch final = {0};
-    eccn_catalog_use_jit(rs->cat);
     memset(s, 0, sizeof *s);
     if (given->resume_run) {
         /* A resumed run reads its file and options back from the ledger. */
         if ((rc = load_run(&r, given, &sr, err)) != ECCN_OK)
             goto done;
+        sr.o.batch = given->batch; /* how often to commit is this process's choice */
         r.o = o = &sr.o;
         r.run_id = given->resume_run;
         records = sr.lines_read;

@@ -283,6 +283,11 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     }
     if ((rc = cli_open_rules(env, &rs)))
         goto done;
+    /* Batches resolve many descriptions: JIT pays. ECCN_NO_JIT=1 turns it off for valgrind, which
+     * cannot follow PCRE2's generated code and reports its vector loads as errors. */
+    const char *no_jit = getenv("ECCN_NO_JIT");
+    if (!no_jit || strcmp(no_jit, "1") != 0)
+        eccn_catalog_use_jit(rs->cat);
     if (out_path && !(o.out_csv = fopen(out_path, "w"))) {
         cli_errorf("--out %s: cannot create the file", out_path);
         rc = EXIT_USAGE;

@@ -493,7 +493,9 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
                      v ? v : "(unknown)", c->pattern,
                      r == ECCN_TRUE    ? "yes"
                      : r == ECCN_FALSE ? "no"
-                                       : "unknown");
+                     : v ? "unknown: the pattern exceeded PCRE2's match limit (a pattern that "
+                           "backtracks catastrophically; rewrite it)"
+                         : "unknown");
         }
         return r;
     }

@@ -436,6 +436,10 @@ int ydoc_load_file(const char *path, ydoc **out, eccn_error *err)
     eccn_map m;
     int rc = eccn_map_file(path, &m, err);
     *out = NULL;
+    if (rc == ECCN_OK && m.len > YDOC_MAX_FILE)
+        rc = eccn_fail(err, ECCN_EINPUT, path, 0, 0,
+                       "%zu bytes: rule and data files may hold at most %u (16 MiB)", m.len,
+                       YDOC_MAX_FILE);
     if (rc == ECCN_OK)
         rc = ydoc_load_mem(path, m.data, m.len, out, err);
     eccn_map_free(&m);

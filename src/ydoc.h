@@ -4,7 +4,8 @@
  *
  * Anchors and aliases are refused (they buy nothing in rule files and are the vector of "billion
  * laughs" bombs); nesting deeper than YDOC_MAX_DEPTH and documents with more than one root are
- * refused too. A ydoc owns all its nodes and strings (one block); ydoc_free releases them.
+ * refused too, and so are files over YDOC_MAX_FILE bytes. A ydoc owns all its nodes and strings
+ * (one block); ydoc_free releases them.
  */
 #ifndef ECCN_YDOC_H
 #define ECCN_YDOC_H
@@ -14,6 +15,8 @@
 #include <stdint.h>
 
 #define YDOC_MAX_DEPTH 64
+#define YDOC_MAX_FILE                                                                              \
+    (16u << 20) /* rule and data files are far smaller; a bigger one is an error */
 
 typedef enum { YN_SCALAR, YN_SEQ, YN_MAP } ynode_kind;
 

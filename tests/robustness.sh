@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# robustness.sh: the ledger under crashes, a full disk, a read-only file, concurrent writers, and
+# hostile input. Usage: robustness.sh ECCN_BINARY SOURCE_DIR. Ends with "N passed, N failed".
+set -u
+ECCN=$1
+SRC=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/eccn robust XXXXXX") # a space in every path
+trap 'chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
+export ECCN_CACHE_DIR="$T/cache"
+E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" = "$want" ]; then ok; else
+        bad "$name: exit $got, wanted $want"
+        sed 's/^/  | /' "$T/err" | head -5
+    fi
+}
+contains() { # contains NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $(basename "$2")"; head -3 "$2" | sed 's/^/  | /'; fi
+}
+intact() { # intact NAME DB
+    expect "$1: ledger verify" 0 "${E[@]}" --db "$2" ledger verify
+}
+
+# ---- concurrency: four writers, 500 checks each, one ledger ----
+C="$T/concurrent.db"
+"${E[@]}" --db "$C" check H20 --to CN --date 2025-06-01 >/dev/null # create and migrate once
+for w in 1 2 3 4; do
+    (for i in $(seq 1 500); do
+        "${E[@]}" --db "$C" check "H100 SXM" --to DE --date 2024-06-01 --consignee "w$w-$i" >/dev/null 2>>"$T/conc.err" || echo "w$w-$i" >>"$T/conc.failed"
+    done) &
+done
+wait
+[ ! -s "$T/conc.failed" ] && ok || bad "concurrency: $(wc -l <"$T/conc.failed") checks failed: $(head -3 "$T/conc.err")"
+n=$(sqlite3 "$C" "SELECT count(*), count(DISTINCT consignee) FROM verdicts WHERE consignee LIKE 'w%'")
+[ "$n" = "2000|2000" ] && ok || bad "concurrency: $n rows, wanted 2000|2000"
+intact "concurrency" "$C"
+
+# ---- crash: SIGKILL at several points of a 200,000-line audit, verify, resume ----
+{
+    echo "line,sku,qty,country,date"
+    for i in $(seq 1 200000); do
+        case $((i % 4)) in
+        0) echo "L$i,H20,1,CN,2025-0$((i % 9 + 1))-15" ;;
+        1) echo "L$i,\"NVIDIA L40S 48GB\",2,VN,2025-03-01" ;;
+        2) echo "L$i,900-2G193-0000-000,3,DE,2023-0$((i % 9 + 1))-02" ;;
+        3) echo "L$i,A40,4,SA,2026-01-20" ;;
+        esac
+    done
+} >"$T/big.csv"
+K="$T/crash.db"
+kill_at() { # kill_at MORE COMMAND...: run the command in short steps (SIGSTOP/SIGCONT) and
+    # SIGKILL it once MORE results than now are committed, so the kill lands mid-run on any machine
+    local more=$1 now want pid c
+    shift
+    now=$(sqlite3 "$K" "SELECT results FROM audit_runs WHERE id=1" 2>/dev/null || echo 0)
+    want=$((${now:-0} + more))
+    # The child stops itself before it starts: every slice it runs is one this loop gave it.
+    bash -c 'kill -STOP $$; exec "$@"' eccn "$@" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 5000); do
+        kill -CONT $pid 2>/dev/null || break
+        sleep 0.005
+        kill -STOP $pid 2>/dev/null || break
+        c=$(sqlite3 "$K" "SELECT results FROM audit_runs WHERE id=1" 2>/dev/null || echo 0)
+        [ "${c:-0}" -ge "$want" ] && break
+    done
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+}
+kill_at 10000 "${E[@]}" --db "$K" audit "$T/big.csv" --batch 2000 --quiet
+for at in 2 3; do
+    intact "crash $at" "$K"
+    kill_at 40000 "${E[@]}" --db "$K" audit --resume 1 --batch 2000 --quiet
+done
+intact "crash last" "$K"
+status=$(sqlite3 "$K" "SELECT status FROM audit_runs WHERE id=1")
+[ "$status" = incomplete ] && ok || bad "crash: the run finished before the last kill ($status)"
+# A later run sits above run 1 in the results table while run 1 resumes beneath it: its keys must
+# not be taken for run 1's (results are appended by key where they can be).
+"${E[@]}" --db "$K" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+expect "crash resume" 1 "${E[@]}" --db "$K" audit --resume 1 --quiet
+contains "crash totals" "$T/out" "lines read 200000 = results 200000 + errors 0"
+n=$(sqlite3 "$K" "SELECT count(*), count(DISTINCT line) FROM audit_results_v WHERE run_id=1")
+[ "$n" = "200000|200000" ] && ok || bad "crash: $n rows, wanted 200000|200000"
+q="SELECT group_concat(line || ':' || verdict || ':' || COALESCE(eccn, '') || ':' || COALESCE(part, description, ''), ',') FROM (SELECT * FROM audit_lines WHERE run_id=%s ORDER BY line)"
+"${E[@]}" --db "$T/fresh.db" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+got=$(sqlite3 "$K" "$(printf "$q" 2)")
+[ -n "$got" ] && [ "$got" = "$(sqlite3 "$T/fresh.db" "$(printf "$q" 1)")" ] && ok || bad "crash: run 2's rows differ from the same audit in a fresh ledger"
+intact "crash resumed" "$K"
+
+# ---- a full disk (a file size limit) and a read-only ledger: an error, no partial row ----
+F="$T/full.db"
+"${E[@]}" --db "$F" check H20 --to CN >/dev/null
+(trap '' XFSZ; ulimit -f 2000; "${E[@]}" --db "$F" audit "$T/big.csv" --quiet) >"$T/out" 2>"$T/err"
+[ $? = 2 ] && ok || bad "full disk: exit status"
+contains "full disk message" "$T/err" "disk I/O error"
+n=$(sqlite3 "$F" "SELECT (SELECT results + errors FROM audit_runs WHERE id=1) = (SELECT count(*) FROM audit_results)")
+[ "$n" = 1 ] && ok || bad "full disk: rows recorded differ from the run's count"
+intact "full disk" "$F"
+R="$T/readonly.db"
+"${E[@]}" --db "$R" check H20 --to CN >/dev/null
+if chattr +i "$R" 2>/dev/null; then
+    expect "read-only check" 2 "${E[@]}" --db "$R" check H20 --to DE
+    contains "read-only message" "$T/err" "readonly database"
+    expect "read-only audit" 2 "${E[@]}" --db "$R" audit "$SRC/data/samples/inventory.csv" --quiet
+    chattr -i "$R"
+    [ "$(sqlite3 "$R" "SELECT count(*) FROM verdicts")" = 1 ] && ok || bad "read-only: a row was written"
+    intact "read-only" "$R"
+else
+    echo "note: chattr +i is not supported here; the read-only ledger test is skipped"
+fi
+
+# ---- hostile input ----
+H="$T/hostile.db"
+# A pattern that backtracks catastrophically: stopped by PCRE2's match limit, said so.
+cat >"$T/slow.yaml" <<'YAML'
+act: {id: slow, title: "Catastrophic pattern", citation: "test", published: 2024-01-01, source: "https://example.invalid/"}
+provisions:
+  - id: slow/licence
+    kind: license
+    title: "A licence decided by a pattern that backtracks"
+    citation: "test"
+    effective: 2020-01-01
+    when: {attribute: name, matches: "^(a|aa)+$"}
+YAML
+expect "catastrophic pattern" 3 "${E[@]}" --what-if "$T/slow.yaml" check --spec "tpp=100,name=$(printf 'a%.0s' $(seq 1 60))b" --to DE --date 2024-06-01 --explain --no-record
+contains "catastrophic pattern said" "$T/out" "exceeded PCRE2's match limit"
+# YAML: a file over 16 MiB, an alias bomb, deep nesting.
+mkdir -p "$T/rules big"
+cp "$SRC"/rules/*.yaml "$T/rules big/"
+{ echo "# padding"; head -c 17000000 /dev/zero | tr '\0' '#'; echo; } >"$T/rules big/zz.yaml"
+expect "huge rule file" 2 "$ECCN" --rules "$T/rules big" --data "$SRC/data" rules lint
+contains "huge rule file said" "$T/err" "at most 16777216"
+rm "$T/rules big/zz.yaml"
+printf 'act: &a {id: x}\nprovisions: [*a, *a]\n' >"$T/rules big/zz.yaml"
+expect "alias bomb" 2 "$ECCN" --rules "$T/rules big" --data "$SRC/data" rules lint
+contains "alias bomb said" "$T/err" "not allowed"
+{ printf 'act: '; for _ in $(seq 1 100); do printf '['; done; echo; } >"$T/rules big/zz.yaml"
+expect "deep nesting" 2 "$ECCN" --rules "$T/rules big" --data "$SRC/data" rules lint
+contains "deep nesting said" "$T/err" "nested deeper than 64"
+# CSV: a 100 MB field, NUL bytes.
+{ echo "line,sku,qty,country,date"; printf 'X1,"'; head -c 100000000 /dev/zero | tr '\0' 'x'; echo '",1,CN,2024-06-01'; } >"$T/huge field.csv"
+expect "100 MB field" 2 "${E[@]}" --db "$H" audit "$T/huge field.csv" --quiet
+contains "100 MB field said" "$T/err" "record longer than"
+printf 'line,sku,qty,country,date\nN1,H2\0000,1,CN,2024-06-01\nN2,H20,1,CN,2024-06-01\n' >"$T/nul.csv"
+expect "NUL byte" 2 "${E[@]}" --db "$H" audit "$T/nul.csv" --out "$T/nul.out" --quiet
+contains "NUL byte line" "$T/nul.out" "NUL byte"
+contains "NUL byte next line judged" "$T/nul.out" "3,N2,H20,CN,2024-06-01,no_license_required"
+# --spec values that are not numbers a part can have.
+for v in nan inf -1 1e400 0x10 ''; do
+    expect "spec fp8='$v'" 2 "${E[@]}" classify --spec "fp8=$v"
+    contains "spec fp8='$v' named" "$T/err" "fp8"
+done
+# SQL metacharacters in every string the ledger stores.
+q="x'); DROP TABLE verdicts; --\""
+expect "sql in consignee" 1 "${E[@]}" --db "$H" check H20 --to CN --date 2025-06-01 --consignee "$q"
+[ "$(sqlite3 "$H" "SELECT consignee FROM verdicts ORDER BY id DESC LIMIT 1")" = "$q" ] && ok || bad "sql: the consignee was not stored verbatim"
+printf 'line,sku,description,qty,country,date\n"%s","%s","%s",1,CN,2024-06-01\n' "a'b" "H20'; DELETE FROM audit_results; --" "desc \"\"quoted\"\"" >"$T/sql.csv"
+expect "sql in csv" 0 "${E[@]}" --db "$H" audit "$T/sql.csv" --quiet
+run=$(sqlite3 "$H" "SELECT max(id) FROM audit_runs")
+[ "$(sqlite3 "$H" "SELECT text FROM audit_texts WHERE run_id=$run ORDER BY id" | tr '\n' '|')" = "H20'; DELETE FROM audit_results; --|desc \"quoted\"|" ] && ok || bad "sql: the CSV texts were not stored verbatim"
+[ "$(sqlite3 "$H" "SELECT line_id FROM audit_results_v WHERE run_id=$run")" = "a'b" ] && ok || bad "sql: the line id was not stored verbatim"
+intact "hostile" "$H"
+
+# ---- a corrupt ledger is named, never repaired or overwritten ----
+G="$T/good.db"
+"${E[@]}" --db "$G" check H20 --to CN >/dev/null
+head -c 3000 "$G" >"$T/truncated.db"
+head -c 40000 /dev/urandom >"$T/garbage.db"
+for f in truncated garbage; do
+    before=$(sha256sum "$T/$f.db")
+    expect "$f ledger check" 2 "${E[@]}" --db "$T/$f.db" ledger check
+    expect "$f ledger write" 2 "${E[@]}" --db "$T/$f.db" check H20 --to CN
+    [ "$(sha256sum "$T/$f.db")" = "$before" ] && ok || bad "$f: the file was changed"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
