@@ -44,6 +44,7 @@ int cmd_classify(cli_env *env, int argc, char **argv);
 int cmd_check(cli_env *env, int argc, char **argv);
 int cmd_margin(cli_env *env, int argc, char **argv);
 int cmd_impact(cli_env *env, int argc, char **argv);
+int cmd_report(cli_env *env, int argc, char **argv);
 int cmd_ledger(cli_env *env, int argc, char **argv);
 /* ledger verify | check | hold | release | purge (cmd_integrity.c) */
 int ledger_verify(cli_env *env, int argc, char **argv);

@@ -370,7 +370,8 @@ int cmd_audit(cli_env *env, int argc, char **argv)
             printf("  line %lld %s %s x%lld -> %s on %s: %s\n", s.licence_lines[i].line,
                    s.licence_lines[i].line_id, s.licence_lines[i].part, s.licence_lines[i].quantity,
                    s.licence_lines[i].destination, s.licence_lines[i].date,
-                   s.licence_lines[i].eccn[0] ? s.licence_lines[i].eccn : "(Part 746)");
+                   s.licence_lines[i].eccn[0] ? s.licence_lines[i].eccn
+                                              : "no ECCN (a letter, or Part 746)");
         if (s.nerror_lines)
             printf("lines in error (first %zu of %lld):\n", s.nerror_lines, s.errors);
         for (size_t i = 0; i < s.nerror_lines; i++)

@@ -512,6 +512,25 @@ void eccn_cond_each_eccn(const eccn_cond *c, void (*fn)(const char *eccn, void *
         eccn_cond_each_eccn(c->kids[i], fn, ctx);
 }
 
+int eccn_cond_conjunction(const eccn_cond *c,
+                          void (*fn)(eccn_metric m, const char *op, double value, void *ctx),
+                          void *ctx)
+{
+    const eccn_cond *const *leaves = c->kind == C_ALL ? (const eccn_cond *const *)c->kids : &c;
+    size_t n = c->kind == C_ALL ? c->nkids : 1;
+    int others = 0;
+    for (size_t i = 0; i < n; i++) {
+        const eccn_cond *l = leaves[i];
+        if (l->kind == C_ALL || l->kind == C_ANY || l->kind == C_NOT)
+            return -1;
+        if (l->kind == C_METRIC)
+            fn(l->metric, OP_TEXT[l->op], l->value, ctx);
+        else
+            others++;
+    }
+    return others;
+}
+
 bool eccn_cond_uses_eccn(const eccn_cond *c)
 {
     if (c->kind == C_ECCN || c->kind == C_CONTAINS)

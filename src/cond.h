@@ -68,6 +68,12 @@ void eccn_cond_free(eccn_cond *c);
 eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace);
 /* Calls fn for each eccn string the condition compares against (rules lint checks them). */
 void eccn_cond_each_eccn(const eccn_cond *c, void (*fn)(const char *eccn, void *ctx), void *ctx);
+/* For a condition that is a conjunction (an `all` of leaves, or one leaf): calls fn with each
+ * metric comparison and returns the number of other leaves (flags, places...). -1 when the
+ * condition is not a conjunction (any, not, nesting). Reports draw the regions of 3A090 with it. */
+int eccn_cond_conjunction(const eccn_cond *c,
+                          void (*fn)(eccn_metric m, const char *op, double value, void *ctx),
+                          void *ctx);
 /* True if the condition reads the classification of the item (an `eccn:` or `contains:` test). */
 bool eccn_cond_uses_eccn(const eccn_cond *c);
 

@@ -289,6 +289,19 @@ int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *e
     return open_db(path, false, out, err);
 }
 
+static void metric_test_json(eccn_metric m, const char *op, double value, void *ctx)
+{
+    jsonw *w = ctx;
+    jsonw_obj_begin(w);
+    jsonw_key(w, "metric");
+    jsonw_str(w, eccn_metric_name(m));
+    jsonw_key(w, "op");
+    jsonw_str(w, op);
+    jsonw_key(w, "value");
+    jsonw_num(w, value);
+    jsonw_obj_end(w);
+}
+
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -341,6 +354,16 @@ int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error
         }
         jsonw_key(&w, "eccn");
         jsonw_str(&w, p->eccn);
+        /* The thresholds of a conjunctive classification, so that a report can draw the
+         * paragraph's region years later from the ledger alone. */
+        if (p->kind == ECCN_PROV_CLASSIFICATION && p->when) {
+            jsonw_key(&w, "tests");
+            jsonw_arr_begin(&w);
+            int others = eccn_cond_conjunction(p->when, metric_test_json, &w);
+            jsonw_arr_end(&w);
+            jsonw_key(&w, "other_tests");
+            jsonw_int(&w, others);
+        }
         jsonw_obj_end(&w);
     }
     jsonw_arr_end(&w);

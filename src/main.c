@@ -18,10 +18,14 @@ static void usage(FILE *f)
           "        [--consignee NAME] [--json] [--explain] [--no-record]\n"
           "  margin SKU | --spec K=V,...  [--date D] [--to CC [--hq CC]] [--json]\n"
           "  impact --from D1 --to D2 [--inventory FILE.csv | --run RUN] [--json]\n"
+          "  report [--run ID | --since D --until D] [--format html|md|json|csv] [-o FILE]\n"
+          "        [--org NAME]\n"
           "  audit FILE.csv [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C]\n"
           "        [--strict] [--out RESULTS.csv] [--json] [--quiet] [--force]\n"
           "  audit --resume RUN | audit diff RUN_A RUN_B\n"
           "  ledger list [--since D] [--json] | ledger show ID [--json] | ledger runs\n"
+          "  ledger verify | ledger check | ledger hold ID|--run RUN --reason TEXT\n"
+          "  ledger release ID|--run RUN | ledger purge --before D\n"
           "  replay ID [--json]\n"
           "  rules list | rules show ID | rules lint | rules test\n"
           "\n"
@@ -40,7 +44,9 @@ static void heap_on_huge_pages(void)
 {
 #if defined(MADV_HUGEPAGE) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
     const uintptr_t huge = (uintptr_t)2 << 20;
-    static char *probe, *spacer; /* kept for the life of the process */
+    /* Kept for the life of the process; volatile so that the stores stay and leak checkers see
+     * them reachable. */
+    static char *volatile probe, *volatile spacer;
     if (!(probe = malloc(64)))
         return;
     /* glibc: a 64-byte request is an 80-byte chunk; chunks carry a 16-byte header. */
@@ -88,6 +94,8 @@ int main(int argc, char **argv)
         return cmd_margin(&env, argc, argv);
     if (strcmp(cmd, "impact") == 0)
         return cmd_impact(&env, argc, argv);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(&env, argc, argv);
     if (strcmp(cmd, "ledger") == 0)
         return cmd_ledger(&env, argc, argv);
     if (strcmp(cmd, "replay") == 0)

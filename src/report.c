@@ -1,0 +1,1114 @@
+/* report.c: compliance reports from the ledger (see report.h, docs/report-schema.md). */
+#include "report.h"
+
+#include "chart.h"
+#include "jsonw.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- what the report says, gathered first (small: groups, parts, provisions) ---- */
+
+typedef struct group {
+    char dest[8], eccn[32];
+    long long lines, qty;
+} group;
+
+typedef struct part {
+    char id[64], eccn[32], by[64], status[16];
+    double tpp, pd;
+    bool has_tpp, has_pd;
+    long long lines;
+} part;
+
+typedef struct strset {
+    char **v;
+    size_t n, cap;
+} strset;
+
+typedef struct report {
+    eccn_ledger *l;
+    sqlite3 *db;
+    const eccn_report_opts *o;
+    FILE *out;
+    eccn_error *err;
+    long long *runs;
+    size_t nruns, runs_cap;
+    long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
+    long long quantity, licence_qty;
+    group *groups;
+    size_t ngroups, groups_cap;
+    part *parts;
+    size_t nparts, parts_cap;
+    strset revisions, provisions;
+    char latest[11]; /* the latest ship date, YYYY-MM-DD, or "" */
+} report;
+
+static int fail_db(report *r, const char *what)
+{
+    return eccn_ledger_fail(r->l, what, r->err);
+}
+
+static int prepare(report *r, const char *sql, sqlite3_stmt **st)
+{
+    return sqlite3_prepare_v2(r->db, sql, -1, st, NULL) == SQLITE_OK
+               ? ECCN_OK
+               : fail_db(r, "cannot prepare a report query");
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static int strset_add(strset *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], v) == 0)
+            return ECCN_OK;
+    char **g = eccn_grow(s->v, &s->cap, s->n + 1, sizeof *g, 16);
+    if (!g)
+        return ECCN_ENOMEM;
+    s->v = g;
+    return (s->v[s->n] = eccn_strdup(v)) ? (s->n++, ECCN_OK) : ECCN_ENOMEM;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void strset_free(strset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+/* One judged group of lines: n lines of quantity qty, all with the same outcome. */
+static int count(report *r, const char *verdict, const char *dest, const char *eccn,
+                 const char *exceptions, const char *part_id, double tpp, bool has_tpp, double pd,
+                 bool has_pd, const char *by, const char *status, long long n, long long qty)
+{
+    r->lines += n;
+    r->quantity += qty;
+    if (strcmp(verdict, "license_required") == 0) {
+        r->licence += n;
+        r->licence_qty += qty;
+        if (exceptions && strcmp(exceptions, "[]") != 0 && *exceptions)
+            r->exceptions += n;
+        size_t g = 0;
+        while (g < r->ngroups &&
+               (strcmp(r->groups[g].dest, dest) || strcmp(r->groups[g].eccn, eccn)))
+            g++;
+        if (g == r->ngroups) {
+            group *grown = eccn_grow(r->groups, &r->groups_cap, g + 1, sizeof *grown, 32);
+            if (!grown)
+                return ECCN_ENOMEM;
+            r->groups = grown;
+            memset(&r->groups[g], 0, sizeof *grown);
+            snprintf(r->groups[g].dest, sizeof grown->dest, "%s", dest);
+            snprintf(r->groups[g].eccn, sizeof grown->eccn, "%s", eccn);
+            r->ngroups++;
+        }
+        r->groups[g].lines += n;
+        r->groups[g].qty += qty;
+    } else if (strcmp(verdict, "indeterminate") == 0) {
+        r->indeterminate += n;
+    } else {
+        r->no_licence += n;
+    }
+    if (!part_id || !*part_id)
+        return ECCN_OK;
+    /* A part is listed once per classification it had: the same part shipped under the 2022
+     * and the 2023 rules can be two rows. */
+    size_t p = 0;
+    while (p < r->nparts && (strcmp(r->parts[p].id, part_id) || strcmp(r->parts[p].eccn, eccn) ||
+                             strcmp(r->parts[p].by, by ? by : "")))
+        p++;
+    if (p == r->nparts) {
+        part *grown = eccn_grow(r->parts, &r->parts_cap, p + 1, sizeof *grown, 32);
+        if (!grown)
+            return ECCN_ENOMEM;
+        r->parts = grown;
+        part *np = &r->parts[p];
+        memset(np, 0, sizeof *np);
+        snprintf(np->id, sizeof np->id, "%s", part_id);
+        snprintf(np->eccn, sizeof np->eccn, "%s", eccn);
+        snprintf(np->by, sizeof np->by, "%s", by ? by : "");
+        snprintf(np->status, sizeof np->status, "%s", status);
+        np->tpp = tpp;
+        np->has_tpp = has_tpp;
+        np->pd = pd;
+        np->has_pd = has_pd;
+        r->nparts++;
+    }
+    r->parts[p].lines += n;
+    return ECCN_OK;
+}
+
+static void note_date(report *r, const char *d)
+{
+    if (d && strlen(d) == 10 && strcmp(d, r->latest) > 0)
+        snprintf(r->latest, sizeof r->latest, "%s", d);
+}
+
+/* The first classification among a provisions JSON array, by id (SQL does the JSON). */
+#define FIRST_CLASS(col)                                                                           \
+    "(SELECT json_extract(p.value, '$.id') FROM json_each(" col ") p WHERE "                       \
+    "json_extract(p.value, '$.kind') = 'classification' LIMIT 1)"
+
+static int gather_run(report *r, long long run)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    /* One pass over the run's results, grouped by evaluation; then the evaluations. */
+    const char *sql =
+        "SELECT COALESCE(e.verdict, 'error'), COALESCE(e.destination, ''), COALESCE(e.eccn, ''), "
+        "e.license_exceptions, e.part_id, e.tpp, e.pd, " FIRST_CLASS(
+            "e.provisions") ", c.n, c.q, "
+                            "c.latest, COALESCE(e.status, '') FROM (SELECT eval_id, count(*) AS n, "
+                            "sum(quantity) AS q, max(ship_date) AS "
+                            "latest FROM audit_results WHERE key BETWEEN ?1 * 4294967296 AND ?1 * "
+                            "4294967296 + "
+                            "4294967295 GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = "
+                            "?1 AND e.id = "
+                            "c.eval_id";
+    if ((rc = prepare(r, sql, &st)) != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run);
+    int step;
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *verdict = col(st, 0);
+        long long n = sqlite3_column_int64(st, 8), q = sqlite3_column_int64(st, 9);
+        int latest = sqlite3_column_int(st, 10);
+        if (latest) {
+            char d[11];
+            snprintf(d, sizeof d, "%04d-%02d-%02d", latest / 10000 % 10000, latest / 100 % 100,
+                     latest % 100);
+            note_date(r, d);
+        }
+        if (strcmp(verdict, "error") == 0) {
+            r->errors += n;
+            r->lines += n;
+            continue;
+        }
+        rc = count(r, verdict, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+                   sqlite3_column_double(st, 5), sqlite3_column_type(st, 5) != SQLITE_NULL,
+                   sqlite3_column_double(st, 6), sqlite3_column_type(st, 6) != SQLITE_NULL,
+                   col(st, 7), col(st, 11), n, q);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE)
+        rc = fail_db(r, "cannot aggregate the audit run");
+    sqlite3_finalize(st);
+    if (rc != ECCN_OK ||
+        (rc = prepare(r,
+                      "SELECT rules_revision FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
+                      "json_extract(p.value, '$.id') FROM audit_evals e, json_each(e.provisions) p "
+                      "WHERE e.run_id=?1",
+                      &st)) != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run);
+    for (bool first = true; rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW; first = false)
+        rc = strset_add(first ? &r->revisions : &r->provisions, col(st, 0));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int gather_checks(report *r)
+{
+    sqlite3_stmt *st = NULL;
+    int rc =
+        prepare(r,
+                "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
+                "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " FIRST_CLASS(
+                    "provisions") ", quantity, ship_date, rules_revision, provisions, status FROM "
+                                  "verdicts WHERE "
+                                  "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND "
+                                  "COALESCE(?2, '9999-12-31') ORDER BY id",
+                &st);
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
+    sqlite3_stmt *ids = NULL;
+    if ((rc = prepare(r, "SELECT json_extract(value, '$.id') FROM json_each(?1)", &ids)) !=
+        ECCN_OK) {
+        sqlite3_finalize(st);
+        return rc;
+    }
+    int step;
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        long long q = sqlite3_column_int64(st, 8);
+        r->checks++;
+        note_date(r, col(st, 9));
+        rc = count(r, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+                   sqlite3_column_double(st, 5), sqlite3_column_type(st, 5) != SQLITE_NULL,
+                   sqlite3_column_double(st, 6), sqlite3_column_type(st, 6) != SQLITE_NULL,
+                   col(st, 7), col(st, 12), 1, q);
+        if (rc == ECCN_OK)
+            rc = strset_add(&r->revisions, col(st, 10));
+        sqlite3_bind_text(ids, 1, col(st, 11), -1, SQLITE_TRANSIENT);
+        while (rc == ECCN_OK && sqlite3_step(ids) == SQLITE_ROW)
+            rc = strset_add(&r->provisions, col(ids, 0));
+        sqlite3_reset(ids);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE)
+        rc = fail_db(r, "cannot read the checks");
+    sqlite3_finalize(ids);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int gather(report *r)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(r,
+                     r->o->run_id ? "SELECT id FROM audit_runs WHERE id=?3"
+                                  : "SELECT id FROM audit_runs WHERE date(started_at) BETWEEN "
+                                    "COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
+                                    "ORDER BY id",
+                     &st);
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->o->run_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        long long *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
+        if (!g) {
+            rc = ECCN_ENOMEM;
+            break;
+        }
+        r->runs = g;
+        r->runs[r->nruns++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc == ECCN_OK && r->o->run_id && !r->nruns)
+        return eccn_fail(r->err, ECCN_ENOTFOUND, eccn_ledger_path(r->l), 0, 0,
+                         "no audit run %lld in the ledger", r->o->run_id);
+    for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
+        rc = gather_run(r, r->runs[i]);
+    if (rc == ECCN_OK && !r->o->run_id)
+        rc = gather_checks(r);
+    qsort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, cmp_str);
+    qsort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, cmp_str);
+    return rc;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    int c = strcmp(x->dest, y->dest);
+    return c ? c : strcmp(x->eccn, y->eccn);
+}
+
+static int cmp_part(const void *a, const void *b)
+{
+    const part *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (c = strcmp(x->eccn, y->eccn)) ? c : strcmp(x->by, y->by);
+}
+
+/* ---- provisions, from the rules revisions recorded in the ledger ---- */
+
+typedef struct prov {
+    char *id, *kind, *title, *citation, *source, *eccn, *effective, *ends, *tests;
+    int other_tests;
+} prov;
+
+typedef struct provs {
+    prov *v;
+    size_t n, cap;
+} provs;
+
+static void provs_free(provs *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        char **f[] = {&p->v[i].id,        &p->v[i].kind,   &p->v[i].title,
+                      &p->v[i].citation,  &p->v[i].source, &p->v[i].eccn,
+                      &p->v[i].effective, &p->v[i].ends,   &p->v[i].tests};
+        for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+            free(*f[k]);
+    }
+    free(p->v);
+}
+
+/* Every provision of the revisions used, once (the first revision that has it). */
+static int load_provisions(report *r, provs *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(r,
+                     "SELECT json_extract(p.value, '$.id'), json_extract(p.value, '$.kind'), "
+                     "json_extract(p.value, '$.title'), json_extract(p.value, '$.citation'), "
+                     "json_extract(p.value, '$.source'), json_extract(p.value, '$.eccn'), "
+                     "json_extract(p.value, '$.effective'), json_extract(p.value, '$.ends'), "
+                     "json_extract(p.value, '$.tests'), json_extract(p.value, '$.other_tests') "
+                     "FROM rules_revisions r, json_each(r.provisions) p WHERE r.revision = ?",
+                     &st);
+    for (size_t i = 0; rc == ECCN_OK && i < r->revisions.n; i++) {
+        sqlite3_bind_text(st, 1, r->revisions.v[i], -1, SQLITE_STATIC);
+        while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
+            bool seen = false;
+            for (size_t k = 0; k < out->n && !seen; k++)
+                seen = strcmp(out->v[k].id, col(st, 0)) == 0;
+            if (seen)
+                continue;
+            prov *g = eccn_grow(out->v, &out->cap, out->n + 1, sizeof *g, 64);
+            if (!g) {
+                rc = ECCN_ENOMEM;
+                break;
+            }
+            out->v = g;
+            prov *p = &out->v[out->n++];
+            memset(p, 0, sizeof *p);
+            char **f[] = {&p->id,   &p->kind,      &p->title, &p->citation, &p->source,
+                          &p->eccn, &p->effective, &p->ends,  &p->tests};
+            for (int k = 0; k < 9; k++)
+                if (!(*f[k] = eccn_strdup(col(st, k))))
+                    rc = ECCN_ENOMEM;
+            p->other_tests =
+                sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const prov *find_prov(const provs *p, const char *id)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->v[i].id, id) == 0)
+            return &p->v[i];
+    return NULL;
+}
+
+/* ---- the control map's regions: paragraphs of 3A090 in force on the latest ship date whose
+ * tests are all on TPP and PD ---- */
+
+typedef struct map {
+    eccn_chart_region regions[16];
+    char labels[16][96];
+    size_t nregions;
+    double tpp_lines[16], pd_lines[16];
+    size_t ntpp, npd;
+    char when[11];
+} map;
+
+static void add_line(double *v, size_t *n, double x)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (v[i] == x)
+            return;
+    if (*n < 16)
+        v[(*n)++] = x;
+}
+
+static void build_map(report *r, const provs *p, map *m)
+{
+    sqlite3_stmt *st = NULL;
+    memset(m, 0, sizeof *m);
+    snprintf(m->when, sizeof m->when, "%s", r->latest[0] ? r->latest : r->o->generated_at);
+    if (prepare(r,
+                "SELECT json_extract(value, '$.metric'), json_extract(value, '$.op'), "
+                "json_extract(value, '$.value') FROM json_each(?)",
+                &st) != ECCN_OK)
+        return;
+    for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
+        const prov *v = &p->v[i];
+        if (strcmp(v->kind, "classification") || strncmp(v->eccn, "3A090", 5) ||
+            v->other_tests != 0 || !*v->tests || strcmp(v->effective, m->when) > 0 ||
+            (*v->ends && strcmp(v->ends, m->when) <= 0))
+            continue;
+        eccn_chart_region g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12};
+        bool drawable = true;
+        sqlite3_bind_text(st, 1, v->tests, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *metric = col(st, 0), *op = col(st, 1);
+            double x = sqlite3_column_double(st, 2);
+            bool lower = op[0] == '>';
+            if (strcmp(metric, "tpp") == 0) {
+                *(lower ? &g.tpp_lo : &g.tpp_hi) = x;
+                add_line(m->tpp_lines, &m->ntpp, x);
+            } else if (strcmp(metric, "pd") == 0) {
+                *(lower ? &g.pd_lo : &g.pd_hi) = x;
+                add_line(m->pd_lines, &m->npd, x);
+            } else {
+                drawable = false;
+            }
+        }
+        sqlite3_reset(st);
+        if (!drawable)
+            continue;
+        snprintf(m->labels[m->nregions], sizeof m->labels[0], "%s (%s)", v->eccn, v->id);
+        g.label = m->labels[m->nregions];
+        g.eccn = v->eccn;
+        m->regions[m->nregions++] = g;
+    }
+    sqlite3_finalize(st);
+}
+
+static void control_map(report *r, const map *m, FILE *out)
+{
+    eccn_chart_point pts[256];
+    size_t n = 0;
+    char title[160];
+    for (size_t i = 0; i < r->nparts && n < 256; i++)
+        if (r->parts[i].has_tpp && (i == 0 || strcmp(r->parts[i].id, r->parts[i - 1].id)))
+            pts[n++] = (eccn_chart_point){.label = r->parts[i].id,
+                                          .tpp = r->parts[i].tpp,
+                                          .pd = r->parts[i].pd,
+                                          .has_pd = r->parts[i].has_pd};
+    snprintf(title, sizeof title, "Control map: 3A090 regions in force on %s%s", m->when,
+             m->nregions ? "" : " (none drawable on these axes)");
+    eccn_chart_control_map(out, title, m->regions, m->nregions, m->tpp_lines, m->ntpp, m->pd_lines,
+                           m->npd, pts, n);
+}
+
+static int cmp_bar(const void *a, const void *b)
+{
+    const eccn_chart_bar *x = a, *y = b;
+    return x->value < y->value ? 1 : x->value > y->value ? -1 : strcmp(x->label, y->label);
+}
+
+static void destination_bars(report *r, FILE *out)
+{
+    eccn_chart_bar bars[64];
+    size_t n = 0;
+    for (size_t g = 0; g < r->ngroups; g++) {
+        size_t b = 0;
+        while (b < n && strcmp(bars[b].label, r->groups[g].dest))
+            b++;
+        if (b == n) {
+            if (n == 64)
+                continue;
+            bars[n++] = (eccn_chart_bar){.label = r->groups[g].dest, .value = 0};
+        }
+        bars[b].value += (double)r->groups[g].qty;
+    }
+    qsort(bars, n, sizeof *bars, cmp_bar);
+    eccn_chart_bars(out, "Licence-required quantity by destination", bars, n < 20 ? n : 20,
+                    "units");
+}
+
+/* ---- lines, streamed ---- */
+
+typedef struct line {
+    const char *source; /* "audit" or "check" */
+    long long run, line;
+    const char *line_id, *part, *resolved, *dest, *date, *verdict, *eccn, *policy, *exceptions,
+        *reason;
+    long long qty;
+} line;
+
+#define RUN_LINES                                                                                  \
+    "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
+    "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
+    "ELSE printf('%04d-%02d-%02d', r.ship_date / 10000, r.ship_date / 100 % 100, r.ship_date % "   \
+    "100) END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, ''), COALESCE(e.review_policy, "     \
+    "''), "                                                                                        \
+    "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, e.reason, ''), r.quantity FROM "      \
+    "audit_results r LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = r.eval_id LEFT JOIN "     \
+    "audit_texts p ON p.run_id = ?1 AND p.id = r.part_text LEFT JOIN audit_texts d ON d.run_id = " \
+    "?1 AND d.id = r.desc_text WHERE r.key BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + "         \
+    "4294967295"
+#define CHECK_LINES                                                                                \
+    "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
+    "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \
+    "'indeterminate' THEN (SELECT json_extract(p.value, '$.title') FROM json_each(provisions) p "  \
+    "LIMIT 1) ELSE '' END, quantity FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?2, "    \
+    "'0000-00-00') AND COALESCE(?3, '9999-12-31')"
+
+/* Calls fn for the lines in scope, runs first then checks, in order; problems: only the
+ * indeterminate and error lines. */
+static int each_line(report *r, bool problems, int (*fn)(report *r, const line *ln, void *ctx),
+                     void *ctx)
+{
+    int rc = ECCN_OK;
+    char sql[2048];
+    for (size_t pass = 0; rc == ECCN_OK && pass <= r->nruns; pass++) {
+        bool checks = pass == r->nruns;
+        if (checks && r->o->run_id)
+            break;
+        snprintf(sql, sizeof sql, "%s%s ORDER BY %s", checks ? CHECK_LINES : RUN_LINES,
+                 !problems ? ""
+                 : checks  ? " AND verdict = 'indeterminate'"
+                           : " AND (r.error IS NOT NULL OR r.eval_id IN (SELECT id FROM "
+                             "audit_evals WHERE run_id = ?1 AND verdict = 'indeterminate'))",
+                 checks ? "id" : "r.key");
+        sqlite3_stmt *st = NULL;
+        if ((rc = prepare(r, sql, &st)) != ECCN_OK)
+            break;
+        if (!checks)
+            sqlite3_bind_int64(st, 1, r->runs[pass]);
+        else {
+            sqlite3_bind_text(st, 2, r->o->since, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, r->o->until, -1, SQLITE_STATIC);
+        }
+        int step;
+        while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            line ln = {.source = checks ? "check" : "audit",
+                       .run = checks ? 0 : r->runs[pass],
+                       .line = sqlite3_column_int64(st, 0),
+                       .line_id = col(st, 1),
+                       .part = col(st, 2),
+                       .resolved = col(st, 3),
+                       .dest = col(st, 4),
+                       .date = col(st, 5),
+                       .verdict = col(st, 6),
+                       .eccn = col(st, 7),
+                       .policy = col(st, 8),
+                       .exceptions = col(st, 9),
+                       .reason = col(st, 10),
+                       .qty = sqlite3_column_int64(st, 11)};
+            rc = fn(r, &ln, ctx);
+        }
+        if (rc == ECCN_OK && step != SQLITE_DONE)
+            rc = fail_db(r, "cannot read the report's lines");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+static void keep_until(report *r, char out[16])
+{
+    sqlite3_stmt *st = NULL;
+    snprintf(out, 16, "%s", "");
+    if (!r->latest[0] || prepare(r, "SELECT date(?, '+5 years')", &st) != ECCN_OK)
+        return;
+    sqlite3_bind_text(st, 1, r->latest, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, 16, "%s", col(st, 0));
+    sqlite3_finalize(st);
+}
+
+/* ---- CSV: every line in scope (docs/report-schema.md) ---- */
+
+static void csv_cell(FILE *f, const char *s, bool last)
+{
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+static int csv_line(report *r, const line *ln, void *ctx)
+{
+    (void)ctx;
+    char run[24] = "", no[24], qty[24];
+    if (ln->run)
+        snprintf(run, sizeof run, "%lld", ln->run);
+    snprintf(no, sizeof no, "%lld", ln->line);
+    snprintf(qty, sizeof qty, "%lld", ln->qty);
+    const char *cells[] = {ln->source,     run,       no,  ln->line_id, ln->part, ln->resolved,
+                           ln->dest,       ln->date,  qty, ln->verdict, ln->eccn, ln->policy,
+                           ln->exceptions, ln->reason};
+    size_t n = sizeof cells / sizeof *cells;
+    for (size_t i = 0; i < n; i++)
+        csv_cell(r->out, cells[i], i + 1 == n);
+    return ferror(r->out) ? ECCN_EIO : ECCN_OK;
+}
+
+static int write_csv(report *r)
+{
+    fputs("source,run,line,line_id,part,resolved_part,destination,ship_date,quantity,verdict,"
+          "eccn,review_policy,license_exceptions,reason\n",
+          r->out);
+    return each_line(r, false, csv_line, NULL);
+}
+
+/* ---- JSON (docs/report-schema.md) ---- */
+
+typedef struct jout {
+    jsonw w;
+    eccn_buf buf;
+} jout;
+
+static void jflush(report *r, jout *j)
+{
+    if (j->buf.len)
+        fwrite(j->buf.data, 1, j->buf.len, r->out);
+    j->buf.len = 0;
+}
+
+static void jkv(jsonw *w, const char *k, const char *v)
+{
+    jsonw_key(w, k);
+    jsonw_str(w, v && *v ? v : NULL);
+}
+
+static void jki(jsonw *w, const char *k, long long v)
+{
+    jsonw_key(w, k);
+    jsonw_int(w, v);
+}
+
+static int json_problem(report *r, const line *ln, void *ctx)
+{
+    jout *j = ctx;
+    jsonw *w = &j->w;
+    jsonw_obj_begin(w);
+    jkv(w, "source", ln->source);
+    jsonw_key(w, "run");
+    if (ln->run)
+        jsonw_int(w, ln->run);
+    else
+        jsonw_null(w);
+    jki(w, "line", ln->line);
+    jkv(w, "line_id", ln->line_id);
+    jkv(w, "part", ln->part);
+    jkv(w, "destination", ln->dest);
+    jkv(w, "ship_date", ln->date);
+    jkv(w, "verdict", ln->verdict);
+    jkv(w, "reason", ln->reason);
+    jsonw_obj_end(w);
+    if (j->buf.len > 1 << 16)
+        jflush(r, j);
+    return w->status;
+}
+
+static int write_json(report *r, const provs *p)
+{
+    jout j = {0};
+    jsonw *w = &j.w;
+    char keep[16];
+    int rc;
+    jsonw_init(w, &j.buf);
+    jsonw_obj_begin(w);
+    jkv(w, "schema", "eccn-report/1");
+    jkv(w, "generated_at", r->o->generated_at);
+    jkv(w, "organisation", r->o->org);
+    jkv(w, "tool_version", ECCN_VERSION);
+    jkv(w, "ledger", r->o->ledger_name);
+    jsonw_key(w, "scope");
+    jsonw_obj_begin(w);
+    jsonw_key(w, "run");
+    if (r->o->run_id)
+        jsonw_int(w, r->o->run_id);
+    else
+        jsonw_null(w);
+    jkv(w, "since", r->o->since);
+    jkv(w, "until", r->o->until);
+    jsonw_obj_end(w);
+    jsonw_key(w, "rules_revisions");
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < r->revisions.n; i++)
+        jsonw_str(w, r->revisions.v[i]);
+    jsonw_arr_end(w);
+    jsonw_key(w, "summary");
+    jsonw_obj_begin(w);
+    jki(w, "lines", r->lines);
+    jki(w, "checks", r->checks);
+    jki(w, "audit_runs", (long long)r->nruns);
+    jki(w, "license_required", r->licence);
+    jki(w, "license_exceptions_available", r->exceptions);
+    jki(w, "indeterminate", r->indeterminate);
+    jki(w, "errors", r->errors);
+    jki(w, "no_license_required", r->no_licence);
+    jki(w, "quantity", r->quantity);
+    jki(w, "license_required_quantity", r->licence_qty);
+    jsonw_obj_end(w);
+    jsonw_key(w, "license_required");
+    jsonw_arr_begin(w);
+    for (size_t g = 0; g < r->ngroups; g++) {
+        jsonw_obj_begin(w);
+        jkv(w, "destination", r->groups[g].dest);
+        jkv(w, "eccn", r->groups[g].eccn);
+        jki(w, "lines", r->groups[g].lines);
+        jki(w, "quantity", r->groups[g].qty);
+        jsonw_obj_end(w);
+    }
+    jsonw_arr_end(w);
+    jsonw_key(w, "problems");
+    jsonw_arr_begin(w);
+    rc = each_line(r, true, json_problem, &j);
+    jsonw_arr_end(w);
+    jsonw_key(w, "parts");
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < r->nparts; i++) {
+        const part *pt = &r->parts[i];
+        jsonw_obj_begin(w);
+        jkv(w, "part", pt->id);
+        jkv(w, "eccn", pt->eccn);
+        jkv(w, "status", pt->status);
+        jsonw_key(w, "tpp");
+        if (pt->has_tpp)
+            jsonw_num(w, pt->tpp);
+        else
+            jsonw_null(w);
+        jsonw_key(w, "pd");
+        if (pt->has_pd)
+            jsonw_num(w, pt->pd);
+        else
+            jsonw_null(w);
+        jkv(w, "deciding_provision", pt->by);
+        jki(w, "lines", pt->lines);
+        jsonw_obj_end(w);
+    }
+    jsonw_arr_end(w);
+    jsonw_key(w, "provisions");
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < r->provisions.n; i++) {
+        const prov *v = find_prov(p, r->provisions.v[i]);
+        jsonw_obj_begin(w);
+        jkv(w, "id", r->provisions.v[i]);
+        jkv(w, "kind", v ? v->kind : NULL);
+        jkv(w, "title", v ? v->title : NULL);
+        jkv(w, "citation", v ? v->citation : NULL);
+        jkv(w, "source", v ? v->source : NULL);
+        jsonw_obj_end(w);
+    }
+    jsonw_arr_end(w);
+    keep_until(r, keep);
+    jsonw_key(w, "recordkeeping");
+    jsonw_obj_begin(w);
+    jkv(w, "latest_ship_date", r->latest);
+    jkv(w, "keep_until", keep);
+    jkv(w, "basis", "15 CFR 762.6: five years from the latest ship date in this report");
+    jsonw_obj_end(w);
+    jsonw_obj_end(w);
+    eccn_buf_puts(&j.buf, "\n");
+    if (rc == ECCN_OK)
+        rc = w->status;
+    jflush(r, &j);
+    eccn_buf_free(&j.buf);
+    return rc;
+}
+
+/* ---- Markdown and HTML: one document outline, two spellings ---- */
+
+typedef struct doc {
+    report *r;
+    bool html;
+} doc;
+
+static void esc(doc *d, const char *s)
+{
+    FILE *f = d->r->out;
+    if (d->html) {
+        eccn_xml_escape(f, s);
+        return;
+    }
+    for (; s && *s; s++) {
+        if (*s == '\n' || *s == '\r')
+            fputc(' ', f);
+        else {
+            if (strchr("\\`*_[]<>|#!{}", *s))
+                fputc('\\', f);
+            fputc(*s, f);
+        }
+    }
+}
+
+static void heading(doc *d, int level, const char *t)
+{
+    if (d->html) {
+        fprintf(d->r->out, "<h%d>", level);
+        esc(d, t);
+        fprintf(d->r->out, "</h%d>\n", level);
+    } else {
+        fprintf(d->r->out, "\n%.*s ", level, "######");
+        esc(d, t);
+        fputs("\n\n", d->r->out);
+    }
+}
+
+static void para(doc *d, const char *t)
+{
+    fputs(d->html ? "<p>" : "", d->r->out);
+    esc(d, t);
+    fputs(d->html ? "</p>\n" : "\n\n", d->r->out);
+}
+
+static void table_row(doc *d, const char *const *cells, size_t n, bool head)
+{
+    FILE *f = d->r->out;
+    fputs(d->html ? "<tr>" : "|", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(d->html ? (head ? "<th>" : "<td>") : " ", f);
+        esc(d, cells[i]);
+        fputs(d->html ? (head ? "</th>" : "</td>") : " |", f);
+    }
+    fputs(d->html ? "</tr>\n" : "\n", f);
+    if (head && !d->html) {
+        fputs("|", f);
+        for (size_t i = 0; i < n; i++)
+            fputs("---|", f);
+        fputs("\n", f);
+    }
+}
+
+static void table_begin(doc *d, const char *const *heads, size_t n)
+{
+    if (d->html)
+        fputs("<table>\n", d->r->out);
+    table_row(d, heads, n, true);
+}
+
+static void table_end(doc *d)
+{
+    fputs(d->html ? "</table>\n" : "\n", d->r->out);
+}
+
+static int doc_problem(report *r, const line *ln, void *ctx)
+{
+    doc *d = ctx;
+    char no[48], run[24] = "";
+    snprintf(no, sizeof no, "%lld", ln->line);
+    if (ln->run)
+        snprintf(run, sizeof run, "%lld", ln->run);
+    const char *cells[] = {ln->source, run,      no,          ln->line_id, ln->part,
+                           ln->dest,   ln->date, ln->verdict, ln->reason};
+    table_row(d, cells, sizeof cells / sizeof *cells, false);
+    return ferror(r->out) ? ECCN_EIO : ECCN_OK;
+}
+
+static const char HTML_HEAD[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+/* Self-contained: no fonts, scripts or images from elsewhere. The print rules fit both A4
+ * (210 x 297 mm) and US Letter (216 x 279 mm): margins and widths, never a fixed page size. */
+static const char HTML_STYLE[] =
+    "</title>\n<style>\n"
+    "body{font-family:sans-serif;max-width:60em;margin:1.5em auto;padding:0 1em;color:#111}\n"
+    "table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9em}\n"
+    "th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}\n"
+    "th{background:#eee}\nsvg{max-width:100%;height:auto;display:block;margin:1em 0}\n"
+    "footer{border-top:1px solid #999;margin-top:2em;padding-top:.5em;font-size:.9em}\n"
+    "@page{margin:14mm 12mm}\n"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
+    "a{color:#000;text-decoration:none}tr,svg,h2,h3{break-inside:avoid}"
+    "h2,h3{break-after:avoid}}\n</style>\n</head>\n<body>\n";
+
+static int write_chart_file(report *r, const char *suffix, const map *m, char *name, size_t n)
+{
+    char path[4200];
+    snprintf(name, n, "%s-%s.svg", r->o->chart_prefix, suffix);
+    snprintf(path, sizeof path, "%s/%s", r->o->chart_dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return eccn_fail(r->err, ECCN_EIO, path, 0, 0, "cannot write the chart");
+    if (m)
+        control_map(r, m, f);
+    else
+        destination_bars(r, f);
+    return fclose(f) == 0 ? ECCN_OK : eccn_fail(r->err, ECCN_EIO, path, 0, 0, "write failed");
+}
+
+static int write_doc(report *r, const provs *p, bool html)
+{
+    doc d = {r, html};
+    FILE *f = r->out;
+    char buf[256], keep[16], a[32], b[32], c[32];
+    map m;
+    int rc = ECCN_OK;
+    build_map(r, p, &m);
+    snprintf(buf, sizeof buf, "Export-control compliance report%s%s", r->o->org ? ": " : "",
+             r->o->org ? r->o->org : "");
+    if (html) {
+        fputs(HTML_HEAD, f);
+        esc(&d, buf);
+        fputs(HTML_STYLE, f);
+    }
+    heading(&d, 1, buf);
+    /* Title block */
+    char scope[128];
+    if (r->o->run_id)
+        snprintf(scope, sizeof scope, "audit run %lld", r->o->run_id);
+    else
+        snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s",
+                 r->o->since ? r->o->since : "the start", r->o->until ? r->o->until : "today");
+    const char *head2[] = {"", ""};
+    table_begin(&d, head2, 2);
+    const char *rows[][2] = {{"organisation", r->o->org ? r->o->org : "(not given)"},
+                             {"generated at (UTC)", r->o->generated_at},
+                             {"tool", "eccn " ECCN_VERSION},
+                             {"ledger", r->o->ledger_name},
+                             {"scope", scope}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        table_row(&d, rows[i], 2, false);
+    for (size_t i = 0; i < r->revisions.n; i++) {
+        const char *rv[] = {"rules revision", r->revisions.v[i]};
+        table_row(&d, rv, 2, false);
+    }
+    table_end(&d);
+    /* Summary */
+    heading(&d, 2, "Summary");
+    const char *sh[] = {"", "lines", "quantity"};
+    table_begin(&d, sh, 3);
+    struct {
+        const char *what;
+        long long lines, qty;
+        bool has_qty;
+    } sum[] = {{"judged and recorded", r->lines, r->quantity, true},
+               {"licence required", r->licence, r->licence_qty, true},
+               {"licence exception may be available", r->exceptions, 0, false},
+               {"indeterminate", r->indeterminate, 0, false},
+               {"no licence required", r->no_licence, 0, false},
+               {"errors (not judged)", r->errors, 0, false}};
+    for (size_t i = 0; i < sizeof sum / sizeof *sum; i++) {
+        snprintf(a, sizeof a, "%lld", sum[i].lines);
+        snprintf(b, sizeof b, "%lld", sum[i].qty);
+        const char *cells[] = {sum[i].what, a, sum[i].has_qty ? b : ""};
+        table_row(&d, cells, 3, false);
+    }
+    table_end(&d);
+    snprintf(buf, sizeof buf, "%lld single checks and %zu audit runs.", r->checks, r->nruns);
+    para(&d, buf);
+    /* Charts */
+    heading(&d, 2, "Charts");
+    if (html) {
+        control_map(r, &m, f);
+        destination_bars(r, f);
+    } else {
+        char name[4200];
+        if ((rc = write_chart_file(r, "control-map", &m, name, sizeof name)) != ECCN_OK)
+            return rc;
+        fprintf(f, "![Control map](%s)\n\n", name);
+        if ((rc = write_chart_file(r, "destinations", NULL, name, sizeof name)) != ECCN_OK)
+            return rc;
+        fprintf(f, "![Licence-required quantity by destination](%s)\n\n", name);
+    }
+    para(&d, "The control map shades each 3A090 paragraph in force on the date shown whose tests "
+             "are all on TPP and performance density; paragraphs that also test other facts "
+             "(datacenter design, I/O bandwidth) are not drawn. Hollow points: PD unknown.");
+    /* Licence required */
+    heading(&d, 2, "Licence required, by destination and ECCN");
+    const char *lh[] = {"destination", "ECCN", "lines", "quantity"};
+    table_begin(&d, lh, 4);
+    for (size_t g = 0; g < r->ngroups; g++) {
+        snprintf(a, sizeof a, "%lld", r->groups[g].lines);
+        snprintf(b, sizeof b, "%lld", r->groups[g].qty);
+        const char *cells[] = {
+            r->groups[g].dest,
+            r->groups[g].eccn[0] ? r->groups[g].eccn : "none (by letter or Part 746)", a, b};
+        table_row(&d, cells, 4, false);
+    }
+    table_end(&d);
+    /* Problems */
+    heading(&d, 2, "Indeterminate and error lines");
+    const char *ph[] = {"source",      "run",       "line",    "line id", "part",
+                        "destination", "ship date", "verdict", "reason"};
+    table_begin(&d, ph, sizeof ph / sizeof *ph);
+    if ((rc = each_line(r, true, doc_problem, &d)) != ECCN_OK)
+        return rc;
+    table_end(&d);
+    /* Parts */
+    heading(&d, 2, "Parts seen");
+    const char *th[] = {"part", "ECCN", "TPP", "PD", "deciding test", "lines"};
+    table_begin(&d, th, 6);
+    for (size_t i = 0; i < r->nparts; i++) {
+        const part *pt = &r->parts[i];
+        snprintf(a, sizeof a, "%.6g", pt->tpp);
+        snprintf(b, sizeof b, "%.4g", pt->pd);
+        snprintf(c, sizeof c, "%lld", pt->lines);
+        const char *cells[] = {pt->id,
+                               pt->eccn[0]                                ? pt->eccn
+                               : strcmp(pt->status, "indeterminate") == 0 ? "indeterminate"
+                                                                          : "not controlled",
+                               pt->has_tpp ? a : "unknown",
+                               pt->has_pd ? b : "unknown",
+                               pt->by[0] ? pt->by : "-",
+                               c};
+        table_row(&d, cells, 6, false);
+    }
+    table_end(&d);
+    /* Provisions */
+    heading(&d, 2, "Provisions cited");
+    const char *vh[] = {"provision", "title", "citation", "source"};
+    table_begin(&d, vh, 4);
+    for (size_t i = 0; i < r->provisions.n; i++) {
+        const prov *v = find_prov(p, r->provisions.v[i]);
+        const char *cells[] = {r->provisions.v[i], v ? v->title : "", v ? v->citation : "",
+                               v ? v->source : ""};
+        if (!html || !v || !*v->source) {
+            table_row(&d, cells, 4, false);
+            continue;
+        }
+        fputs("<tr>", f);
+        for (int k = 0; k < 3; k++) {
+            fputs("<td>", f);
+            esc(&d, cells[k]);
+            fputs("</td>", f);
+        }
+        fputs("<td><a href=\"", f);
+        esc(&d, v->source);
+        fputs("\">", f);
+        esc(&d, v->source);
+        fputs("</a></td></tr>\n", f);
+    }
+    table_end(&d);
+    /* Rules revisions and what they contain */
+    heading(&d, 2, "Rules revisions used");
+    for (size_t i = 0; i < r->revisions.n; i++)
+        para(&d, r->revisions.v[i]);
+    eccn_buf ids = {0};
+    for (size_t k = 0; k < p->n; k++)
+        eccn_buf_printf(&ids, "%s%s", ids.len ? ", " : "", p->v[k].id);
+    para(&d, "Their provisions:");
+    para(&d, ids.data ? ids.data : "(none recorded)");
+    eccn_buf_free(&ids);
+    /* Recordkeeping */
+    keep_until(r, keep);
+    if (keep[0])
+        snprintf(buf, sizeof buf,
+                 "Recordkeeping: keep these records until %s, five years after the latest ship "
+                 "date in this report (%s), per 15 CFR 762.6.",
+                 keep, r->latest);
+    else
+        snprintf(buf, sizeof buf,
+                 "Recordkeeping: no ship date in this report; 15 CFR 762.6 "
+                 "asks for five years from the export.");
+    if (html) {
+        fputs("<footer>", f);
+        esc(&d, buf);
+        fputs("</footer>\n</body>\n</html>\n", f);
+    } else {
+        fputs("---\n\n", f);
+        para(&d, buf);
+    }
+    return ferror(f) ? eccn_fail(r->err, ECCN_EIO, "report", 0, 0, "write failed") : ECCN_OK;
+}
+
+int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn_error *err)
+{
+    report r = {.l = l, .db = eccn_ledger_db(l), .o = o, .out = out, .err = err};
+    provs p = {0};
+    int rc = gather(&r);
+    if (rc == ECCN_OK) {
+        qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_group);
+        qsort(r.parts, r.nparts, sizeof *r.parts, cmp_part);
+        rc = load_provisions(&r, &p);
+    }
+    if (rc == ECCN_OK) {
+        switch (o->format) {
+        case ECCN_REPORT_CSV:
+            rc = write_csv(&r);
+            break;
+        case ECCN_REPORT_JSON:
+            rc = write_json(&r, &p);
+            break;
+        default:
+            rc = write_doc(&r, &p, o->format == ECCN_REPORT_HTML);
+        }
+    }
+    provs_free(&p);
+    strset_free(&r.revisions);
+    strset_free(&r.provisions);
+    free(r.runs);
+    free(r.groups);
+    free(r.parts);
+    return rc;
+}
