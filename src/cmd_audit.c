@@ -315,9 +315,9 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    qsort(s.by_verdict, s.nverdict, sizeof *s.by_verdict, cmp_count);
-    qsort(s.by_eccn, s.neccn, sizeof *s.by_eccn, cmp_count);
-    qsort(s.by_destination, s.ndestination, sizeof *s.by_destination, cmp_count);
+    eccn_sort(s.by_verdict, s.nverdict, sizeof *s.by_verdict, cmp_count);
+    eccn_sort(s.by_eccn, s.neccn, sizeof *s.by_eccn, cmp_count);
+    eccn_sort(s.by_destination, s.ndestination, sizeof *s.by_destination, cmp_count);
     if (json) {
         eccn_buf out = {0};
         jsonw w;

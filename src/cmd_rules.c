@@ -226,7 +226,7 @@ static int rules_test(eccn_ruleset *rs)
             names[n++] = eccn_strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    eccn_sort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n && !rc; i++) {
         char path[4500];
         ydoc *doc = NULL;

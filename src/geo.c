@@ -229,7 +229,7 @@ int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, ecc
     if (rc == ECCN_OK && geo->ncountries == 0)
         rc = eccn_fail(err, ECCN_EINPUT, countries->path, 1, 1, "expected `countries:`");
     if (rc == ECCN_OK) {
-        qsort(geo->countries, geo->ncountries, sizeof *geo->countries, cmp_country);
+        eccn_sort(geo->countries, geo->ncountries, sizeof *geo->countries, cmp_country);
         geo->sorted = true;
     }
     for (size_t i = 0; rc == ECCN_OK && i < geo->ncountries; i++) {

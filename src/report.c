@@ -293,8 +293,8 @@ static int gather(report *r)
         rc = gather_run(r, r->runs[i]);
     if (rc == ECCN_OK && !r->o->run_id)
         rc = gather_checks(r);
-    qsort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, cmp_str);
-    qsort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, cmp_str);
+    eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, cmp_str);
+    eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, cmp_str);
     return rc;
 }
 
@@ -489,7 +489,7 @@ static void destination_bars(report *r, FILE *out)
         }
         bars[b].value += (double)r->groups[g].qty;
     }
-    qsort(bars, n, sizeof *bars, cmp_bar);
+    eccn_sort(bars, n, sizeof *bars, cmp_bar);
     eccn_chart_bars(out, "Licence-required quantity by destination", bars, n < 20 ? n : 20,
                     "units");
 }
@@ -1088,8 +1088,8 @@ int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn
     provs p = {0};
     int rc = gather(&r);
     if (rc == ECCN_OK) {
-        qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_group);
-        qsort(r.parts, r.nparts, sizeof *r.parts, cmp_part);
+        eccn_sort(r.groups, r.ngroups, sizeof *r.groups, cmp_group);
+        eccn_sort(r.parts, r.nparts, sizeof *r.parts, cmp_part);
         rc = load_provisions(&r, &p);
     }
     if (rc == ECCN_OK) {

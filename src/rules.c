@@ -285,7 +285,7 @@ static int list_rule_files(const char *dir, char ***out, size_t *n, eccn_error *
     if (rc == ECCN_OK && *n == 0)
         rc = eccn_fail(err, ECCN_EINPUT, dir, 0, 0, "no rule files (*.yaml) here");
     if (rc == ECCN_OK)
-        qsort(*out, *n, sizeof **out, cmp_str);
+        eccn_sort(*out, *n, sizeof **out, cmp_str);
     return rc;
 }
 
@@ -446,7 +446,7 @@ static int collect_changes(eccn_ruleset *rs)
     if (c.oom)
         return ECCN_ENOMEM;
     if (rs->nchanges)
-        qsort(rs->changes, rs->nchanges, sizeof *rs->changes, cmp_date);
+        eccn_sort(rs->changes, rs->nchanges, sizeof *rs->changes, cmp_date);
     return ECCN_OK;
 }
 

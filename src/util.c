@@ -376,3 +376,9 @@ bool eccn_parse_id(const char *text, long long *out)
     *out = v;
     return true;
 }
+
+void eccn_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
