@@ -148,7 +148,7 @@ enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, STMT_MAXKEY, NSTMTS };
 #define RESULT_COLUMNS 9
 
 typedef struct cell {
-    enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT, CELL_BLOB } type;
+    enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT } type;
     uint32_t len; /* CELL_TEXT: length */
     union {
         long long i;
@@ -277,9 +277,6 @@ static void bind_cells(sqlite3_stmt *st, int first_col, const batch *b, const ro
         case CELL_TEXT:
             sqlite3_bind_text(st, col, b->text.data + c->v.off, (int)c->len, SQLITE_STATIC);
             break;
-        case CELL_BLOB:
-            sqlite3_bind_blob(st, col, b->text.data + c->v.off, (int)c->len, SQLITE_STATIC);
-            break;
         }
     }
 }
@@ -298,6 +295,41 @@ static long long max_key(sqlite3_stmt *st)
     return k;
 }
 
+/* The hash chain (chain.h) of the run's three tables, kept by the inserting thread: it hashes
+ * each row just before binding it, in each table's insertion order, which is the order ledger
+ * verify walks them in. (Hashing here rather than on the reading thread balances the two.) */
+typedef struct chain_state {
+    unsigned char head[NSTMTS][ECCN_HASH_LEN]; /* each table's last hash in this run */
+    eccn_chain_enc enc;
+} chain_state;
+
+/* Hashes row rw onto its table's chain and binds the hash at parameter col. */
+static int seal(chain_state *cs, sqlite3_stmt *st, int col, const batch *b, const row *rw)
+{
+    unsigned char *head = cs->head[rw->stmt];
+    eccn_chain_start(&cs->enc, head);
+    for (size_t k = 0; k < rw->n; k++) {
+        const cell *c = &b->cells[rw->first + k];
+        switch (c->type) {
+        case CELL_INT:
+            eccn_chain_int(&cs->enc, c->v.i);
+            break;
+        case CELL_REAL:
+            eccn_chain_real(&cs->enc, c->v.d);
+            break;
+        case CELL_TEXT:
+            eccn_chain_text(&cs->enc, b->text.data + c->v.off, c->len);
+            break;
+        default:
+            eccn_chain_null(&cs->enc);
+        }
+    }
+    int rc = eccn_chain_finish(&cs->enc, head);
+    if (rc == ECCN_OK)
+        sqlite3_bind_blob(st, col, head, ECCN_HASH_LEN, SQLITE_TRANSIENT);
+    return rc;
+}
+
 /* Inserts every row of b, the caller commits. The texts and evaluations a batch's results refer
  * to go first (no constraint needs it, a reader of the committed batch does), then the results
  * in groups.
@@ -306,8 +338,8 @@ static long long max_key(sqlite3_stmt *st)
  * SQLite then appends it as max + 1, the same key, without the root-to-leaf search an explicit
  * key costs (a tenth of an audit's time). The writer lock is held (BEGIN IMMEDIATE), so nothing
  * else can insert in between, and the table's largest key is checked after the batch. */
-static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], const batch *b,
-                        eccn_error *err)
+static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], chain_state *cs,
+                        const batch *b, eccn_error *err)
 {
     static const char *const what = "cannot record an audit result";
     int rc = ECCN_OK;
@@ -319,6 +351,8 @@ static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], const
             continue;
         }
         bind_cells(stmts[rw->stmt], 1, b, rw);
+        if ((rc = seal(cs, stmts[rw->stmt], 1 + (int)rw->n, b, rw)) != ECCN_OK)
+            break;
         rc = step_reset(
             l, stmts[rw->stmt],
             rw->stmt == STMT_EVAL ? "cannot record an evaluation" : "cannot record a text", err);
@@ -342,6 +376,8 @@ static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], const
             col = 1;
         }
         bind_cells(st, col, b, rw);
+        if ((rc = seal(cs, st, col + (int)rw->n, b, rw)) != ECCN_OK)
+            break;
         if (append)
             sqlite3_bind_null(st, col);
         if (st == stmts[STMT_RESULT]) {
@@ -375,9 +411,9 @@ typedef struct run {
     sqlite3 *db;
     sqlite3_stmt *stmts[NSTMTS], *upd_run;
     batch *out; /* where the worker puts the rows of the current batch */
-    /* the hash chain (chain.h): each table's last hash in this run, and a scratch encoding */
-    unsigned char head[NSTMTS][ECCN_HASH_LEN];
-    eccn_chain_enc enc;
+    /* the inserting thread's, in its own cache lines: run's other fields are written by the
+     * reading thread, and sharing a line with them cost a tenth of the inserting thread's time */
+    chain_state *chain;
     long long run_id;
     int col[ECCN_F_COUNT]; /* column index of each field, -1 when absent */
     size_t ncols;
@@ -499,41 +535,6 @@ static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t
     return s;
 }
 
-/* Ends the batch's last row with its hash: SHA-256 over the table's previous hash and the row's
- * values (chain.h). Rows are hashed here, on the reading thread, in the order of each table's
- * chain (ids and keys only grow), which is also the order ledger verify walks them in. */
-static int row_seal(run *r)
-{
-    batch *b = r->out;
-    const row *rw = &b->rows[b->nrows - 1];
-    unsigned char *head = r->head[rw->stmt];
-    eccn_chain_start(&r->enc, head);
-    for (size_t k = 0; k < rw->n; k++) {
-        const cell *c = &b->cells[rw->first + k];
-        switch (c->type) {
-        case CELL_INT:
-            eccn_chain_int(&r->enc, c->v.i);
-            break;
-        case CELL_REAL:
-            eccn_chain_real(&r->enc, c->v.d);
-            break;
-        case CELL_TEXT:
-            eccn_chain_text(&r->enc, b->text.data + c->v.off, c->len);
-            break;
-        default:
-            eccn_chain_null(&r->enc);
-        }
-    }
-    int rc = eccn_chain_finish(&r->enc, head);
-    cell *h = rc == ECCN_OK ? row_cell(b) : NULL;
-    if (rc != ECCN_OK || !h)
-        return rc != ECCN_OK ? rc : ECCN_ENOMEM;
-    h->type = CELL_BLOB;
-    h->v.off = b->text.len;
-    h->len = ECCN_HASH_LEN;
-    return eccn_buf_append(&b->text, (const char *)head, ECCN_HASH_LEN);
-}
-
 /* The entry of a raw part or description text: interned (a row of audit_texts) when first
  * seen. One lookup serves both the text's id and its part resolution. */
 static int text_entry(run *r, const char *s, size_t n, smap_entry **out)
@@ -548,9 +549,8 @@ static int text_entry(run *r, const char *s, size_t n, smap_entry **out)
         e->value = ++r->next_text;
         if ((rc = row_begin(r->out, STMT_TEXT)) == ECCN_OK &&
             (rc = cell_int(r->out, r->run_id)) == ECCN_OK &&
-            (rc = cell_int(r->out, e->value)) == ECCN_OK &&
-            (rc = cell_text(r->out, s, n)) == ECCN_OK)
-            rc = row_seal(r);
+            (rc = cell_int(r->out, e->value)) == ECCN_OK)
+            rc = cell_text(r->out, s, n);
     }
     return rc;
 }
@@ -658,8 +658,6 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                                                    : cell_null(b);
         if (rc == ECCN_OK)
             rc = cell_str(b, hq);
-        if (rc == ECCN_OK)
-            rc = row_seal(r);
     }
     eccn_buf_free(&provs);
     eccn_buf_free(&excs);
@@ -841,7 +839,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
         (rc = date != ECCN_DATE_NONE ? cell_int(b, eccn_date_ymd(date)) : cell_null(b)) !=
             ECCN_OK ||
         (rc = why ? cell_null(b) : cell_int(b, eval_id)) != ECCN_OK ||
-        (rc = cell_str(b, why)) != ECCN_OK || (rc = row_seal(r)) != ECCN_OK)
+        (rc = cell_str(b, why)) != ECCN_OK)
         return rc;
 
     eccn_audit_summary *s = r->s;
@@ -1458,7 +1456,7 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
             *err = b->err;
             return b->rc;
         }
-        if ((rc = batch_insert(r->l, r->stmts, b, err)) != ECCN_OK)
+        if ((rc = batch_insert(r->l, r->stmts, r->chain, b, err)) != ECCN_OK)
             return rc;
         if (b->last) {
             *last = b;
@@ -1468,8 +1466,9 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
          * loses nothing, a kill inside one loses only that uncommitted batch. */
         if (b->commit) {
             if ((rc = save_progress(r, b, b->next_line, err)) != ECCN_OK ||
-                (rc = exec(r, "COMMIT", err)) != ECCN_OK ||
-                (rc = exec(r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+                (rc = exec(r, "COMMIT", err)) != ECCN_OK)
+                return rc;
+            if ((rc = exec(r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
                 return rc;
         }
         pthread_mutex_lock(&p->mu);
@@ -1546,12 +1545,17 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     s->run_id = r.run_id;
     /* Each table's chain continues from its last row in this run (a resumed run) or from the
      * run's genesis. */
-    if ((rc = eccn_integrity_run_head(l, r.run_id, "audit_texts", r.head[STMT_TEXT], err)) !=
+    if (!(r.chain = aligned_alloc(64, (sizeof *r.chain + 63) / 64 * 64))) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    memset(r.chain, 0, sizeof *r.chain);
+    if ((rc = eccn_integrity_run_head(l, r.run_id, "audit_texts", r.chain->head[STMT_TEXT], err)) !=
             ECCN_OK ||
-        (rc = eccn_integrity_run_head(l, r.run_id, "audit_evals", r.head[STMT_EVAL], err)) !=
+        (rc = eccn_integrity_run_head(l, r.run_id, "audit_evals", r.chain->head[STMT_EVAL], err)) !=
             ECCN_OK ||
-        (rc = eccn_integrity_run_head(l, r.run_id, "audit_results", r.head[STMT_RESULT], err)) !=
-            ECCN_OK)
+        (rc = eccn_integrity_run_head(l, r.run_id, "audit_results", r.chain->head[STMT_RESULT],
+                                      err)) != ECCN_OK)
         goto done;
     {
         /* "INSERT ... VALUES (?,?,...),(?,?,...),..." for RESULTS_PER_INSERT rows */
@@ -1706,7 +1710,9 @@ done:
         sqlite3_finalize(r.stmts[i]);
     sqlite3_finalize(r.upd_run);
     run_free_maps(&r);
-    eccn_buf_free(&r.enc.buf);
+    if (r.chain)
+        eccn_buf_free(&r.chain->enc.buf);
+    free(r.chain);
     free(r.info);
     eccn_digest_free(r.digest);
     eccn_csv_close(csv);
