@@ -59,7 +59,7 @@ static const country *find_code(const eccn_geo *geo, const char *code)
 {
     char up[sizeof geo->countries[0].code];
     size_t n = 0;
-    while (code[n] && n < sizeof up - 1) {
+    while (n < sizeof up - 1 && code[n]) {
         up[n] = (char)toupper((unsigned char)code[n]);
         n++;
     }
