@@ -518,7 +518,8 @@ typedef struct line {
 #define CHECK_LINES                                                                                \
     "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
     "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \
-    "'indeterminate' THEN (SELECT json_extract(p.value, '$.title') FROM json_each(provisions) p "  \
+    "'indeterminate' THEN 'undecided: ' || (SELECT json_extract(p.value, '$.title') FROM "         \
+    "json_each(provisions) p "                                                                     \
     "LIMIT 1) ELSE '' END, quantity FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?2, "    \
     "'0000-00-00') AND COALESCE(?3, '9999-12-31')"
 
