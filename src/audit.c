@@ -300,11 +300,15 @@ static long long max_key(sqlite3_stmt *st)
  * verify walks them in. (Hashing here rather than on the reading thread balances the two.) */
 typedef struct chain_state {
     unsigned char head[NSTMTS][ECCN_HASH_LEN]; /* each table's last hash in this run */
+    /* the hashes bound to the statement being filled: bound in place (SQLITE_STATIC), since
+     * copying each costs SQLite an allocation per row */
+    unsigned char bound[RESULTS_PER_INSERT][ECCN_HASH_LEN];
     eccn_chain_enc enc;
 } chain_state;
 
-/* Hashes row rw onto its table's chain and binds the hash at parameter col. */
-static int seal(chain_state *cs, sqlite3_stmt *st, int col, const batch *b, const row *rw)
+/* Hashes row rw onto its table's chain and binds the hash, kept in bound[slot], at col. */
+static int seal(chain_state *cs, sqlite3_stmt *st, int col, size_t slot, const batch *b,
+                const row *rw)
 {
     unsigned char *head = cs->head[rw->stmt];
     eccn_chain_start(&cs->enc, head);
@@ -325,8 +329,10 @@ static int seal(chain_state *cs, sqlite3_stmt *st, int col, const batch *b, cons
         }
     }
     int rc = eccn_chain_finish(&cs->enc, head);
-    if (rc == ECCN_OK)
-        sqlite3_bind_blob(st, col, head, ECCN_HASH_LEN, SQLITE_TRANSIENT);
+    if (rc == ECCN_OK) {
+        memcpy(cs->bound[slot], head, ECCN_HASH_LEN);
+        sqlite3_bind_blob(st, col, cs->bound[slot], ECCN_HASH_LEN, SQLITE_STATIC);
+    }
     return rc;
 }
 
@@ -351,7 +357,7 @@ static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], chain
             continue;
         }
         bind_cells(stmts[rw->stmt], 1, b, rw);
-        if ((rc = seal(cs, stmts[rw->stmt], 1 + (int)rw->n, b, rw)) != ECCN_OK)
+        if ((rc = seal(cs, stmts[rw->stmt], 1 + (int)rw->n, 0, b, rw)) != ECCN_OK)
             break;
         rc = step_reset(
             l, stmts[rw->stmt],
@@ -376,7 +382,8 @@ static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], chain
             col = 1;
         }
         bind_cells(st, col, b, rw);
-        if ((rc = seal(cs, st, col + (int)rw->n, b, rw)) != ECCN_OK)
+        if ((rc = seal(cs, st, col + (int)rw->n, st == stmts[STMT_RESULT] ? 0 : in_group, b, rw)) !=
+            ECCN_OK)
             break;
         if (append)
             sqlite3_bind_null(st, col);
