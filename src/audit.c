@@ -887,13 +887,6 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
     return ECCN_OK;
 }
 
-static int exec(run *r, const char *sql, eccn_error *err)
-{
-    return sqlite3_exec(r->db, sql, NULL, NULL, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : eccn_ledger_fail(r->l, sql, err);
-}
-
 /* Saves where a batch ended: lines read, counts, and the byte offset and line to resume from. */
 static int save_progress(run *r, const batch *b, long long resume_line, eccn_error *err)
 {
@@ -907,13 +900,6 @@ static int save_progress(run *r, const batch *b, long long resume_line, eccn_err
     int step = sqlite3_step(st);
     sqlite3_reset(st);
     return step == SQLITE_DONE ? ECCN_OK : eccn_ledger_fail(r->l, "cannot save progress", err);
-}
-
-static int prepare(run *r, sqlite3_stmt **st, const char *sql, eccn_error *err)
-{
-    return sqlite3_prepare_v2(r->db, sql, -1, st, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : eccn_ledger_fail(r->l, "cannot prepare an audit statement", err);
 }
 
 static void options_text(const eccn_audit_opts *o, eccn_buf *b)
@@ -1097,7 +1083,8 @@ static int reload(run *r, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = ECCN_OK;
-    if ((rc = prepare(r, &st, "SELECT id, text FROM audit_texts WHERE run_id=?", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(r->l, "SELECT id, text FROM audit_texts WHERE run_id=?", &st,
+                                  err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, r->run_id);
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -1113,15 +1100,15 @@ static int reload(run *r, eccn_error *err)
     }
     sqlite3_finalize(st);
     if (rc != ECCN_OK ||
-        (rc = prepare(
-             r, &st,
+        (rc = eccn_ledger_prepare(
+             r->l,
              "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
              "e.verdict, COALESCE(e.eccn,''), COALESCE(c.n, 0), COALESCE(c.q, 0), "
              "e.hq_given FROM audit_evals e LEFT JOIN (SELECT eval_id, count(*) AS n, "
              "sum(quantity) AS q FROM audit_results r WHERE " RUN_KEYS(
                  "r",
                  "?1") " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
-             err)) != ECCN_OK)
+             &st, err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, r->run_id);
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -1202,10 +1189,11 @@ static int load_run(run *r, const eccn_audit_opts *given, stored_run *sr, eccn_e
     sr->o.batch = given->batch;
     sr->o.progress = given->progress;
     sr->o.progress_ctx = given->progress_ctx;
-    if ((rc = prepare(r, &st,
-                      "SELECT status, file, options, resume_offset, resume_line, lines_read "
-                      "FROM audit_runs WHERE id=?",
-                      err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(
+             r->l,
+             "SELECT status, file, options, resume_offset, resume_line, lines_read "
+             "FROM audit_runs WHERE id=?",
+             &st, err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, given->resume_run);
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -1238,13 +1226,14 @@ static int start_run(run *r, const char *opts, long long size, eccn_error *err)
     char now[21];
     int rc;
     eccn_utc_now(now);
-    if ((rc = exec(r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_exec(r->l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
     if ((rc = eccn_ledger_note_revision(r->l, r->rs, err)) != ECCN_OK ||
-        (rc = prepare(r, &st,
-                      "INSERT INTO audit_runs(file, sha256, size, rules_revision, options, "
-                      "started_at, status) VALUES (?,'',?,?,?,?,'incomplete')",
-                      err)) != ECCN_OK)
+        (rc = eccn_ledger_prepare(
+             r->l,
+             "INSERT INTO audit_runs(file, sha256, size, rules_revision, options, "
+             "started_at, status) VALUES (?,'',?,?,?,?,'incomplete')",
+             &st, err)) != ECCN_OK)
         goto fail;
     sqlite3_bind_text(st, 1, r->o->path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, size);
@@ -1257,7 +1246,7 @@ static int start_run(run *r, const char *opts, long long size, eccn_error *err)
     }
     sqlite3_finalize(st);
     r->run_id = sqlite3_last_insert_rowid(r->db);
-    return exec(r, "COMMIT", err);
+    return eccn_ledger_exec(r->l, "COMMIT", err);
 fail:
     sqlite3_finalize(st);
     sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1473,9 +1462,9 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
          * loses nothing, a kill inside one loses only that uncommitted batch. */
         if (b->commit) {
             if ((rc = save_progress(r, b, b->next_line, err)) != ECCN_OK ||
-                (rc = exec(r, "COMMIT", err)) != ECCN_OK)
+                (rc = eccn_ledger_exec(r->l, "COMMIT", err)) != ECCN_OK)
                 return rc;
-            if ((rc = exec(r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+            if ((rc = eccn_ledger_exec(r->l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
                 return rc;
         }
         pthread_mutex_lock(&p->mu);
@@ -1571,30 +1560,34 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
                             "quantity, ship_date, eval_id, error, hash) VALUES ");
         for (int i = 0; i < RESULTS_PER_INSERT; i++)
             eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)");
-        rc = sql.data ? prepare(&r, &r.stmts[STMT_RESULTS], sql.data, err) : ECCN_ENOMEM;
+        rc = sql.data ? eccn_ledger_prepare(r.l, sql.data, &r.stmts[STMT_RESULTS], err)
+                      : ECCN_ENOMEM;
         eccn_buf_free(&sql);
         if (rc != ECCN_OK)
             goto done;
     }
-    if ((rc = prepare(&r, &r.stmts[STMT_MAXKEY], "SELECT max(key) FROM audit_results", err)) !=
-            ECCN_OK ||
-        (rc = prepare(&r, &r.stmts[STMT_RESULT],
-                      "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
-                      "ship_date, eval_id, error, hash) VALUES (?,?,?,?,?,?,?,?,?)",
-                      err)) != ECCN_OK ||
-        (rc = prepare(&r, &r.stmts[STMT_EVAL],
-                      "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
-                      "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
-                      "provisions, reason, tpp, pd, hq_given, hash) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      err)) != ECCN_OK ||
-        (rc = prepare(&r, &r.stmts[STMT_TEXT],
-                      "INSERT INTO audit_texts(run_id, id, text, hash) VALUES (?,?,?,?)", err)) !=
-            ECCN_OK ||
-        (rc = prepare(&r, &r.upd_run,
-                      "UPDATE audit_runs SET lines_read=?, results=?, errors=?, resume_offset=?, "
-                      "resume_line=? WHERE id=?",
-                      err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(r.l, "SELECT max(key) FROM audit_results", &r.stmts[STMT_MAXKEY],
+                                  err)) != ECCN_OK ||
+        (rc = eccn_ledger_prepare(
+             r.l,
+             "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
+             "ship_date, eval_id, error, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+             &r.stmts[STMT_RESULT], err)) != ECCN_OK ||
+        (rc = eccn_ledger_prepare(
+             r.l,
+             "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
+             "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
+             "provisions, reason, tpp, pd, hq_given, hash) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             &r.stmts[STMT_EVAL], err)) != ECCN_OK ||
+        (rc = eccn_ledger_prepare(
+             r.l, "INSERT INTO audit_texts(run_id, id, text, hash) VALUES (?,?,?,?)",
+             &r.stmts[STMT_TEXT], err)) != ECCN_OK ||
+        (rc = eccn_ledger_prepare(
+             r.l,
+             "UPDATE audit_runs SET lines_read=?, results=?, errors=?, resume_offset=?, "
+             "resume_line=? WHERE id=?",
+             &r.upd_run, err)) != ECCN_OK)
         goto done;
     if (o->resume_run) {
         if ((rc = reload(&r, err)) != ECCN_OK)
@@ -1620,7 +1613,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         }
     }
     /* Immediate: the batches append keys, which needs the writer lock from the start. */
-    if ((rc = exec(&r, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_exec(r.l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         goto done;
     in_tx = true;
     {
@@ -1667,10 +1660,10 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         char now[21];
         eccn_utc_now(now);
         if ((rc = save_progress(&r, &final, 0, err)) != ECCN_OK ||
-            (rc = prepare(&r, &st,
-                          "UPDATE audit_runs SET status='complete', finished_at=?, "
-                          "sha256=?, size=? WHERE id=?",
-                          err)) != ECCN_OK)
+            (rc = eccn_ledger_prepare(r.l,
+                                      "UPDATE audit_runs SET status='complete', finished_at=?, "
+                                      "sha256=?, size=? WHERE id=?",
+                                      &st, err)) != ECCN_OK)
             goto done;
         sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, s->sha256, -1, SQLITE_STATIC);
@@ -1683,7 +1676,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
             goto done;
         }
     }
-    if ((rc = exec(&r, "COMMIT", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_exec(r.l, "COMMIT", err)) != ECCN_OK)
         goto done;
     in_tx = false;
     s->size = eccn_csv_bytes_read(csv);

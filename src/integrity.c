@@ -31,13 +31,6 @@ static const chain_def RUN_CHAINS[] = {
 typedef int (*row_fn)(const chain_def *c, long long run, long long key, const void *stored,
                       int stored_len, const unsigned char expected[ECCN_HASH_LEN], void *ctx);
 
-static int prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn_error *err)
-{
-    return sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, st, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : eccn_ledger_fail(l, "cannot read the ledger's chain", err);
-}
-
 /* Walks one chain: rows of c (of run `run` when c is per run) from prev, calling fn. *prev ends
  * as the last row's expected hash. */
 static int walk(eccn_ledger *l, const chain_def *c, long long run,
@@ -49,7 +42,7 @@ static int walk(eccn_ledger *l, const chain_def *c, long long run,
     int rc, step, ncols;
     snprintf(sql, sizeof sql, "SELECT %s, hash FROM %s%s%s ORDER BY %s", c->columns, c->table,
              c->in_run ? " WHERE " : "", c->in_run ? c->in_run : "", c->order);
-    if ((rc = prepare(l, sql, &st, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(l, sql, &st, err)) != ECCN_OK)
         return rc;
     if (c->in_run)
         sqlite3_bind_int64(st, 1, run);
@@ -81,7 +74,7 @@ static int run_hash(eccn_ledger *l, long long run_id, unsigned char out[ECCN_HAS
     unsigned char prev[ECCN_HASH_LEN];
     sqlite3_stmt *st = NULL;
     eccn_chain_enc enc = {0};
-    int rc = prepare(
+    int rc = eccn_ledger_prepare(
         l, "SELECT id, file, started_at, rules_revision, options FROM audit_runs WHERE id=?", &st,
         err);
     if (rc != ECCN_OK)
@@ -127,7 +120,7 @@ int eccn_integrity_run_head(eccn_ledger *l, long long run_id, const char *table,
     sqlite3_stmt *st = NULL;
     snprintf(sql, sizeof sql, "SELECT hash FROM %s WHERE %s ORDER BY %s DESC LIMIT 1", c->table,
              c->in_run, c->order);
-    int rc = prepare(l, sql, &st, err);
+    int rc = eccn_ledger_prepare(l, sql, &st, err);
     if (rc != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
@@ -162,7 +155,7 @@ static int fill_row(const chain_def *c, long long run, long long key, const void
             snprintf(sql, sizeof sql, "UPDATE %s SET hash=?1 WHERE key=?2", c->table);
         else
             snprintf(sql, sizeof sql, "UPDATE %s SET hash=?1 WHERE run_id=?3 AND id=?2", c->table);
-        if (prepare(f->l, sql, &f->upd[which], f->err) != ECCN_OK)
+        if (eccn_ledger_prepare(f->l, sql, &f->upd[which], f->err) != ECCN_OK)
             return ECCN_EDB;
     }
     sqlite3_stmt *st = f->upd[which];
@@ -179,7 +172,7 @@ static int each_run(eccn_ledger *l, int (*fn)(eccn_ledger *l, long long run, voi
                     eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(l, "SELECT id FROM audit_runs ORDER BY id", &st, err), step;
+    int rc = eccn_ledger_prepare(l, "SELECT id FROM audit_runs ORDER BY id", &st, err), step;
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
         rc = fn(l, sqlite3_column_int64(st, 0), ctx);
     if (rc == ECCN_OK && step != SQLITE_DONE)
@@ -311,7 +304,7 @@ int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error
     int version = 0, rc;
     memset(rep, 0, sizeof *rep);
     rep->intact = true;
-    if ((rc = prepare(l, "PRAGMA user_version", &st, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(l, "PRAGMA user_version", &st, err)) != ECCN_OK)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
@@ -326,10 +319,11 @@ int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error
     unsigned char prev[ECCN_HASH_LEN];
     if ((rc = eccn_integrity_verdicts_genesis(prev)) != ECCN_OK)
         return rc;
-    if ((rc = prepare(l,
-                      "SELECT last_key, last_hash FROM ledger_checkpoints WHERE chain='verdicts' "
-                      "ORDER BY id DESC LIMIT 1",
-                      &st, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(
+             l,
+             "SELECT last_key, last_hash FROM ledger_checkpoints WHERE chain='verdicts' "
+             "ORDER BY id DESC LIMIT 1",
+             &st, err)) != ECCN_OK)
         return rc;
     if (sqlite3_step(st) == SQLITE_ROW) {
         v.expect_key = sqlite3_column_int64(st, 0) + 1;
@@ -347,8 +341,9 @@ int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error
     if (rc != ECCN_OK || !rep->intact)
         return rc;
     verify_runs vr = {.v = &v, .err = err, .expect_run = 1};
-    if ((rc = prepare(l, "SELECT 1 FROM ledger_checkpoints WHERE chain='audit_run' AND run_id=?",
-                      &vr.purged, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(
+             l, "SELECT 1 FROM ledger_checkpoints WHERE chain='audit_run' AND run_id=?", &vr.purged,
+             err)) != ECCN_OK)
         return rc;
     rc = each_run(l, verify_run, &vr, err);
     sqlite3_finalize(vr.purged);
@@ -359,7 +354,7 @@ int eccn_integrity_sqlite(eccn_ledger *l, char *msg, size_t n, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
     size_t used = 0;
-    int rc = prepare(l, "PRAGMA integrity_check", &st, err), step;
+    int rc = eccn_ledger_prepare(l, "PRAGMA integrity_check", &st, err), step;
     msg[0] = '\0';
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(st, 0);

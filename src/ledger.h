@@ -30,6 +30,10 @@ sqlite3 *eccn_ledger_db(eccn_ledger *l);
 const char *eccn_ledger_path(const eccn_ledger *l);
 /* Fills err from the database's last error, prefixed by what was being done. */
 int eccn_ledger_fail(eccn_ledger *l, const char *doing, eccn_error *err);
+/* Prepares sql, or fills err with the database's reason. The caller finalizes *st. */
+int eccn_ledger_prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn_error *err);
+/* Runs statements that return no rows (transaction control, DDL); err names the SQL on failure. */
+int eccn_ledger_exec(eccn_ledger *l, const char *sql, eccn_error *err);
 
 /* Stores the revision with its files and provisions if not yet present. */
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err);

@@ -45,18 +45,6 @@ typedef struct report {
     char latest[11]; /* the latest ship date, YYYY-MM-DD, or "" */
 } report;
 
-static int fail_db(report *r, const char *what)
-{
-    return eccn_ledger_fail(r->l, what, r->err);
-}
-
-static int prepare(report *r, const char *sql, sqlite3_stmt **st)
-{
-    return sqlite3_prepare_v2(r->db, sql, -1, st, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : fail_db(r, "cannot prepare a report query");
-}
-
 static const char *col(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -176,7 +164,7 @@ static int gather_run(report *r, long long run)
                             "4294967295 GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = "
                             "?1 AND e.id = "
                             "c.eval_id";
-    if ((rc = prepare(r, sql, &st)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
     int step;
@@ -201,14 +189,15 @@ static int gather_run(report *r, long long run)
                    col(st, 7), col(st, 11), n, q);
     }
     if (rc == ECCN_OK && step != SQLITE_DONE)
-        rc = fail_db(r, "cannot aggregate the audit run");
+        rc = eccn_ledger_fail(r->l, "cannot aggregate the audit run", r->err);
     sqlite3_finalize(st);
     if (rc != ECCN_OK ||
-        (rc = prepare(r,
-                      "SELECT rules_revision FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
-                      "json_extract(p.value, '$.id') FROM audit_evals e, json_each(e.provisions) p "
-                      "WHERE e.run_id=?1",
-                      &st)) != ECCN_OK)
+        (rc = eccn_ledger_prepare(
+             r->l,
+             "SELECT rules_revision FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
+             "json_extract(p.value, '$.id') FROM audit_evals e, json_each(e.provisions) p "
+             "WHERE e.run_id=?1",
+             &st, r->err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
     for (bool first = true; rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW; first = false)
@@ -220,22 +209,22 @@ static int gather_run(report *r, long long run)
 static int gather_checks(report *r)
 {
     sqlite3_stmt *st = NULL;
-    int rc =
-        prepare(r,
-                "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
-                "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " FIRST_CLASS(
-                    "provisions") ", quantity, ship_date, rules_revision, provisions, status FROM "
-                                  "verdicts WHERE "
-                                  "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND "
-                                  "COALESCE(?2, '9999-12-31') ORDER BY id",
-                &st);
+    int rc = eccn_ledger_prepare(
+        r->l,
+        "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
+        "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " FIRST_CLASS(
+            "provisions") ", quantity, ship_date, rules_revision, provisions, status FROM "
+                          "verdicts WHERE "
+                          "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND "
+                          "COALESCE(?2, '9999-12-31') ORDER BY id",
+        &st, r->err);
     if (rc != ECCN_OK)
         return rc;
     sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
     sqlite3_stmt *ids = NULL;
-    if ((rc = prepare(r, "SELECT json_extract(value, '$.id') FROM json_each(?1)", &ids)) !=
-        ECCN_OK) {
+    if ((rc = eccn_ledger_prepare(r->l, "SELECT json_extract(value, '$.id') FROM json_each(?1)",
+                                  &ids, r->err)) != ECCN_OK) {
         sqlite3_finalize(st);
         return rc;
     }
@@ -256,7 +245,7 @@ static int gather_checks(report *r)
         sqlite3_reset(ids);
     }
     if (rc == ECCN_OK && step != SQLITE_DONE)
-        rc = fail_db(r, "cannot read the checks");
+        rc = eccn_ledger_fail(r->l, "cannot read the checks", r->err);
     sqlite3_finalize(ids);
     sqlite3_finalize(st);
     return rc;
@@ -265,12 +254,13 @@ static int gather_checks(report *r)
 static int gather(report *r)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(r,
-                     r->o->run_id ? "SELECT id FROM audit_runs WHERE id=?3"
-                                  : "SELECT id FROM audit_runs WHERE date(started_at) BETWEEN "
-                                    "COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
-                                    "ORDER BY id",
-                     &st);
+    int rc = eccn_ledger_prepare(r->l,
+                                 r->o->run_id
+                                     ? "SELECT id FROM audit_runs WHERE id=?3"
+                                     : "SELECT id FROM audit_runs WHERE date(started_at) BETWEEN "
+                                       "COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
+                                       "ORDER BY id",
+                                 &st, r->err);
     if (rc != ECCN_OK)
         return rc;
     sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
@@ -340,14 +330,15 @@ static void provs_free(provs *p)
 static int load_provisions(report *r, provs *out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(r,
-                     "SELECT json_extract(p.value, '$.id'), json_extract(p.value, '$.kind'), "
-                     "json_extract(p.value, '$.title'), json_extract(p.value, '$.citation'), "
-                     "json_extract(p.value, '$.source'), json_extract(p.value, '$.eccn'), "
-                     "json_extract(p.value, '$.effective'), json_extract(p.value, '$.ends'), "
-                     "json_extract(p.value, '$.tests'), json_extract(p.value, '$.other_tests') "
-                     "FROM rules_revisions r, json_each(r.provisions) p WHERE r.revision = ?",
-                     &st);
+    int rc = eccn_ledger_prepare(
+        r->l,
+        "SELECT json_extract(p.value, '$.id'), json_extract(p.value, '$.kind'), "
+        "json_extract(p.value, '$.title'), json_extract(p.value, '$.citation'), "
+        "json_extract(p.value, '$.source'), json_extract(p.value, '$.eccn'), "
+        "json_extract(p.value, '$.effective'), json_extract(p.value, '$.ends'), "
+        "json_extract(p.value, '$.tests'), json_extract(p.value, '$.other_tests') "
+        "FROM rules_revisions r, json_each(r.provisions) p WHERE r.revision = ?",
+        &st, r->err);
     for (size_t i = 0; rc == ECCN_OK && i < r->revisions.n; i++) {
         sqlite3_bind_text(st, 1, r->revisions.v[i], -1, SQLITE_STATIC);
         while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -412,10 +403,10 @@ static void build_map(report *r, const provs *p, map *m)
     sqlite3_stmt *st = NULL;
     memset(m, 0, sizeof *m);
     snprintf(m->when, sizeof m->when, "%s", r->latest[0] ? r->latest : r->o->generated_at);
-    if (prepare(r,
-                "SELECT json_extract(value, '$.metric'), json_extract(value, '$.op'), "
-                "json_extract(value, '$.value') FROM json_each(?)",
-                &st) != ECCN_OK)
+    if (eccn_ledger_prepare(r->l,
+                            "SELECT json_extract(value, '$.metric'), json_extract(value, '$.op'), "
+                            "json_extract(value, '$.value') FROM json_each(?)",
+                            &st, r->err) != ECCN_OK)
         return;
     for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
         const prov *v = &p->v[i];
@@ -541,7 +532,7 @@ static int each_line(report *r, bool problems, int (*fn)(report *r, const line *
                              "audit_evals WHERE run_id = ?1 AND verdict = 'indeterminate'))",
                  checks ? "id" : "r.key");
         sqlite3_stmt *st = NULL;
-        if ((rc = prepare(r, sql, &st)) != ECCN_OK)
+        if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
             break;
         if (!checks)
             sqlite3_bind_int64(st, 1, r->runs[pass]);
@@ -568,7 +559,7 @@ static int each_line(report *r, bool problems, int (*fn)(report *r, const line *
             rc = fn(r, &ln, ctx);
         }
         if (rc == ECCN_OK && step != SQLITE_DONE)
-            rc = fail_db(r, "cannot read the report's lines");
+            rc = eccn_ledger_fail(r->l, "cannot read the report's lines", r->err);
         sqlite3_finalize(st);
     }
     return rc;
@@ -578,7 +569,8 @@ static void keep_until(report *r, char out[16])
 {
     sqlite3_stmt *st = NULL;
     snprintf(out, 16, "%s", "");
-    if (!r->latest[0] || prepare(r, "SELECT date(?, '+5 years')", &st) != ECCN_OK)
+    if (!r->latest[0] ||
+        eccn_ledger_prepare(r->l, "SELECT date(?, '+5 years')", &st, r->err) != ECCN_OK)
         return;
     sqlite3_bind_text(st, 1, r->latest, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)

@@ -7,26 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int exec(eccn_ledger *l, const char *sql, eccn_error *err)
-{
-    return sqlite3_exec(eccn_ledger_db(l), sql, NULL, NULL, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : eccn_ledger_fail(l, sql, err);
-}
-
-static int prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn_error *err)
-{
-    return sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, st, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : eccn_ledger_fail(l, "cannot prepare a retention statement", err);
-}
-
 /* Runs a statement whose parameters are 64-bit integers and texts given as one list. */
 static int run_stmt(eccn_ledger *l, const char *sql, const long long *ints, size_t nints,
                     const char *const *texts, size_t ntexts, long long *changes, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(l, sql, &st, err);
+    int rc = eccn_ledger_prepare(l, sql, &st, err);
     if (rc != ECCN_OK)
         return rc;
     for (size_t i = 0; i < nints; i++)
@@ -45,7 +31,7 @@ static int run_stmt(eccn_ledger *l, const char *sql, const long long *ints, size
 static int target_exists(eccn_ledger *l, long long verdict_id, long long run_id, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(
+    int rc = eccn_ledger_prepare(
         l, verdict_id ? "SELECT 1 FROM verdicts WHERE id=?" : "SELECT 1 FROM audit_runs WHERE id=?",
         &st, err);
     if (rc != ECCN_OK)
@@ -102,7 +88,7 @@ static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report 
              "SELECT v.id, date(v.ship_date, '+%d years'), v.hash, EXISTS (SELECT 1 FROM holds h "
              "WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM verdicts v ORDER BY v.id",
              ECCN_RETENTION_YEARS);
-    int rc = prepare(l, sql, &st, err), step;
+    int rc = eccn_ledger_prepare(l, sql, &st, err), step;
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(st, 0);
         const char *until = (const char *)sqlite3_column_text(st, 1);
@@ -182,9 +168,9 @@ int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, 
     int rc, step;
     memset(rep, 0, sizeof *rep);
     eccn_utc_now(now);
-    if ((rc = exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
-    if ((rc = exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
+    if ((rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
         (rc = verdict_prefix(l, cutoff, rep, last_hash, err)) != ECCN_OK)
         goto done;
     if (rep->verdicts) {
@@ -193,11 +179,12 @@ int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, 
         sqlite3_stmt *ck = NULL;
         if ((rc = run_stmt(l, "DELETE FROM verdicts WHERE id BETWEEN ?1 AND ?2", ids, 2, NULL, 0,
                            NULL, err)) != ECCN_OK ||
-            (rc = prepare(l,
-                          "INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, "
-                          "last_hash, before_date, purged_at, user) VALUES ('verdicts', ?1, ?2, "
-                          "?3, ?4, ?5, ?6, ?7)",
-                          &ck, err)) != ECCN_OK)
+            (rc = eccn_ledger_prepare(
+                 l,
+                 "INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, "
+                 "last_hash, before_date, purged_at, user) VALUES ('verdicts', ?1, ?2, "
+                 "?3, ?4, ?5, ?6, ?7)",
+                 &ck, err)) != ECCN_OK)
             goto done;
         for (int i = 0; i < 3; i++)
             sqlite3_bind_int64(ck, i + 1, ids[i]);
@@ -211,7 +198,7 @@ int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, 
             goto done;
         }
     }
-    if ((rc = prepare(l, RUNS_DUE, &due, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_prepare(l, RUNS_DUE, &due, err)) != ECCN_OK)
         goto done;
     sqlite3_bind_text(due, 1, cutoff, -1, SQLITE_STATIC);
     while ((step = sqlite3_step(due)) == SQLITE_ROW) {
@@ -230,9 +217,9 @@ int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, 
     for (size_t i = 0; rc == ECCN_OK && i < nruns; i++)
         rc = purge_run(l, runs[i], before, now, user, rep, err);
     if (rc == ECCN_OK)
-        rc = exec(l, "UPDATE ledger_control SET purging = 0", err);
+        rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 0", err);
     if (rc == ECCN_OK)
-        rc = exec(l, "COMMIT", err);
+        rc = eccn_ledger_exec(l, "COMMIT", err);
 done:
     if (rc != ECCN_OK)
         sqlite3_exec(eccn_ledger_db(l), "ROLLBACK", NULL, NULL, NULL);
