@@ -672,25 +672,6 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     return rc;
 }
 
-static void csv_cell(FILE *f, const char *s, size_t n, bool last)
-{
-    bool quote = false;
-    for (size_t i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (quote) {
-        fputc('"', f);
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '"')
-                fputc('"', f);
-            fputc(s[i], f);
-        }
-        fputc('"', f);
-    } else {
-        fwrite(s, 1, n, f);
-    }
-    fputc(last ? '\n' : ',', f);
-}
-
 static void copy_line(eccn_audit_line *a, long long line, const char *id, size_t idn,
                       const char *part, size_t pn, const char *dest, eccn_date date,
                       const char *eccn, long long qty)
@@ -870,17 +851,17 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
         FILE *f = r->o->out_csv;
         char num[32], d[11] = "";
         int n = snprintf(num, sizeof num, "%lld", rec->line);
-        csv_cell(f, num, (size_t)n, false);
-        csv_cell(f, idtext ? idtext : "", idn, false);
-        csv_cell(f, pn ? ptext : (dtext ? dtext : ""), pn ? pn : dn, false);
-        csv_cell(f, dest ? dest : "", dest ? strlen(dest) : 0, false);
+        eccn_csv_write_cell(f, num, (size_t)n, false);
+        eccn_csv_write_cell(f, idtext ? idtext : "", idn, false);
+        eccn_csv_write_cell(f, pn ? ptext : (dtext ? dtext : ""), pn ? pn : dn, false);
+        eccn_csv_write_cell(f, dest ? dest : "", dest ? strlen(dest) : 0, false);
         if (date != ECCN_DATE_NONE)
             eccn_date_format(date, d);
-        csv_cell(f, d, strlen(d), false);
+        eccn_csv_write_cell(f, d, strlen(d), false);
         const char *v = in ? eccn_verdict_word(in->verdict) : "error";
-        csv_cell(f, v, strlen(v), false);
-        csv_cell(f, in ? in->eccn : "", in ? strlen(in->eccn) : 0, false);
-        csv_cell(f, why ? why : "", why ? strlen(why) : 0, true);
+        eccn_csv_write_cell(f, v, strlen(v), false);
+        eccn_csv_write_cell(f, in ? in->eccn : "", in ? strlen(in->eccn) : 0, false);
+        eccn_csv_write_cell(f, why ? why : "", why ? strlen(why) : 0, true);
     }
     if (why && r->o->strict)
         return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", why);

@@ -374,3 +374,24 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
         return 1;
     }
 }
+
+void eccn_csv_write_cell(FILE *f, const char *s, size_t n, bool last)
+{
+    const char *end = s + n;
+    const char *special = s;
+    while (special < end && !memchr(",\"\r\n", *special, 4))
+        special++;
+    if (special == end) {
+        fwrite(s, 1, n, f);
+    } else {
+        /* Doubling each quote: write the run up to and including it, then the quote again. */
+        fputc('"', f);
+        for (const char *q; (q = memchr(s, '"', (size_t)(end - s))) != NULL; s = q + 1) {
+            fwrite(s, 1, (size_t)(q - s + 1), f);
+            fputc('"', f);
+        }
+        fwrite(s, 1, (size_t)(end - s), f);
+        fputc('"', f);
+    }
+    fputc(last ? '\n' : ',', f);
+}

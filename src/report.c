@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include "chart.h"
+#include "csvr.h"
 #include "jsonw.h"
 
 #include <math.h>
@@ -580,23 +581,6 @@ static void keep_until(report *r, char out[16])
 
 /* ---- CSV: every line in scope (docs/report-schema.md) ---- */
 
-static void csv_cell(FILE *f, const char *s, bool last)
-{
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputc(last ? '\n' : ',', f);
-}
-
 static int csv_line(report *r, const line *ln, void *ctx)
 {
     (void)ctx;
@@ -610,7 +594,7 @@ static int csv_line(report *r, const line *ln, void *ctx)
                            ln->exceptions, ln->reason};
     size_t n = sizeof cells / sizeof *cells;
     for (size_t i = 0; i < n; i++)
-        csv_cell(r->out, cells[i], i + 1 == n);
+        eccn_csv_write_cell(r->out, cells[i], strlen(cells[i]), i + 1 == n);
     return ferror(r->out) ? ECCN_EIO : ECCN_OK;
 }
 

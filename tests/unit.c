@@ -361,6 +361,19 @@ static void test_csv(void)
     memcpy(s + 5 + (1u << 20), "\",z\n", 4);
     CHECK(csv_all(s, 9 + (1u << 20), 0, out, 8, lines) == 2);
     free(s);
+    /* What the writer quotes, the reader reads back unchanged. */
+    char *w = NULL;
+    size_t wn = 0;
+    FILE *mf = open_memstream(&w, &wn);
+    const char *cells[] = {"plain", "a,b", "say \"hi\"", "two\nlines", "", "\"", "cr\r"};
+    size_t ncells = sizeof cells / sizeof *cells;
+    for (size_t i = 0; i < ncells; i++)
+        eccn_csv_write_cell(mf, cells[i], strlen(cells[i]), i + 1 == ncells);
+    fclose(mf);
+    CHECK(strncmp(w, "plain,\"a,b\",\"say \"\"hi\"\"\",", 24) == 0);
+    CHECK(csv_all(w, wn, 0, out, 8, lines) == 1);
+    CHECK(strcmp(out[0], "plain|a,b|say \"hi\"|two\nlines||\"|cr\r") == 0);
+    free(w);
 }
 
 static const struct {
