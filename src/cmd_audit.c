@@ -67,10 +67,8 @@ static void counts_json(jsonw *w, const char *key, const eccn_count *c, size_t n
 {
     jsonw_key(w, key);
     jsonw_obj_begin(w);
-    for (size_t i = 0; i < n; i++) {
-        jsonw_key(w, c[i].key);
-        jsonw_int(w, c[i].lines);
-    }
+    for (size_t i = 0; i < n; i++)
+        jsonw_kv_int(w, c[i].key, c[i].lines);
     jsonw_obj_end(w);
 }
 
@@ -79,24 +77,16 @@ static void lines_json(jsonw *w, const eccn_audit_line *l, size_t n, char (*reas
     jsonw_arr_begin(w);
     for (size_t i = 0; i < n; i++) {
         jsonw_obj_begin(w);
-        jsonw_key(w, "line");
-        jsonw_int(w, l[i].line);
-        jsonw_key(w, "line_id");
-        jsonw_str(w, l[i].line_id);
-        jsonw_key(w, "part");
-        jsonw_str(w, l[i].part);
-        jsonw_key(w, "destination");
-        jsonw_str(w, l[i].destination);
-        jsonw_key(w, "date");
-        jsonw_str(w, l[i].date);
-        jsonw_key(w, "quantity");
-        jsonw_int(w, l[i].quantity);
+        jsonw_kv_int(w, "line", l[i].line);
+        jsonw_kv_str(w, "line_id", l[i].line_id);
+        jsonw_kv_str(w, "part", l[i].part);
+        jsonw_kv_str(w, "destination", l[i].destination);
+        jsonw_kv_str(w, "date", l[i].date);
+        jsonw_kv_int(w, "quantity", l[i].quantity);
         if (reasons) {
-            jsonw_key(w, "reason");
-            jsonw_str(w, reasons[i]);
+            jsonw_kv_str(w, "reason", reasons[i]);
         } else {
-            jsonw_key(w, "eccn");
-            jsonw_str(w, l[i].eccn);
+            jsonw_kv_str(w, "eccn", l[i].eccn);
         }
         jsonw_obj_end(w);
     }
@@ -132,19 +122,16 @@ static int print_change(const eccn_audit_change *c, void *vctx)
     }
     jsonw *w = &d->w;
     jsonw_obj_begin(w);
-    jsonw_key(w, "line");
-    jsonw_int(w, c->line);
+    jsonw_kv_int(w, "line", c->line);
     const char *fields[][2] = {
         {"line_id", c->line_id},     {"part", c->part},     {"destination", c->destination},
         {"verdict_a", c->verdict_a}, {"eccn_a", c->eccn_a}, {"date_a", da},
         {"verdict_b", c->verdict_b}, {"eccn_b", c->eccn_b}, {"date_b", db},
         {"reason_b", c->reason_b}};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-        jsonw_key(w, fields[i][0]);
-        jsonw_str(w, fields[i][1]);
+        jsonw_kv_str(w, fields[i][0], fields[i][1]);
     }
-    jsonw_key(w, "provisions_b");
-    jsonw_raw(w, c->provisions_b);
+    jsonw_kv_raw(w, "provisions_b", c->provisions_b);
     jsonw_obj_end(w);
     return w->status;
 }
@@ -323,28 +310,18 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         jsonw w;
         jsonw_init(&w, &out);
         jsonw_obj_begin(&w);
-        jsonw_key(&w, "run_id");
-        jsonw_int(&w, s.run_id);
+        jsonw_kv_int(&w, "run_id", s.run_id);
         jsonw_key(&w, "reused");
         jsonw_bool(&w, s.reused);
-        jsonw_key(&w, "file");
-        jsonw_str(&w, s.file);
-        jsonw_key(&w, "sha256");
-        jsonw_str(&w, s.sha256);
-        jsonw_key(&w, "rules_revision");
-        jsonw_str(&w, rs->revision);
-        jsonw_key(&w, "lines_read");
-        jsonw_int(&w, s.lines_read);
-        jsonw_key(&w, "results");
-        jsonw_int(&w, s.results);
-        jsonw_key(&w, "errors");
-        jsonw_int(&w, s.errors);
-        jsonw_key(&w, "license_required");
-        jsonw_int(&w, s.licence_required);
-        jsonw_key(&w, "indeterminate");
-        jsonw_int(&w, s.indeterminate);
-        jsonw_key(&w, "no_license_required");
-        jsonw_int(&w, s.no_licence);
+        jsonw_kv_str(&w, "file", s.file);
+        jsonw_kv_str(&w, "sha256", s.sha256);
+        jsonw_kv_str(&w, "rules_revision", rs->revision);
+        jsonw_kv_int(&w, "lines_read", s.lines_read);
+        jsonw_kv_int(&w, "results", s.results);
+        jsonw_kv_int(&w, "errors", s.errors);
+        jsonw_kv_int(&w, "license_required", s.licence_required);
+        jsonw_kv_int(&w, "indeterminate", s.indeterminate);
+        jsonw_kv_int(&w, "no_license_required", s.no_licence);
         counts_json(&w, "by_verdict", s.by_verdict, s.nverdict);
         counts_json(&w, "by_eccn", s.by_eccn, s.neccn);
         counts_json(&w, "by_destination", s.by_destination, s.ndestination);

@@ -156,29 +156,20 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
     eccn_buf tmp = {0};
     char d[11];
     eccn_date_format(q->date, d);
-    jsonw_key(w, "part");
-    jsonw_str(w, q->part ? q->part->id : NULL);
-    jsonw_key(w, "name");
-    jsonw_str(w, subject_name(q));
-    jsonw_key(w, "date");
-    jsonw_str(w, d);
-    jsonw_key(w, "eccn");
-    jsonw_str(w, r->eccn[0] ? r->eccn : NULL);
-    jsonw_key(w, "status");
-    jsonw_str(w, eccn_status_word(r->status));
+    jsonw_kv_str(w, "part", q->part ? q->part->id : NULL);
+    jsonw_kv_str(w, "name", subject_name(q));
+    jsonw_kv_str(w, "date", d);
+    jsonw_kv_str(w, "eccn", r->eccn[0] ? r->eccn : NULL);
+    jsonw_kv_str(w, "status", eccn_status_word(r->status));
     if (r->status == ECCN_ST_INDETERMINATE) {
-        jsonw_key(w, "indeterminate_reason");
-        jsonw_str(w, r->class_note);
+        jsonw_kv_str(w, "indeterminate_reason", r->class_note);
     }
-    jsonw_key(w, "rules_revision");
-    jsonw_str(w, rs->revision);
+    jsonw_kv_str(w, "rules_revision", rs->revision);
     int rc = eccn_result_metrics_json(r, &tmp);
-    jsonw_key(w, "metrics");
-    jsonw_raw(w, tmp.data);
+    jsonw_kv_raw(w, "metrics", tmp.data);
     eccn_buf_reset(&tmp);
     rc |= eccn_result_explanation_json(r, &tmp);
-    jsonw_key(w, "explanation");
-    jsonw_raw(w, tmp.data);
+    jsonw_kv_raw(w, "explanation", tmp.data);
     eccn_buf_free(&tmp);
     return rc;
 }
@@ -339,33 +330,24 @@ int cmd_check(cli_env *env, int argc, char **argv)
         jsonw_init(&w, &out);
         jsonw_obj_begin(&w);
         write_common_json(&w, rs, &q, &r);
-        jsonw_key(&w, "verdict");
-        jsonw_str(&w, eccn_verdict_word(r.verdict));
-        jsonw_key(&w, "destination");
-        jsonw_str(&w, q.destination);
-        jsonw_key(&w, "headquarters");
-        jsonw_str(&w, q.headquarters ? q.headquarters : q.destination);
+        jsonw_kv_str(&w, "verdict", eccn_verdict_word(r.verdict));
+        jsonw_kv_str(&w, "destination", q.destination);
+        jsonw_kv_str(&w, "headquarters", q.headquarters ? q.headquarters : q.destination);
         jsonw_key(&w, "headquarters_assumed");
         jsonw_bool(&w, r.hq_assumed);
-        jsonw_key(&w, "quantity");
-        jsonw_int(&w, q.quantity);
-        jsonw_key(&w, "consignee");
-        jsonw_str(&w, q.consignee);
+        jsonw_kv_int(&w, "quantity", q.quantity);
+        jsonw_kv_str(&w, "consignee", q.consignee);
         eccn_buf tmp = {0};
         eccn_result_exceptions_json(&r, &tmp, true);
-        jsonw_key(&w, "license_exceptions");
-        jsonw_raw(&w, tmp.data);
+        jsonw_kv_raw(&w, "license_exceptions", tmp.data);
         eccn_buf_reset(&tmp);
         eccn_result_exceptions_json(&r, &tmp, false);
-        jsonw_key(&w, "license_exception_details");
-        jsonw_raw(&w, tmp.data);
+        jsonw_kv_raw(&w, "license_exception_details", tmp.data);
         eccn_buf_reset(&tmp);
         eccn_result_provisions_json(&r, &tmp);
-        jsonw_key(&w, "provisions");
-        jsonw_raw(&w, tmp.data);
+        jsonw_kv_raw(&w, "provisions", tmp.data);
         eccn_buf_free(&tmp);
-        jsonw_key(&w, "review_policy");
-        jsonw_str(&w, r.review_policy);
+        jsonw_kv_str(&w, "review_policy", r.review_policy);
         jsonw_key(&w, "ledger_id");
         if (id)
             jsonw_int(&w, id);
@@ -477,12 +459,9 @@ static void margin_text(const eccn_query *q, const eccn_result *r, const eccn_fl
 
 static void outcome_json(jsonw *w, const char *eccn, eccn_status status, eccn_verdict verdict)
 {
-    jsonw_key(w, "eccn");
-    jsonw_str(w, eccn[0] ? eccn : NULL);
-    jsonw_key(w, "status");
-    jsonw_str(w, eccn_status_word(status));
-    jsonw_key(w, "verdict");
-    jsonw_str(w, verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(verdict));
+    jsonw_kv_str(w, "eccn", eccn[0] ? eccn : NULL);
+    jsonw_kv_str(w, "status", eccn_status_word(status));
+    jsonw_kv_str(w, "verdict", verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(verdict));
 }
 
 /* A number, or null when unknown or not a number. */
@@ -503,17 +482,12 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
     eccn_date_format(q->date, d);
     jsonw_init(&w, out);
     jsonw_obj_begin(&w);
-    jsonw_key(&w, "part");
-    jsonw_str(&w, q->part ? q->part->id : NULL);
-    jsonw_key(&w, "name");
-    jsonw_str(&w, subject_name(q));
-    jsonw_key(&w, "date");
-    jsonw_str(&w, d);
-    jsonw_key(&w, "destination");
-    jsonw_str(&w, q->destination);
+    jsonw_kv_str(&w, "part", q->part ? q->part->id : NULL);
+    jsonw_kv_str(&w, "name", subject_name(q));
+    jsonw_kv_str(&w, "date", d);
+    jsonw_kv_str(&w, "destination", q->destination);
     outcome_json(&w, r->eccn, r->status, r->verdict);
-    jsonw_key(&w, "rules_revision");
-    jsonw_str(&w, rs->revision);
+    jsonw_kv_str(&w, "rules_revision", rs->revision);
     jsonw_key(&w, "tests");
     jsonw_arr_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++) {
@@ -523,19 +497,15 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
             if (!t->is_metric)
                 continue;
             jsonw_obj_begin(&w);
-            jsonw_key(&w, "provision");
-            jsonw_str(&w, fd->prov->id);
-            jsonw_key(&w, "metric");
-            jsonw_str(&w, eccn_metric_name(t->metric));
-            jsonw_key(&w, "op");
-            jsonw_str(&w, t->op);
+            jsonw_kv_str(&w, "provision", fd->prov->id);
+            jsonw_kv_str(&w, "metric", eccn_metric_name(t->metric));
+            jsonw_kv_str(&w, "op", t->op);
             jsonw_key(&w, "threshold");
             jsonw_num(&w, t->threshold);
             num_or_null(&w, "value", t->value_known, t->value);
             num_or_null(&w, "distance", t->value_known, t->value - t->threshold);
             num_or_null(&w, "percent", t->value_known, percent_of(t->value, t->threshold));
-            jsonw_key(&w, "result");
-            jsonw_str(&w, eccn_tv_word(t->result));
+            jsonw_kv_str(&w, "result", eccn_tv_word(t->result));
             jsonw_obj_end(&w);
         }
     }
@@ -545,16 +515,14 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
     for (int i = 0; i < ECCN_NFLIPS; i++) {
         const eccn_flip *f = &flips[i];
         jsonw_obj_begin(&w);
-        jsonw_key(&w, "vary");
-        jsonw_str(&w, eccn_metric_name(f->varied));
+        jsonw_kv_str(&w, "vary", eccn_metric_name(f->varied));
         num_or_null(&w, "from", f->known, f->from);
         num_or_null(&w, "to", f->found, f->to);
         if (f->found) {
             num_or_null(&w, "change", true, f->to - f->from);
             num_or_null(&w, "percent", true, percent_of(f->to, f->from));
             outcome_json(&w, f->eccn, f->status, f->verdict);
-            jsonw_key(&w, "provision");
-            jsonw_str(&w, f->by ? f->by->id : NULL);
+            jsonw_kv_str(&w, "provision", f->by ? f->by->id : NULL);
         }
         jsonw_obj_end(&w);
     }

@@ -65,15 +65,11 @@ static void outcome_json(jsonw *w, const char *key, const eccn_outcome *o)
 {
     jsonw_key(w, key);
     jsonw_obj_begin(w);
-    jsonw_key(w, "status");
-    jsonw_str(w, eccn_status_word(o->status));
-    jsonw_key(w, "eccn");
-    jsonw_str(w, o->eccn[0] ? o->eccn : NULL);
+    jsonw_kv_str(w, "status", eccn_status_word(o->status));
+    jsonw_kv_str(w, "eccn", o->eccn[0] ? o->eccn : NULL);
     if (o->verdict != ECCN_V_NONE) {
-        jsonw_key(w, "verdict");
-        jsonw_str(w, eccn_verdict_word(o->verdict));
-        jsonw_key(w, "review_policy");
-        jsonw_str(w, o->review_policy);
+        jsonw_kv_str(w, "verdict", eccn_verdict_word(o->verdict));
+        jsonw_kv_str(w, "review_policy", o->review_policy);
     }
     jsonw_obj_end(w);
 }
@@ -89,10 +85,8 @@ static void change_json(jsonw *w, const eccn_change *c, bool verdict)
     const eccn_provision *by = cause(c, verdict);
     outcome_json(w, "before", &c->before);
     outcome_json(w, "after", &c->after);
-    jsonw_key(w, "provision");
-    jsonw_str(w, by ? by->id : NULL);
-    jsonw_key(w, "citation");
-    jsonw_str(w, by ? by->citation : NULL);
+    jsonw_kv_str(w, "provision", by ? by->id : NULL);
+    jsonw_kv_str(w, "citation", by ? by->citation : NULL);
 }
 
 static const char *outcome_text(const eccn_outcome *o, bool verdict, char *buf, size_t n)
@@ -200,10 +194,8 @@ static int impact_catalogue(eccn_ruleset *rs, eccn_impact *im, bool json, jsonw 
         parts_changed++;
         if (json) {
             jsonw_obj_begin(jw);
-            jsonw_key(jw, "part");
-            jsonw_str(jw, p->id);
-            jsonw_key(jw, "name");
-            jsonw_str(jw, p->spec.name);
+            jsonw_kv_str(jw, "part", p->id);
+            jsonw_kv_str(jw, "name", p->spec.name);
             jsonw_key(jw, "classification");
             if (cls) {
                 jsonw_obj_begin(jw);
@@ -242,8 +234,7 @@ static int impact_catalogue(eccn_ruleset *rs, eccn_impact *im, bool json, jsonw 
     }
     if (json) {
         jsonw_arr_end(jw);
-        jsonw_key(jw, "parts_changed");
-        jsonw_int(jw, (long long)parts_changed);
+        jsonw_kv_int(jw, "parts_changed", (long long)parts_changed);
     } else if (w.rc == ECCN_OK)
         printf("%zu of %zu catalogue entries change\n", parts_changed, eccn_catalog_count(rs->cat));
     free(w.groups);
@@ -278,18 +269,12 @@ static int each_line(const eccn_audit_item *it, void *ctx)
     if (w->json) {
         jsonw *jw = w->jw;
         jsonw_obj_begin(jw);
-        jsonw_key(jw, "line");
-        jsonw_int(jw, it->line);
-        jsonw_key(jw, "line_id");
-        jsonw_str(jw, it->line_id);
-        jsonw_key(jw, "part");
-        jsonw_str(jw, it->part->id);
-        jsonw_key(jw, "destination");
-        jsonw_str(jw, it->destination);
-        jsonw_key(jw, "headquarters");
-        jsonw_str(jw, it->headquarters);
-        jsonw_key(jw, "quantity");
-        jsonw_int(jw, it->quantity);
+        jsonw_kv_int(jw, "line", it->line);
+        jsonw_kv_str(jw, "line_id", it->line_id);
+        jsonw_kv_str(jw, "part", it->part->id);
+        jsonw_kv_str(jw, "destination", it->destination);
+        jsonw_kv_str(jw, "headquarters", it->headquarters);
+        jsonw_kv_int(jw, "quantity", it->quantity);
         change_json(jw, c, true);
         jsonw_obj_end(jw);
         return jw->status;
@@ -323,12 +308,9 @@ int cmd_impact(cli_env *env, int argc, char **argv)
     }
     jsonw_init(&jw, &out);
     jsonw_obj_begin(&jw);
-    jsonw_key(&jw, "from");
-    jsonw_str(&jw, a.from);
-    jsonw_key(&jw, "to");
-    jsonw_str(&jw, a.to);
-    jsonw_key(&jw, "rules_revision");
-    jsonw_str(&jw, rs->revision);
+    jsonw_kv_str(&jw, "from", a.from);
+    jsonw_kv_str(&jw, "to", a.to);
+    jsonw_kv_str(&jw, "rules_revision", rs->revision);
     if (!a.json)
         printf("changes from %s to %s (rules revision %s)\n", a.from, a.to, rs->revision);
     int st;
@@ -356,12 +338,9 @@ int cmd_impact(cli_env *env, int argc, char **argv)
             st = eccn_audit_scan(rs, &o, each_line, &w, &err);
         }
         jsonw_arr_end(&jw);
-        jsonw_key(&jw, "lines_compared");
-        jsonw_int(&jw, w.compared);
-        jsonw_key(&jw, "lines_changed");
-        jsonw_int(&jw, w.changed);
-        jsonw_key(&jw, "lines_not_judged");
-        jsonw_int(&jw, w.errors);
+        jsonw_kv_int(&jw, "lines_compared", w.compared);
+        jsonw_kv_int(&jw, "lines_changed", w.changed);
+        jsonw_kv_int(&jw, "lines_not_judged", w.errors);
         if (!a.json && st == ECCN_OK)
             printf("%lld of %lld lines change%s\n", w.changed, w.compared,
                    w.errors ? " (lines that cannot be judged are left out; `eccn audit` names them)"

@@ -8,8 +8,7 @@
 static void row_json(jsonw *w, const eccn_verdict_row *r, bool full)
 {
     jsonw_obj_begin(w);
-    jsonw_key(w, "id");
-    jsonw_int(w, r->id);
+    jsonw_kv_int(w, "id", r->id);
     const struct {
         const char *k, *v;
     } text[] = {{"created_at", r->created_at},
@@ -30,24 +29,17 @@ static void row_json(jsonw *w, const eccn_verdict_row *r, bool full)
                 {"verdict", r->verdict},
                 {"review_policy", r->review_policy}};
     for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
-        jsonw_key(w, text[i].k);
-        jsonw_str(w, text[i].v);
+        jsonw_kv_str(w, text[i].k, text[i].v);
     }
     jsonw_key(w, "headquarters_assumed");
     jsonw_bool(w, r->hq_assumed);
-    jsonw_key(w, "quantity");
-    jsonw_int(w, r->quantity);
-    jsonw_key(w, "license_exceptions");
-    jsonw_raw(w, r->license_exceptions);
-    jsonw_key(w, "provisions");
-    jsonw_raw(w, r->provisions);
+    jsonw_kv_int(w, "quantity", r->quantity);
+    jsonw_kv_raw(w, "license_exceptions", r->license_exceptions);
+    jsonw_kv_raw(w, "provisions", r->provisions);
     if (full) {
-        jsonw_key(w, "metrics");
-        jsonw_raw(w, r->metrics);
-        jsonw_key(w, "explanation");
-        jsonw_raw(w, r->explanation);
-        jsonw_key(w, "what_if");
-        jsonw_raw(w, r->what_if);
+        jsonw_kv_raw(w, "metrics", r->metrics);
+        jsonw_kv_raw(w, "explanation", r->explanation);
+        jsonw_kv_raw(w, "what_if", r->what_if);
     }
     jsonw_obj_end(w);
 }
@@ -294,14 +286,11 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         jsonw w;
         jsonw_init(&w, &out);
         jsonw_obj_begin(&w);
-        jsonw_key(&w, "id");
-        jsonw_int(&w, id);
+        jsonw_kv_int(&w, "id", id);
         jsonw_key(&w, "holds");
         jsonw_bool(&w, holds);
-        jsonw_key(&w, "rules_revision_then");
-        jsonw_str(&w, old.rules_revision);
-        jsonw_key(&w, "rules_revision_now");
-        jsonw_str(&w, rs->revision);
+        jsonw_kv_str(&w, "rules_revision_then", old.rules_revision);
+        jsonw_kv_str(&w, "rules_revision_now", rs->revision);
         const char *fields[][3] = {{"status", old.status, now.status},
                                    {"eccn", old.eccn, now.eccn},
                                    {"verdict", old.verdict, now.verdict},
@@ -309,24 +298,18 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         jsonw_key(&w, "then");
         jsonw_obj_begin(&w);
         for (int i = 0; i < 4; i++) {
-            jsonw_key(&w, fields[i][0]);
-            jsonw_str(&w, fields[i][1]);
+            jsonw_kv_str(&w, fields[i][0], fields[i][1]);
         }
-        jsonw_key(&w, "license_exceptions");
-        jsonw_raw(&w, old.license_exceptions);
-        jsonw_key(&w, "provisions");
-        jsonw_raw(&w, old.provisions);
+        jsonw_kv_raw(&w, "license_exceptions", old.license_exceptions);
+        jsonw_kv_raw(&w, "provisions", old.provisions);
         jsonw_obj_end(&w);
         jsonw_key(&w, "now");
         jsonw_obj_begin(&w);
         for (int i = 0; i < 4; i++) {
-            jsonw_key(&w, fields[i][0]);
-            jsonw_str(&w, fields[i][2]);
+            jsonw_kv_str(&w, fields[i][0], fields[i][2]);
         }
-        jsonw_key(&w, "license_exceptions");
-        jsonw_raw(&w, now.license_exceptions);
-        jsonw_key(&w, "provisions");
-        jsonw_raw(&w, now.provisions);
+        jsonw_kv_raw(&w, "license_exceptions", now.license_exceptions);
+        jsonw_kv_raw(&w, "provisions", now.provisions);
         jsonw_obj_end(&w);
         jsonw_obj_end(&w);
         printf("%s\n", out.data);

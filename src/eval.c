@@ -260,34 +260,24 @@ fail:
 static void finding_json(jsonw *w, const eccn_result *r, const eccn_finding *f)
 {
     jsonw_obj_begin(w);
-    jsonw_key(w, "provision");
-    jsonw_str(w, f->prov->id);
-    jsonw_key(w, "kind");
-    jsonw_str(w, eccn_prov_kind_name(f->prov->kind));
-    jsonw_key(w, "title");
-    jsonw_str(w, f->prov->title);
-    jsonw_key(w, "citation");
-    jsonw_str(w, f->prov->citation);
-    jsonw_key(w, "result");
-    jsonw_str(w, eccn_tv_word(f->effective));
+    jsonw_kv_str(w, "provision", f->prov->id);
+    jsonw_kv_str(w, "kind", eccn_prov_kind_name(f->prov->kind));
+    jsonw_kv_str(w, "title", f->prov->title);
+    jsonw_kv_str(w, "citation", f->prov->citation);
+    jsonw_kv_str(w, "result", eccn_tv_word(f->effective));
     if (f->excluded_by) {
-        jsonw_key(w, "excluded_by");
-        jsonw_str(w, f->excluded_by);
+        jsonw_kv_str(w, "excluded_by", f->excluded_by);
     }
     jsonw_key(w, "tests");
     jsonw_arr_begin(w);
     for (size_t i = 0; i < f->ntests; i++) {
         const eccn_test *t = &r->trace.tests[f->first_test + i];
         jsonw_obj_begin(w);
-        jsonw_key(w, "text");
-        jsonw_str(w, t->text);
-        jsonw_key(w, "result");
-        jsonw_str(w, eccn_tv_word(t->result));
+        jsonw_kv_str(w, "text", t->text);
+        jsonw_kv_str(w, "result", eccn_tv_word(t->result));
         if (t->is_metric) {
-            jsonw_key(w, "metric");
-            jsonw_str(w, eccn_metric_name(t->metric));
-            jsonw_key(w, "op");
-            jsonw_str(w, t->op);
+            jsonw_kv_str(w, "metric", eccn_metric_name(t->metric));
+            jsonw_kv_str(w, "op", t->op);
             jsonw_key(w, "threshold");
             jsonw_num(w, t->threshold);
             jsonw_key(w, "value");
@@ -356,16 +346,11 @@ int eccn_result_provisions_json(const eccn_result *r, eccn_buf *out)
         list[n++] = r->deciding[i];
     for (size_t i = 0; i < n; i++) {
         jsonw_obj_begin(&w);
-        jsonw_key(&w, "id");
-        jsonw_str(&w, list[i]->id);
-        jsonw_key(&w, "kind");
-        jsonw_str(&w, eccn_prov_kind_name(list[i]->kind));
-        jsonw_key(&w, "title");
-        jsonw_str(&w, list[i]->title);
-        jsonw_key(&w, "citation");
-        jsonw_str(&w, list[i]->citation);
-        jsonw_key(&w, "source");
-        jsonw_str(&w, list[i]->source);
+        jsonw_kv_str(&w, "id", list[i]->id);
+        jsonw_kv_str(&w, "kind", eccn_prov_kind_name(list[i]->kind));
+        jsonw_kv_str(&w, "title", list[i]->title);
+        jsonw_kv_str(&w, "citation", list[i]->citation);
+        jsonw_kv_str(&w, "source", list[i]->source);
         jsonw_obj_end(&w);
     }
     jsonw_arr_end(&w);
@@ -413,14 +398,10 @@ int eccn_result_exceptions_json(const eccn_result *r, eccn_buf *out, bool names_
             continue;
         }
         jsonw_obj_begin(&w);
-        jsonw_key(&w, "name");
-        jsonw_str(&w, x->exception_name);
-        jsonw_key(&w, "provision");
-        jsonw_str(&w, x->id);
-        jsonw_key(&w, "citation");
-        jsonw_str(&w, x->citation);
-        jsonw_key(&w, "terms");
-        jsonw_str(&w, x->exception_terms);
+        jsonw_kv_str(&w, "name", x->exception_name);
+        jsonw_kv_str(&w, "provision", x->id);
+        jsonw_kv_str(&w, "citation", x->citation);
+        jsonw_kv_str(&w, "terms", x->exception_terms);
         jsonw_obj_end(&w);
     }
     jsonw_arr_end(&w);

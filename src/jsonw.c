@@ -179,3 +179,21 @@ void jsonw_raw(jsonw *w, const char *json)
     else
         put(w, "null", 4);
 }
+
+void jsonw_kv_str(jsonw *w, const char *key, const char *s)
+{
+    jsonw_key(w, key);
+    jsonw_str(w, s);
+}
+
+void jsonw_kv_int(jsonw *w, const char *key, long long v)
+{
+    jsonw_key(w, key);
+    jsonw_int(w, v);
+}
+
+void jsonw_kv_raw(jsonw *w, const char *key, const char *json)
+{
+    jsonw_key(w, key);
+    jsonw_raw(w, json);
+}

@@ -32,6 +32,10 @@ void jsonw_bool(jsonw *w, bool v);
 void jsonw_null(jsonw *w);
 /* Inserts text that is already valid JSON (e.g. a stored column). */
 void jsonw_raw(jsonw *w, const char *json);
+/* A key and its value in one call, for object members. */
+void jsonw_kv_str(jsonw *w, const char *key, const char *s); /* NULL writes null */
+void jsonw_kv_int(jsonw *w, const char *key, long long v);
+void jsonw_kv_raw(jsonw *w, const char *key, const char *json);
 /* Escapes s as a JSON string literal into out. */
 int jsonw_escape(eccn_buf *out, const char *s, size_t n);
 

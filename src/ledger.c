@@ -306,10 +306,8 @@ static void metric_test_json(eccn_metric m, const char *op, double value, void *
 {
     jsonw *w = ctx;
     jsonw_obj_begin(w);
-    jsonw_key(w, "metric");
-    jsonw_str(w, eccn_metric_name(m));
-    jsonw_key(w, "op");
-    jsonw_str(w, op);
+    jsonw_kv_str(w, "metric", eccn_metric_name(m));
+    jsonw_kv_str(w, "op", op);
     jsonw_key(w, "value");
     jsonw_num(w, value);
     jsonw_obj_end(w);
@@ -343,21 +341,14 @@ int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error
         const eccn_provision *p = &rs->provs[i];
         char d[11];
         jsonw_obj_begin(&w);
-        jsonw_key(&w, "id");
-        jsonw_str(&w, p->id);
-        jsonw_key(&w, "kind");
-        jsonw_str(&w, eccn_prov_kind_name(p->kind));
-        jsonw_key(&w, "title");
-        jsonw_str(&w, p->title);
-        jsonw_key(&w, "citation");
-        jsonw_str(&w, p->citation);
-        jsonw_key(&w, "source");
-        jsonw_str(&w, p->source);
-        jsonw_key(&w, "act");
-        jsonw_str(&w, p->act->citation);
+        jsonw_kv_str(&w, "id", p->id);
+        jsonw_kv_str(&w, "kind", eccn_prov_kind_name(p->kind));
+        jsonw_kv_str(&w, "title", p->title);
+        jsonw_kv_str(&w, "citation", p->citation);
+        jsonw_kv_str(&w, "source", p->source);
+        jsonw_kv_str(&w, "act", p->act->citation);
         eccn_date_format(p->effective, d);
-        jsonw_key(&w, "effective");
-        jsonw_str(&w, d);
+        jsonw_kv_str(&w, "effective", d);
         jsonw_key(&w, "ends");
         if (p->ends == ECCN_DATE_NONE)
             jsonw_null(&w);
@@ -365,8 +356,7 @@ int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error
             eccn_date_format(p->ends, d);
             jsonw_str(&w, d);
         }
-        jsonw_key(&w, "eccn");
-        jsonw_str(&w, p->eccn);
+        jsonw_kv_str(&w, "eccn", p->eccn);
         /* The thresholds of a conjunctive classification, so that a report can draw the
          * paragraph's region years later from the ledger alone. */
         if (p->kind == ECCN_PROV_CLASSIFICATION && p->when) {
@@ -374,8 +364,7 @@ int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error
             jsonw_arr_begin(&w);
             int others = eccn_cond_conjunction(p->when, metric_test_json, &w);
             jsonw_arr_end(&w);
-            jsonw_key(&w, "other_tests");
-            jsonw_int(&w, others);
+            jsonw_kv_int(&w, "other_tests", others);
         }
         jsonw_obj_end(&w);
     }

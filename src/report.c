@@ -622,14 +622,7 @@ static void jflush(report *r, jout *j)
 
 static void jkv(jsonw *w, const char *k, const char *v)
 {
-    jsonw_key(w, k);
-    jsonw_str(w, v && *v ? v : NULL);
-}
-
-static void jki(jsonw *w, const char *k, long long v)
-{
-    jsonw_key(w, k);
-    jsonw_int(w, v);
+    jsonw_kv_str(w, k, v && *v ? v : NULL);
 }
 
 static int json_problem(report *r, const line *ln, void *ctx)
@@ -643,7 +636,7 @@ static int json_problem(report *r, const line *ln, void *ctx)
         jsonw_int(w, ln->run);
     else
         jsonw_null(w);
-    jki(w, "line", ln->line);
+    jsonw_kv_int(w, "line", ln->line);
     jkv(w, "line_id", ln->line_id);
     jkv(w, "part", ln->part);
     jkv(w, "destination", ln->dest);
@@ -686,16 +679,16 @@ static int write_json(report *r, const provs *p)
     jsonw_arr_end(w);
     jsonw_key(w, "summary");
     jsonw_obj_begin(w);
-    jki(w, "lines", r->lines);
-    jki(w, "checks", r->checks);
-    jki(w, "audit_runs", (long long)r->nruns);
-    jki(w, "license_required", r->licence);
-    jki(w, "license_exceptions_available", r->exceptions);
-    jki(w, "indeterminate", r->indeterminate);
-    jki(w, "errors", r->errors);
-    jki(w, "no_license_required", r->no_licence);
-    jki(w, "quantity", r->quantity);
-    jki(w, "license_required_quantity", r->licence_qty);
+    jsonw_kv_int(w, "lines", r->lines);
+    jsonw_kv_int(w, "checks", r->checks);
+    jsonw_kv_int(w, "audit_runs", (long long)r->nruns);
+    jsonw_kv_int(w, "license_required", r->licence);
+    jsonw_kv_int(w, "license_exceptions_available", r->exceptions);
+    jsonw_kv_int(w, "indeterminate", r->indeterminate);
+    jsonw_kv_int(w, "errors", r->errors);
+    jsonw_kv_int(w, "no_license_required", r->no_licence);
+    jsonw_kv_int(w, "quantity", r->quantity);
+    jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
     jsonw_obj_end(w);
     jsonw_key(w, "license_required");
     jsonw_arr_begin(w);
@@ -703,8 +696,8 @@ static int write_json(report *r, const provs *p)
         jsonw_obj_begin(w);
         jkv(w, "destination", r->groups[g].dest);
         jkv(w, "eccn", r->groups[g].eccn);
-        jki(w, "lines", r->groups[g].lines);
-        jki(w, "quantity", r->groups[g].qty);
+        jsonw_kv_int(w, "lines", r->groups[g].lines);
+        jsonw_kv_int(w, "quantity", r->groups[g].qty);
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);
@@ -731,7 +724,7 @@ static int write_json(report *r, const provs *p)
         else
             jsonw_null(w);
         jkv(w, "deciding_provision", pt->by);
-        jki(w, "lines", pt->lines);
+        jsonw_kv_int(w, "lines", pt->lines);
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);
