@@ -193,6 +193,15 @@ int cli_date(const char *text, eccn_date *out)
     return 0;
 }
 
+int cli_id(const char *what, const char *text, long long *out)
+{
+    if (!eccn_parse_id(text, out)) {
+        cli_errorf("%s: expected a whole number >= 1, got '%s'", what, text ? text : "");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 const char *cli_country(const eccn_ruleset *rs, const char *what, const char *text)
 {
     const char *code = eccn_geo_resolve(rs->geo, text);

@@ -36,6 +36,9 @@ void cli_print_error(const eccn_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a --date value or today's date when NULL. */
 int cli_date(const char *text, eccn_date *out);
+/* Parses a record number (an audit run, a verdict id, a batch size): a whole number >= 1. what
+ * names the argument in the diagnostic. Returns 0 or EXIT_USAGE. */
+int cli_id(const char *what, const char *text, long long *out);
 /* Resolves a country code or name; prints a diagnostic when unknown. */
 const char *cli_country(const eccn_ruleset *rs, const char *what, const char *text);
 const char *cli_user(void);

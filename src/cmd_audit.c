@@ -39,17 +39,6 @@ static void show_progress(long long lines, long long bytes, long long size, void
     }
 }
 
-static long long parse_run(const char *s)
-{
-    char *end;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || *end || v < 1) {
-        cli_errorf("expected an audit run id, got '%s'", s ? s : "");
-        return 0;
-    }
-    return v;
-}
-
 static void print_counts(const char *title, const eccn_count *c, size_t n)
 {
     printf("%s\n", title);
@@ -138,14 +127,14 @@ static int print_change(const eccn_audit_change *c, void *vctx)
 
 static int audit_diff(cli_env *env, int argc, char **argv)
 {
-    long long a = parse_run(argc > 2 ? argv[2] : NULL),
-              b = a ? parse_run(argc > 3 ? argv[3] : NULL) : 0;
+    long long a = 0, b = 0;
     eccn_ledger *l = NULL;
     eccn_error err = {0};
     eccn_buf out = {0};
     struct diff_ctx d = {.json = argc > 4 && strcmp(argv[4], "--json") == 0};
     int rc;
-    if (!a || !b)
+    if (cli_id("audit diff: first run", argc > 2 ? argv[2] : NULL, &a) ||
+        cli_id("audit diff: second run", argc > 3 ? argv[3] : NULL, &b))
         return EXIT_USAGE;
     if ((rc = cli_open_ledger(env, true, &l)))
         return rc;
@@ -248,10 +237,8 @@ int cmd_audit(cli_env *env, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (batch && (o.batch = atoll(batch)) < 1) {
-        cli_errorf("--batch: expected a whole number >= 1");
+    if (batch && cli_id("--batch", batch, &o.batch))
         return EXIT_USAGE;
-    }
     if (o.default_date) {
         eccn_date d;
         if (cli_date(o.default_date, &d))
@@ -259,7 +246,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     }
     if ((rc = cli_open_ledger(env, true, &l)))
         return rc;
-    if (resume && !(o.resume_run = parse_run(resume))) {
+    if (resume && cli_id("--resume", resume, &o.resume_run)) {
         rc = EXIT_USAGE;
         goto done;
     }

@@ -294,10 +294,11 @@ int cmd_impact(cli_env *env, int argc, char **argv)
     eccn_error err = {0};
     eccn_buf out = {0};
     eccn_date d1, d2;
+    long long run = 0;
     jsonw jw;
     int rc = parse_args(argc, argv, &a);
     if (rc || (rc = cli_date(a.from, &d1)) || (rc = cli_date(a.to, &d2)) ||
-        (rc = cli_open_rules(env, &rs)))
+        (a.run && (rc = cli_id("--run", a.run, &run))) || (rc = cli_open_rules(env, &rs)))
         goto done;
     if (a.run && (rc = cli_open_ledger(env, false, &l)))
         goto done;
@@ -320,13 +321,13 @@ int cmd_impact(cli_env *env, int argc, char **argv)
         lines_walk w = {.im = im, .json = a.json, .jw = &jw, .err = &err};
         jsonw_key(&jw, a.run ? "run" : "inventory");
         if (a.run)
-            jsonw_int(&jw, atoll(a.run));
+            jsonw_int(&jw, run);
         else
             jsonw_str(&jw, a.inventory);
         jsonw_key(&jw, "changes");
         jsonw_arr_begin(&jw);
         if (a.run) {
-            st = eccn_audit_run_items(rs, l, atoll(a.run), each_line, &w, &err);
+            st = eccn_audit_run_items(rs, l, run, each_line, &w, &err);
         } else {
             /* Ship dates are not read: every line is judged on both dates given. */
             eccn_audit_opts o = {.path = a.inventory,

@@ -40,12 +40,21 @@ static int open_existing(cli_env *env, eccn_ledger **l)
     return cli_open_ledger(env, false, l);
 }
 
+/* verify and check take no arguments; one given is a mistake, not something to ignore. */
+static int no_arguments(int argc, char **argv)
+{
+    if (argc <= 2)
+        return 0;
+    cli_errorf("ledger %s: unexpected argument '%s'", argv[1], argv[2]);
+    return EXIT_USAGE;
+}
+
 int ledger_verify(cli_env *env, int argc, char **argv)
 {
     eccn_ledger *l = NULL;
-    (void)argc;
-    (void)argv;
-    int rc = open_existing(env, &l);
+    int rc = no_arguments(argc, argv);
+    if (rc == 0)
+        rc = open_existing(env, &l);
     if (rc == 0)
         rc = report_chain(l);
     eccn_ledger_close(l);
@@ -57,10 +66,8 @@ int ledger_check(cli_env *env, int argc, char **argv)
     eccn_ledger *l = NULL;
     eccn_error err = {0};
     char msg[2048];
-    (void)argc;
-    (void)argv;
-    int rc = open_existing(env, &l);
-    if (rc)
+    int rc = no_arguments(argc, argv);
+    if (rc || (rc = open_existing(env, &l)))
         return rc;
     if (eccn_integrity_sqlite(l, msg, sizeof msg, &err) != ECCN_OK) {
         cli_print_error(&err);
@@ -85,8 +92,8 @@ static int parse_target(int argc, char **argv, bool want_reason, long long *verd
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
         if (cli_opt(argc, argv, &i, "--run", &v)) {
-            if (!v || !eccn_parse_id(v, run))
-                return cli_errorf("--run: expected an audit run number"), EXIT_USAGE;
+            if (cli_id("--run", v, run))
+                return EXIT_USAGE;
         } else if (want_reason && cli_opt(argc, argv, &i, "--reason", &v)) {
             if (!v)
                 return EXIT_USAGE;

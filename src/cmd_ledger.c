@@ -105,17 +105,6 @@ static int ledger_list(cli_env *env, int argc, char **argv)
     return rc;
 }
 
-static int parse_id(const char *s, long long *id)
-{
-    char *end;
-    *id = s ? strtoll(s, &end, 10) : 0;
-    if (!s || *end || end == s || *id < 1) {
-        cli_errorf("expected a ledger id (a whole number), got '%s'", s ? s : "");
-        return EXIT_USAGE;
-    }
-    return 0;
-}
-
 static int ledger_show(cli_env *env, int argc, char **argv)
 {
     long long id;
@@ -123,7 +112,7 @@ static int ledger_show(cli_env *env, int argc, char **argv)
     eccn_ledger *l = NULL;
     eccn_verdict_row r;
     eccn_error err = {0};
-    int rc = parse_id(argc > 2 ? argv[2] : NULL, &id);
+    int rc = cli_id("ledger id", argc > 2 ? argv[2] : NULL, &id);
     if (rc || (rc = cli_open_ledger(env, true, &l)))
         return rc;
     if (eccn_ledger_get_verdict(l, id, &r, &err) != ECCN_OK) {
@@ -239,7 +228,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     eccn_query q = {0};
     eccn_error err = {0};
     eccn_buf bufs[6] = {{0}}, oldids = {0}, newids = {0}, out = {0};
-    int rc = parse_id(argc > 1 ? argv[1] : NULL, &id);
+    int rc = cli_id("ledger id", argc > 1 ? argv[1] : NULL, &id);
     if (rc || (rc = cli_open_ledger(env, true, &l)) || (rc = cli_open_rules(env, &rs)))
         goto done;
     if (eccn_ledger_get_verdict(l, id, &old, &err) != ECCN_OK) {

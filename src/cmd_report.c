@@ -60,10 +60,8 @@ int cmd_report(cli_env *env, int argc, char **argv)
         cli_errorf("report: give --run ID, or --since/--until, not both");
         return EXIT_USAGE;
     }
-    if (run && !eccn_parse_id(run, &o.run_id)) {
-        cli_errorf("report: --run expects an audit run number, got '%s'", run);
+    if (run && cli_id("report --run", run, &o.run_id))
         return EXIT_USAGE;
-    }
     if ((o.since && cli_date(o.since, &d)) || (o.until && cli_date(o.until, &d)))
         return EXIT_USAGE;
     if (format) {

@@ -83,6 +83,14 @@ contains "yaml position" "$T/err" "zz-broken.yaml:4:1"
 # ledger show and replay
 expect "ledger show" 0 "${E[@]}" ledger show 1 --json
 contains "ledger show revision" "$T/out" '"rules_revision":"'
+# Record numbers are whole numbers >= 1 wherever a command takes one; anything else is a usage error.
+expect "ledger show bad id" 2 "${E[@]}" ledger show 1x
+contains "ledger show bad id says" "$T/err" "expected a whole number >= 1, got '1x'"
+expect "audit diff bad run" 2 "${E[@]}" audit diff 0 1
+expect "audit bad batch" 2 "${E[@]}" audit --batch 0 "$SRC/data/samples/inventory.csv"
+expect "impact bad run" 2 "${E[@]}" impact --from 2023-01-01 --to 2024-01-01 --run -3
+expect "report bad run" 2 "${E[@]}" report --run abc
+expect "verify stray argument" 2 "${E[@]}" ledger verify --run 1
 expect "replay holds" 0 "${E[@]}" replay 1
 contains "replay" "$T/out" "STILL HOLDS"
 # Replay against a rule set without the 2023 rule: the verdict changes and says why.
