@@ -1135,7 +1135,7 @@ static int reload(run *r, eccn_error *err)
 /* What a run was started with, read back for --resume; the strings live here. */
 typedef struct stored_run {
     eccn_audit_opts o;
-    char path[4096], date[16], to[64], maps[16][256];
+    char path[4096], date[16], to[64], maps[ECCN_AUDIT_MAX_MAPS][256];
     long long offset, line, lines_read;
 } stored_run;
 
@@ -1152,7 +1152,7 @@ static void parse_options(char *text, stored_run *sr)
             sr->o.delimiter = (char)atoi(t + 10);
         else if (strncmp(t, "strict=", 7) == 0)
             sr->o.strict = atoi(t + 7) != 0;
-        else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < 16) {
+        else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < ECCN_AUDIT_MAX_MAPS) {
             strncpy(sr->maps[sr->o.nmaps], t + 4, sizeof sr->maps[0] - 1);
             sr->o.maps[sr->o.nmaps] = sr->maps[sr->o.nmaps];
             sr->o.nmaps++;

@@ -28,12 +28,14 @@ enum {
     ECCN_F_COUNT
 };
 
+#define ECCN_AUDIT_MAX_MAPS 16
+
 typedef struct eccn_audit_opts {
     const char *path;         /* "-" for standard input */
     const char *default_date; /* YYYY-MM-DD for files without a date column, or NULL */
     const char *default_to;   /* country for files without a destination column, or NULL */
     char delimiter;           /* 0: sniff */
-    const char *maps[16];     /* "COLUMN=FIELD" */
+    const char *maps[ECCN_AUDIT_MAX_MAPS]; /* "COLUMN=FIELD" */
     size_t nmaps;
     bool strict;          /* stop at the first bad line */
     bool force;           /* audit again even if a finished run matches */

@@ -220,3 +220,20 @@ const char *cli_user(void)
     struct passwd *pw = getpwuid(getuid());
     return pw ? pw->pw_name : "unknown";
 }
+
+int cli_map(const char *value, const char **maps, size_t *nmaps)
+{
+    const char *eq = value ? strchr(value, '=') : NULL;
+    if (!eq || eq == value || !eccn_audit_field_known(eq + 1)) {
+        cli_errorf("--map '%s': expected COLUMN=FIELD, FIELD one of part, description, quantity, "
+                   "destination, date (or ship_date), consignee, hq, line_id",
+                   value ? value : "");
+        return EXIT_USAGE;
+    }
+    if (*nmaps == ECCN_AUDIT_MAX_MAPS) {
+        cli_errorf("--map: at most %d mappings", ECCN_AUDIT_MAX_MAPS);
+        return EXIT_USAGE;
+    }
+    maps[(*nmaps)++] = value;
+    return 0;
+}

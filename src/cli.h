@@ -8,6 +8,7 @@
 #ifndef ECCN_CLI_H
 #define ECCN_CLI_H
 
+#include "audit.h"
 #include "eval.h"
 #include "ledger.h"
 #include "rules.h"
@@ -36,6 +37,8 @@ void cli_print_error(const eccn_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a --date value or today's date when NULL. */
 int cli_date(const char *text, eccn_date *out);
+/* Validates a --map COLUMN=FIELD value and appends it to maps. Returns 0 or EXIT_USAGE. */
+int cli_map(const char *value, const char **maps, size_t *nmaps);
 /* Parses a record number (an audit run, a verdict id, a batch size): a whole number >= 1. what
  * names the argument in the diagnostic. Returns 0 or EXIT_USAGE. */
 int cli_id(const char *what, const char *text, long long *out);

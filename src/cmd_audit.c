@@ -185,25 +185,8 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         else if (cli_opt(argc, argv, &i, "--batch", &v))
             batch = v;
         else if (cli_opt(argc, argv, &i, "--map", &v)) {
-            if (v && (!strchr(v, '=') || o.nmaps == 16)) {
-                cli_errorf("--map: expected COLUMN=FIELD (at most 16)");
+            if (cli_map(v, o.maps, &o.nmaps))
                 return EXIT_USAGE;
-            }
-            if (v) {
-                const char *f = strchr(v, '=') + 1;
-                const char *ok[] = {"part",      "description", "quantity", "destination", "date",
-                                    "ship_date", "consignee",   "hq",       "line_id"};
-                bool known = false;
-                for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
-                    known |= strcmp(f, ok[k]) == 0;
-                if (!known) {
-                    cli_errorf("--map %s: FIELD must be part, description, quantity, "
-                               "destination, date, consignee, hq or line_id",
-                               v);
-                    return EXIT_USAGE;
-                }
-                o.maps[o.nmaps++] = v;
-            }
         } else {
             if (strcmp(argv[i], "--json") == 0)
                 json = true;

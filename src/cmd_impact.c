@@ -10,7 +10,7 @@
 
 typedef struct impact_args {
     const char *from, *to, *inventory, *run, *dest, *delimiter;
-    const char *maps[16];
+    const char *maps[ECCN_AUDIT_MAX_MAPS];
     size_t nmaps;
     bool json;
 } impact_args;
@@ -33,13 +33,8 @@ static int parse_args(int argc, char **argv, impact_args *a)
         else if (cli_opt(argc, argv, &i, "--delimiter", &v))
             a->delimiter = v;
         else if (cli_opt(argc, argv, &i, "--map", &v)) {
-            if (v && (!strchr(v, '=') || a->nmaps == 16 ||
-                      !eccn_audit_field_known(strchr(v, '=') + 1))) {
-                cli_errorf("--map: expected COLUMN=FIELD with a known FIELD (at most 16)");
+            if (cli_map(v, a->maps, &a->nmaps))
                 return EXIT_USAGE;
-            }
-            if (v)
-                a->maps[a->nmaps++] = v;
         } else if (strcmp(argv[i], "--json") == 0) {
             a->json = true;
             continue;

@@ -124,6 +124,10 @@ printf 'Material;Beschreibung;Menge\n900-21001-0030-100;A800 PCIe;2\n935-24287-0
 expect "audit map 2023-06" 0 "${E[@]}" audit "$T/inv.csv" --map Beschreibung=description --map Menge=quantity --to CN --date 2023-06-01 --json
 contains "audit json run" "$T/out" '"run_id":'
 run_a=$(grep -o '"run_id":[0-9]*' "$T/out" | cut -d: -f2)
+# audit and impact check --map the same way: a FIELD eccn does not know is a usage error.
+expect "audit map unknown field" 2 "${E[@]}" audit "$T/inv.csv" --map Menge=qty --to CN
+contains "audit map names fields" "$T/err" "FIELD one of part, description"
+expect "impact map unknown field" 2 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01 --inventory "$T/inv.csv" --map Menge=qty
 expect "audit map 2023-12" 1 "${E[@]}" audit "$T/inv.csv" --map Beschreibung=description --map Menge=quantity --to CN --date 2023-12-01 --json
 run_b=$(grep -o '"run_id":[0-9]*' "$T/out" | cut -d: -f2)
 expect "audit diff" 1 "${E[@]}" audit diff "$run_a" "$run_b"
