@@ -4,6 +4,7 @@
 #include "chart.h"
 #include "csvr.h"
 #include "jsonw.h"
+#include "retention.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -571,7 +572,7 @@ static void keep_until(report *r, char out[16])
     sqlite3_stmt *st = NULL;
     snprintf(out, 16, "%s", "");
     if (!r->latest[0] ||
-        eccn_ledger_prepare(r->l, "SELECT date(?, '+5 years')", &st, r->err) != ECCN_OK)
+        eccn_ledger_prepare(r->l, "SELECT date(?, " ECCN_RETENTION_SQL ")", &st, r->err) != ECCN_OK)
         return;
     sqlite3_bind_text(st, 1, r->latest, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -746,7 +747,9 @@ static int write_json(report *r, const provs *p)
     jsonw_obj_begin(w);
     jkv(w, "latest_ship_date", r->latest);
     jkv(w, "keep_until", keep);
-    jkv(w, "basis", "15 CFR 762.6: five years from the latest ship date in this report");
+    jkv(w, "basis",
+        "15 CFR 762.6: " ECCN_RETENTION_STR(
+            ECCN_RETENTION_YEARS) " years from the latest ship date in this report");
     jsonw_obj_end(w);
     jsonw_obj_end(w);
     eccn_buf_puts(&j.buf, "\n");
@@ -1034,13 +1037,14 @@ static int write_doc(report *r, const provs *p, bool html)
     keep_until(r, keep);
     if (keep[0])
         snprintf(buf, sizeof buf,
-                 "Recordkeeping: keep these records until %s, five years after the latest ship "
+                 "Recordkeeping: keep these records until %s, %d years after the latest ship "
                  "date in this report (%s), per 15 CFR 762.6.",
-                 keep, r->latest);
+                 keep, ECCN_RETENTION_YEARS, r->latest);
     else
         snprintf(buf, sizeof buf,
                  "Recordkeeping: no ship date in this report; 15 CFR 762.6 "
-                 "asks for five years from the export.");
+                 "asks for %d years from the export.",
+                 ECCN_RETENTION_YEARS);
     if (html) {
         fputs("<footer>", f);
         esc(&d, buf);

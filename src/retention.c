@@ -83,11 +83,10 @@ static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report 
                           unsigned char last_hash[ECCN_HASH_LEN], eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT v.id, date(v.ship_date, '+%d years'), v.hash, EXISTS (SELECT 1 FROM holds h "
-             "WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM verdicts v ORDER BY v.id",
-             ECCN_RETENTION_YEARS);
+    const char *sql =
+        "SELECT v.id, date(v.ship_date, " ECCN_RETENTION_SQL "), v.hash, EXISTS (SELECT 1 "
+        "FROM holds h WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM "
+        "verdicts v ORDER BY v.id";
     int rc = eccn_ledger_prepare(l, sql, &st, err), step;
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(st, 0);
@@ -122,7 +121,8 @@ static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report 
     "holds h WHERE h.run_id = r.id AND h.released_at IS NULL) AND date(COALESCE((SELECT "          \
     "printf('%04d-%02d-%02d', max(ship_date) / 10000, max(ship_date) / 100 % 100, "                \
     "max(ship_date) % 100) FROM audit_results WHERE key BETWEEN r.id * 4294967296 AND r.id * "     \
-    "4294967296 + 4294967295), substr(r.started_at, 1, 10)), '+5 years') < ?1 ORDER BY r.id"
+    "4294967296 + 4294967295), substr(r.started_at, 1, 10)), " ECCN_RETENTION_SQL                  \
+    ") < ?1 ORDER BY r.id"
 
 static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
                      const char *user, eccn_purge_report *rep, eccn_error *err)

@@ -13,7 +13,13 @@
 
 #include "ledger.h"
 
+/* 15 CFR 762.6(a): records are kept five years from the export. Every query and message uses
+ * these two, so the period is written once. */
 #define ECCN_RETENTION_YEARS 5
+#define ECCN_RETENTION_STR_(n) #n
+#define ECCN_RETENTION_STR(n) ECCN_RETENTION_STR_(n)
+/* The period as an SQLite date modifier literal: '+5 years'. */
+#define ECCN_RETENTION_SQL "'+" ECCN_RETENTION_STR(ECCN_RETENTION_YEARS) " years'"
 
 /* Places a hold on verdict_id or on run_id (the other 0). */
 int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, const char *reason,
