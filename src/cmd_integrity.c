@@ -1,16 +1,11 @@
 /* cmd_integrity.c: `eccn ledger verify|check|hold|release|purge`: the ledger as evidence. */
 #include "cli.h"
+#include "digest.h"
 #include "integrity.h"
 #include "retention.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void hex(const unsigned char *h, char out[2 * ECCN_HASH_LEN + 1])
-{
-    for (int i = 0; i < ECCN_HASH_LEN; i++)
-        snprintf(out + 2 * i, 3, "%02x", h[i]);
-}
 
 /* Prints the verification; 0 intact, 1 broken, 2 could not check. */
 static int report_chain(eccn_ledger *l)
@@ -29,7 +24,7 @@ static int report_chain(eccn_ledger *l)
     }
     char h[2 * ECCN_HASH_LEN + 1] = "(no verdicts)";
     if (rep.has_head)
-        hex(rep.head, h);
+        eccn_hex(rep.head, ECCN_HASH_LEN, h);
     printf("intact: %lld rows chained (verdicts and %lld audit runs)\n", rep.rows, rep.runs);
     printf("verdict chain head: %s (record it elsewhere to detect a cut tail later)\n", h);
     return 0;

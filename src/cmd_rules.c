@@ -168,11 +168,6 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Rule sets opened for cases that apply an act with --what-if, one per act named. */
 typedef struct alt_rules {
     eccn_ruleset *rs[8];
@@ -226,7 +221,7 @@ static int rules_test(eccn_ruleset *rs)
             names[n++] = eccn_strdup(de->d_name);
     }
     closedir(d);
-    eccn_sort(names, n, sizeof *names, cmp_str);
+    eccn_sort(names, n, sizeof *names, eccn_cmp_strings);
     for (size_t i = 0; i < n && !rc; i++) {
         char path[4500];
         ydoc *doc = NULL;

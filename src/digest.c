@@ -37,15 +37,10 @@ int eccn_digest_update(eccn_digest *d, const void *data, size_t len)
 
 int eccn_digest_hex(eccn_digest *d, char out[65])
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char md[SHA256_DIGEST_LENGTH];
     if (SHA256_Final(md, &d->ctx) != 1)
         return ECCN_ENOMEM;
-    for (size_t i = 0; i < sizeof md; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
+    eccn_hex(md, sizeof md, out);
     return ECCN_OK;
 }
 
@@ -91,5 +86,24 @@ int eccn_digest_file(const char *path, char out[65], long long *size, eccn_error
 done:
     eccn_digest_free(d);
     fclose(f);
+    return rc;
+}
+
+void eccn_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int eccn_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    int rc = eccn_sha256(data, len, md);
+    if (rc == ECCN_OK)
+        eccn_hex(md, sizeof md, out);
     return rc;
 }

@@ -65,11 +65,6 @@ static int strset_add(strset *s, const char *v)
     return (s->v[s->n] = eccn_strdup(v)) ? (s->n++, ECCN_OK) : ECCN_ENOMEM;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void strset_free(strset *s)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -285,8 +280,8 @@ static int gather(report *r)
         rc = gather_run(r, r->runs[i]);
     if (rc == ECCN_OK && !r->o->run_id)
         rc = gather_checks(r);
-    eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, cmp_str);
-    eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, cmp_str);
+    eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, eccn_cmp_strings);
+    eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, eccn_cmp_strings);
     return rc;
 }
 

@@ -249,11 +249,6 @@ done:
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int list_rule_files(const char *dir, char ***out, size_t *n, eccn_error *err)
 {
     DIR *d = opendir(dir);
@@ -285,7 +280,7 @@ static int list_rule_files(const char *dir, char ***out, size_t *n, eccn_error *
     if (rc == ECCN_OK && *n == 0)
         rc = eccn_fail(err, ECCN_EINPUT, dir, 0, 0, "no rule files (*.yaml) here");
     if (rc == ECCN_OK)
-        eccn_sort(*out, *n, sizeof **out, cmp_str);
+        eccn_sort(*out, *n, sizeof **out, eccn_cmp_strings);
     return rc;
 }
 

@@ -382,3 +382,8 @@ void eccn_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const
     if (n > 1)
         qsort(base, n, size, cmp);
 }
+
+int eccn_cmp_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}

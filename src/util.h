@@ -74,6 +74,8 @@ void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first
 /* qsort that accepts an empty, NULL array: qsort's own base must not be NULL even for 0 elements
  * (UBSan reports it: an empty report). */
 void eccn_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* eccn_sort comparator for an array of C strings (char *), in strcmp order. */
+int eccn_cmp_strings(const void *a, const void *b);
 
 /* A positive decimal id ("12"); false for anything else. */
 bool eccn_parse_id(const char *text, long long *out);

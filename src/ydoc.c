@@ -259,7 +259,6 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
     snap_header h;
     ydoc *doc = NULL;
     int rc = ECCN_EINPUT;
-    eccn_digest *d = NULL;
     char payload[65];
     *out = NULL;
     if (len < sizeof h)
@@ -274,8 +273,7 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
     const unsigned char *sn_bytes = data + sizeof h;
     const unsigned char *kid_bytes = sn_bytes + (size_t)h.nnodes * sizeof(snap_node);
     const char *str = (const char *)(kid_bytes + (size_t)h.nkidrefs * sizeof(uint32_t));
-    if (!(d = eccn_digest_new()) || eccn_digest_update(d, sn_bytes, len - sizeof h) != ECCN_OK ||
-        eccn_digest_hex(d, payload) != ECCN_OK) {
+    if (eccn_sha256_hex(sn_bytes, len - sizeof h, payload) != ECCN_OK) {
         rc = ECCN_ENOMEM;
         goto done;
     }
@@ -329,7 +327,6 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
     doc->sha256[64] = '\0';
     rc = ECCN_OK;
 done:
-    eccn_digest_free(d);
     if (rc == ECCN_OK)
         *out = doc;
     else
@@ -394,12 +391,8 @@ int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc 
     ynode *tree = NULL;
     eccn_buf snap = {0};
     char sha256[65];
-    eccn_digest *d = eccn_digest_new();
-    int rc = d ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
-    if (rc == ECCN_OK && (rc = eccn_digest_update(d, data, len)) == ECCN_OK)
-        rc = eccn_digest_hex(d, sha256);
-    eccn_digest_free(d);
+    int rc = eccn_sha256_hex(data, len, sha256);
     if (rc != ECCN_OK)
         return rc;
     if (cache_load(name, sha256, out) == ECCN_OK) {
