@@ -407,9 +407,8 @@ static void build_map(report *r, const provs *p, map *m)
         return;
     for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
         const prov *v = &p->v[i];
-        if (strcmp(v->kind, "classification") || strncmp(v->eccn, "3A090", 5) ||
-            v->other_tests != 0 || !*v->tests || strcmp(v->effective, m->when) > 0 ||
-            (*v->ends && strcmp(v->ends, m->when) <= 0))
+        if (strcmp(v->kind, "classification") || v->other_tests != 0 || !*v->tests ||
+            strcmp(v->effective, m->when) > 0 || (*v->ends && strcmp(v->ends, m->when) <= 0))
             continue;
         eccn_chart_region g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12};
         bool drawable = true;
@@ -450,7 +449,7 @@ static void control_map(report *r, const map *m, FILE *out)
                                           .tpp = r->parts[i].tpp,
                                           .pd = r->parts[i].pd,
                                           .has_pd = r->parts[i].has_pd};
-    snprintf(title, sizeof title, "Control map: 3A090 regions in force on %s%s", m->when,
+    snprintf(title, sizeof title, "Control map: classification regions in force on %s%s", m->when,
              m->nregions ? "" : " (none drawable on these axes)");
     eccn_chart_control_map(out, title, m->regions, m->nregions, m->tpp_lines, m->ntpp, m->pd_lines,
                            m->npd, pts, n);

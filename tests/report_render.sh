@@ -24,7 +24,7 @@ C=(timeout 120 "$B" --headless --no-sandbox --disable-gpu --no-first-run --disab
 "${C[@]}" --dump-dom "file://$T/r.html" >"$T/dom.html" 2>"$T/chromium.err"
 check "chromium rendered the page" '[ -s "$T/dom.html" ]'
 check "two charts in the DOM" '[ "$(grep -o "<svg" "$T/dom.html" | wc -l)" -ge 2 ]'
-check "the control map is there" 'grep -q "Control map: 3A090 regions in force" "$T/dom.html"'
+check "the control map is there" 'grep -q "Control map: classification regions in force" "$T/dom.html"'
 check "tables rendered" 'grep -q "<td>h100-sxm5-80gb</td>" "$T/dom.html"'
 check "the hostile part is text" 'grep -q "&lt;script&gt;alert(1)&lt;/script&gt;" "$T/dom.html"'
 check "no script element" '! grep -qi "<script" "$T/dom.html"'
