@@ -51,11 +51,6 @@ void eccn_csv_close(eccn_csv *c)
     free(c);
 }
 
-char eccn_csv_delimiter(const eccn_csv *c)
-{
-    return c->delim;
-}
-
 long long eccn_csv_bytes_read(const eccn_csv *c)
 {
     return c->offset;

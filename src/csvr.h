@@ -33,7 +33,6 @@ int eccn_csv_open(const char *path, char delim, eccn_csv **out, eccn_error *err)
 /* Reads an open stream (which stays the caller's, and is not closed); name is for messages. */
 int eccn_csv_open_stream(FILE *f, const char *name, char delim, eccn_csv **out);
 void eccn_csv_close(eccn_csv *c);
-char eccn_csv_delimiter(const eccn_csv *c);
 /* 1: a record in rec; 0: end of input; negative: an error (I/O, or a record over the limit). */
 int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err);
 /* Continues reading at a record boundary found earlier (not for standard input). */

@@ -95,11 +95,6 @@ const char *eccn_metric_label(eccn_metric m)
     return METRICS[m].label;
 }
 
-int eccn_precision_bits(eccn_metric m)
-{
-    return METRICS[m].bits;
-}
-
 void eccn_metrics_derive(eccn_spec *s)
 {
     /* An HBM device's dominant function is memory (3A090.c technical note): with no throughput

@@ -68,8 +68,6 @@ bool eccn_yes_no(const char *text, int *out);
 bool eccn_metric_from_name(const char *name, eccn_metric *out);
 const char *eccn_metric_name(eccn_metric m);  /* "tpp" */
 const char *eccn_metric_label(eccn_metric m); /* "TPP" */
-/* Bit length of a precision's multiply inputs; 0 for metrics that are not precisions. */
-int eccn_precision_bits(eccn_metric m);
 
 /* Computes TPP (unless given), PD, I/O bandwidth (unless given) and memory bandwidth density in
  * place. */

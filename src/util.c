@@ -34,12 +34,6 @@ int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, 
     return status;
 }
 
-void eccn_error_clear(eccn_error *err)
-{
-    if (err)
-        memset(err, 0, sizeof *err);
-}
-
 void eccn_error_format(const eccn_error *err, char *out, size_t outsz)
 {
     if (err->file[0] && err->line > 0 && err->col > 0)

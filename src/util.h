@@ -32,7 +32,6 @@ typedef struct eccn_error {
 /* Fills err (when non-NULL) and returns status, so callers can write `return eccn_fail(...)`. */
 int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, const char *fmt,
               ...) __attribute__((format(printf, 6, 7)));
-void eccn_error_clear(eccn_error *err);
 /* Formats "file:line:col: msg" (parts that are unknown are left out) into out. */
 void eccn_error_format(const eccn_error *err, char *out, size_t outsz);
 
