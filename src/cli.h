@@ -57,6 +57,7 @@ int ledger_verify(cli_env *env, int argc, char **argv);
 int ledger_check(cli_env *env, int argc, char **argv);
 int ledger_hold(cli_env *env, int argc, char **argv); /* and release */
 int ledger_purge(cli_env *env, int argc, char **argv);
+int ledger_backup(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);
 int cmd_audit(cli_env *env, int argc, char **argv);

@@ -56,6 +56,25 @@ int ledger_verify(cli_env *env, int argc, char **argv)
     return rc;
 }
 
+int ledger_backup(cli_env *env, int argc, char **argv)
+{
+    eccn_ledger *l = NULL;
+    eccn_error err = {0};
+    if (argc != 3 || argv[2][0] == '-') {
+        cli_errorf("usage: ledger backup DEST (a new file)");
+        return EXIT_USAGE;
+    }
+    int rc = open_existing(env, &l);
+    if (rc == 0 && eccn_ledger_backup(l, argv[2], &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+    }
+    if (rc == 0)
+        printf("backed up %s to %s\n", eccn_ledger_path(l), argv[2]);
+    eccn_ledger_close(l);
+    return rc;
+}
+
 int ledger_check(cli_env *env, int argc, char **argv)
 {
     eccn_ledger *l = NULL;

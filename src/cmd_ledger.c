@@ -193,7 +193,10 @@ int cmd_ledger(cli_env *env, int argc, char **argv)
         return ledger_hold(env, argc, argv);
     if (strcmp(sub, "purge") == 0)
         return ledger_purge(env, argc, argv);
-    cli_errorf("ledger: expected list, show ID, runs, verify, check, hold, release or purge");
+    if (strcmp(sub, "backup") == 0)
+        return ledger_backup(env, argc, argv);
+    cli_errorf(
+        "ledger: expected list, show ID, runs, verify, check, hold, release, purge or backup");
     return EXIT_USAGE;
 }
 

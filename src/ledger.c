@@ -16,7 +16,27 @@ struct eccn_ledger {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_verdict;
+    int wal_frames; /* frames in the WAL after this connection's last commit */
 };
+
+/* The write-ahead log outlives each process. SQLite's default is that the last connection to close
+ * copies the log into the database and deletes it: two fsyncs, a file created and unlinked, and
+ * a directory fsync, every `eccn check` (about 2.5 ms of a 9 ms check on the CI VM). Instead a
+ * connection leaves the log in place, and whoever sees it grow past WAL_KEEP_FRAMES copies it
+ * back and truncates it, so the next process's recovery (a scan of the whole log) stays short.
+ * Nothing is less safe: a committed transaction in the log is part of the database; copy a ledger
+ * with `eccn ledger backup` or SQLite's .backup, not by copying ledger.db alone. */
+enum { WAL_KEEP_FRAMES = 64, WAL_CHECKPOINT_FRAMES = 1000 };
+
+static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
+{
+    eccn_ledger *l = ctx;
+    l->wal_frames = frames;
+    /* SQLite's own auto-checkpoint, which installing this hook replaces. */
+    if (frames >= WAL_CHECKPOINT_FRAMES)
+        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
 
 /* Schema version 1. Later versions append a step to MIGRATIONS; never edit a shipped one. */
 static const char *const MIGRATIONS[] = {
@@ -155,6 +175,22 @@ sqlite3 *eccn_ledger_db(eccn_ledger *l)
     return l->db;
 }
 
+int eccn_ledger_backup(eccn_ledger *l, const char *dest, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    /* SQLite refuses a destination that exists and is not empty; an empty one would be filled. */
+    if (access(dest, F_OK) == 0)
+        return eccn_fail(err, ECCN_EINPUT, dest, 0, 0, "exists; a backup is written to a new file");
+    int rc = eccn_ledger_prepare(l, "VACUUM INTO ?1", &st, err);
+    if (rc == ECCN_OK) {
+        sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = eccn_ledger_fail(l, "cannot write the backup", err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 const char *eccn_ledger_path(const eccn_ledger *l)
 {
     return l->path;
@@ -165,6 +201,11 @@ void eccn_ledger_close(eccn_ledger *l)
     if (!l)
         return;
     sqlite3_finalize(l->ins_verdict);
+    if (l->wal_frames > WAL_KEEP_FRAMES) {
+        /* Without waiting: if another process is reading, the next writer will do it. */
+        sqlite3_busy_timeout(l->db, 0);
+        sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    }
     sqlite3_close(l->db);
     free(l->path);
     free(l);
@@ -207,6 +248,10 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         goto fail;
     }
     sqlite3_extended_result_codes(l->db, 1);
+    int persist = 1;
+    sqlite3_file_control(l->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    sqlite3_wal_hook(l->db, note_wal, l);
     if (eccn_chain_register(l->db) != ECCN_OK) {
         rc = eccn_ledger_fail(l, "cannot register the chain function", err);
         goto fail;

@@ -35,6 +35,10 @@ int eccn_ledger_prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn
 /* Runs statements that return no rows (transaction control, DDL); err names the SQL on failure. */
 int eccn_ledger_exec(eccn_ledger *l, const char *sql, eccn_error *err);
 
+/* Writes a consistent, self-contained copy of the ledger (its log included) to a new file at dest,
+ * which must not exist. The way to copy a ledger that is in use. */
+int eccn_ledger_backup(eccn_ledger *l, const char *dest, eccn_error *err);
+
 /* Stores the revision with its files and provisions if not yet present. */
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err);
 

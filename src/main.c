@@ -25,7 +25,7 @@ static void usage(FILE *f)
           "  audit --resume RUN | audit diff RUN_A RUN_B\n"
           "  ledger list [--since D] [--json] | ledger show ID [--json] | ledger runs\n"
           "  ledger verify | ledger check | ledger hold ID|--run RUN --reason TEXT\n"
-          "  ledger release ID|--run RUN | ledger purge --before D\n"
+          "  ledger release ID|--run RUN | ledger purge --before D | ledger backup DEST\n"
           "  replay ID [--json]\n"
           "  rules list | rules show ID | rules lint | rules test\n"
           "\n"

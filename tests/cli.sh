@@ -201,6 +201,22 @@ expect "verify intact" 0 "${E[@]}" --db "$L" ledger verify
 contains "verify head" "$T/out" "verdict chain head: "
 expect "check intact" 0 "${E[@]}" --db "$L" ledger check
 contains "check sqlite ok" "$T/out" "SQLite integrity check: ok"
+# A backup is one self-contained file: a byte copy of it alone holds every row, including those
+# still in the live ledger's write-ahead log, and verifies.
+B="$T/live.db"
+"${E[@]}" --db "$B" check H20 --to CN --date 2025-06-01 >/dev/null
+"${E[@]}" --db "$B" audit "$T/old.csv" --quiet >/dev/null
+[ -s "$B-wal" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL backup: no rows in the log to fold in"; }
+live=$("${E[@]}" --db "$B" ledger verify | sed -n 1p) # "intact: N rows chained (...)"
+expect "backup" 0 "${E[@]}" --db "$B" ledger backup "$T/backup.db"
+cp "$T/backup.db" "$T/backup-copy.db"
+expect "backup verifies" 0 "${E[@]}" --db "$T/backup-copy.db" ledger verify
+contains "backup has every row" "$T/out" "$live"
+before=$(sha256sum "$T/backup.db")
+expect "backup over a file" 2 "${E[@]}" --db "$B" ledger backup "$T/backup.db"
+contains "backup over a file named" "$T/err" "backup.db: exists"
+[ "$(sha256sum "$T/backup.db")" = "$before" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL backup overwrote a file"; }
+expect "backup needs a destination" 2 "${E[@]}" --db "$B" ledger backup
 if sqlite3 "$L" "UPDATE verdicts SET verdict='no_license_required' WHERE id=2" 2>"$T/err"; then
     fail=$((fail + 1)); echo "FAIL trigger: an UPDATE of a verdict went through"
 else
