@@ -223,6 +223,33 @@ static void test_rule_errors(void)
     rmdir(dir);
 }
 
+/* A country code given twice is refused at the second entry, wherever the two stand. */
+static void test_duplicate_country(void)
+{
+    static const char countries[] = "countries:\n"
+                                    "  - {code: DE, names: [Germany]}\n"
+                                    "  - {code: UA, names: [Ukraine]}\n"
+                                    "  - {code: FR, names: [France]}\n"
+                                    "  - {code: DE, names: [Deutschland]}\n"
+                                    "regions:\n"
+                                    "  - {code: UA-43, names: [Crimea], parent: UA}\n",
+                      groups[] = "groups: []\n";
+    ydoc *c = NULL, *g = NULL;
+    eccn_geo *geo = NULL;
+    eccn_error err = {0};
+    CHECK(ydoc_load_mem("countries.yaml", (const unsigned char *)countries, sizeof countries - 1,
+                        &c, &err) == ECCN_OK);
+    CHECK(ydoc_load_mem("groups.yaml", (const unsigned char *)groups, sizeof groups - 1, &g,
+                        &err) == ECCN_OK);
+    if (c && g) {
+        CHECK(eccn_geo_load(c, g, &geo, &err) == ECCN_EINPUT && !geo);
+        CHECK(strstr(err.msg, "duplicate code") && err.line == 5 && err.col == 5);
+    }
+    eccn_geo_free(geo);
+    ydoc_free(c);
+    ydoc_free(g);
+}
+
 static eccn_ruleset *load(void)
 {
     eccn_ruleset *rs = NULL;
@@ -385,6 +412,7 @@ static const struct {
     {"yaml_errors", test_yaml_errors},
     {"parse_cache", test_parse_cache},
     {"rule_errors", test_rule_errors},
+    {"duplicate_country", test_duplicate_country},
     {"resolution", test_resolution},
     {"three_valued", test_three_valued},
     {"csv", test_csv},
