@@ -43,9 +43,7 @@ void eccn_catalog_free(eccn_catalog *cat);
 size_t eccn_catalog_count(const eccn_catalog *cat);
 const eccn_part *eccn_catalog_at(const eccn_catalog *cat, size_t i);
 const eccn_part *eccn_catalog_find_id(const eccn_catalog *cat, const char *id);
-/* Asks for JIT-compiled patterns, before the first resolution. Worth it only for batches: JIT
- * code for our 60 patterns costs about 0.5 ms of executable-page faults, which a single check
- * that matches each pattern once never wins back. */
+/* Asks for JIT-compiled patterns, before the first resolution (see eccn_ruleset_use_jit). */
 void eccn_catalog_use_jit(eccn_catalog *cat);
 /* Compiles every description pattern now (rules lint uses it to report a bad one). */
 int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err);

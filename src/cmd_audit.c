@@ -244,7 +244,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
      * cannot follow PCRE2's generated code and reports its vector loads as errors. */
     const char *no_jit = getenv("ECCN_NO_JIT");
     if (!no_jit || strcmp(no_jit, "1") != 0)
-        eccn_catalog_use_jit(rs->cat);
+        eccn_ruleset_use_jit(rs);
     if (out_path && !(o.out_csv = fopen(out_path, "w"))) {
         cli_errorf("--out %s: cannot create the file", out_path);
         rc = EXIT_USAGE;

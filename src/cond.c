@@ -231,7 +231,6 @@ static int parse_into(const char *file, const ynode *n, const eccn_geo *geo, ecc
                              "matches: pattern does not compile at offset %zu: %s", (size_t)eoff,
                              (const char *)msg);
         }
-        (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* optional speed-up */
         return ECCN_OK;
     }
     return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
@@ -501,6 +500,14 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
     }
     }
     return ECCN_UNKNOWN;
+}
+
+void eccn_cond_use_jit(eccn_cond *c)
+{
+    if (c->re) /* JIT is a speed-up: without it the interpreter gives the same answers */
+        (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+    for (size_t i = 0; i < c->nkids; i++)
+        eccn_cond_use_jit(c->kids[i]);
 }
 
 void eccn_cond_each_eccn(const eccn_cond *c, void (*fn)(const char *eccn, void *ctx), void *ctx)

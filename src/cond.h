@@ -66,6 +66,8 @@ int eccn_cond_parse(const char *file, const ynode *n, const eccn_geo *geo, eccn_
 void eccn_cond_free(eccn_cond *c);
 /* Evaluates c for s; when trace is non-NULL one test per leaf is appended. */
 eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace);
+/* JIT-compiles the condition's patterns: worth it for batches only (see eccn_ruleset_use_jit). */
+void eccn_cond_use_jit(eccn_cond *c);
 /* Calls fn for each eccn string the condition compares against (rules lint checks them). */
 void eccn_cond_each_eccn(const eccn_cond *c, void (*fn)(const char *eccn, void *ctx), void *ctx);
 /* For a condition that is a conjunction (an `all` of leaves, or one leaf): calls fn with each

@@ -458,6 +458,14 @@ int eccn_ruleset_epoch(const eccn_ruleset *rs, eccn_date d)
     return (int)lo;
 }
 
+void eccn_ruleset_use_jit(eccn_ruleset *rs)
+{
+    eccn_catalog_use_jit(rs->cat);
+    for (size_t i = 0; i < rs->nprovs; i++)
+        if (rs->provs[i].when)
+            eccn_cond_use_jit(rs->provs[i].when);
+}
+
 bool eccn_provision_applies(const eccn_ruleset *rs, const eccn_provision *p, eccn_date d)
 {
     if (d < p->effective || (p->ends != ECCN_DATE_NONE && d >= p->ends) ||
