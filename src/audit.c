@@ -45,23 +45,6 @@ typedef struct smap {
     size_t cap, n;
 } smap;
 
-/* Eight bytes a step: FNV-1a's byte-at-a-time multiply chain was 10% of an audit. Keys are
- * inventory strings and pointers; a hostile file can at worst make its own lookups slow. */
-static uint64_t hash_bytes(const void *key, size_t n)
-{
-    const unsigned char *s = key;
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull), w;
-    for (; n >= 8; s += 8, n -= 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    w = 0;
-    memcpy(&w, s, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 29);
-}
-
 static void smap_free(smap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
@@ -110,7 +93,7 @@ static smap_entry *smap_put(smap *m, const void *key, size_t klen, uint64_t h);
  */
 static smap_entry *smap_get(smap *m, const void *key, size_t klen, bool *added)
 {
-    uint64_t h = hash_bytes(key, klen);
+    uint64_t h = eccn_hash64(key, klen);
     smap_entry *e = smap_find(m, key, klen, h);
     *added = !e;
     return e ? e : smap_put(m, key, klen, h);
@@ -1071,7 +1054,7 @@ static int reload(run *r, eccn_error *err)
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 1);
         size_t n = (size_t)sqlite3_column_bytes(st, 1);
-        smap_entry *e = smap_put(&r->texts, t, n, hash_bytes(t, n));
+        smap_entry *e = smap_put(&r->texts, t, n, eccn_hash64(t, n));
         if (!e)
             rc = ECCN_ENOMEM;
         else
@@ -1108,7 +1091,7 @@ static int reload(run *r, eccn_error *err)
             (const void *)(intptr_t)eccn_ruleset_epoch(r->rs, date)};
         (void)hq;
         smap_entry *e = smap_put(&r->evals, (const char *)key, sizeof key,
-                                 hash_bytes((const char *)key, sizeof key));
+                                 eccn_hash64((const char *)key, sizeof key));
         if (!e || (size_t)id != r->ninfo + 1) {
             rc = e ? eccn_fail(err, ECCN_EDB, eccn_ledger_path(r->l), 0, 0,
                                "audit run %lld has gaps in its evaluations", r->run_id)

@@ -75,6 +75,8 @@ void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first
 void eccn_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* eccn_sort comparator for an array of C strings (char *), in strcmp order. */
 int eccn_cmp_strings(const void *a, const void *b);
+/* A fast 64-bit hash for hash tables and for detecting accidental damage; not cryptographic. */
+uint64_t eccn_hash64(const void *data, size_t n);
 
 /* A positive decimal id ("12"); false for anything else. */
 bool eccn_parse_id(const char *text, long long *out);
