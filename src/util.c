@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -293,58 +292,36 @@ int eccn_mkdirs_for(const char *path, eccn_error *err)
     return rc;
 }
 
-int eccn_map_file(const char *path, eccn_map *m, eccn_error *err)
+int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int rc = ECCN_OK;
-    *m = (eccn_map){.data = (const unsigned char *)""};
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = ECCN_OK;
+    *out = (eccn_buf){0};
     if (fd < 0)
         return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    if (fstat(fd, &st) != 0) {
-        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
-        goto done;
-    }
-    if (S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-        if (p != MAP_FAILED) {
-            m->mapped = p;
-            m->data = p;
-            m->len = (size_t)st.st_size;
-            goto done;
-        }
-    }
-    eccn_buf b = {0};
-    char chunk[65536];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    /* A regular file in one read (its size and a byte to see the end), anything else in chunks. */
+    size_t want = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+    for (;;) {
+        if (out->cap - out->len < 2 && (rc = eccn_buf_reserve(out, want)) != ECCN_OK)
+            break;
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n == 0)
+            break;
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "read error: %s", strerror(errno));
             break;
         }
-        if ((rc = eccn_buf_append(&b, chunk, (size_t)n)) != ECCN_OK)
-            break;
+        out->len += (size_t)n;
+        want = 65536;
     }
-    if (rc != ECCN_OK || !b.data) {
-        eccn_buf_free(&b);
-        goto done;
-    }
-    m->owned = b.data;
-    m->data = (const unsigned char *)b.data;
-    m->len = b.len;
-done:
+    if (rc == ECCN_OK)
+        out->data[out->len] = '\0';
+    else
+        eccn_buf_free(out);
     close(fd);
     return rc;
-}
-
-void eccn_map_free(eccn_map *m)
-{
-    if (m->mapped)
-        munmap(m->mapped, m->len);
-    free(m->owned);
-    *m = (eccn_map){.data = (const unsigned char *)""};
 }
 
 void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first)

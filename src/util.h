@@ -50,20 +50,12 @@ int eccn_buf_printf(eccn_buf *b, const char *fmt, ...) __attribute__((format(pri
 void eccn_buf_reset(eccn_buf *b);
 void eccn_buf_free(eccn_buf *b);
 
-/* A whole file's bytes: mapped read-only and pre-faulted when it is a regular file, read into
- * memory otherwise (a pipe). Page faults are the dominant cost of a short eccn run on small VMs
- * (about 15 us each on the CI machine), and a pre-faulted mapping of a file already in the page
- * cache costs a handful of them where read() into a growing buffer costs one per page, twice.
- * data stays valid until eccn_map_free; an empty file gives len 0 and a non-NULL data. */
-typedef struct eccn_map {
-    const unsigned char *data;
-    size_t len;
-    void *mapped; /* munmap'ed by eccn_map_free, or NULL */
-    char *owned;  /* freed by eccn_map_free, or NULL */
-} eccn_map;
-
-int eccn_map_file(const char *path, eccn_map *m, eccn_error *err);
-void eccn_map_free(eccn_map *m);
+/* Reads a whole file (a regular file or not) into out, NUL-terminated (out is overwritten, so it
+ * must not own memory); the caller frees it with eccn_buf_free, also after an error. Read rather
+ * than mapped: a short run's heap sits on a huge page, so the copy costs no page faults, while
+ * mapping and unmapping a dozen small files cost about 0.5 ms of a check on the CI VM
+ * (bench/check.sh, interleaved). */
+int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err);
 
 /* Makes room for need elements of elem bytes in the array items of capacity *cap, doubling from
  * first. Returns the array, moved or not, or NULL when out of memory (items is then untouched and

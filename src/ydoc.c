@@ -26,7 +26,7 @@ void ydoc_free(ydoc *doc)
 {
     if (!doc)
         return;
-    eccn_map_free(&doc->backing);
+    eccn_buf_free(&doc->backing);
     free(doc->arena);
     free(doc->path);
     free(doc);
@@ -355,19 +355,19 @@ static void cache_store(const char *sha256, const eccn_buf *snap)
 static int cache_load(const char *name, const char *sha256, ydoc **out)
 {
     char path[4200];
-    eccn_map m;
+    eccn_buf b;
     eccn_error ignored = {0};
     int rc = ECCN_ENOTFOUND;
     *out = NULL;
     if (!cache_dir)
         return rc;
     cache_path(path, sizeof path, sha256);
-    if (access(path, R_OK) != 0 || eccn_map_file(path, &m, &ignored) != ECCN_OK)
+    if (eccn_read_file(path, &b, &ignored) != ECCN_OK)
         return rc;
-    if ((rc = unsnapshot(name, m.data, m.len, sha256, out)) == ECCN_OK)
-        (*out)->backing = m;
+    if ((rc = unsnapshot(name, (const unsigned char *)b.data, b.len, sha256, out)) == ECCN_OK)
+        (*out)->backing = b;
     else
-        eccn_map_free(&m);
+        eccn_buf_free(&b);
     return rc;
 }
 
@@ -403,8 +403,7 @@ int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc 
     }
     if (rc == ECCN_OK) {
         (*out)->size = (long long)len;
-        (*out)->backing =
-            (eccn_map){.data = (unsigned char *)snap.data, .len = snap.len, .owned = snap.data};
+        (*out)->backing = snap;
     } else {
         eccn_buf_free(&snap);
     }
@@ -413,16 +412,16 @@ int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc 
 
 int ydoc_load_file(const char *path, ydoc **out, eccn_error *err)
 {
-    eccn_map m;
-    int rc = eccn_map_file(path, &m, err);
+    eccn_buf b;
+    int rc = eccn_read_file(path, &b, err);
     *out = NULL;
-    if (rc == ECCN_OK && m.len > YDOC_MAX_FILE)
+    if (rc == ECCN_OK && b.len > YDOC_MAX_FILE)
         rc = eccn_fail(err, ECCN_EINPUT, path, 0, 0,
-                       "%zu bytes: rule and data files may hold at most %u (16 MiB)", m.len,
+                       "%zu bytes: rule and data files may hold at most %u (16 MiB)", b.len,
                        YDOC_MAX_FILE);
     if (rc == ECCN_OK)
-        rc = ydoc_load_mem(path, m.data, m.len, out, err);
-    eccn_map_free(&m);
+        rc = ydoc_load_mem(path, (const unsigned char *)b.data, b.len, out, err);
+    eccn_buf_free(&b);
     return rc;
 }
 

@@ -36,7 +36,7 @@ typedef struct ydoc {
     ynode *root; /* NULL for an empty document */
     char *path;
     void *arena;      /* every node and kid pointer, in one block */
-    eccn_map backing; /* the snapshot bytes the strings point into */
+    eccn_buf backing; /* the snapshot bytes the strings point into */
     char sha256[65];  /* of the bytes parsed, so a digest always names what was read */
     long long size;
 } ydoc;
