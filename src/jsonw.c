@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void jsonw_init(jsonw *w, eccn_buf *out)
@@ -140,12 +141,18 @@ void jsonw_num(jsonw *w, double v)
         put(w, "null", 4);
         return;
     }
-    /* %.17g round-trips every double; try shorter first so 4800 prints as 4800, not 4800.0000. */
+    /* Whole numbers below a million print as %.6g would print them, without its cost: most of the
+     * figures a check writes (thresholds, TPP, bandwidths) are such. */
+    if (fabs(v) < 1e6 && v == (double)(long)v && !signbit(v)) {
+        snprintf(tmp, sizeof tmp, "%ld", (long)v);
+        put(w, tmp, strlen(tmp));
+        return;
+    }
+    /* %.17g round-trips every double; try shorter first so 5.92 prints as 5.92, not as
+     * 5.9199999999999999. */
     for (int prec = 6; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        double back;
-        sscanf(tmp, "%lf", &back);
-        if (back == v)
+        if (strtod(tmp, NULL) == v)
             break;
     }
     put(w, tmp, strlen(tmp));

@@ -4,6 +4,7 @@
 #include "cond.h"
 #include "csvr.h"
 #include "eval.h"
+#include "jsonw.h"
 #include "rules.h"
 #include "spec.h"
 #include "util.h"
@@ -220,6 +221,23 @@ static void test_rule_errors(void)
     rmdir(dir);
 }
 
+/* Numbers are written in the shortest form that reads back as the same double. */
+static void test_json_numbers(void)
+{
+    const double v[] = {0, -0.0, 4800, -3, 999999, 1e6, 1e15, 5.92, 0.1, 2368.5, 1.0 / 3, NAN};
+    eccn_buf out = {0};
+    jsonw w;
+    jsonw_init(&w, &out);
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        jsonw_num(&w, v[i]);
+    jsonw_arr_end(&w);
+    CHECK(w.status == ECCN_OK && out.data &&
+          strcmp(out.data, "[0,-0,4800,-3,999999,1e+06,1e+15,5.92,0.1,2368.5,"
+                           "0.3333333333333333,null]") == 0);
+    eccn_buf_free(&out);
+}
+
 /* A country code given twice is refused at the second entry, wherever the two stand. */
 static void test_duplicate_country(void)
 {
@@ -410,6 +428,7 @@ static const struct {
     {"parse_cache", test_parse_cache},
     {"rule_errors", test_rule_errors},
     {"duplicate_country", test_duplicate_country},
+    {"json_numbers", test_json_numbers},
     {"resolution", test_resolution},
     {"three_valued", test_three_valued},
     {"csv", test_csv},
