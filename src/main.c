@@ -61,6 +61,26 @@ static void heap_on_huge_pages(void)
 #endif
 }
 
+/* Maps the program's code and the stack a command will use in two system calls, instead of one
+ * page fault each as they are first touched: some 35 faults of the static binary's code (SQLite
+ * alone registers FTS3, FTS5 and R*Tree from pages all over its text) and 20 of stack, worth
+ * about 0.25 ms of a 5 ms check on the CI VM (bench/check.sh, interleaved). Linux 5.14 and later;
+ * elsewhere, or if the stack mapping is smaller than assumed, nothing changes. */
+static void prefault_code_and_stack(void)
+{
+#if defined(__linux__) && defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
+    extern char __executable_start[], etext[]; /* from the GNU linker */
+    const uintptr_t page = 4096;
+    uintptr_t code = (uintptr_t)__executable_start & ~(page - 1);
+    madvise((void *)code, (uintptr_t)etext - code, MADV_POPULATE_READ);
+    /* Linux maps at least 128 KiB of stack at exec; SQLite's parser and our paths use most of 96.
+     */
+    char here;
+    uintptr_t top = (uintptr_t)&here & ~(page - 1);
+    madvise((void *)(top - 96 * 1024), 96 * 1024, MADV_POPULATE_WRITE);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     cli_env env = {0};
@@ -84,6 +104,7 @@ int main(int argc, char **argv)
         return 0;
     }
     heap_on_huge_pages();
+    prefault_code_and_stack();
     argc -= 1;
     argv += 1;
     if (strcmp(cmd, "classify") == 0)
