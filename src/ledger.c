@@ -234,9 +234,10 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         free(l);
         return ECCN_ENOMEM;
     }
-    if (create && (rc = eccn_mkdirs_for(path, err)) != ECCN_OK)
+    bool exists = access(path, F_OK) == 0;
+    if (create && !exists && (rc = eccn_mkdirs_for(path, err)) != ECCN_OK)
         goto fail;
-    if (!create && access(path, F_OK) != 0) {
+    if (!create && !exists) {
         rc = eccn_fail(err, ECCN_ENOTFOUND, path, 0, 0, "no ledger here");
         goto fail;
     }

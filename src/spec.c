@@ -77,8 +77,9 @@ void eccn_spec_set(eccn_spec *s, eccn_metric m, double v)
 
 bool eccn_metric_from_name(const char *name, eccn_metric *out)
 {
+    /* The first byte first: the catalogue asks about every key of every part (about a thousand). */
     for (int m = 0; m < ECCN_M_COUNT; m++)
-        if (strcmp(METRICS[m].name, name) == 0) {
+        if (METRICS[m].name[0] == name[0] && strcmp(METRICS[m].name, name) == 0) {
             *out = (eccn_metric)m;
             return true;
         }

@@ -299,8 +299,10 @@ int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
     *out = (eccn_buf){0};
     if (fd < 0)
         return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    /* A regular file in one read (its size and a byte to see the end), anything else in chunks. */
-    size_t want = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+    /* A regular file in one read of the size fstat gave (what it holds at that moment); anything
+     * else in chunks until the end. */
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    size_t want = regular ? (size_t)st.st_size + 1 : 65536;
     for (;;) {
         if (out->cap - out->len < 2 && (rc = eccn_buf_reserve(out, want)) != ECCN_OK)
             break;
@@ -314,6 +316,8 @@ int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
             break;
         }
         out->len += (size_t)n;
+        if (regular && out->len == (size_t)st.st_size)
+            break;
         want = 65536;
     }
     if (rc == ECCN_OK)
