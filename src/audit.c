@@ -414,6 +414,11 @@ typedef struct run {
      * aux -1) or why not (aux = index in part_errors + 1) */
     smap texts;
     smap evals; /* "part|dest|hq|date" -> eval id */
+    /* The texts of a good line's part, description, destination and headquarters, together ->
+     * what they resolved to (value: index in sigv + 1). */
+    smap sigs;
+    struct line_sig *sigv;
+    size_t nsigs, sigs_cap;
     eval_info *info;
     size_t ninfo, info_cap;
     long long next_text, next_eval;
@@ -675,7 +680,7 @@ static void copy_line(eccn_audit_line *a, long long line, const char *id, size_t
 typedef struct line_in {
     const char *ptext, *dtext, *idtext;
     size_t pn, dn, idn;
-    smap_entry *pe, *de; /* the part and description texts' entries */
+    long long ptext_id, dtext_id; /* rows of audit_texts, 0 for an empty field */
     const eccn_part *part;
     const char *dest, *hq;
     eccn_date date;
@@ -683,6 +688,77 @@ typedef struct line_in {
     const char *why;
     char whybuf[400];
 } line_in;
+
+/* What a good line's four texts resolved to, so that the few hundred combinations an inventory
+ * repeats cost one lookup a line instead of four (two texts, two countries): a fifth of the
+ * reading thread's time went to those lookups. */
+typedef struct line_sig {
+    long long ptext_id, dtext_id;
+    const eccn_part *part;
+    const char *dest, *hq;
+} line_sig;
+
+/* The combination's key: each text with its length before it, so no text can run into another. */
+static size_t sig_key(char *key, size_t cap, const char *const t[4], const size_t n[4])
+{
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        uint32_t n32 = (uint32_t)n[i];
+        if (n[i] > cap || len + sizeof n32 + n[i] > cap)
+            return 0;
+        memcpy(key + len, &n32, sizeof n32);
+        if (n[i])
+            memcpy(key + len + sizeof n32, t[i], n[i]);
+        len += sizeof n32 + n[i];
+    }
+    return len;
+}
+
+/* Resolves the part (by number, else description) and the places of a line with no error yet. */
+static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, const char *hqtext,
+                         size_t hn, const char **why)
+{
+    char *whybuf = in->whybuf;
+    const size_t wsz = sizeof in->whybuf;
+    smap_entry *pe = NULL, *de = NULL;
+    int rc;
+    if ((in->pn && (rc = text_entry(r, in->ptext, in->pn, &pe)) != ECCN_OK) ||
+        (in->dn && (rc = text_entry(r, in->dtext, in->dn, &de)) != ECCN_OK))
+        return rc;
+    in->ptext_id = pe ? pe->value : 0;
+    in->dtext_id = de ? de->value : 0;
+    if (*why)
+        return ECCN_OK;
+    const char *pwhy = NULL, *dwhy = NULL;
+    if (pe)
+        in->part = resolve_part(r, pe, &pwhy);
+    if (!in->part && de)
+        in->part = resolve_part(r, de, &dwhy);
+    if (!pwhy)
+        pwhy = dwhy;
+    if (!in->part) {
+        snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
+        *why = whybuf;
+        return ECCN_OK;
+    }
+    if (tn)
+        in->dest = resolve_country(r, totext, tn);
+    else if (r->default_to)
+        in->dest = r->default_to;
+    if (!in->dest) {
+        snprintf(whybuf, wsz,
+                 tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
+                 (int)(tn > 60 ? 60 : tn), tn ? totext : "");
+        *why = whybuf;
+        return ECCN_OK;
+    }
+    if (hn && !(in->hq = resolve_country(r, hqtext, hn))) {
+        snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
+                 hqtext);
+        *why = whybuf;
+    }
+    return ECCN_OK;
+}
 
 static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
 {
@@ -708,38 +784,33 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
                  rec->nfields);
         why = whybuf;
     }
-    if ((in->pn && (rc = text_entry(r, in->ptext, in->pn, &in->pe)) != ECCN_OK) ||
-        (in->dn && (rc = text_entry(r, in->dtext, in->dn, &in->de)) != ECCN_OK))
-        return rc;
-    if (!why) {
-        const char *pwhy = NULL, *dwhy = NULL;
-        if (in->pe)
-            in->part = resolve_part(r, in->pe, &pwhy);
-        if (!in->part && in->de)
-            in->part = resolve_part(r, in->de, &dwhy);
-        if (!pwhy)
-            pwhy = dwhy;
-        if (!in->part) {
-            snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
-            why = whybuf;
+    const char *texts[4] = {in->ptext, in->dtext, totext, hqtext};
+    const size_t lens[4] = {in->pn, in->dn, tn, hn};
+    char key[512];
+    size_t klen = why ? 0 : sig_key(key, sizeof key, texts, lens);
+    bool added;
+    smap_entry *e = klen ? smap_get(&r->sigs, key, klen, &added) : NULL;
+    if (klen && !e)
+        return ECCN_ENOMEM;
+    if (e && e->value > 0) {
+        const line_sig *g = &r->sigv[e->value - 1];
+        in->ptext_id = g->ptext_id;
+        in->dtext_id = g->dtext_id;
+        in->part = g->part;
+        in->dest = g->dest;
+        in->hq = g->hq;
+    } else {
+        if ((rc = resolve_texts(r, in, totext, tn, hqtext, hn, &why)) != ECCN_OK)
+            return rc;
+        /* Only a good combination is kept; a bad one's entry keeps value 0 and is asked again. */
+        if (e && !why) {
+            line_sig *g = eccn_grow(r->sigv, &r->sigs_cap, r->nsigs + 1, sizeof *g, 64);
+            if (!g)
+                return ECCN_ENOMEM;
+            r->sigv = g;
+            g[r->nsigs++] = (line_sig){in->ptext_id, in->dtext_id, in->part, in->dest, in->hq};
+            e->value = (long long)r->nsigs;
         }
-    }
-    if (!why) {
-        if (tn)
-            in->dest = resolve_country(r, totext, tn);
-        else if (r->default_to)
-            in->dest = r->default_to;
-        if (!in->dest) {
-            snprintf(whybuf, wsz,
-                     tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
-                     (int)(tn > 60 ? 60 : tn), tn ? totext : "");
-            why = whybuf;
-        }
-    }
-    if (!why && hn && !(in->hq = resolve_country(r, hqtext, hn))) {
-        snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
-                 hqtext);
-        why = whybuf;
     }
     if (!why) {
         if (datn) {
@@ -784,7 +855,6 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
     const char *dest = li.dest, *hq = li.hq;
     const eccn_date date = li.date;
     const long long qty = li.qty;
-    smap_entry *pe = li.pe, *de = li.de;
     if (!why) {
         /* Dates in the same epoch see the same provisions and groups: one evaluation serves
          * them all, so a million lines over five years need a few thousand evaluations. */
@@ -798,8 +868,8 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
             return rc;
         eval_id = e->value;
     }
-    ptext_id = pe ? pe->value : 0;
-    dtext_id = de ? de->value : 0;
+    ptext_id = li.ptext_id;
+    dtext_id = li.dtext_id;
     batch *b = r->out;
     if ((rc = row_begin(b, STMT_RESULT)) != ECCN_OK ||
         (rc = cell_int(b, (r->run_id << 32) | rec->line)) != ECCN_OK ||
@@ -1236,6 +1306,8 @@ static void run_free_maps(run *r)
     smap_free(&r->countries);
     smap_free(&r->texts);
     smap_free(&r->evals);
+    smap_free(&r->sigs);
+    free(r->sigv);
     for (size_t i = 0; i < r->npart_errors; i++)
         free(r->part_errors[i]);
     free(r->part_errors);
