@@ -174,12 +174,15 @@ eccn_date eccn_date_today_utc(void)
     return (eccn_date)(t / 86400);
 }
 
+/* From the day count and the seconds of the day, not gmtime_r: glibc's gmtime_r reads the time
+ * zone files (/etc/localtime) on first use, seven system calls of every check, for UTC. */
 void eccn_utc_now(char out[21])
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    long long t = (long long)time(NULL);
+    long long day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int sec = (int)(t - day * 86400);
+    eccn_date_format((eccn_date)day, out);
+    snprintf(out + 10, 11, "T%02d:%02d:%02dZ", sec / 3600, sec / 60 % 60, sec % 60);
 }
 
 char *eccn_strndup(const char *s, size_t n)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -28,10 +29,24 @@ static int failures;
 
 static const char *rules_dir = SRC_DIR "/rules", *data_dir = SRC_DIR "/data";
 
+/* The UTC timestamp written into the ledger is what gmtime_r and strftime would write. */
+static void utc_now_matches_gmtime(void)
+{
+    char ours[21], before[21], after[21];
+    struct tm tm;
+    time_t t = time(NULL);
+    strftime(before, sizeof before, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    eccn_utc_now(ours);
+    t = time(NULL);
+    strftime(after, sizeof after, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    CHECK(strcmp(ours, before) == 0 || strcmp(ours, after) == 0);
+}
+
 static void test_dates(void)
 {
     eccn_date d;
     char out[11];
+    utc_now_matches_gmtime();
     CHECK(eccn_date_parse("2023-11-17", 10, &d));
     eccn_date_format(d, out);
     CHECK(strcmp(out, "2023-11-17") == 0);
