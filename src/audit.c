@@ -690,8 +690,8 @@ typedef struct line_in {
 } line_in;
 
 /* What a good line's four texts resolved to, so that the few hundred combinations an inventory
- * repeats cost one lookup a line instead of four (two texts, two countries): a fifth of the
- * reading thread's time went to those lookups. */
+ * repeats cost one lookup a line instead of four (two texts, two countries): about a quarter of
+ * the reading thread's time went to those lookups. */
 typedef struct line_sig {
     long long ptext_id, dtext_id;
     const eccn_part *part;

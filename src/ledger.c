@@ -23,7 +23,9 @@ struct eccn_ledger {
  * copies the log into the database and deletes it: two fsyncs, a file created and unlinked, and
  * a directory fsync, every `eccn check` (about 2.5 ms of a 9 ms check on the CI VM). Instead a
  * connection leaves the log in place, and whoever sees it grow past WAL_KEEP_FRAMES copies it
- * back and truncates it, so the next process's recovery (a scan of the whole log) stays short.
+ * back and truncates it, so the next process's recovery (a scan of the log's valid frames) stays
+ * short. (SQLite's own checkpoint at WAL_CHECKPOINT_FRAMES, during an audit, restarts the log in
+ * place: the file may keep a size of a few MiB with only its newest frames valid.)
  * Nothing is less safe: a committed transaction in the log is part of the database; copy a ledger
  * with `eccn ledger backup` or SQLite's .backup, not by copying ledger.db alone. */
 enum { WAL_KEEP_FRAMES = 64, WAL_CHECKPOINT_FRAMES = 1000 };
