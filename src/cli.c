@@ -151,7 +151,7 @@ int cli_open_rules(cli_env *env, eccn_ruleset **rs)
     return 0;
 }
 
-int cli_open_ledger(cli_env *env, bool create, eccn_ledger **l)
+int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
 {
     eccn_error err = {0};
     const char *path = env->db_path;
@@ -172,7 +172,9 @@ int cli_open_ledger(cli_env *env, bool create, eccn_ledger **l)
         path = env->db_buf;
     }
     env->db_path = path;
-    int rc = create ? eccn_ledger_open(path, l, &err) : eccn_ledger_open_existing(path, l, &err);
+    int rc = mode == CLI_LEDGER_CREATE    ? eccn_ledger_open(path, l, &err)
+             : mode == CLI_LEDGER_PRESENT ? eccn_ledger_open_present(path, l, &err)
+                                          : eccn_ledger_open_existing(path, l, &err);
     if (rc != ECCN_OK) {
         cli_print_error(&err);
         return EXIT_USAGE;

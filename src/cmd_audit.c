@@ -136,7 +136,7 @@ static int audit_diff(cli_env *env, int argc, char **argv)
     if (cli_id("audit diff: first run", argc > 2 ? argv[2] : NULL, &a) ||
         cli_id("audit diff: second run", argc > 3 ? argv[3] : NULL, &b))
         return EXIT_USAGE;
-    if ((rc = cli_open_ledger(env, true, &l)))
+    if ((rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         return rc;
     jsonw_init(&d.w, &out);
     if (d.json)
@@ -227,7 +227,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         if (cli_date(o.default_date, &d))
             return EXIT_USAGE;
     }
-    if ((rc = cli_open_ledger(env, true, &l)))
+    if ((rc = cli_open_ledger(env, CLI_LEDGER_CREATE, &l)))
         return rc;
     if (resume && cli_id("--resume", resume, &o.resume_run)) {
         rc = EXIT_USAGE;

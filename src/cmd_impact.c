@@ -295,7 +295,7 @@ int cmd_impact(cli_env *env, int argc, char **argv)
     if (rc || (rc = cli_date(a.from, &d1)) || (rc = cli_date(a.to, &d2)) ||
         (a.run && (rc = cli_id("--run", a.run, &run))) || (rc = cli_open_rules(env, &rs)))
         goto done;
-    if (a.run && (rc = cli_open_ledger(env, false, &l)))
+    if (a.run && (rc = cli_open_ledger(env, CLI_LEDGER_AS_IS, &l)))
         goto done;
     if (!(im = eccn_impact_new(rs, d1, d2))) {
         rc = EXIT_USAGE;

@@ -32,7 +32,7 @@ static int report_chain(eccn_ledger *l)
 
 static int open_existing(cli_env *env, eccn_ledger **l)
 {
-    return cli_open_ledger(env, false, l);
+    return cli_open_ledger(env, CLI_LEDGER_AS_IS, l);
 }
 
 /* verify and check take no arguments; one given is a mistake, not something to ignore. */
@@ -138,7 +138,7 @@ int ledger_hold(cli_env *env, int argc, char **argv)
     eccn_error err = {0};
     bool hold = strcmp(argv[1], "hold") == 0;
     int rc = parse_target(argc, argv, hold, &verdict, &run, &reason);
-    if (rc || (rc = cli_open_ledger(env, true, &l)))
+    if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         goto done;
     if ((hold ? eccn_retention_hold(l, verdict, run, reason, cli_user(), &id, &err)
               : eccn_retention_release(l, verdict, run, cli_user(), &n, &err)) != ECCN_OK) {
@@ -179,7 +179,7 @@ int ledger_purge(cli_env *env, int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = cli_date(before, &d);
-    if (rc || (rc = cli_open_ledger(env, true, &l)))
+    if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         goto done;
     eccn_date_format(d, b);
     eccn_date_format(eccn_date_today_utc(), today);

@@ -83,7 +83,7 @@ static int ledger_list(cli_env *env, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    int rc = cli_open_ledger(env, true, &l);
+    int rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l);
     if (rc)
         return rc;
     struct list_ctx c = {.json = json};
@@ -113,7 +113,7 @@ static int ledger_show(cli_env *env, int argc, char **argv)
     eccn_verdict_row r;
     eccn_error err = {0};
     int rc = cli_id("ledger id", argc > 2 ? argv[2] : NULL, &id);
-    if (rc || (rc = cli_open_ledger(env, true, &l)))
+    if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         return rc;
     if (eccn_ledger_get_verdict(l, id, &r, &err) != ECCN_OK) {
         cli_print_error(&err);
@@ -152,7 +152,7 @@ static int ledger_runs(cli_env *env)
 {
     eccn_ledger *l = NULL;
     sqlite3_stmt *st = NULL;
-    int rc = cli_open_ledger(env, true, &l);
+    int rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l);
     if (rc)
         return rc;
     if (sqlite3_prepare_v2(eccn_ledger_db(l),
@@ -232,7 +232,8 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     eccn_error err = {0};
     eccn_buf bufs[6] = {{0}}, oldids = {0}, newids = {0}, out = {0};
     int rc = cli_id("ledger id", argc > 1 ? argv[1] : NULL, &id);
-    if (rc || (rc = cli_open_ledger(env, true, &l)) || (rc = cli_open_rules(env, &rs)))
+    if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)) ||
+        (rc = cli_open_rules(env, &rs)))
         goto done;
     if (eccn_ledger_get_verdict(l, id, &old, &err) != ECCN_OK) {
         cli_print_error(&err);

@@ -75,7 +75,7 @@ int cmd_report(cli_env *env, int argc, char **argv)
         }
         o.format = (eccn_report_format)k;
     }
-    if ((rc = cli_open_ledger(env, false, &l)))
+    if ((rc = cli_open_ledger(env, CLI_LEDGER_AS_IS, &l)))
         return rc;
     generated_at(now);
     o.generated_at = now;

@@ -225,7 +225,9 @@ static int pragma_int(eccn_ledger *l, const char *sql, int *out, eccn_error *err
     return ECCN_OK;
 }
 
-static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error *err)
+/* create: make the file (and its directory) when absent. migrate: bring an older schema up to
+ * date; a ledger that does not exist yet is never created by migrate alone. */
+static int open_db(const char *path, bool create, bool migrate, eccn_ledger **out, eccn_error *err)
 {
     eccn_ledger *l = calloc(1, sizeof *l);
     /* One connection per thread of use: SQLite's own mutexes are not needed. */
@@ -292,7 +294,11 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         rc = eccn_ledger_fail(l, "cannot configure the ledger", err);
         goto fail;
     }
-    for (int v = version; create && v < ECCN_LEDGER_SCHEMA; v++) {
+    if (!create && version == 0) {
+        rc = eccn_fail(err, ECCN_EDB, path, 0, 0, "empty database, not an eccn ledger");
+        goto fail;
+    }
+    for (int v = version; migrate && v < ECCN_LEDGER_SCHEMA; v++) {
         char bump[128];
         snprintf(bump, sizeof bump, "PRAGMA user_version=%d; PRAGMA application_id=%d;", v + 1,
                  ECCN_LEDGER_APP_ID);
@@ -329,10 +335,6 @@ static int open_db(const char *path, bool create, eccn_ledger **out, eccn_error 
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
         goto fail;
     }
-    if (!create && version == 0) {
-        rc = eccn_fail(err, ECCN_EDB, path, 0, 0, "empty database, not an eccn ledger");
-        goto fail;
-    }
     *out = l;
     return ECCN_OK;
 fail:
@@ -342,12 +344,17 @@ fail:
 
 int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, true, out, err);
+    return open_db(path, true, true, out, err);
+}
+
+int eccn_ledger_open_present(const char *path, eccn_ledger **out, eccn_error *err)
+{
+    return open_db(path, false, true, out, err);
 }
 
 int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, false, out, err);
+    return open_db(path, false, false, out, err);
 }
 
 static void metric_test_json(eccn_metric m, const char *op, double value, void *ctx)

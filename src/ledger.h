@@ -23,7 +23,10 @@ typedef struct eccn_ledger eccn_ledger;
 
 /* Opens (creating when absent, with its directory) and migrates the ledger at path. */
 int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err);
-/* Opens an existing ledger without creating or migrating it (for reading). */
+/* Opens a ledger that must exist already, migrating it to the current schema: for commands that
+ * read or annotate a ledger, which a mistyped path must not create. */
+int eccn_ledger_open_present(const char *path, eccn_ledger **out, eccn_error *err);
+/* Opens an existing ledger without creating or migrating it (verification, reports). */
 int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *err);
 void eccn_ledger_close(eccn_ledger *l);
 sqlite3 *eccn_ledger_db(eccn_ledger *l);

@@ -91,6 +91,16 @@ expect "audit bad batch" 2 "${E[@]}" audit --batch 0 "$SRC/data/samples/inventor
 expect "impact bad run" 2 "${E[@]}" impact --from 2023-01-01 --to 2024-01-01 --run -3
 expect "report bad run" 2 "${E[@]}" report --run abc
 expect "verify stray argument" 2 "${E[@]}" ledger verify --run 1
+# Commands that read or annotate a ledger name a mistyped path and create nothing there.
+M="$T/no-such-dir/ledger.db"
+for cmd in "ledger list" "ledger show 1" "ledger runs" "replay 1" "audit diff 1 2" \
+    "ledger hold 1 --reason r" "ledger release 1" "ledger purge --before 2020-01-01" \
+    "ledger verify" "ledger backup $T/b-none.db" "report --run 1"; do
+    read -r -a args <<<"$cmd"
+    expect "mistyped ledger: $cmd" 2 "${E[@]}" --db "$M" "${args[@]}"
+    contains "mistyped ledger named: $cmd" "$T/err" "$M"
+done
+[ ! -e "$T/no-such-dir" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL a read command created a ledger"; }
 expect "replay holds" 0 "${E[@]}" replay 1
 contains "replay" "$T/out" "STILL HOLDS"
 # Replay against a rule set without the 2023 rule: the verdict changes and says why.
