@@ -1,5 +1,4 @@
 /* util.c: errors, buffers, dates and strings (see util.h). */
-#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "util.h"
 
 #include <ctype.h>
@@ -13,10 +12,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef MAP_POPULATE
-#define MAP_POPULATE 0 /* elsewhere than Linux, pages fault in as they are read */
-#endif
 
 int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, const char *fmt,
               ...)
