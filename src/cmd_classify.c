@@ -348,11 +348,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         jsonw_kv_raw(&w, "provisions", tmp.data);
         eccn_buf_free(&tmp);
         jsonw_kv_str(&w, "review_policy", r.review_policy);
-        jsonw_key(&w, "ledger_id");
-        if (id)
-            jsonw_int(&w, id);
-        else
-            jsonw_null(&w);
+        jsonw_kv_id(&w, "ledger_id", id);
         jsonw_obj_end(&w);
         printf("%s\n", out.data);
     } else {
@@ -465,15 +461,6 @@ static void outcome_json(jsonw *w, const char *eccn, eccn_status status, eccn_ve
 }
 
 /* A number, or null when unknown or not a number. */
-static void num_or_null(jsonw *w, const char *key, bool known, double v)
-{
-    jsonw_key(w, key);
-    if (known && !isnan(v))
-        jsonw_num(w, v);
-    else
-        jsonw_null(w);
-}
-
 static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
                        const eccn_flip *flips, eccn_buf *out)
 {
@@ -502,9 +489,9 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
             jsonw_kv_str(&w, "op", t->op);
             jsonw_key(&w, "threshold");
             jsonw_num(&w, t->threshold);
-            num_or_null(&w, "value", t->value_known, t->value);
-            num_or_null(&w, "distance", t->value_known, t->value - t->threshold);
-            num_or_null(&w, "percent", t->value_known, percent_of(t->value, t->threshold));
+            jsonw_kv_num(&w, "value", t->value_known, t->value);
+            jsonw_kv_num(&w, "distance", t->value_known, t->value - t->threshold);
+            jsonw_kv_num(&w, "percent", t->value_known, percent_of(t->value, t->threshold));
             jsonw_kv_str(&w, "result", eccn_tv_word(t->result));
             jsonw_obj_end(&w);
         }
@@ -516,11 +503,11 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
         const eccn_flip *f = &flips[i];
         jsonw_obj_begin(&w);
         jsonw_kv_str(&w, "vary", eccn_metric_name(f->varied));
-        num_or_null(&w, "from", f->known, f->from);
-        num_or_null(&w, "to", f->found, f->to);
+        jsonw_kv_num(&w, "from", f->known, f->from);
+        jsonw_kv_num(&w, "to", f->found, f->to);
         if (f->found) {
-            num_or_null(&w, "change", true, f->to - f->from);
-            num_or_null(&w, "percent", true, percent_of(f->to, f->from));
+            jsonw_kv_num(&w, "change", true, f->to - f->from);
+            jsonw_kv_num(&w, "percent", true, percent_of(f->to, f->from));
             outcome_json(&w, f->eccn, f->status, f->verdict);
             jsonw_kv_str(&w, "provision", f->by ? f->by->id : NULL);
         }

@@ -280,16 +280,8 @@ static void finding_json(jsonw *w, const eccn_result *r, const eccn_finding *f)
             jsonw_kv_str(w, "op", t->op);
             jsonw_key(w, "threshold");
             jsonw_num(w, t->threshold);
-            jsonw_key(w, "value");
-            if (t->value_known)
-                jsonw_num(w, t->value);
-            else
-                jsonw_null(w);
-            jsonw_key(w, "margin");
-            if (t->value_known)
-                jsonw_num(w, t->margin);
-            else
-                jsonw_null(w);
+            jsonw_kv_num(w, "value", t->value_known, t->value);
+            jsonw_kv_num(w, "margin", t->value_known, t->margin);
         }
         jsonw_obj_end(w);
     }
@@ -363,11 +355,8 @@ int eccn_result_metrics_json(const eccn_result *r, eccn_buf *out)
     jsonw_init(&w, out);
     jsonw_obj_begin(&w);
     for (int m = 0; m < ECCN_M_COUNT; m++) {
-        jsonw_key(&w, eccn_metric_name((eccn_metric)m));
-        if (eccn_spec_has(&r->metrics, (eccn_metric)m))
-            jsonw_num(&w, r->metrics.v[m]);
-        else
-            jsonw_null(&w);
+        jsonw_kv_num(&w, eccn_metric_name((eccn_metric)m),
+                     eccn_spec_has(&r->metrics, (eccn_metric)m), r->metrics.v[m]);
     }
     jsonw_key(&w, "tpp_basis");
     jsonw_str(&w,

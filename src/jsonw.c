@@ -206,6 +206,24 @@ void jsonw_kv_int(jsonw *w, const char *key, long long v)
     jsonw_int(w, v);
 }
 
+void jsonw_kv_num(jsonw *w, const char *key, bool known, double v)
+{
+    jsonw_key(w, key);
+    if (known)
+        jsonw_num(w, v);
+    else
+        jsonw_null(w);
+}
+
+void jsonw_kv_id(jsonw *w, const char *key, long long id)
+{
+    jsonw_key(w, key);
+    if (id)
+        jsonw_int(w, id);
+    else
+        jsonw_null(w);
+}
+
 void jsonw_kv_raw(jsonw *w, const char *key, const char *json)
 {
     jsonw_key(w, key);

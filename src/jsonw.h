@@ -35,6 +35,8 @@ void jsonw_raw(jsonw *w, const char *json);
 /* A key and its value in one call, for object members. */
 void jsonw_kv_str(jsonw *w, const char *key, const char *s); /* NULL writes null */
 void jsonw_kv_int(jsonw *w, const char *key, long long v);
+void jsonw_kv_num(jsonw *w, const char *key, bool known, double v); /* null when not known */
+void jsonw_kv_id(jsonw *w, const char *key, long long id); /* a record number; null when 0 */
 void jsonw_kv_raw(jsonw *w, const char *key, const char *json);
 /* Escapes s as a JSON string literal into out. */
 int jsonw_escape(eccn_buf *out, const char *s, size_t n);

@@ -626,11 +626,7 @@ static int json_problem(report *r, const line *ln, void *ctx)
     jsonw *w = &j->w;
     jsonw_obj_begin(w);
     jkv(w, "source", ln->source);
-    jsonw_key(w, "run");
-    if (ln->run)
-        jsonw_int(w, ln->run);
-    else
-        jsonw_null(w);
+    jsonw_kv_id(w, "run", ln->run);
     jsonw_kv_int(w, "line", ln->line);
     jkv(w, "line_id", ln->line_id);
     jkv(w, "part", ln->part);
@@ -659,11 +655,7 @@ static int write_json(report *r, const provs *p)
     jkv(w, "ledger", r->o->ledger_name);
     jsonw_key(w, "scope");
     jsonw_obj_begin(w);
-    jsonw_key(w, "run");
-    if (r->o->run_id)
-        jsonw_int(w, r->o->run_id);
-    else
-        jsonw_null(w);
+    jsonw_kv_id(w, "run", r->o->run_id);
     jkv(w, "since", r->o->since);
     jkv(w, "until", r->o->until);
     jsonw_obj_end(w);
@@ -708,16 +700,8 @@ static int write_json(report *r, const provs *p)
         jkv(w, "part", pt->id);
         jkv(w, "eccn", pt->eccn);
         jkv(w, "status", pt->status);
-        jsonw_key(w, "tpp");
-        if (pt->has_tpp)
-            jsonw_num(w, pt->tpp);
-        else
-            jsonw_null(w);
-        jsonw_key(w, "pd");
-        if (pt->has_pd)
-            jsonw_num(w, pt->pd);
-        else
-            jsonw_null(w);
+        jsonw_kv_num(w, "tpp", pt->has_tpp, pt->tpp);
+        jsonw_kv_num(w, "pd", pt->has_pd, pt->pd);
         jkv(w, "deciding_provision", pt->by);
         jsonw_kv_int(w, "lines", pt->lines);
         jsonw_obj_end(w);
