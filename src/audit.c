@@ -17,9 +17,6 @@
 
 #define DEFAULT_BATCH 50000
 
-/* audit_results packs (run << 32 | line) into its rowid: a run's rows are one key range, which
- * SQLite walks by its primary key. Filtering the view on run_id would scan every run. */
-#define RUN_KEYS(t, run) t ".key BETWEEN " run " * 4294967296 AND " run " * 4294967296 + 4294967295"
 #define LINE_COLUMNS                                                                               \
     "r.key & 4294967295, COALESCE(r.line_id,''), COALESCE(p.text, d.text, ''), "                   \
     "COALESCE(e.destination,''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "                   \
@@ -978,10 +975,10 @@ static int first_lines(eccn_ledger *l, long long run_id, bool errors, eccn_audit
 {
     sqlite3_stmt *st = NULL;
     const char *sql =
-        errors ? "SELECT " LINE_COLUMNS " FROM " LINE_JOINS
-                 " WHERE " RUN_KEYS("r", "?1") " AND r.eval_id IS NULL ORDER BY r.key LIMIT 20"
-               : "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " RUN_KEYS(
-                     "r", "?1") " AND e.verdict='license_required' ORDER BY r.key LIMIT 20";
+        errors ? "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " ECCN_SQL_RUN_KEYS(
+                     "r.key", "?1") " AND r.eval_id IS NULL ORDER BY r.key LIMIT 20"
+               : "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " ECCN_SQL_RUN_KEYS(
+                     "r.key", "?1") " AND e.verdict='license_required' ORDER BY r.key LIMIT 20";
     if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot read audit lines", err);
     sqlite3_bind_int64(st, 1, run_id);
@@ -1033,13 +1030,13 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
     s->errors = sqlite3_column_int64(st, 4);
     sqlite3_finalize(st);
     /* Aggregated in SQL per distinct evaluation, then folded: a few hundred rows. */
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
-            "COALESCE(e.destination,''), count(*), sum(r.quantity) "
-            "FROM audit_results r LEFT JOIN audit_evals e "
-            "ON e.run_id=?1 AND e.id=r.eval_id WHERE " RUN_KEYS("r", "?1") " GROUP BY r.eval_id",
-            -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
+                           "COALESCE(e.destination,''), count(*), sum(r.quantity) "
+                           "FROM audit_results r LEFT JOIN audit_evals e "
+                           "ON e.run_id=?1 AND e.id=r.eval_id WHERE " ECCN_SQL_RUN_KEYS(
+                               "r.key", "?1") " GROUP BY r.eval_id",
+                           -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot summarise the run", err);
     sqlite3_bind_int64(st, 1, run_id);
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -1139,8 +1136,8 @@ static int reload(run *r, eccn_error *err)
              "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
              "e.verdict, COALESCE(e.eccn,''), COALESCE(c.n, 0), COALESCE(c.q, 0), "
              "e.hq_given FROM audit_evals e LEFT JOIN (SELECT eval_id, count(*) AS n, "
-             "sum(quantity) AS q FROM audit_results r WHERE " RUN_KEYS(
-                 "r",
+             "sum(quantity) AS q FROM audit_results r WHERE " ECCN_SQL_RUN_KEYS(
+                 "r.key",
                  "?1") " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
              &st, err)) != ECCN_OK)
         return rc;
@@ -1363,7 +1360,7 @@ int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
     int rc = ECCN_OK, step;
     const char *sql = "SELECT r.key & 4294967295, r.line_id, e.part_id, e.destination, e.hq_given, "
                       "r.quantity FROM audit_results r JOIN audit_evals e ON e.run_id=?1 AND "
-                      "e.id=r.eval_id WHERE " RUN_KEYS("r", "?1") " ORDER BY r.key";
+                      "e.id=r.eval_id WHERE " ECCN_SQL_RUN_KEYS("r.key", "?1") " ORDER BY r.key";
     if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot read the audit run", err);
     sqlite3_bind_int64(st, 1, run_id);
@@ -1773,8 +1770,8 @@ int eccn_audit_diff(eccn_ledger *l, long long run_a, long long run_b,
         "LEFT JOIN audit_evals ey ON ey.run_id=?2 AND ey.id=y.eval_id "
         "LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=x.part_text "
         "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=x.desc_text "
-        "WHERE " RUN_KEYS(
-            "x",
+        "WHERE " ECCN_SQL_RUN_KEYS(
+            "x.key",
             "?1") " AND (COALESCE(ex.verdict,'error') "
                   "IS NOT COALESCE(ey.verdict,'error') OR ex.eccn IS NOT ey.eccn) ORDER BY x.key";
     if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)

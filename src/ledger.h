@@ -19,6 +19,14 @@
 #define ECCN_LEDGER_APP_ID 0x4543434e /* "ECCN" */
 #define ECCN_LEDGER_SCHEMA 2
 
+/* audit_results keys pack (run << 32 | line): a run's rows are one key range, which SQLite walks by
+ * its primary key (filtering the audit_results_v view on run_id would scan every run). The SQL
+ * condition for a key column and a run, both SQL text: */
+#define ECCN_SQL_RUN_KEYS(key, run)                                                                \
+    key " BETWEEN " run " * 4294967296 AND " run " * 4294967296 + 4294967295"
+/* The SQL expression for an integer YYYYMMDD (ship_date) as YYYY-MM-DD. */
+#define ECCN_SQL_YMD(x) "printf('%04d-%02d-%02d', " x " / 10000, " x " / 100 % 100, " x " % 100)"
+
 typedef struct eccn_ledger eccn_ledger;
 
 /* Opens (creating when absent, with its directory) and migrates the ledger at path. */

@@ -156,11 +156,11 @@ static int gather_run(report *r, long long run)
             "e.provisions") ", c.n, c.q, "
                             "c.latest, COALESCE(e.status, '') FROM (SELECT eval_id, count(*) AS n, "
                             "sum(quantity) AS q, max(ship_date) AS "
-                            "latest FROM audit_results WHERE key BETWEEN ?1 * 4294967296 AND ?1 * "
-                            "4294967296 + "
-                            "4294967295 GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = "
-                            "?1 AND e.id = "
-                            "c.eval_id";
+                            "latest FROM audit_results WHERE " ECCN_SQL_RUN_KEYS(
+                                "key",
+                                "?1") " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = "
+                                      "?1 AND e.id = "
+                                      "c.eval_id";
     if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
@@ -494,14 +494,17 @@ typedef struct line {
 #define RUN_LINES                                                                                  \
     "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
     "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
-    "ELSE printf('%04d-%02d-%02d', r.ship_date / 10000, r.ship_date / 100 % 100, r.ship_date % "   \
-    "100) END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, ''), COALESCE(e.review_policy, "     \
-    "''), "                                                                                        \
-    "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, e.reason, ''), r.quantity FROM "      \
-    "audit_results r LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = r.eval_id LEFT JOIN "     \
-    "audit_texts p ON p.run_id = ?1 AND p.id = r.part_text LEFT JOIN audit_texts d ON d.run_id = " \
-    "?1 AND d.id = r.desc_text WHERE r.key BETWEEN ?1 * 4294967296 AND ?1 * 4294967296 + "         \
-    "4294967295"
+    "ELSE " ECCN_SQL_YMD("r.ship_date") " END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, "    \
+                                        "''), COALESCE(e.review_policy, "                          \
+                                        "''), "                                                    \
+                                        "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, " \
+                                        "e.reason, ''), r.quantity FROM "                          \
+                                        "audit_results r LEFT JOIN audit_evals e ON e.run_id = "   \
+                                        "?1 AND e.id = r.eval_id LEFT JOIN "                       \
+                                        "audit_texts p ON p.run_id = ?1 AND p.id = r.part_text "   \
+                                        "LEFT JOIN audit_texts d ON d.run_id = "                   \
+                                        "?1 AND d.id = r.desc_text WHERE " ECCN_SQL_RUN_KEYS(      \
+                                            "r.key", "?1")
 #define CHECK_LINES                                                                                \
     "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
     "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \
