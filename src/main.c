@@ -108,24 +108,17 @@ int main(int argc, char **argv)
     prefault_code_and_stack();
     argc -= 1;
     argv += 1;
-    if (strcmp(cmd, "classify") == 0)
-        return cmd_classify(&env, argc, argv);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(&env, argc, argv);
-    if (strcmp(cmd, "margin") == 0)
-        return cmd_margin(&env, argc, argv);
-    if (strcmp(cmd, "impact") == 0)
-        return cmd_impact(&env, argc, argv);
-    if (strcmp(cmd, "report") == 0)
-        return cmd_report(&env, argc, argv);
-    if (strcmp(cmd, "ledger") == 0)
-        return cmd_ledger(&env, argc, argv);
-    if (strcmp(cmd, "replay") == 0)
-        return cmd_replay(&env, argc, argv);
-    if (strcmp(cmd, "rules") == 0)
-        return cmd_rules(&env, argc, argv);
-    if (strcmp(cmd, "audit") == 0)
-        return cmd_audit(&env, argc, argv);
+    static const struct {
+        const char *name;
+        int (*run)(cli_env *env, int argc, char **argv);
+    } COMMANDS[] = {
+        {"classify", cmd_classify}, {"check", cmd_check},   {"margin", cmd_margin},
+        {"impact", cmd_impact},     {"report", cmd_report}, {"ledger", cmd_ledger},
+        {"replay", cmd_replay},     {"rules", cmd_rules},   {"audit", cmd_audit},
+    };
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        if (strcmp(cmd, COMMANDS[i].name) == 0)
+            return COMMANDS[i].run(&env, argc, argv);
     cli_errorf("unknown command '%s'", cmd);
     usage(stderr);
     return EXIT_USAGE;
