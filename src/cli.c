@@ -173,6 +173,7 @@ int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
     }
     env->db_path = path;
     int rc = mode == CLI_LEDGER_CREATE    ? eccn_ledger_open(path, l, &err)
+             : mode == CLI_LEDGER_BRIEF   ? eccn_ledger_open_brief(path, l, &err)
              : mode == CLI_LEDGER_PRESENT ? eccn_ledger_open_present(path, l, &err)
                                           : eccn_ledger_open_existing(path, l, &err);
     if (rc != ECCN_OK) {

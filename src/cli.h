@@ -32,11 +32,17 @@ int cli_take_global(cli_env *env, int *argc, char **argv);
 /* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past the value. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 int cli_open_rules(cli_env *env, eccn_ruleset **rs);
-/* How a command opens the ledger: CLI_LEDGER_CREATE makes it when absent (check, audit);
+/* How a command opens the ledger: CLI_LEDGER_CREATE makes it when absent (audit);
+ * CLI_LEDGER_BRIEF too, for one short transaction (check: eccn_ledger_open_brief);
  * CLI_LEDGER_PRESENT needs it to exist and migrates it (commands that read or annotate it, which a
  * mistyped --db must not create); CLI_LEDGER_AS_IS needs it to exist and leaves its schema alone
  * (verification, reports). */
-typedef enum { CLI_LEDGER_CREATE, CLI_LEDGER_PRESENT, CLI_LEDGER_AS_IS } cli_ledger_mode;
+typedef enum {
+    CLI_LEDGER_CREATE,
+    CLI_LEDGER_BRIEF,
+    CLI_LEDGER_PRESENT,
+    CLI_LEDGER_AS_IS
+} cli_ledger_mode;
 int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l);
 void cli_print_error(const eccn_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

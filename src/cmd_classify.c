@@ -297,7 +297,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     if (rc)
         goto done;
     if (!a.no_record) {
-        if ((rc = cli_open_ledger(env, CLI_LEDGER_CREATE, &l)))
+        if ((rc = cli_open_ledger(env, CLI_LEDGER_BRIEF, &l)))
             goto done;
         if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &row,
                          bufs) != ECCN_OK) {

@@ -296,5 +296,28 @@ else
     echo "FAIL parse cache: answers differ between cold, warm, disabled and damaged caches"
 fi
 
+# check beside another connection: check takes the ledger for itself only when nobody else has it
+# open; with a reader holding a transaction it must open shared, neither failing nor waiting for
+# the reader to finish, and record its verdict.
+before=$(sqlite3 "$ECCN_DB" "SELECT count(*) FROM verdicts")
+mkfifo "$T/hold"
+sqlite3 "$ECCN_DB" <"$T/hold" >"$T/hold.out" 2>&1 &
+holder=$!
+exec 7>"$T/hold"
+printf 'BEGIN;\nSELECT count(*) FROM verdicts;\n.print holding\n' >&7
+for _ in $(seq 100); do grep -q holding "$T/hold.out" && break; sleep 0.1; done
+contains "reader holds the ledger" "$T/hold.out" holding
+expect "check beside a reader" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01
+if kill -0 "$holder" 2>/dev/null; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL check beside a reader: the reader was gone before check ended"
+fi
+printf 'COMMIT;\n' >&7
+exec 7>&-
+wait "$holder"
+[ "$(sqlite3 "$ECCN_DB" "SELECT count(*) FROM verdicts")" = $((before + 1)) ] &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL check beside a reader: not recorded"; }
+expect "verify after shared and exclusive checks" 0 "${E[@]}" ledger verify
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
