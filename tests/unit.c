@@ -239,7 +239,10 @@ static void test_rule_errors(void)
 /* Numbers are written in the shortest form that reads back as the same double. */
 static void test_json_numbers(void)
 {
-    const double v[] = {0, -0.0, 4800, -3, 999999, 1e6, 1e15, 5.92, 0.1, 2368.5, 1.0 / 3, NAN};
+    const double v[] = {
+        0,      -0.0,   4800,    -3,        999999, 1e6,      1e15,      5.92,
+        0.1,    2368.5, 1.0 / 3, 0.1 + 0.2, 1.5e-7, 123456.7, 1234567.5, 19.44963144963145,
+        5e-324, NAN};
     eccn_buf out = {0};
     jsonw w;
     jsonw_init(&w, &out);
@@ -249,7 +252,8 @@ static void test_json_numbers(void)
     jsonw_arr_end(&w);
     CHECK(w.status == ECCN_OK && out.data &&
           strcmp(out.data, "[0,-0,4800,-3,999999,1e+06,1e+15,5.92,0.1,2368.5,"
-                           "0.3333333333333333,null]") == 0);
+                           "0.3333333333333333,0.30000000000000004,1.5e-07,123456.7,1234567.5,"
+                           "19.44963144963145,4.94066e-324,null]") == 0);
     eccn_buf_free(&out);
 }
 
