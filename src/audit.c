@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_BATCH 50000
 
@@ -150,10 +151,11 @@ typedef struct batch {
     eccn_buf text;
     /* the position after the batch's last line, saved with it for --resume, and the counts */
     long long records, offset, next_line, results, errors;
-    bool last;      /* the input ended with this batch */
-    bool commit;    /* a transaction ends with this batch */
-    int rc;         /* not ECCN_OK: the worker failed in this batch, which must not commit */
-    eccn_error err; /* with rc */
+    long long out_end; /* --out's size after the batch's lines, or -1 when it has none */
+    bool last;         /* the input ended with this batch */
+    bool commit;       /* a transaction ends with this batch */
+    int rc;            /* not ECCN_OK: the worker failed in this batch, which must not commit */
+    eccn_error err;    /* with rc */
 } batch;
 
 static void batch_clear(batch *b)
@@ -387,6 +389,7 @@ static int batch_insert(eccn_ledger *l, sqlite3_stmt *const stmts[NSTMTS], chain
 typedef struct eval_info {
     eccn_verdict verdict;
     char eccn[32], destination[8];
+    char *reason; /* as recorded in audit_evals.reason (owned), or NULL */
     long long lines, quantity;
 } eval_info;
 
@@ -422,6 +425,9 @@ typedef struct run {
     eccn_date default_date;
     const char *default_to;
     eccn_digest *digest;
+    /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
+     * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
+    long long out_committed;
 } run;
 
 static void digest_bytes(const void *p, size_t n, void *ctx)
@@ -632,6 +638,12 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         reason = res.class_note;
     else if (res.verdict == ECCN_V_INDETERMINATE && res.ndeciding)
         reason = res.deciding[0]->title;
+    if (reason && !(in->reason = eccn_strdup(reason))) {
+        eccn_buf_free(&provs);
+        eccn_buf_free(&excs);
+        eccn_result_free(&res);
+        return ECCN_ENOMEM;
+    }
     batch *b = r->out;
     if ((rc = row_begin(b, STMT_EVAL)) == ECCN_OK && (rc = cell_int(b, r->run_id)) == ECCN_OK &&
         (rc = cell_int(b, *id)) == ECCN_OK && (rc = cell_str(b, part->id)) == ECCN_OK &&
@@ -904,14 +916,17 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
         eccn_csv_write_cell(f, num, (size_t)n, false);
         eccn_csv_write_cell(f, idtext ? idtext : "", idn, false);
         eccn_csv_write_cell(f, pn ? ptext : (dtext ? dtext : ""), pn ? pn : dn, false);
-        eccn_csv_write_cell(f, dest ? dest : "", dest ? strlen(dest) : 0, false);
+        /* As the ledger records it (write_recorded_out): a line in error has no destination. */
+        const char *shown = in ? dest : "";
+        eccn_csv_write_cell(f, shown, strlen(shown), false);
         if (date != ECCN_DATE_NONE)
             eccn_date_format(date, d);
         eccn_csv_write_cell(f, d, strlen(d), false);
         const char *v = in ? eccn_verdict_word(in->verdict) : "error";
         eccn_csv_write_cell(f, v, strlen(v), false);
         eccn_csv_write_cell(f, in ? in->eccn : "", in ? strlen(in->eccn) : 0, false);
-        eccn_csv_write_cell(f, why ? why : "", why ? strlen(why) : 0, true);
+        const char *reason = why ? why : in->reason ? in->reason : "";
+        eccn_csv_write_cell(f, reason, strlen(reason), true);
     }
     if (why && r->o->strict)
         return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", why);
@@ -1135,7 +1150,7 @@ static int reload(run *r, eccn_error *err)
              r->l,
              "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
              "e.verdict, COALESCE(e.eccn,''), COALESCE(c.n, 0), COALESCE(c.q, 0), "
-             "e.hq_given FROM audit_evals e LEFT JOIN (SELECT eval_id, count(*) AS n, "
+             "e.hq_given, e.reason FROM audit_evals e LEFT JOIN (SELECT eval_id, count(*) AS n, "
              "sum(quantity) AS q FROM audit_results r WHERE " ECCN_SQL_RUN_KEYS(
                  "r.key",
                  "?1") " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
@@ -1176,6 +1191,11 @@ static int reload(run *r, eccn_error *err)
         snprintf(in->destination, sizeof in->destination, "%s", dest);
         in->lines = sqlite3_column_int64(st, 7);
         in->quantity = sqlite3_column_int64(st, 8);
+        const char *why = (const char *)sqlite3_column_text(st, 10);
+        if (why && !(in->reason = eccn_strdup(why))) {
+            rc = ECCN_ENOMEM;
+            break;
+        }
         r->next_eval = id;
     }
     sqlite3_finalize(st);
@@ -1453,6 +1473,7 @@ static void *pipeline_worker(void *arg)
             }
         }
         b->records = p->records;
+        b->out_end = r->o->out_csv ? (long long)ftello(r->o->out_csv) : -1;
         b->offset = eccn_csv_bytes_read(p->csv);
         b->next_line = next_line;
         b->results = r->s->results;
@@ -1497,6 +1518,8 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
             if ((rc = save_progress(r, b, b->next_line, err)) != ECCN_OK ||
                 (rc = eccn_ledger_exec(r->l, "COMMIT", err)) != ECCN_OK)
                 return rc;
+            if (r->out_committed >= 0)
+                r->out_committed = b->out_end;
             if ((rc = eccn_ledger_exec(r->l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
                 return rc;
         }
@@ -1507,11 +1530,47 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
     }
 }
 
+/* Writes the --out rows of the lines run_id has recorded, from the ledger: the whole of a reused
+ * run, and what a resumed run committed before this process. The same text as audit_line writes
+ * for a line as it is judged, so the file is the same however the run came to be. */
+static int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l,
+                                 "SELECT " LINE_COLUMNS
+                                 ", COALESCE(e.verdict, 'error') FROM " LINE_JOINS
+                                 " WHERE " ECCN_SQL_RUN_KEYS("r.key", "?1") " ORDER BY r.key",
+                                 &st, err),
+        step = SQLITE_DONE;
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char date[16] = "";
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+            int ymd = sqlite3_column_int(st, 4);
+            snprintf(date, sizeof date, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+        }
+        /* line, line_id, part, destination, date, verdict, eccn, reason */
+        const int cols[] = {0, 1, 2, 3, -1, 8, 5, 7};
+        for (int i = 0; i < 8; i++) {
+            const char *v = cols[i] < 0 ? date : (const char *)sqlite3_column_text(st, cols[i]);
+            eccn_csv_write_cell(f, v ? v : "", v ? strlen(v) : 0, i == 7);
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot read the run's lines for --out", err);
+    else if (ferror(f))
+        rc = eccn_fail(err, ECCN_EIO, "--out", 0, 0, "write failed");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *given,
                    eccn_audit_summary *s, eccn_error *err)
 {
     const eccn_audit_opts *o = given;
-    run r = {.rs = rs, .l = l, .o = o, .s = s, .db = eccn_ledger_db(l)};
+    run r = {.rs = rs, .l = l, .o = o, .s = s, .db = eccn_ledger_db(l), .out_committed = -1};
     stored_run sr;
     eccn_csv *csv = NULL;
     eccn_csv_record rec;
@@ -1548,6 +1607,8 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         long long prev = find_finished(&r, sha, opts.data);
         if (prev) {
             rc = eccn_audit_summarise(l, prev, s, err);
+            if (rc == ECCN_OK && o->out_csv)
+                rc = write_recorded_out(l, prev, o->out_csv, err);
             s->reused = true;
             snprintf(s->file, sizeof s->file, "%s", o->path);
             goto done;
@@ -1636,6 +1697,8 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         memcpy(s->error_reasons, prev.error_reasons, sizeof s->error_reasons);
         s->nerror_lines = prev.nerror_lines;
         eccn_audit_summary_free(&prev);
+        if (o->out_csv && (rc = write_recorded_out(l, r.run_id, o->out_csv, err)) != ECCN_OK)
+            goto done;
         if (sr.offset > 0) {
             /* Hash the part already audited, then carry on from the saved record boundary. */
             eccn_csv_on_bytes(csv, NULL, NULL);
@@ -1649,6 +1712,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     if ((rc = eccn_ledger_exec(r.l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         goto done;
     in_tx = true;
+    r.out_committed = o->out_csv ? (long long)ftello(o->out_csv) : -1;
     {
         pipeline p = {.r = &r, .csv = csv, .records = records, .commit_lines = commit_lines};
         pthread_t worker;
@@ -1736,9 +1800,13 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         rc = add_count(&s->by_verdict, &s->nverdict, "error", s->errors, 0);
 done:
     /* A failure inside a batch rolls the batch back: the run stays incomplete, its committed
-     * results and resume position agree, and --resume redoes exactly the lost lines. */
+     * results and resume position agree, and --resume redoes exactly the lost lines. --out is
+     * cut back to the lines committed (the worker that wrote the others has ended). */
     if (in_tx)
         sqlite3_exec(r.db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc != ECCN_OK && o->out_csv && r.out_committed >= 0 && fflush(o->out_csv) == 0 &&
+        ftruncate(fileno(o->out_csv), (off_t)r.out_committed) == 0)
+        fseeko(o->out_csv, (off_t)r.out_committed, SEEK_SET);
     for (int i = 0; i < NSTMTS; i++)
         sqlite3_finalize(r.stmts[i]);
     sqlite3_finalize(r.upd_run);
@@ -1746,6 +1814,8 @@ done:
     if (r.chain)
         eccn_buf_free(&r.chain->enc.buf);
     free(r.chain);
+    for (size_t i = 0; i < r.ninfo; i++)
+        free(r.info[i].reason);
     free(r.info);
     eccn_digest_free(r.digest);
     eccn_csv_close(csv);

@@ -265,10 +265,10 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         if (s.run_id)
             cli_errorf("audit run %lld is incomplete; continue it with `eccn audit --resume %lld`",
                        s.run_id, s.run_id);
-        if (out_path)
-            cli_errorf("--out %s is incomplete and may hold lines of the batch that was rolled "
-                       "back; the ledger is the record",
-                       out_path);
+        if (out_path && s.run_id)
+            cli_errorf("--out %s holds only the lines recorded before the failure; `eccn audit "
+                       "--resume %lld --out FILE` writes every line of the run",
+                       out_path, s.run_id);
         rc = EXIT_USAGE;
         goto done;
     }

@@ -126,8 +126,18 @@ contains "audit totals" "$T/out" "lines read 200 = results 196 + errors 4"
 contains "audit bad date" "$T/out" "bad ship date '2024-02-30'"
 [ "$(sqlite3 :memory: ".import --csv $T/res.csv t" "SELECT count(*) FROM t")" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --out rows"; }
 contains "audit out header" "$T/res.csv" "line,line_id,part,destination,date,verdict,eccn,reason"
-expect "audit reuse" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --json
+expect "audit reuse" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --json --out "$T/res2.csv"
 contains "audit reused" "$T/out" '"reused":true'
+# a reused run's --out comes from the ledger, byte for byte what the run wrote as it went
+cmp -s "$T/res.csv" "$T/res2.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --out of a reused run differs"; }
+# --strict stops at line 204, inside the fourth batch of 50, which is rolled back: --out holds
+# exactly the lines the ledger kept, not the ~50 judged after the last commit
+expect "audit strict" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --strict --force --batch 50 --out "$T/strict.csv" --quiet
+run=$(sqlite3 "$ECCN_DB" "SELECT max(id) FROM audit_runs")
+kept=$(sqlite3 "$ECCN_DB" "SELECT count(*) FROM audit_results_v WHERE run_id=$run")
+[ "$kept" -gt 0 ] && [ "$(sqlite3 :memory: ".import --csv $T/strict.csv t" "SELECT count(*) FROM t")" = "$kept" ] &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --strict --out: rows differ from the $kept the ledger kept"; }
+contains "audit strict message" "$T/err" "holds only the lines recorded before the failure"
 
 # aliases, --map, --to/--date defaults, semicolons, exit 1 for licence lines
 printf 'Material;Beschreibung;Menge\n900-21001-0030-100;A800 PCIe;2\n935-24287-00A0-000;HGX H800;1\nH20;H20;5\n' >"$T/inv.csv"

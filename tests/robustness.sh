@@ -90,8 +90,12 @@ status=$(sqlite3 "$K" "SELECT status FROM audit_runs WHERE id=1")
 # A later run sits above run 1 in the results table while run 1 resumes beneath it: its keys must
 # not be taken for run 1's (results are appended by key where they can be).
 "${E[@]}" --db "$K" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
-expect "crash resume" 1 "${E[@]}" --db "$K" audit --resume 1 --quiet
+expect "crash resume" 1 "${E[@]}" --db "$K" audit --resume 1 --quiet --out "$T/resumed.csv"
 contains "crash totals" "$T/out" "lines read 200000 = results 200000 + errors 0"
+# --out of the resumed run has every line, the same as an uninterrupted audit's
+"${E[@]}" --db "$T/whole.db" audit "$T/big.csv" --quiet --out "$T/whole.csv" >/dev/null
+[ "$(wc -l <"$T/resumed.csv")" = 200001 ] && cmp -s "$T/resumed.csv" "$T/whole.csv" && ok ||
+    bad "crash: --out of the resumed run differs from an uninterrupted run's"
 n=$(sqlite3 "$K" "SELECT count(*), count(DISTINCT line) FROM audit_results_v WHERE run_id=1")
 [ "$n" = "200000|200000" ] && ok || bad "crash: $n rows, wanted 200000|200000"
 q="SELECT group_concat(line || ':' || verdict || ':' || COALESCE(eccn, '') || ':' || COALESCE(part, description, ''), ',') FROM (SELECT * FROM audit_lines WHERE run_id=%s ORDER BY line)"
