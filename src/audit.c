@@ -1005,11 +1005,7 @@ static int first_lines(eccn_ledger *l, long long run_id, bool errors, eccn_audit
         snprintf(a->line_id, sizeof a->line_id, "%s", sqlite3_column_text(st, 1));
         snprintf(a->part, sizeof a->part, "%s", sqlite3_column_text(st, 2));
         snprintf(a->destination, sizeof a->destination, "%s", sqlite3_column_text(st, 3));
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            int ymd = sqlite3_column_int(st, 4);
-            snprintf(a->date, sizeof a->date, "%04d-%02d-%02d", ymd / 10000 % 10000,
-                     ymd / 100 % 100, ymd % 100);
-        }
+        eccn_ymd_format(sqlite3_column_int(st, 4), a->date);
         snprintf(a->eccn, sizeof a->eccn, "%s", sqlite3_column_text(st, 5));
         a->quantity = sqlite3_column_int64(st, 6);
         if (reasons)
@@ -1546,11 +1542,8 @@ static int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_er
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        char date[16] = "";
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            int ymd = sqlite3_column_int(st, 4);
-            snprintf(date, sizeof date, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-        }
+        char date[11];
+        eccn_ymd_format(sqlite3_column_int(st, 4), date);
         /* line, line_id, part, destination, date, verdict, eccn, reason */
         const int cols[] = {0, 1, 2, 3, -1, 8, 5, 7};
         for (int i = 0; i < 8; i++) {

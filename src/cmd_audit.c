@@ -88,20 +88,12 @@ struct diff_ctx {
     long long n;
 };
 
-static void ymd_text(int ymd, char out[11])
-{
-    if (ymd)
-        snprintf(out, 11, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
-    else
-        out[0] = '\0';
-}
-
 static int print_change(const eccn_audit_change *c, void *vctx)
 {
     struct diff_ctx *d = vctx;
     char da[11], db[11];
-    ymd_text(c->date_a, da);
-    ymd_text(c->date_b, db);
+    eccn_ymd_format(c->date_a, da);
+    eccn_ymd_format(c->date_b, db);
     d->n++;
     if (!d->json) {
         printf("line %lld %s %s -> %s: %s %s (%s) -> %s %s (%s)  %s%s%s\n", c->line, c->line_id,

@@ -171,8 +171,7 @@ static int gather_run(report *r, long long run)
         int latest = sqlite3_column_int(st, 10);
         if (latest) {
             char d[11];
-            snprintf(d, sizeof d, "%04d-%02d-%02d", latest / 10000 % 10000, latest / 100 % 100,
-                     latest % 100);
+            eccn_ymd_format(latest, d);
             note_date(r, d);
         }
         if (strcmp(verdict, "error") == 0) {

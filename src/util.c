@@ -156,6 +156,16 @@ void eccn_date_format(eccn_date d, char out[11])
     out[10] = '\0';
 }
 
+void eccn_ymd_format(int ymd, char out[11])
+{
+    char tmp[40] = "";
+    if (ymd)
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100,
+                 ymd % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
 int eccn_date_ymd(eccn_date d)
 {
     int y, m, dd;

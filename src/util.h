@@ -86,6 +86,8 @@ bool eccn_date_parse(const char *s, size_t n, eccn_date *out);
 void eccn_date_format(eccn_date d, char out[11]);
 /* The date as the integer YYYYMMDD (compact for storage, still readable). */
 int eccn_date_ymd(eccn_date d);
+/* Writes such an integer as YYYY-MM-DD into out (at least 11 bytes); 0, no date, as "". */
+void eccn_ymd_format(int ymd, char out[11]);
 eccn_date eccn_date_today_utc(void);
 /* The current UTC time as 2024-01-31T12:34:56Z, into out (at least 21 bytes). */
 void eccn_utc_now(char out[21]);

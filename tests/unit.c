@@ -51,6 +51,10 @@ static void test_dates(void)
     eccn_date_format(d, out);
     CHECK(strcmp(out, "2023-11-17") == 0);
     CHECK(eccn_date_parse("2024-02-29", 10, &d));
+    eccn_ymd_format(eccn_date_ymd(d), out); /* the ledger's integer form, and back */
+    CHECK(eccn_date_ymd(d) == 20240229 && strcmp(out, "2024-02-29") == 0);
+    eccn_ymd_format(0, out);
+    CHECK(out[0] == '\0');
     CHECK(!eccn_date_parse("2023-02-29", 10, &d));
     CHECK(!eccn_date_parse("2023-13-01", 10, &d));
     CHECK(!eccn_date_parse("2023-1-01", 9, &d));
