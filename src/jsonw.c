@@ -91,7 +91,11 @@ int jsonw_escape(eccn_buf *out, const char *s, size_t n)
         default:
             /* Control characters, and < > & so that JSON embedded in HTML cannot close a tag. */
             if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                snprintf(hex, sizeof hex, "\\u%04x", c);
+                static const char digits[] = "0123456789abcdef";
+                memcpy(hex, "\\u00", 4);
+                hex[4] = digits[c >> 4];
+                hex[5] = digits[c & 15];
+                hex[6] = '\0';
                 rep = hex;
             }
         }

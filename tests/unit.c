@@ -261,6 +261,18 @@ static void test_json_numbers(void)
     eccn_buf_free(&out);
 }
 
+/* JSON strings: quotes, backslashes and control characters escaped, and < > & too, so that JSON
+ * embedded in an HTML report cannot close its tag. */
+static void test_json_escape(void)
+{
+    static const char in[] = "a\"b\\c\n\r\t\x01\x1f</script>&\xc3\xa9";
+    eccn_buf out = {0};
+    CHECK(jsonw_escape(&out, in, sizeof in - 1) == ECCN_OK && out.data &&
+          strcmp(out.data, "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001f\\u003c/script\\u003e"
+                           "\\u0026\xc3\xa9\"") == 0);
+    eccn_buf_free(&out);
+}
+
 /* A country code given twice is refused at the second entry, wherever the two stand. */
 static void test_duplicate_country(void)
 {
@@ -452,6 +464,7 @@ static const struct {
     {"rule_errors", test_rule_errors},
     {"duplicate_country", test_duplicate_country},
     {"json_numbers", test_json_numbers},
+    {"json_escape", test_json_escape},
     {"resolution", test_resolution},
     {"three_valued", test_three_valued},
     {"csv", test_csv},
