@@ -1769,6 +1769,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     if ((rc = eccn_ledger_exec(r.l, "COMMIT", err)) != ECCN_OK)
         goto done;
     in_tx = false;
+    r.out_committed = -1; /* every line written is in the ledger now: nothing to cut back */
     s->size = eccn_csv_bytes_read(csv);
     for (size_t i = 0; i < r.ninfo && rc == ECCN_OK; i++) {
         const eval_info *in = &r.info[i];
