@@ -851,6 +851,31 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
     return ECCN_OK;
 }
 
+/* One row of --out, under OUT_HEADER, written as a line is judged and, for lines recorded by an
+ * earlier process, from the ledger (write_recorded_out): one writer, so that the file reads the
+ * same however the run came to be. Lengths go with the texts that come straight from a CSV
+ * record; the others are C strings, "" when empty. */
+static const char OUT_HEADER[] = "line,line_id,part,destination,date,verdict,eccn,reason\n";
+
+typedef struct out_row {
+    long long line;
+    const char *line_id, *part;
+    size_t line_id_len, part_len;
+    const char *destination, *date, *verdict, *eccn, *reason;
+} out_row;
+
+static void write_out_row(FILE *f, const out_row *o)
+{
+    char num[32];
+    int n = snprintf(num, sizeof num, "%lld", o->line);
+    eccn_csv_write_cell(f, num, (size_t)n, false);
+    eccn_csv_write_cell(f, o->line_id, o->line_id_len, false);
+    eccn_csv_write_cell(f, o->part, o->part_len, false);
+    const char *rest[] = {o->destination, o->date, o->verdict, o->eccn, o->reason};
+    for (size_t i = 0; i < 5; i++)
+        eccn_csv_write_cell(f, rest[i], strlen(rest[i]), i == 4);
+}
+
 static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
 {
     line_in li;
@@ -910,23 +935,25 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
                       pn ? ptext : dtext, pn ? pn : dn, dest, date, in->eccn, qty);
     }
     if (r->o->out_csv) {
-        FILE *f = r->o->out_csv;
-        char num[32], d[11] = "";
-        int n = snprintf(num, sizeof num, "%lld", rec->line);
-        eccn_csv_write_cell(f, num, (size_t)n, false);
-        eccn_csv_write_cell(f, idtext ? idtext : "", idn, false);
-        eccn_csv_write_cell(f, pn ? ptext : (dtext ? dtext : ""), pn ? pn : dn, false);
-        /* As the ledger records it (write_recorded_out): a line in error has no destination. */
-        const char *shown = in ? dest : "";
-        eccn_csv_write_cell(f, shown, strlen(shown), false);
+        char d[11] = "";
         if (date != ECCN_DATE_NONE)
             eccn_date_format(date, d);
-        eccn_csv_write_cell(f, d, strlen(d), false);
-        const char *v = in ? eccn_verdict_word(in->verdict) : "error";
-        eccn_csv_write_cell(f, v, strlen(v), false);
-        eccn_csv_write_cell(f, in ? in->eccn : "", in ? strlen(in->eccn) : 0, false);
-        const char *reason = why ? why : in->reason ? in->reason : "";
-        eccn_csv_write_cell(f, reason, strlen(reason), true);
+        /* As the ledger records a line: one in error has no destination. */
+        write_out_row(r->o->out_csv,
+                      &(out_row){.line = rec->line,
+                                 .line_id = idn ? idtext : "",
+                                 .line_id_len = idn,
+                                 .part = pn   ? ptext
+                                         : dn ? dtext
+                                              : "",
+                                 .part_len = pn ? pn : dn,
+                                 .destination = in ? dest : "",
+                                 .date = d,
+                                 .verdict = in ? eccn_verdict_word(in->verdict) : "error",
+                                 .eccn = in ? in->eccn : "",
+                                 .reason = why          ? why
+                                           : in->reason ? in->reason
+                                                        : ""});
     }
     if (why && r->o->strict)
         return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", why);
@@ -1527,8 +1554,7 @@ static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
 }
 
 /* Writes the --out rows of the lines run_id has recorded, from the ledger: the whole of a reused
- * run, and what a resumed run committed before this process. The same text as audit_line writes
- * for a line as it is judged, so the file is the same however the run came to be. */
+ * run, and what a resumed run committed before this process. */
 static int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -1544,12 +1570,19 @@ static int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_er
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         char date[11];
         eccn_ymd_format(sqlite3_column_int(st, 4), date);
-        /* line, line_id, part, destination, date, verdict, eccn, reason */
-        const int cols[] = {0, 1, 2, 3, -1, 8, 5, 7};
-        for (int i = 0; i < 8; i++) {
-            const char *v = cols[i] < 0 ? date : (const char *)sqlite3_column_text(st, cols[i]);
-            eccn_csv_write_cell(f, v ? v : "", v ? strlen(v) : 0, i == 7);
-        }
+        /* LINE_COLUMNS, every text COALESCEd to '' */
+        const char *id = (const char *)sqlite3_column_text(st, 1),
+                   *part = (const char *)sqlite3_column_text(st, 2);
+        write_out_row(f, &(out_row){.line = sqlite3_column_int64(st, 0),
+                                    .line_id = id,
+                                    .line_id_len = strlen(id),
+                                    .part = part,
+                                    .part_len = strlen(part),
+                                    .destination = (const char *)sqlite3_column_text(st, 3),
+                                    .date = date,
+                                    .verdict = (const char *)sqlite3_column_text(st, 8),
+                                    .eccn = (const char *)sqlite3_column_text(st, 5),
+                                    .reason = (const char *)sqlite3_column_text(st, 7)});
     }
     if (step != SQLITE_DONE)
         rc = eccn_ledger_fail(l, "cannot read the run's lines for --out", err);
@@ -1574,6 +1607,8 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     long long records = 0;
     batch final = {0};
     memset(s, 0, sizeof *s);
+    if (given->out_csv)
+        fputs(OUT_HEADER, given->out_csv);
     if (given->resume_run) {
         /* A resumed run reads its file and options back from the ledger. */
         if ((rc = load_run(&r, given, &sr, err)) != ECCN_OK)

@@ -40,7 +40,7 @@ typedef struct eccn_audit_opts {
     bool strict;          /* stop at the first bad line */
     bool force;           /* audit again even if a finished run matches */
     long long resume_run; /* 0, or the run to continue */
-    FILE *out_csv;        /* per-line results, or NULL */
+    FILE *out_csv;        /* where to write a header and a row per line (--out), or NULL */
     long long batch;      /* lines per transaction (0: default) */
     void (*progress)(long long lines, long long bytes, long long size, void *ctx);
     void *progress_ctx;

@@ -242,8 +242,6 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    if (o.out_csv)
-        fputs("line,line_id,part,destination,date,verdict,eccn,reason\n", o.out_csv);
     if (!quiet && isatty(2)) {
         prog.start = now_s();
         o.progress = show_progress;
