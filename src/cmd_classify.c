@@ -460,7 +460,6 @@ static void outcome_json(jsonw *w, const char *eccn, eccn_status status, eccn_ve
     jsonw_kv_str(w, "verdict", verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(verdict));
 }
 
-/* A number, or null when unknown or not a number. */
 static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
                        const eccn_flip *flips, eccn_buf *out)
 {

@@ -29,6 +29,8 @@ struct eccn_ledger {
  * Nothing is less safe: a committed transaction in the log is part of the database; copy a ledger
  * with `eccn ledger backup` or SQLite's .backup, not by copying ledger.db alone. */
 enum { WAL_KEEP_FRAMES = 64, WAL_CHECKPOINT_FRAMES = 1000 };
+/* Concurrent writers wait for each other rather than fail: up to this long for a lock. */
+enum { BUSY_WAIT_MS = 10000 };
 
 static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
 {
@@ -237,7 +239,7 @@ static bool take_alone(eccn_ledger *l)
     bool alone =
         sqlite3_exec(l->db, "PRAGMA locking_mode=EXCLUSIVE; SELECT count(*) FROM sqlite_schema",
                      NULL, NULL, NULL) == SQLITE_OK;
-    sqlite3_busy_timeout(l->db, 10000);
+    sqlite3_busy_timeout(l->db, BUSY_WAIT_MS);
     return alone;
 }
 
@@ -279,8 +281,7 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
         rc = eccn_ledger_fail(l, "cannot register the chain function", err);
         goto fail;
     }
-    /* Concurrent writers wait for each other rather than fail. */
-    sqlite3_busy_timeout(l->db, 10000);
+    sqlite3_busy_timeout(l->db, BUSY_WAIT_MS);
     if (brief && !take_alone(l)) {
         eccn_ledger_close(l);
         return open_db(path, create, migrate, false, out, err);
