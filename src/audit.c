@@ -22,6 +22,7 @@
     "r.key & 4294967295, COALESCE(r.line_id,''), COALESCE(p.text, d.text, ''), "                   \
     "COALESCE(e.destination,''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "                   \
     "COALESCE(r.error, e.reason, '')"
+#define X_KEYS_OF_RUN1 ECCN_SQL_RUN_KEYS("x.key", "?1") /* audit diff's first run */
 #define LINE_JOINS                                                                                 \
     "audit_results r LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=r.part_text "                 \
     "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=r.desc_text "                                 \
@@ -1017,10 +1018,10 @@ static int first_lines(eccn_ledger *l, long long run_id, bool errors, eccn_audit
 {
     sqlite3_stmt *st = NULL;
     const char *sql =
-        errors ? "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " ECCN_SQL_RUN_KEYS(
-                     "r.key", "?1") " AND r.eval_id IS NULL ORDER BY r.key LIMIT 20"
-               : "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " ECCN_SQL_RUN_KEYS(
-                     "r.key", "?1") " AND e.verdict='license_required' ORDER BY r.key LIMIT 20";
+        errors ? "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+                 " AND r.eval_id IS NULL ORDER BY r.key LIMIT 20"
+               : "SELECT " LINE_COLUMNS " FROM " LINE_JOINS " WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+                 " AND e.verdict='license_required' ORDER BY r.key LIMIT 20";
     if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot read audit lines", err);
     sqlite3_bind_int64(st, 1, run_id);
@@ -1072,8 +1073,8 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
                            "SELECT COALESCE(e.verdict,'error'), COALESCE(e.eccn,'none'), "
                            "COALESCE(e.destination,''), count(*), sum(r.quantity) "
                            "FROM audit_results r LEFT JOIN audit_evals e "
-                           "ON e.run_id=?1 AND e.id=r.eval_id WHERE " ECCN_SQL_RUN_KEYS(
-                               "r.key", "?1") " GROUP BY r.eval_id",
+                           "ON e.run_id=?1 AND e.id=r.eval_id WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+                           " GROUP BY r.eval_id",
                            -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot summarise the run", err);
     sqlite3_bind_int64(st, 1, run_id);
@@ -1174,9 +1175,8 @@ static int reload(run *r, eccn_error *err)
              "SELECT e.id, e.part_id, e.destination, e.headquarters, e.epoch_date, "
              "e.verdict, COALESCE(e.eccn,''), COALESCE(c.n, 0), COALESCE(c.q, 0), "
              "e.hq_given, e.reason FROM audit_evals e LEFT JOIN (SELECT eval_id, count(*) AS n, "
-             "sum(quantity) AS q FROM audit_results r WHERE " ECCN_SQL_RUN_KEYS(
-                 "r.key",
-                 "?1") " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
+             "sum(quantity) AS q FROM audit_results r WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+             " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
              &st, err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, r->run_id);
@@ -1403,7 +1403,7 @@ int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
     int rc = ECCN_OK, step;
     const char *sql = "SELECT r.key & 4294967295, r.line_id, e.part_id, e.destination, e.hq_given, "
                       "r.quantity FROM audit_results r JOIN audit_evals e ON e.run_id=?1 AND "
-                      "e.id=r.eval_id WHERE " ECCN_SQL_RUN_KEYS("r.key", "?1") " ORDER BY r.key";
+                      "e.id=r.eval_id WHERE " ECCN_SQL_R_KEYS_OF_RUN1 " ORDER BY r.key";
     if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot read the audit run", err);
     sqlite3_bind_int64(st, 1, run_id);
@@ -1561,7 +1561,7 @@ static int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_er
     int rc = eccn_ledger_prepare(l,
                                  "SELECT " LINE_COLUMNS
                                  ", COALESCE(e.verdict, 'error') FROM " LINE_JOINS
-                                 " WHERE " ECCN_SQL_RUN_KEYS("r.key", "?1") " ORDER BY r.key",
+                                 " WHERE " ECCN_SQL_R_KEYS_OF_RUN1 " ORDER BY r.key",
                                  &st, err),
         step = SQLITE_DONE;
     if (rc != ECCN_OK)
@@ -1869,10 +1869,8 @@ int eccn_audit_diff(eccn_ledger *l, long long run_a, long long run_b,
         "LEFT JOIN audit_evals ey ON ey.run_id=?2 AND ey.id=y.eval_id "
         "LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=x.part_text "
         "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=x.desc_text "
-        "WHERE " ECCN_SQL_RUN_KEYS(
-            "x.key",
-            "?1") " AND (COALESCE(ex.verdict,'error') "
-                  "IS NOT COALESCE(ey.verdict,'error') OR ex.eccn IS NOT ey.eccn) ORDER BY x.key";
+        "WHERE " X_KEYS_OF_RUN1 " AND (COALESCE(ex.verdict,'error') "
+        "IS NOT COALESCE(ey.verdict,'error') OR ex.eccn IS NOT ey.eccn) ORDER BY x.key";
     if (sqlite3_prepare_v2(eccn_ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
         return eccn_ledger_fail(l, "cannot compare runs", err);
     sqlite3_bind_int64(st, 1, run_a);

@@ -24,7 +24,7 @@ static const chain_def RUN_CHAINS[] = {
      "review_policy, license_exceptions, provisions, reason, tpp, pd, hq_given",
      "id", "run_id = ?1"},
     {"audit_results", "key, line_id, part_text, desc_text, quantity, ship_date, eval_id, error",
-     "key", ECCN_SQL_RUN_KEYS("key", "?1")},
+     "key", ECCN_SQL_KEYS_OF_RUN1},
 };
 
 /* Called for each row in chain order with the hash it should have; returns non-zero to stop. */

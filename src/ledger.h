@@ -24,6 +24,9 @@
  * condition for a key column and a run, both SQL text: */
 #define ECCN_SQL_RUN_KEYS(key, run)                                                                \
     key " BETWEEN " run " * 4294967296 AND " run " * 4294967296 + 4294967295"
+/* The usual cases: the run bound as ?1, audit_results unaliased or as r. */
+#define ECCN_SQL_KEYS_OF_RUN1 ECCN_SQL_RUN_KEYS("key", "?1")
+#define ECCN_SQL_R_KEYS_OF_RUN1 ECCN_SQL_RUN_KEYS("r.key", "?1")
 /* The SQL expression for an integer YYYYMMDD (ship_date) as YYYY-MM-DD. */
 #define ECCN_SQL_YMD(x) "printf('%04d-%02d-%02d', " x " / 10000, " x " / 100 % 100, " x " % 100)"
 

@@ -144,6 +144,8 @@ static void note_date(report *r, const char *d)
 #define FIRST_CLASS(col)                                                                           \
     "(SELECT json_extract(p.value, '$.id') FROM json_each(" col ") p WHERE "                       \
     "json_extract(p.value, '$.kind') = 'classification' LIMIT 1)"
+#define EVAL_FIRST_CLASS FIRST_CLASS("e.provisions")
+#define VERDICT_FIRST_CLASS FIRST_CLASS("provisions")
 
 static int gather_run(report *r, long long run)
 {
@@ -152,15 +154,10 @@ static int gather_run(report *r, long long run)
     /* One pass over the run's results, grouped by evaluation; then the evaluations. */
     const char *sql =
         "SELECT COALESCE(e.verdict, 'error'), COALESCE(e.destination, ''), COALESCE(e.eccn, ''), "
-        "e.license_exceptions, e.part_id, e.tpp, e.pd, " FIRST_CLASS(
-            "e.provisions") ", c.n, c.q, "
-                            "c.latest, COALESCE(e.status, '') FROM (SELECT eval_id, count(*) AS n, "
-                            "sum(quantity) AS q, max(ship_date) AS "
-                            "latest FROM audit_results WHERE " ECCN_SQL_RUN_KEYS(
-                                "key",
-                                "?1") " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = "
-                                      "?1 AND e.id = "
-                                      "c.eval_id";
+        "e.license_exceptions, e.part_id, e.tpp, e.pd, " EVAL_FIRST_CLASS ", c.n, c.q, c.latest, "
+        "COALESCE(e.status, '') FROM (SELECT eval_id, count(*) AS n, sum(quantity) AS q, "
+        "max(ship_date) AS latest FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
+        " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = c.eval_id";
     if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
@@ -208,11 +205,10 @@ static int gather_checks(report *r)
     int rc = eccn_ledger_prepare(
         r->l,
         "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
-        "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " FIRST_CLASS(
-            "provisions") ", quantity, ship_date, rules_revision, provisions, status FROM "
-                          "verdicts WHERE "
-                          "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND "
-                          "COALESCE(?2, '9999-12-31') ORDER BY id",
+        "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " VERDICT_FIRST_CLASS
+        ", quantity, ship_date, rules_revision, provisions, status FROM verdicts WHERE "
+        "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
+        "ORDER BY id",
         &st, r->err);
     if (rc != ECCN_OK)
         return rc;
@@ -490,20 +486,17 @@ typedef struct line {
     long long qty;
 } line;
 
+#define SHIP_DATE_TEXT ECCN_SQL_YMD("r.ship_date")
 #define RUN_LINES                                                                                  \
     "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
     "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
-    "ELSE " ECCN_SQL_YMD("r.ship_date") " END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, "    \
-                                        "''), COALESCE(e.review_policy, "                          \
-                                        "''), "                                                    \
-                                        "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, " \
-                                        "e.reason, ''), r.quantity FROM "                          \
-                                        "audit_results r LEFT JOIN audit_evals e ON e.run_id = "   \
-                                        "?1 AND e.id = r.eval_id LEFT JOIN "                       \
-                                        "audit_texts p ON p.run_id = ?1 AND p.id = r.part_text "   \
-                                        "LEFT JOIN audit_texts d ON d.run_id = "                   \
-                                        "?1 AND d.id = r.desc_text WHERE " ECCN_SQL_RUN_KEYS(      \
-                                            "r.key", "?1")
+    "ELSE " SHIP_DATE_TEXT " END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, ''), "            \
+    "COALESCE(e.review_policy, ''), COALESCE(e.license_exceptions, '[]'), "                        \
+    "COALESCE(r.error, e.reason, ''), r.quantity FROM audit_results r "                            \
+    "LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = r.eval_id "                               \
+    "LEFT JOIN audit_texts p ON p.run_id = ?1 AND p.id = r.part_text "                             \
+    "LEFT JOIN audit_texts d ON d.run_id = ?1 AND d.id = r.desc_text "                             \
+    "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
 #define CHECK_LINES                                                                                \
     "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
     "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \

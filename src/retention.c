@@ -116,17 +116,13 @@ static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report 
 
 /* Complete runs whose latest ship date (or start) plus the retention is before the cutoff, and
  * that are not held. */
+#define LATEST_SHIP_DATE ECCN_SQL_YMD("max(ship_date)")
+#define RUN_R_KEYS ECCN_SQL_RUN_KEYS("key", "r.id")
 #define RUNS_DUE                                                                                   \
     "SELECT r.id FROM audit_runs r WHERE r.status = 'complete' AND NOT EXISTS (SELECT 1 FROM "     \
     "holds h WHERE h.run_id = r.id AND h.released_at IS NULL) AND "                                \
-    "date(COALESCE((SELECT " ECCN_SQL_YMD("max(ship_date)") " FROM audit_results "                 \
-                                                            "WHERE " ECCN_SQL_RUN_KEYS(            \
-                                                                "key",                             \
-                                                                "r.id") "), "                      \
-                                                                        "substr(r.started_at, 1, " \
-                                                                        "10)),"                    \
-                                                                        " " ECCN_RETENTION_SQL     \
-                                                                        ") < ?1 ORDER BY r.id"
+    "date(COALESCE((SELECT " LATEST_SHIP_DATE " FROM audit_results WHERE " RUN_R_KEYS "), "        \
+    "substr(r.started_at, 1, 10)), " ECCN_RETENTION_SQL ") < ?1 ORDER BY r.id"
 
 static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
                      const char *user, eccn_purge_report *rep, eccn_error *err)
@@ -138,13 +134,13 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
                       "INSERT INTO ledger_checkpoints(chain, run_id, first_key, last_key, rows, "
                       "last_hash, before_date, purged_at, user) SELECT 'audit_run', ?1, "
                       "COALESCE(min(key & 4294967295), 0), COALESCE(max(key & 4294967295), 0), "
-                      "count(*), (SELECT hash FROM audit_results WHERE " ECCN_SQL_RUN_KEYS(
-                          "key", "?1") " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 "
-                                       "FROM audit_results WHERE " ECCN_SQL_RUN_KEYS("key", "?1"),
+                      "count(*), (SELECT hash FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
+                      " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 "
+                      "FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1,
                       ids, 1, texts, 3, NULL, err);
     if (rc == ECCN_OK)
-        rc = run_stmt(l, "DELETE FROM audit_results WHERE " ECCN_SQL_RUN_KEYS("key", "?1"), ids, 1,
-                      NULL, 0, &rows, err);
+        rc = run_stmt(l, "DELETE FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1, ids, 1, NULL, 0,
+                      &rows, err);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_evals WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
