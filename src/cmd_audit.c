@@ -160,6 +160,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     eccn_error err = {0};
     progress prog = {0};
     int rc = 0;
+    bool failed = false; /* the run's own error is printed: fclose's would say it again */
     if (argc > 1 && strcmp(argv[1], "diff") == 0)
         return audit_diff(env, argc, argv);
     for (int i = 1; i < argc; i++) {
@@ -252,10 +253,12 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (arc != ECCN_OK) {
         cli_print_error(&err);
-        if (s.run_id)
+        failed = true;
+        /* A reused run is complete: only writing its --out failed. */
+        if (s.run_id && !s.reused)
             cli_errorf("audit run %lld is incomplete; continue it with `eccn audit --resume %lld`",
                        s.run_id, s.run_id);
-        if (out_path && s.run_id)
+        if (out_path && s.run_id && !s.reused)
             cli_errorf("--out %s holds only the lines recorded before the failure; `eccn audit "
                        "--resume %lld --out FILE` writes every line of the run",
                        out_path, s.run_id);
@@ -318,7 +321,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     }
     rc = s.errors ? EXIT_USAGE : s.licence_required ? EXIT_LR : s.indeterminate ? EXIT_INDET : 0;
 done:
-    if (o.out_csv && fclose(o.out_csv) != 0) {
+    if (o.out_csv && fclose(o.out_csv) != 0 && !failed) {
         cli_errorf("--out %s: write failed", out_path);
         rc = EXIT_USAGE;
     }

@@ -130,6 +130,12 @@ expect "audit reuse" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --json 
 contains "audit reused" "$T/out" '"reused":true'
 # a reused run's --out comes from the ledger, byte for byte what the run wrote as it went
 cmp -s "$T/res.csv" "$T/res2.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --out of a reused run differs"; }
+# --out that cannot be written: exit 2, said once, and a reused (complete) run is not called
+# incomplete
+expect "audit reused --out unwritable" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --out /dev/full --quiet
+contains "audit --out write failed" "$T/err" "write failed"
+[ "$(grep -c 'write failed' "$T/err")" = 1 ] && ! grep -q incomplete "$T/err" && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL --out /dev/full on a reused run:"; sed 's/^/  | /' "$T/err"; }
 # --strict stops at line 204, inside the fourth batch of 50, which is rolled back: --out holds
 # exactly the lines the ledger kept, not the ~50 judged after the last commit
 expect "audit strict" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --strict --force --batch 50 --out "$T/strict.csv" --quiet
