@@ -1,20 +1,14 @@
 /* catalog.c: device catalogue and SKU resolution (see catalog.h). */
 #include "catalog.h"
 
+#include "rx.h"
 #include "ydoc.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Limits for a description pattern against one input: generous for the catalogue's patterns
- * (which need a few hundred steps) and small enough that a catastrophic one fails in microseconds.
- */
-#define MATCH_LIMIT 100000
-#define DEPTH_LIMIT 1000
 #define MAX_CANDIDATES 8
 
 struct eccn_catalog {
@@ -22,8 +16,7 @@ struct eccn_catalog {
     size_t n;
     char *path;
     bool compiled, jit;
-    pcre2_match_context *mctx;
-    pcre2_match_data *md;
+    eccn_rx_matcher *matcher;
 };
 
 static void free_strv(char **v, size_t n)
@@ -48,12 +41,11 @@ void eccn_catalog_free(eccn_catalog *cat)
         free_strv(p->aliases, p->naliases);
         free_strv(p->part_numbers, p->npart_numbers);
         free_strv(p->sources, p->nsources);
-        pcre2_code_free(p->re);
+        eccn_rx_free(p->re);
     }
     free(cat->parts);
     free(cat->path);
-    pcre2_match_data_free(cat->md);
-    pcre2_match_context_free(cat->mctx);
+    eccn_rx_matcher_free(cat->matcher);
     free(cat);
 }
 
@@ -208,33 +200,18 @@ int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err)
 {
     if (cat->compiled)
         return ECCN_OK;
-    if (!cat->mctx) {
-        cat->mctx = pcre2_match_context_create(NULL);
-        cat->md = pcre2_match_data_create(4, NULL);
-        if (!cat->mctx || !cat->md)
-            return ECCN_ENOMEM;
-        pcre2_set_match_limit(cat->mctx, MATCH_LIMIT);
-        pcre2_set_depth_limit(cat->mctx, DEPTH_LIMIT);
-    }
+    if (!cat->matcher && !(cat->matcher = eccn_rx_matcher_new()))
+        return ECCN_ENOMEM;
     for (size_t i = 0; i < cat->n; i++) {
         eccn_part *p = &cat->parts[i];
         if (!p->pattern || p->re)
             continue;
-        int ecode;
-        PCRE2_SIZE eoff;
-        p->re = pcre2_compile((PCRE2_SPTR)p->pattern, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &ecode,
-                              &eoff, NULL);
-        if (!p->re) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(ecode, msg, sizeof msg);
-            return eccn_fail(err, ECCN_EINPUT, cat->path, p->pattern_line, p->pattern_col,
-                             "%s: pattern does not compile at offset %zu: %s", p->id, (size_t)eoff,
-                             (const char *)msg);
-        }
-        /* JIT is an optimisation: when the platform lacks it the interpreter gives the same
-         * answers, so a JIT failure is not an error. */
+        int rc = eccn_rx_compile(p->pattern, p->id, cat->path, p->pattern_line, p->pattern_col,
+                                 &p->re, err);
+        if (rc != ECCN_OK)
+            return rc;
         if (cat->jit)
-            (void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+            eccn_rx_jit(p->re);
     }
     cat->compiled = true;
     return ECCN_OK;
@@ -337,10 +314,10 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
         const eccn_part *p = &cat->parts[i];
         if (!p->re)
             continue;
-        int m = pcre2_match(p->re, (PCRE2_SPTR)s, n, 0, 0, cat->md, cat->mctx);
-        if (m >= 0)
+        eccn_rx_result m = eccn_rx_match(cat->matcher, p->re, s, n);
+        if (m == ECCN_RX_YES)
             add_cand(cand, &ncand, p);
-        else if (m == PCRE2_ERROR_MATCHLIMIT || m == PCRE2_ERROR_DEPTHLIMIT)
+        else if (m == ECCN_RX_LIMIT)
             return eccn_fail(err, ECCN_EINPUT, cat->path, p->pattern_line, p->pattern_col,
                              "%s: pattern exceeded its match limit on '%s'", p->id, text);
     }

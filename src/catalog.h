@@ -32,7 +32,7 @@ typedef struct eccn_part {
     eccn_spec spec;                    /* the figures as written in the file (ICs) */
     const struct eccn_part *component; /* systems: the IC they carry */
     int count;                         /* systems: how many, 0 when not known */
-    void *re;                          /* compiled pattern (pcre2_code *), owned */
+    struct eccn_rx *re;                /* compiled pattern, owned */
 } eccn_part;
 
 typedef struct eccn_catalog eccn_catalog;

@@ -1,15 +1,12 @@
 /* cond.c: rule conditions, parsed and evaluated in three-valued logic (see cond.h). */
 #include "cond.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rx.h"
+
 #include <math.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MATCH_LIMIT 100000
-#define DEPTH_LIMIT 1000
 
 typedef enum {
     C_ALL,
@@ -47,7 +44,7 @@ struct eccn_cond {
     /* C_MATCH */
     char attr[16];
     char *pattern;
-    pcre2_code *re;
+    eccn_rx *re;
 };
 
 void eccn_trace_free(eccn_trace *t)
@@ -68,7 +65,7 @@ void eccn_cond_free(eccn_cond *c)
         free(c->set[i]);
     free(c->set);
     free(c->pattern);
-    pcre2_code_free(c->re);
+    eccn_rx_free(c->re);
     free(c);
 }
 
@@ -220,18 +217,7 @@ static int parse_into(const char *file, const ynode *n, const eccn_geo *geo, ecc
             return bad(file, n, "matches: expected a PCRE2 pattern", err);
         if (!(c->pattern = eccn_strdup(pat->str)))
             return ECCN_ENOMEM;
-        int ecode;
-        PCRE2_SIZE eoff;
-        c->re = pcre2_compile((PCRE2_SPTR)pat->str, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &ecode,
-                              &eoff, NULL);
-        if (!c->re) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(ecode, msg, sizeof msg);
-            return eccn_fail(err, ECCN_EINPUT, file, pat->line, pat->col,
-                             "matches: pattern does not compile at offset %zu: %s", (size_t)eoff,
-                             (const char *)msg);
-        }
-        return ECCN_OK;
+        return eccn_rx_compile(pat->str, "matches", file, pat->line, pat->col, &c->re, err);
     }
     return eccn_fail(err, ECCN_EINPUT, file, n->line, n->col,
                      "unknown condition '%s' (expected all, any, not, metric, datacenter, hbm, "
@@ -473,17 +459,13 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
                                                         : s->name;
         eccn_tv r = ECCN_UNKNOWN;
         if (v) {
-            pcre2_match_data *md = pcre2_match_data_create(2, NULL);
-            pcre2_match_context *mc = pcre2_match_context_create(NULL);
-            if (md && mc) {
-                pcre2_set_match_limit(mc, MATCH_LIMIT);
-                pcre2_set_depth_limit(mc, DEPTH_LIMIT);
-                int m = pcre2_match(c->re, (PCRE2_SPTR)v, strlen(v), 0, 0, md, mc);
+            eccn_rx_matcher *m = eccn_rx_matcher_new();
+            if (m) {
+                eccn_rx_result got = eccn_rx_match(m, c->re, v, strlen(v));
                 /* Hitting a limit is not evidence either way. */
-                r = m >= 0 ? ECCN_TRUE : m == PCRE2_ERROR_NOMATCH ? ECCN_FALSE : ECCN_UNKNOWN;
+                r = got == ECCN_RX_YES ? ECCN_TRUE : got == ECCN_RX_NO ? ECCN_FALSE : ECCN_UNKNOWN;
             }
-            pcre2_match_data_free(md);
-            pcre2_match_context_free(mc);
+            eccn_rx_matcher_free(m);
         }
         eccn_test *t = new_test(trace);
         if (t) {
@@ -504,8 +486,7 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
 
 void eccn_cond_use_jit(eccn_cond *c)
 {
-    if (c->re) /* JIT is a speed-up: without it the interpreter gives the same answers */
-        (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+    eccn_rx_jit(c->re);
     for (size_t i = 0; i < c->nkids; i++)
         eccn_cond_use_jit(c->kids[i]);
 }

@@ -141,6 +141,22 @@ provisions:
 YAML
 expect "catastrophic pattern" 3 "${E[@]}" --what-if "$T/slow.yaml" check --spec "tpp=100,name=$(printf 'a%.0s' $(seq 1 60))b" --to DE --date 2024-06-01 --explain --no-record
 contains "catastrophic pattern said" "$T/out" "exceeded PCRE2's match limit"
+# A rule pattern that does not compile: named with its file, line and column.
+sed 's/matches: "^(a|aa)+$"/matches: "(unclosed"/' "$T/slow.yaml" >"$T/badre.yaml"
+expect "bad rule pattern" 2 "${E[@]}" --what-if "$T/badre.yaml" check --spec tpp=100 --to DE --no-record
+contains "bad rule pattern said" "$T/err" "badre.yaml:8:38:"
+contains "bad rule pattern why" "$T/err" "matches: pattern does not compile at offset 9"
+# A catalogue pattern that backtracks catastrophically, and one that does not compile.
+mkdir -p "$T/data re"
+cp -r "$SRC"/data/* "$T/data re/"
+awk '{print} /^devices:/ {print "  - {id: slow-part, kind: ic, vendor: Test, model: Slow, match: \"^(a|aa)+$\", sources: [\"https://example.invalid/\"]}"}' \
+    "$SRC/data/devices.yaml" >"$T/data re/devices.yaml"
+expect "catastrophic catalogue pattern" 2 "$ECCN" --rules "$SRC/rules" --data "$T/data re" check "$(printf 'a%.0s' $(seq 1 60))b" --to DE --no-record
+contains "catastrophic catalogue pattern said" "$T/err" "slow-part: pattern exceeded its match limit"
+sed -i 's/match: "^(a|aa)+$"/match: "[z-a]"/' "$T/data re/devices.yaml"
+expect "bad catalogue pattern" 2 "$ECCN" --rules "$SRC/rules" --data "$T/data re" check "no such part" --to DE --no-record
+contains "bad catalogue pattern said" "$T/err" "devices.yaml:14:"
+contains "bad catalogue pattern why" "$T/err" "slow-part: pattern does not compile at offset"
 # YAML: a file over 16 MiB, an alias bomb, deep nesting.
 mkdir -p "$T/rules big"
 cp "$SRC"/rules/*.yaml "$T/rules big/"
