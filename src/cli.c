@@ -133,9 +133,9 @@ static void set_cache_dir(cli_env *env)
     ydoc_set_cache_dir(env->cache_buf);
 }
 
-int cli_open_rules(cli_env *env, eccn_ruleset **rs)
+/* Finds rules/ and data/ (installed, or the source tree) unless given. */
+static int find_dirs(cli_env *env)
 {
-    eccn_error err = {0};
     set_cache_dir(env);
     if (!env->rules_dir || !env->data_dir)
         locate(env);
@@ -143,6 +143,25 @@ int cli_open_rules(cli_env *env, eccn_ruleset **rs)
         cli_errorf("cannot find the rules/ and data/ directories; pass --rules DIR --data DIR");
         return EXIT_USAGE;
     }
+    return 0;
+}
+
+int cli_open_retention(cli_env *env, eccn_retention_policy *pol)
+{
+    eccn_error err = {0};
+    int rc = find_dirs(env);
+    if (rc == 0 && eccn_retention_load(env->data_dir, pol, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+    }
+    return rc;
+}
+
+int cli_open_rules(cli_env *env, eccn_ruleset **rs)
+{
+    eccn_error err = {0};
+    if (find_dirs(env))
+        return EXIT_USAGE;
     if (eccn_ruleset_open(env->rules_dir, env->data_dir, env->what_if, env->nwhat_if, rs, &err) !=
         ECCN_OK) {
         cli_print_error(&err);

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "eval.h"
 #include "ledger.h"
+#include "retention.h"
 #include "rules.h"
 #include "util.h"
 
@@ -32,6 +33,8 @@ int cli_take_global(cli_env *env, int *argc, char **argv);
 /* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past the value. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 int cli_open_rules(cli_env *env, eccn_ruleset **rs);
+/* Reads data/recordkeeping.yaml (found as cli_open_rules finds data/). */
+int cli_open_retention(cli_env *env, eccn_retention_policy *pol);
 /* How a command opens the ledger: CLI_LEDGER_CREATE makes it when absent (audit);
  * CLI_LEDGER_BRIEF too, for one short transaction (check: eccn_ledger_open_brief);
  * CLI_LEDGER_PRESENT needs it to exist and migrates it (commands that read or annotate it, which a

@@ -178,12 +178,14 @@ int ledger_purge(cli_env *env, int argc, char **argv)
         cli_errorf("ledger purge: --before YYYY-MM-DD is required");
         return EXIT_USAGE;
     }
+    eccn_retention_policy pol;
     int rc = cli_date(before, &d);
-    if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
+    if (rc || (rc = cli_open_retention(env, &pol)) ||
+        (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         goto done;
     eccn_date_format(d, b);
     eccn_date_format(eccn_date_today_utc(), today);
-    if (eccn_retention_purge(l, b, today, cli_user(), &rep, &err) != ECCN_OK) {
+    if (eccn_retention_purge(l, &pol, b, today, cli_user(), &rep, &err) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
         goto done;
@@ -191,9 +193,9 @@ int ledger_purge(cli_env *env, int argc, char **argv)
     printf("purged %lld verdict%s", rep.verdicts, rep.verdicts == 1 ? "" : "s");
     if (rep.verdicts)
         printf(" (%lld to %lld)", rep.first_verdict, rep.last_verdict);
-    printf(" and %lld audit run%s (%lld result rows): retention of %d years from the latest ship "
-           "date ended before %s\n",
-           rep.runs, rep.runs == 1 ? "" : "s", rep.result_rows, ECCN_RETENTION_YEARS,
+    printf(" and %lld audit run%s (%lld result rows): retention of %d years (%s) from the latest "
+           "ship date ended before %s\n",
+           rep.runs, rep.runs == 1 ? "" : "s", rep.result_rows, pol.years, pol.citation,
            strcmp(b, today) < 0 ? b : today);
     if (rep.kept_verdict)
         printf("verdicts from %lld on are kept: verdict %lld is %s\n", rep.kept_verdict,

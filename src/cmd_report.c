@@ -75,8 +75,11 @@ int cmd_report(cli_env *env, int argc, char **argv)
         }
         o.format = (eccn_report_format)k;
     }
-    if ((rc = cli_open_ledger(env, CLI_LEDGER_AS_IS, &l)))
+    eccn_retention_policy retention;
+    if ((rc = cli_open_retention(env, &retention)) ||
+        (rc = cli_open_ledger(env, CLI_LEDGER_AS_IS, &l)))
         return rc;
+    o.retention = &retention;
     generated_at(now);
     o.generated_at = now;
     o.ledger_name = env->db_path;

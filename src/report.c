@@ -4,7 +4,6 @@
 #include "chart.h"
 #include "csvr.h"
 #include "jsonw.h"
-#include "retention.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -560,10 +559,10 @@ static void keep_until(report *r, char out[16])
 {
     sqlite3_stmt *st = NULL;
     snprintf(out, 16, "%s", "");
-    if (!r->latest[0] ||
-        eccn_ledger_prepare(r->l, "SELECT date(?, " ECCN_RETENTION_SQL ")", &st, r->err) != ECCN_OK)
+    if (!r->latest[0] || eccn_ledger_prepare(r->l, "SELECT date(?, ?)", &st, r->err) != ECCN_OK)
         return;
     sqlite3_bind_text(st, 1, r->latest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->o->retention->modifier, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         snprintf(out, 16, "%s", col(st, 0));
     sqlite3_finalize(st);
@@ -720,9 +719,10 @@ static int write_json(report *r, const provs *p)
     jsonw_obj_begin(w);
     jkv(w, "latest_ship_date", r->latest);
     jkv(w, "keep_until", keep);
-    jkv(w, "basis",
-        "15 CFR 762.6: " ECCN_RETENTION_STR(
-            ECCN_RETENTION_YEARS) " years from the latest ship date in this report");
+    char basis[160];
+    snprintf(basis, sizeof basis, "%s: %d years from the latest ship date in this report",
+             r->o->retention->citation, r->o->retention->years);
+    jkv(w, "basis", basis);
     jsonw_obj_end(w);
     jsonw_obj_end(w);
     eccn_buf_puts(&j.buf, "\n");
@@ -1011,13 +1011,13 @@ static int write_doc(report *r, const provs *p, bool html)
     if (keep[0])
         snprintf(buf, sizeof buf,
                  "Recordkeeping: keep these records until %s, %d years after the latest ship "
-                 "date in this report (%s), per 15 CFR 762.6.",
-                 keep, ECCN_RETENTION_YEARS, r->latest);
+                 "date in this report (%s), per %s.",
+                 keep, r->o->retention->years, r->latest, r->o->retention->citation);
     else
         snprintf(buf, sizeof buf,
-                 "Recordkeeping: no ship date in this report; 15 CFR 762.6 "
-                 "asks for %d years from the export.",
-                 ECCN_RETENTION_YEARS);
+                 "Recordkeeping: no ship date in this report; %s asks for %d years from the "
+                 "export.",
+                 r->o->retention->citation, r->o->retention->years);
     if (html) {
         fputs("<footer>", f);
         esc(&d, buf);

@@ -14,6 +14,7 @@
 #define ECCN_REPORT_H
 
 #include "ledger.h"
+#include "retention.h"
 
 #include <stdio.h>
 
@@ -33,6 +34,7 @@ typedef struct eccn_report_opts {
     const char *ledger_name;  /* shown in the title block */
     /* Markdown: the charts are written to chart_dir/<chart_prefix>-*.svg and linked by name. */
     const char *chart_dir, *chart_prefix;
+    const eccn_retention_policy *retention; /* what the recordkeeping note says */
 } eccn_report_opts;
 
 int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn_error *err);

@@ -2,10 +2,41 @@
 #include "retention.h"
 
 #include "chain.h"
+#include "ydoc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_error *err)
+{
+    char path[4096];
+    ydoc *doc = NULL;
+    char *citation = NULL;
+    long long years = 0;
+    memset(out, 0, sizeof *out);
+    snprintf(path, sizeof path, "%s/recordkeeping.yaml", data_dir);
+    int rc = ydoc_load_file(path, &doc, err);
+    if (rc != ECCN_OK)
+        return rc;
+    const ynode *ret = doc->root ? ynode_get(doc->root, "retention") : NULL;
+    const ynode *y = ynode_get(ret, "years");
+    if (!ret || ret->kind != YN_MAP) {
+        const ynode *at = ret ? ret : doc->root;
+        rc = eccn_fail(err, ECCN_EINPUT, path, at ? at->line : 1, at ? at->col : 1,
+                       "expected a mapping `retention:` with years and citation");
+    } else if (!y || y->kind != YN_SCALAR || !eccn_parse_id(y->str, &years) || years > 100) {
+        rc = eccn_fail(err, ECCN_EINPUT, path, y ? y->line : ret->line, y ? y->col : ret->col,
+                       "retention.years: expected a whole number of years from 1 to 100");
+    } else if ((rc = ynode_str(path, ret, "citation", true, &citation, err)) == ECCN_OK) {
+        out->years = (int)years;
+        snprintf(out->citation, sizeof out->citation, "%s", citation);
+        snprintf(out->modifier, sizeof out->modifier, "+%d years", out->years);
+    }
+    free(citation);
+    ydoc_free(doc);
+    return rc;
+}
 
 /* Runs a statement whose parameters are 64-bit integers and texts given as one list. */
 static int run_stmt(eccn_ledger *l, const char *sql, const long long *ints, size_t nints,
@@ -79,15 +110,17 @@ int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_i
 
 /* The oldest stretch of verdicts that may go: each past retention before `before` and today, and
  * not held. The first that may not go ends it, and the report says why. */
-static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report *rep,
-                          unsigned char last_hash[ECCN_HASH_LEN], eccn_error *err)
+static int verdict_prefix(eccn_ledger *l, const eccn_retention_policy *pol, const char *cutoff,
+                          eccn_purge_report *rep, unsigned char last_hash[ECCN_HASH_LEN],
+                          eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql =
-        "SELECT v.id, date(v.ship_date, " ECCN_RETENTION_SQL "), v.hash, EXISTS (SELECT 1 "
-        "FROM holds h WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM "
-        "verdicts v ORDER BY v.id";
+    const char *sql = "SELECT v.id, date(v.ship_date, ?1), v.hash, EXISTS (SELECT 1 "
+                      "FROM holds h WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM "
+                      "verdicts v ORDER BY v.id";
     int rc = eccn_ledger_prepare(l, sql, &st, err), step;
+    if (rc == ECCN_OK)
+        sqlite3_bind_text(st, 1, pol->modifier, -1, SQLITE_STATIC);
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(st, 0);
         const char *until = (const char *)sqlite3_column_text(st, 1);
@@ -122,7 +155,7 @@ static int verdict_prefix(eccn_ledger *l, const char *cutoff, eccn_purge_report 
     "SELECT r.id FROM audit_runs r WHERE r.status = 'complete' AND NOT EXISTS (SELECT 1 FROM "     \
     "holds h WHERE h.run_id = r.id AND h.released_at IS NULL) AND "                                \
     "date(COALESCE((SELECT " LATEST_SHIP_DATE " FROM audit_results WHERE " RUN_R_KEYS "), "        \
-    "substr(r.started_at, 1, 10)), " ECCN_RETENTION_SQL ") < ?1 ORDER BY r.id"
+    "substr(r.started_at, 1, 10)), ?2) < ?1 ORDER BY r.id"
 
 static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
                      const char *user, eccn_purge_report *rep, eccn_error *err)
@@ -152,8 +185,9 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
     return rc;
 }
 
-int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, const char *user,
-                         eccn_purge_report *rep, eccn_error *err)
+int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const char *before,
+                         const char *today, const char *user, eccn_purge_report *rep,
+                         eccn_error *err)
 {
     char now[21];
     /* "Has passed": the earlier of the date asked for and today. */
@@ -168,7 +202,7 @@ int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, 
     if ((rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
     if ((rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
-        (rc = verdict_prefix(l, cutoff, rep, last_hash, err)) != ECCN_OK)
+        (rc = verdict_prefix(l, pol, cutoff, rep, last_hash, err)) != ECCN_OK)
         goto done;
     if (rep->verdicts) {
         const long long ids[] = {rep->first_verdict, rep->last_verdict, rep->verdicts};
@@ -198,6 +232,7 @@ int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, 
     if ((rc = eccn_ledger_prepare(l, RUNS_DUE, &due, err)) != ECCN_OK)
         goto done;
     sqlite3_bind_text(due, 1, cutoff, -1, SQLITE_STATIC);
+    sqlite3_bind_text(due, 2, pol->modifier, -1, SQLITE_STATIC);
     while ((step = sqlite3_step(due)) == SQLITE_ROW) {
         long long *g = eccn_grow(runs, &cap, nruns + 1, sizeof *g, 16);
         if (!g) {

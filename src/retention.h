@@ -1,7 +1,8 @@
 /*
  * retention.h: legal hold and the purge of records whose retention has passed. EAR 762.6 keeps
- * export records five years; eccn counts from the latest ship date in the record (a verdict's
- * ship date; an audit run's latest line date, or its start when no line has one).
+ * export records for a period (five years) that data/recordkeeping.yaml states; eccn counts it
+ * from the latest ship date in the record (a verdict's ship date; an audit run's latest line
+ * date, or its start when no line has one).
  *
  * A purge removes only whole records whose retention ended before the given date and before
  * today, that are not on hold: verdicts only as the oldest stretch of their chain (the chain must
@@ -13,13 +14,15 @@
 
 #include "ledger.h"
 
-/* 15 CFR 762.6(a): records are kept five years from the export. Every query and message uses
- * these two, so the period is written once. */
-#define ECCN_RETENTION_YEARS 5
-#define ECCN_RETENTION_STR_(n) #n
-#define ECCN_RETENTION_STR(n) ECCN_RETENTION_STR_(n)
-/* The period as an SQLite date modifier literal: '+5 years'. */
-#define ECCN_RETENTION_SQL "'+" ECCN_RETENTION_STR(ECCN_RETENTION_YEARS) " years'"
+/* How long records are kept: data/recordkeeping.yaml holds the figure and its citation. */
+typedef struct eccn_retention_policy {
+    int years;
+    char citation[64]; /* "15 CFR 762.6(a)" */
+    char modifier[24]; /* the period as an SQLite date modifier: "+5 years" */
+} eccn_retention_policy;
+
+/* Reads data_dir/recordkeeping.yaml; errors name the file, line and column. */
+int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_error *err);
 
 /* Places a hold on verdict_id or on run_id (the other 0). */
 int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, const char *reason,
@@ -36,7 +39,8 @@ typedef struct eccn_purge_report {
 } eccn_purge_report;
 
 /* before and today are YYYY-MM-DD. */
-int eccn_retention_purge(eccn_ledger *l, const char *before, const char *today, const char *user,
-                         eccn_purge_report *rep, eccn_error *err);
+int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const char *before,
+                         const char *today, const char *user, eccn_purge_report *rep,
+                         eccn_error *err);
 
 #endif

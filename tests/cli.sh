@@ -273,6 +273,23 @@ contains "purge stops at hold" "$T/out" "verdict 2 is on hold"
 expect "verify after purge" 0 "${E[@]}" --db "$L" ledger verify
 expect "release" 0 "${E[@]}" --db "$L" ledger release 2
 expect "release run" 0 "${E[@]}" --db "$L" ledger release --run 1
+# The period is data (data/recordkeeping.yaml): under ten years nothing here is due yet.
+mkdir -p "$T/data10"
+cp -r "$SRC"/data/* "$T/data10/"
+sed -i 's/^  years: 5$/  years: 10/' "$T/data10/recordkeeping.yaml"
+E10=("${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$T/data10")
+expect "purge under 10 years" 0 "${E10[@]}" --db "$L" ledger purge --before 2026-01-01
+contains "10 years purge nothing" "$T/out" "purged 0 verdicts and 0 audit runs"
+contains "10 years stated" "$T/out" "retention of 10 years (15 CFR 762.6(a))"
+contains "10 years keeps verdict 2" "$T/out" "verdict 2 is retained until 20"
+expect "report under 10 years" 0 "${E10[@]}" --db "$L" report --run 2 --format json
+contains "report states 10 years" "$T/out" '"basis":"15 CFR 762.6(a): 10 years from the latest ship date'
+sed -i 's/^  years: 10$/  years: five/' "$T/data10/recordkeeping.yaml"
+expect "bad retention period" 2 "${E10[@]}" --db "$L" ledger purge --before 2026-01-01
+contains "bad retention period named" "$T/err" "recordkeeping.yaml:7:10: retention.years: expected a whole number"
+rm "$T/data10/recordkeeping.yaml"
+expect "no retention file" 2 "${E10[@]}" --db "$L" report --run 2 --format json
+contains "no retention file named" "$T/err" "data10/recordkeeping.yaml"
 expect "purge released" 0 "${E[@]}" --db "$L" ledger purge --before 2026-01-01
 contains "purge prefix" "$T/out" "purged 2 verdicts (2 to 3) and 1 audit run"
 contains "purge keeps recent" "$T/out" "verdict 4 is retained until 2030-06-01"
