@@ -3,11 +3,15 @@
 
 #include "digest.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -333,6 +337,59 @@ static void cache_path(char *out, size_t n, const char *sha256)
     snprintf(out, n, "%s/%s.ydc", cache_dir, sha256);
 }
 
+/* Each edit of a rule or data file leaves a snapshot behind; a rules directory in use needs about
+ * a dozen. Beyond CACHE_KEEP the oldest written go (one still in use is just parsed and written
+ * again), and so do temporary files a killed process left. */
+enum { CACHE_KEEP = 64, CACHE_TMP_AGE_S = 3600 };
+
+typedef struct cached {
+    time_t mtime;
+    char name[80];
+} cached;
+
+static int by_mtime(const void *a, const void *b)
+{
+    const cached *x = a, *y = b;
+    return (x->mtime > y->mtime) - (x->mtime < y->mtime);
+}
+
+static void cache_prune(void)
+{
+    DIR *d = opendir(cache_dir);
+    cached *c = NULL;
+    size_t n = 0, cap = 0;
+    time_t now = time(NULL);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        bool snap = len == 64 + 4 && strcmp(e->d_name + 64, ".ydc") == 0,
+             tmp = len > 4 && strcmp(e->d_name + len - 4, ".tmp") == 0;
+        struct stat st;
+        if ((!snap && !tmp) || len >= sizeof c->name ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (tmp) {
+            if (now - st.st_mtime > CACHE_TMP_AGE_S)
+                unlinkat(dirfd(d), e->d_name, 0);
+            continue;
+        }
+        cached *g = eccn_grow(c, &cap, n + 1, sizeof *c, 128);
+        if (!g)
+            break;
+        c = g;
+        c[n].mtime = st.st_mtime;
+        memcpy(c[n++].name, e->d_name, len + 1);
+    }
+    if (n > CACHE_KEEP) {
+        qsort(c, n, sizeof *c, by_mtime);
+        for (size_t i = 0; i < n - CACHE_KEEP; i++)
+            unlinkat(dirfd(d), c[i].name, 0);
+    }
+    free(c);
+    closedir(d);
+}
+
 /* Best effort: a cache that cannot be written costs speed, never correctness. Written under a
  * temporary name and renamed, so a reader sees a whole file or none. */
 static void cache_store(const char *sha256, const eccn_buf *snap)
@@ -350,6 +407,7 @@ static void cache_store(const char *sha256, const eccn_buf *snap)
     ok &= fclose(f) == 0;
     if (!ok || rename(tmp, path) != 0)
         unlink(tmp);
+    cache_prune();
 }
 
 static int cache_load(const char *name, const char *sha256, ydoc **out)

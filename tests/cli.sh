@@ -329,6 +329,26 @@ else
     echo "FAIL parse cache: answers differ between cold, warm, disabled and damaged caches"
 fi
 
+# The cache keeps the 64 snapshots written last: stale ones beyond that go, and so does a
+# temporary file a killed process left, when the next snapshot is written.
+recent=$(find "$T/cache" -name '*.ydc' | wc -l)
+for i in $(seq 100); do printf 'stale' >"$T/cache/$(printf '%064x' "$i").ydc"; done
+printf 'partial' >"$T/cache/left.ydc.99.tmp"
+touch -d 2020-01-01 "$T"/cache/000000*.ydc "$T/cache/left.ydc.99.tmp"
+mkdir -p "$T/data-edited"
+cp -r "$SRC"/data/* "$T/data-edited/"
+echo "# edited" >>"$T/data-edited/countries.yaml"
+ECCN_CACHE_DIR="$T/cache" "${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$T/data-edited" check H20 \
+    --to CN --no-record >/dev/null
+kept=$(find "$T/cache" -name '*.ydc' | wc -l)
+kept_recent=$(find "$T/cache" -name '*.ydc' -newermt 2021-01-01 | wc -l)
+if [ "$kept" = 64 ] && [ "$kept_recent" = $((recent + 1)) ] && [ ! -e "$T/cache/left.ydc.99.tmp" ]; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1))
+    echo "FAIL parse cache pruning: $kept files kept, $kept_recent recent (wanted 64, $((recent + 1)))"
+fi
+
 # check beside another connection: check takes the ledger for itself only when nobody else has it
 # open; with a reader holding a transaction it must open shared, neither failing nor waiting for
 # the reader to finish, and record its verdict.
