@@ -5,7 +5,8 @@ set -u
 ECCN=$1
 SRC=$2
 T=$(mktemp -d "${TMPDIR:-/tmp}/eccn robust XXXXXX") # a space in every path
-trap 'chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
+mounted=""
+trap '[ -n "$mounted" ] && umount "$mounted"; chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
 export ECCN_CACHE_DIR="$T/cache"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
 pass=0
@@ -113,6 +114,27 @@ contains "full disk message" "$T/err" "disk I/O error"
 n=$(sqlite3 "$F" "SELECT (SELECT results + errors FROM audit_runs WHERE id=1) = (SELECT count(*) FROM audit_results)")
 [ "$n" = 1 ] && ok || bad "full disk: rows recorded differ from the run's count"
 intact "full disk" "$F"
+# A real full disk, where this machine lets us mount a small tmpfs: SQLite's "disk is full", the
+# run left incomplete and consistent, and once there is room a resume finishes it exactly.
+M="$T/small disk"
+mkdir -p "$M"
+if mount -t tmpfs -o size=2m tmpfs "$M" 2>/dev/null; then
+    mounted=$M
+    S="$M/ledger.db"
+    "${E[@]}" --db "$S" check H20 --to CN >/dev/null
+    expect "tmpfs full: audit" 2 "${E[@]}" --db "$S" audit "$T/big.csv" --quiet
+    contains "tmpfs full: message" "$T/err" "database or disk is full"
+    contains "tmpfs full: resumable" "$T/err" "audit run 1 is incomplete"
+    intact "tmpfs full" "$S"
+    mount -o remount,size=256m "$M"
+    expect "tmpfs resumed" 1 "${E[@]}" --db "$S" audit --resume 1 --quiet
+    n=$(sqlite3 "$S" "SELECT status, lines_read, (SELECT count(*) FROM audit_results) FROM audit_runs")
+    [ "$n" = "complete|200000|200000" ] && ok || bad "tmpfs resumed: $n, wanted complete|200000|200000"
+    intact "tmpfs resumed" "$S"
+    umount "$M" && mounted=""
+else
+    echo "note: cannot mount a tmpfs here; the real full-disk test is skipped (the file-size limit stands in)"
+fi
 R="$T/readonly.db"
 "${E[@]}" --db "$R" check H20 --to CN >/dev/null
 if chattr +i "$R" 2>/dev/null; then
