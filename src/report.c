@@ -719,7 +719,7 @@ static int write_json(report *r, const provs *p)
     jsonw_obj_begin(w);
     jkv(w, "latest_ship_date", r->latest);
     jkv(w, "keep_until", keep);
-    char basis[160];
+    char basis[200];
     snprintf(basis, sizeof basis, "%s: %d years from the latest ship date in this report",
              r->o->retention->citation, r->o->retention->years);
     jkv(w, "basis", basis);

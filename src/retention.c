@@ -28,7 +28,12 @@ int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_e
     } else if (!y || y->kind != YN_SCALAR || !eccn_parse_id(y->str, &years) || years > 100) {
         rc = eccn_fail(err, ECCN_EINPUT, path, y ? y->line : ret->line, y ? y->col : ret->col,
                        "retention.years: expected a whole number of years from 1 to 100");
-    } else if ((rc = ynode_str(path, ret, "citation", true, &citation, err)) == ECCN_OK) {
+    } else if ((rc = ynode_str(path, ret, "citation", true, &citation, err)) == ECCN_OK &&
+               strlen(citation) >= sizeof out->citation) {
+        const ynode *c = ynode_get(ret, "citation");
+        rc = eccn_fail(err, ECCN_EINPUT, path, c->line, c->col,
+                       "retention.citation: at most %zu characters", sizeof out->citation - 1);
+    } else if (rc == ECCN_OK) {
         out->years = (int)years;
         snprintf(out->citation, sizeof out->citation, "%s", citation);
         snprintf(out->modifier, sizeof out->modifier, "+%d years", out->years);

@@ -17,8 +17,8 @@
 /* How long records are kept: data/recordkeeping.yaml holds the figure and its citation. */
 typedef struct eccn_retention_policy {
     int years;
-    char citation[64]; /* "15 CFR 762.6(a)" */
-    char modifier[24]; /* the period as an SQLite date modifier: "+5 years" */
+    char citation[128]; /* "15 CFR 762.6(a)" */
+    char modifier[24];  /* the period as an SQLite date modifier: "+5 years" */
 } eccn_retention_policy;
 
 /* Reads data_dir/recordkeeping.yaml; errors name the file, line and column. */
