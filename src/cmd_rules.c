@@ -276,12 +276,16 @@ int cmd_rules(cli_env *env, int argc, char **argv)
     else if (strcmp(sub, "show") == 0)
         rc = rules_show(rs, argc > 2 ? argv[2] : NULL);
     else if (strcmp(sub, "lint") == 0) {
+        eccn_retention_policy pol;
         int problems = eccn_ruleset_lint(rs, lint_problem, NULL);
+        if (cli_open_retention(env, &pol)) /* data/recordkeeping.yaml, which it reports */
+            problems++;
         if (problems)
             rc = EXIT_USAGE;
         else
-            printf("%zu rule files, %zu provisions, %zu catalogue entries: no problems\n",
-                   rs->nacts, rs->nprovs, eccn_catalog_count(rs->cat));
+            printf("%zu rule files, %zu provisions, %zu catalogue entries, recordkeeping %d years "
+                   "(%s): no problems\n",
+                   rs->nacts, rs->nprovs, eccn_catalog_count(rs->cat), pol.years, pol.citation);
     } else
         rc = rules_test(rs);
     eccn_ruleset_free(rs);

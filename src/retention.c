@@ -12,7 +12,7 @@ int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_e
 {
     char path[4096];
     ydoc *doc = NULL;
-    char *citation = NULL;
+    char *citation = NULL, *source = NULL;
     long long years = 0;
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/recordkeeping.yaml", data_dir);
@@ -33,12 +33,14 @@ int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_e
         const ynode *c = ynode_get(ret, "citation");
         rc = eccn_fail(err, ECCN_EINPUT, path, c->line, c->col,
                        "retention.citation: at most %zu characters", sizeof out->citation - 1);
-    } else if (rc == ECCN_OK) {
+    } else if (rc == ECCN_OK &&
+               (rc = ynode_str(path, ret, "source", true, &source, err)) == ECCN_OK) {
         out->years = (int)years;
         snprintf(out->citation, sizeof out->citation, "%s", citation);
         snprintf(out->modifier, sizeof out->modifier, "+%d years", out->years);
     }
     free(citation);
+    free(source);
     ydoc_free(doc);
     return rc;
 }

@@ -21,7 +21,8 @@ typedef struct eccn_retention_policy {
     char modifier[24];  /* the period as an SQLite date modifier: "+5 years" */
 } eccn_retention_policy;
 
-/* Reads data_dir/recordkeeping.yaml; errors name the file, line and column. */
+/* Reads data_dir/recordkeeping.yaml (retention: years, citation and source, all required);
+ * errors name the file, line and column. */
 int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_error *err);
 
 /* Places a hold on verdict_id or on run_id (the other 0). */

@@ -117,6 +117,7 @@ cmp -s "$T/bad.db" <(printf 'this is not a database, just text padding the first
 
 # rules lint and show
 expect "rules lint" 0 "${E[@]}" rules lint
+contains "rules lint reads recordkeeping" "$T/out" "recordkeeping 5 years (15 CFR 762.6(a)): no problems"
 expect "rules show" 0 "${E[@]}" rules show ac2023/3A090.a.2
 contains "rules show citation" "$T/out" "88 FR 73458"
 
@@ -287,6 +288,8 @@ contains "report states 10 years" "$T/out" '"basis":"15 CFR 762.6(a): 10 years f
 sed -i 's/^  years: 10$/  years: five/' "$T/data10/recordkeeping.yaml"
 expect "bad retention period" 2 "${E10[@]}" --db "$L" ledger purge --before 2026-01-01
 contains "bad retention period named" "$T/err" "recordkeeping.yaml:7:10: retention.years: expected a whole number"
+expect "lint checks recordkeeping" 2 "${E10[@]}" rules lint
+contains "lint names the period" "$T/err" "recordkeeping.yaml:7:10: retention.years"
 rm "$T/data10/recordkeeping.yaml"
 expect "no retention file" 2 "${E10[@]}" --db "$L" report --run 2 --format json
 contains "no retention file named" "$T/err" "data10/recordkeeping.yaml"
