@@ -236,11 +236,15 @@ const char *cli_country(const eccn_ruleset *rs, const char *what, const char *te
 
 const char *cli_user(void)
 {
+    static char uid[32];
+    struct passwd *pw = getpwuid(getuid());
+    if (pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
     const char *u = getenv("USER");
     if (u && *u)
         return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_name : "unknown";
+    snprintf(uid, sizeof uid, "uid %lu", (unsigned long)getuid());
+    return uid;
 }
 
 int cli_map(const char *value, const char **maps, size_t *nmaps)

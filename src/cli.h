@@ -58,6 +58,9 @@ int cli_map(const char *value, const char **maps, size_t *nmaps);
 int cli_id(const char *what, const char *text, long long *out);
 /* Resolves a country code or name; prints a diagnostic when unknown. */
 const char *cli_country(const eccn_ruleset *rs, const char *what, const char *text);
+/* Who is running eccn, for the ledger: the account of the real user id (what `id -un` prints),
+ * since $USER is whatever the environment says; $USER, then "uid N", only for an account without
+ * a name (a container running under an unlisted uid). */
 const char *cli_user(void);
 
 int cmd_classify(cli_env *env, int argc, char **argv);

@@ -219,11 +219,14 @@ expect "no what-if act" 0 "${E[@]}" check "H100 SXM" --to DE --date 2025-06-01 -
 # The ledger as evidence: hash chain, append-only triggers, holds and purges
 L="$T/chain.db"
 for d in 2019-01-01 2019-02-01 2019-03-01 2025-06-01 2019-04-01; do
-    "${E[@]}" --db "$L" check "H100 SXM" --to DE --date "$d" >/dev/null
+    USER=somebody-else "${E[@]}" --db "$L" check "H100 SXM" --to DE --date "$d" >/dev/null
 done
 printf 'line,sku,qty,country,date\nA1,H20,1,CN,2019-05-01\nA2,A40,2,VN,2019-06-01\n' >"$T/old.csv"
 "${E[@]}" --db "$L" audit "$T/old.csv" --quiet >/dev/null
 "${E[@]}" --db "$L" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+# The ledger records the account that ran eccn (the checks above), not what $USER claims.
+[ "$(sqlite3 "$L" "SELECT group_concat(DISTINCT user) FROM verdicts")" = "$(id -un)" ] &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL the ledger's user is not the account"; }
 expect "verify intact" 0 "${E[@]}" --db "$L" ledger verify
 contains "verify head" "$T/out" "verdict chain head: "
 expect "check intact" 0 "${E[@]}" --db "$L" ledger check
