@@ -1,5 +1,6 @@
-/* cmd_impact.c: `eccn impact --from D1 --to D2 [--inventory FILE | --run RUN]`: what changes
- * between two dates, for the catalogue (every part, every destination) or an inventory's lines. */
+/* cmd_impact.c: `eccn impact --from D1 --to D2 [--inventory FILE | --run RUN | --hq CC]`: what
+ * changes between two dates, for the catalogue (every part, every destination, the consignee
+ * headquartered there or in CC) or an inventory's lines. */
 #include "audit.h"
 #include "cli.h"
 #include "impact.h"
@@ -9,7 +10,7 @@
 #include <string.h>
 
 typedef struct impact_args {
-    const char *from, *to, *inventory, *run, *dest, *delimiter;
+    const char *from, *to, *inventory, *run, *dest, *delimiter, *hq;
     const char *maps[ECCN_AUDIT_MAX_MAPS];
     size_t nmaps;
     bool json;
@@ -30,6 +31,8 @@ static int parse_args(int argc, char **argv, impact_args *a)
             a->run = v;
         else if (cli_opt(argc, argv, &i, "--dest", &v))
             a->dest = v;
+        else if (cli_opt(argc, argv, &i, "--hq", &v))
+            a->hq = v;
         else if (cli_opt(argc, argv, &i, "--delimiter", &v))
             a->delimiter = v;
         else if (cli_opt(argc, argv, &i, "--map", &v)) {
@@ -51,6 +54,11 @@ static int parse_args(int argc, char **argv, impact_args *a)
     }
     if (a->inventory && a->run) {
         cli_errorf("impact: give --inventory FILE or --run RUN, not both");
+        return EXIT_USAGE;
+    }
+    if (a->hq && (a->inventory || a->run)) {
+        cli_errorf("impact: --hq is for the catalogue; an inventory's lines carry their own "
+                   "headquarters column");
         return EXIT_USAGE;
     }
     return 0;
@@ -122,6 +130,7 @@ typedef struct dest_group {
 typedef struct catalogue_walk {
     eccn_impact *im;
     const eccn_part *part;
+    const char *hq; /* the consignee's headquarters, or NULL: in the destination */
     dest_group *groups;
     size_t ngroups, cap;
     int rc;
@@ -141,7 +150,7 @@ static void each_destination(const char *code, void *ctx)
     catalogue_walk *w = ctx;
     const eccn_change *c;
     if (w->rc != ECCN_OK ||
-        (w->rc = eccn_impact_of(w->im, w->part, code, NULL, &c, w->err)) != ECCN_OK || !c ||
+        (w->rc = eccn_impact_of(w->im, w->part, code, w->hq, &c, w->err)) != ECCN_OK || !c ||
         !(c->verdict || c->policy))
         return;
     size_t g = 0;
@@ -164,10 +173,10 @@ static void each_destination(const char *code, void *ctx)
         snprintf(dg->codes[dg->n++], sizeof dg->codes[0], "%s", code);
 }
 
-static int impact_catalogue(eccn_ruleset *rs, eccn_impact *im, bool json, jsonw *jw,
+static int impact_catalogue(eccn_ruleset *rs, eccn_impact *im, const char *hq, bool json, jsonw *jw,
                             eccn_error *err)
 {
-    catalogue_walk w = {.im = im, .err = err, .rc = ECCN_OK};
+    catalogue_walk w = {.im = im, .hq = hq, .err = err, .rc = ECCN_OK};
     size_t parts_changed = 0;
     if (json) {
         jsonw_key(jw, "changes");
@@ -290,11 +299,16 @@ int cmd_impact(cli_env *env, int argc, char **argv)
     eccn_buf out = {0};
     eccn_date d1, d2;
     long long run = 0;
+    const char *hq = NULL;
     jsonw jw;
     int rc = parse_args(argc, argv, &a);
     if (rc || (rc = cli_date(a.from, &d1)) || (rc = cli_date(a.to, &d2)) ||
         (a.run && (rc = cli_id("--run", a.run, &run))) || (rc = cli_open_rules(env, &rs)))
         goto done;
+    if (a.hq && !(hq = cli_country(rs, "--hq", a.hq))) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (a.run && (rc = cli_open_ledger(env, CLI_LEDGER_AS_IS, &l)))
         goto done;
     if (!(im = eccn_impact_new(rs, d1, d2))) {
@@ -311,7 +325,11 @@ int cmd_impact(cli_env *env, int argc, char **argv)
         printf("changes from %s to %s (rules revision %s)\n", a.from, a.to, rs->revision);
     int st;
     if (!a.inventory && !a.run) {
-        st = impact_catalogue(rs, im, a.json, &jw, &err);
+        jsonw_kv_str(&jw, "headquarters", hq);
+        if (!a.json)
+            printf("consignee headquartered %s%s\n", hq ? "in " : "in the destination",
+                   hq ? hq : "");
+        st = impact_catalogue(rs, im, hq, a.json, &jw, &err);
     } else {
         lines_walk w = {.im = im, .json = a.json, .jw = &jw, .err = &err};
         jsonw_key(&jw, a.run ? "run" : "inventory");

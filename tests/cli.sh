@@ -182,6 +182,22 @@ expect "margin bad part" 2 "${E[@]}" margin "RTX 9999"
 # impact: the catalogue between two dates, and an inventory's lines
 expect "impact 2023" 0 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01
 for p in a800-sxm4-80gb h800-sxm5-80gb rtx-4090; do contains "impact 2023 $p" "$T/out" "$p  "; done
+# Without --hq the consignee is taken to be headquartered in the destination: the H800 to Germany
+# does not change; with a parent in China the 2023 headquarters rule catches it there too.
+if grep -q "^h800-sxm5-80gb.*" "$T/out" && ! grep -A3 "^h800-sxm5-80gb" "$T/out" | grep -q " DE "; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1)); echo "FAIL impact 2023 without --hq lists the H800 to DE"
+fi
+expect "impact 2023 hq" 0 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01 --hq China --json
+contains "impact hq given" "$T/out" '"headquarters":"CN"'
+grep -o '"part":"h800-sxm5-80gb".*' "$T/out" | sed 's/},{"part":.*//' >"$T/h800.json"
+contains "impact hq H800 to DE" "$T/h800.json" '"DE"'
+contains "impact hq rule" "$T/h800.json" '"provision":"ac2023/license-headquarters"'
+expect "impact hq with inventory" 2 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01 --hq CN --inventory "$T/inv.csv"
+contains "impact hq with inventory said" "$T/err" "--hq is for the catalogue"
+expect "impact hq unknown" 2 "${E[@]}" impact --from 2023-06-01 --to 2023-12-01 --hq Atlantis
+contains "impact hq unknown said" "$T/err" "--hq: unknown country 'Atlantis'"
 expect "impact 2025" 0 "${E[@]}" impact --from 2025-03-01 --to 2025-06-01 --json
 contains "impact H20" "$T/out" '"part":"h20"'
 contains "impact H20 letter" "$T/out" '"provision":"letters2025/nvidia-h20"'
