@@ -34,7 +34,7 @@ typedef struct eccn_report_opts {
     const char *ledger_name;  /* shown in the title block */
     /* Markdown: the charts are written to chart_dir/<chart_prefix>-*.svg and linked by name. */
     const char *chart_dir, *chart_prefix;
-    const eccn_retention_policy *retention; /* what the recordkeeping note says */
+    const eccn_retention_policy *retention; /* what the recordkeeping note says; required */
 } eccn_report_opts;
 
 int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn_error *err);
