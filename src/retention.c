@@ -13,32 +13,41 @@ int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_e
     char path[4096];
     ydoc *doc = NULL;
     char *citation = NULL, *source = NULL;
-    long long years = 0;
+    const ynode *ret = NULL, *years = NULL, *at = NULL;
+    long long n = 0;
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/recordkeeping.yaml", data_dir);
     int rc = ydoc_load_file(path, &doc, err);
     if (rc != ECCN_OK)
         return rc;
-    const ynode *ret = doc->root ? ynode_get(doc->root, "retention") : NULL;
-    const ynode *y = ynode_get(ret, "years");
+    ret = doc->root ? ynode_get(doc->root, "retention") : NULL;
     if (!ret || ret->kind != YN_MAP) {
-        const ynode *at = ret ? ret : doc->root;
+        at = ret ? ret : doc->root;
         rc = eccn_fail(err, ECCN_EINPUT, path, at ? at->line : 1, at ? at->col : 1,
-                       "expected a mapping `retention:` with years and citation");
-    } else if (!y || y->kind != YN_SCALAR || !eccn_parse_id(y->str, &years) || years > 100) {
-        rc = eccn_fail(err, ECCN_EINPUT, path, y ? y->line : ret->line, y ? y->col : ret->col,
-                       "retention.years: expected a whole number of years from 1 to 100");
-    } else if ((rc = ynode_str(path, ret, "citation", true, &citation, err)) == ECCN_OK &&
-               strlen(citation) >= sizeof out->citation) {
-        const ynode *c = ynode_get(ret, "citation");
-        rc = eccn_fail(err, ECCN_EINPUT, path, c->line, c->col,
-                       "retention.citation: at most %zu characters", sizeof out->citation - 1);
-    } else if (rc == ECCN_OK &&
-               (rc = ynode_str(path, ret, "source", true, &source, err)) == ECCN_OK) {
-        out->years = (int)years;
-        snprintf(out->citation, sizeof out->citation, "%s", citation);
-        snprintf(out->modifier, sizeof out->modifier, "+%d years", out->years);
+                       "expected a mapping `retention:` with years, citation and source");
+        goto done;
     }
+    years = ynode_get(ret, "years");
+    if (!years || years->kind != YN_SCALAR || !eccn_parse_id(years->str, &n) || n > 100) {
+        at = years ? years : ret;
+        rc = eccn_fail(err, ECCN_EINPUT, path, at->line, at->col,
+                       "retention.years: expected a whole number of years from 1 to 100");
+        goto done;
+    }
+    /* The source is for the reader of the file; a period without one is not cited. */
+    if ((rc = ynode_str(path, ret, "citation", true, &citation, err)) != ECCN_OK ||
+        (rc = ynode_str(path, ret, "source", true, &source, err)) != ECCN_OK)
+        goto done;
+    if (strlen(citation) >= sizeof out->citation) {
+        at = ynode_get(ret, "citation");
+        rc = eccn_fail(err, ECCN_EINPUT, path, at->line, at->col,
+                       "retention.citation: at most %zu characters", sizeof out->citation - 1);
+        goto done;
+    }
+    out->years = (int)n;
+    snprintf(out->citation, sizeof out->citation, "%s", citation);
+    snprintf(out->modifier, sizeof out->modifier, "+%d years", out->years);
+done:
     free(citation);
     free(source);
     ydoc_free(doc);
