@@ -617,35 +617,26 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     if (rc != ECCN_OK)
         return rc;
     eval_info *in = push_info(r);
-    if (!in) {
-        eccn_result_free(&res);
-        return ECCN_ENOMEM;
-    }
+    const char *reason = NULL;
+    batch *b = r->out;
+    rc = ECCN_ENOMEM;
+    if (!in)
+        goto done;
     *id = ++r->next_eval;
     in->verdict = res.verdict;
     snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
     snprintf(in->destination, sizeof in->destination, "%s", dest);
     /* A provisions list lost to a failed allocation must not be recorded as an empty one. */
     if (eccn_result_provisions_json(&res, &provs) != ECCN_OK || !provs.data ||
-        eccn_result_exceptions_json(&res, &excs, true) != ECCN_OK || !excs.data) {
-        eccn_buf_free(&provs);
-        eccn_buf_free(&excs);
-        eccn_result_free(&res);
-        return ECCN_ENOMEM;
-    }
+        eccn_result_exceptions_json(&res, &excs, true) != ECCN_OK || !excs.data)
+        goto done;
     eccn_date_format(date, d);
-    const char *reason = NULL;
     if (res.status == ECCN_ST_INDETERMINATE)
         reason = res.class_note;
     else if (res.verdict == ECCN_V_INDETERMINATE && res.ndeciding)
         reason = res.deciding[0]->title;
-    if (reason && !(in->reason = eccn_strdup(reason))) {
-        eccn_buf_free(&provs);
-        eccn_buf_free(&excs);
-        eccn_result_free(&res);
-        return ECCN_ENOMEM;
-    }
-    batch *b = r->out;
+    if (reason && !(in->reason = eccn_strdup(reason)))
+        goto done;
     if ((rc = row_begin(b, STMT_EVAL)) == ECCN_OK && (rc = cell_int(b, r->run_id)) == ECCN_OK &&
         (rc = cell_int(b, *id)) == ECCN_OK && (rc = cell_str(b, part->id)) == ECCN_OK &&
         (rc = cell_str(b, dest)) == ECCN_OK && (rc = cell_str(b, hq ? hq : dest)) == ECCN_OK &&
@@ -664,6 +655,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         if (rc == ECCN_OK)
             rc = cell_str(b, hq);
     }
+done:
     eccn_buf_free(&provs);
     eccn_buf_free(&excs);
     eccn_result_free(&res);
