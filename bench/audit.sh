@@ -4,6 +4,7 @@
 # (a fresh database each), and checks that every line's result was recorded; the summary gives
 # the median of the rounds' ratios, since a shared 2-core VM is noisy. Also eccn's peak RSS.
 set -euo pipefail
+[ -x /usr/bin/time ] || { echo "$0: needs GNU time for peak memory: apt-get install time" >&2; exit 2; }
 B=${1:-build}
 N=${2:-1000000}
 R=${3:-3}
