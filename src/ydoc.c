@@ -332,9 +332,15 @@ void ydoc_set_cache_dir(const char *dir)
     cache_dir = dir && *dir ? dir : NULL;
 }
 
+/* A snapshot is named by the SHA-256 of its source, in hex; one being written has a temporary
+ * name until it is renamed into place. cache_prune knows both by these. */
+#define SNAP_SUFFIX ".ydc"
+#define SNAP_NAME_LEN (64 + sizeof SNAP_SUFFIX - 1)
+#define TMP_SUFFIX ".tmp"
+
 static void cache_path(char *out, size_t n, const char *sha256)
 {
-    snprintf(out, n, "%s/%s.ydc", cache_dir, sha256);
+    snprintf(out, n, "%s/%s" SNAP_SUFFIX, cache_dir, sha256);
 }
 
 /* Each edit of a rule or data file leaves a snapshot behind; a rules directory in use needs about
@@ -363,8 +369,9 @@ static void cache_prune(void)
         return;
     for (struct dirent *e; (e = readdir(d));) {
         size_t len = strlen(e->d_name);
-        bool snap = len == 64 + 4 && strcmp(e->d_name + 64, ".ydc") == 0,
-             tmp = len > 4 && strcmp(e->d_name + len - 4, ".tmp") == 0;
+        bool snap = len == SNAP_NAME_LEN && strcmp(e->d_name + 64, SNAP_SUFFIX) == 0,
+             tmp = len > sizeof TMP_SUFFIX - 1 &&
+                   strcmp(e->d_name + len - (sizeof TMP_SUFFIX - 1), TMP_SUFFIX) == 0;
         struct stat st;
         if ((!snap && !tmp) || len >= sizeof c->name ||
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
@@ -396,7 +403,7 @@ static void cache_store(const char *sha256, const eccn_buf *snap)
 {
     char path[4200], tmp[4300];
     cache_path(path, sizeof path, sha256);
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    snprintf(tmp, sizeof tmp, "%s.%ld" TMP_SUFFIX, path, (long)getpid());
     eccn_error ignored = {0};
     if (eccn_mkdirs_for(path, &ignored) != ECCN_OK)
         return;
