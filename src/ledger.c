@@ -1,4 +1,5 @@
 /* ledger.c: the SQLite ledger (see ledger.h). */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "ledger.h"
 
 #include "chain.h"
@@ -6,17 +7,30 @@
 #include "jsonw.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The thread of eccn_ledger_checkpoint_behind, with a connection of its own. Passes are numbered:
+ * a commit asks for pass `requested`, and `done` is the last pass finished. */
+typedef struct checkpointer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    sqlite3 *db;
+    unsigned long requested, done;
+    bool stop;
+} checkpointer;
+
 struct eccn_ledger {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_verdict;
     int wal_frames; /* frames in the WAL after this connection's last commit */
+    checkpointer *behind;
 };
 
 /* The write-ahead log outlives each process. SQLite's default is that the last connection to close
@@ -29,6 +43,11 @@ struct eccn_ledger {
  * Nothing is less safe: a committed transaction in the log is part of the database; copy a ledger
  * with `eccn ledger backup` or SQLite's .backup, not by copying ledger.db alone. */
 enum { WAL_KEEP_FRAMES = 64, WAL_CHECKPOINT_FRAMES = 1000 };
+/* With a checkpointer behind, the writer never stops for a checkpoint, so the log is never wholly
+ * copied back between two of its commits and SQLite cannot start it over: it grows with
+ * everything written. Past this size (32 MiB of 8 KiB pages) the writer waits, once, for a pass
+ * that starts after its commit, so that its next transaction restarts the log. */
+enum { WAL_BEHIND_LIMIT_FRAMES = 4096 };
 /* Concurrent writers wait for each other rather than fail: up to this long for a lock. */
 enum { BUSY_WAIT_MS = 10000 };
 
@@ -36,10 +55,91 @@ static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
 {
     eccn_ledger *l = ctx;
     l->wal_frames = frames;
-    /* SQLite's own auto-checkpoint, which installing this hook replaces. */
-    if (frames >= WAL_CHECKPOINT_FRAMES)
+    if (frames < WAL_CHECKPOINT_FRAMES)
+        return SQLITE_OK;
+    checkpointer *c = l->behind;
+    if (!c) { /* SQLite's own auto-checkpoint, which installing this hook replaces */
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    /* Called after the commit has released its locks: the pass asked for here copies it all. */
+    pthread_mutex_lock(&c->mu);
+    unsigned long pass = ++c->requested;
+    pthread_cond_broadcast(&c->changed);
+    while (frames >= WAL_BEHIND_LIMIT_FRAMES && c->done < pass)
+        pthread_cond_wait(&c->changed, &c->mu);
+    pthread_mutex_unlock(&c->mu);
     return SQLITE_OK;
+}
+
+static void *checkpoint_passes(void *arg)
+{
+    checkpointer *c = arg;
+#ifdef __GLIBC__
+    pthread_setname_np(pthread_self(), "eccn-checkpoint"); /* so perf and top tell it apart */
+#endif
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->stop && c->done == c->requested)
+            pthread_cond_wait(&c->changed, &c->mu);
+        if (c->stop)
+            break;
+        unsigned long pass = c->requested;
+        pthread_mutex_unlock(&c->mu);
+        /* Passive: never waits for the writer. A pass that fails (another process checkpointing,
+         * a disk error) leaves the log as it was; the writer's own commits report real errors. */
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+        c->done = pass;
+        pthread_cond_broadcast(&c->changed);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+bool eccn_ledger_checkpoint_behind(eccn_ledger *l)
+{
+    checkpointer *c = calloc(1, sizeof *c);
+    int persist = 1;
+    if (!c || l->behind)
+        goto fail;
+    if (sqlite3_open_v2(l->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->changed, NULL);
+    if (pthread_create(&c->thread, NULL, checkpoint_passes, c) != 0) {
+        pthread_cond_destroy(&c->changed);
+        pthread_mutex_destroy(&c->mu);
+        goto fail;
+    }
+    l->behind = c;
+    return true;
+fail:
+    if (c)
+        sqlite3_close(c->db);
+    free(c);
+    return false;
+}
+
+void eccn_ledger_checkpoint_inline(eccn_ledger *l)
+{
+    checkpointer *c = l->behind;
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stop = true;
+    pthread_cond_broadcast(&c->changed);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    pthread_cond_destroy(&c->changed);
+    pthread_mutex_destroy(&c->mu);
+    sqlite3_close(c->db);
+    free(c);
+    l->behind = NULL;
 }
 
 /* Schema version 1. Later versions append a step to MIGRATIONS; never edit a shipped one. */
@@ -205,6 +305,7 @@ void eccn_ledger_close(eccn_ledger *l)
     if (!l)
         return;
     sqlite3_finalize(l->ins_verdict);
+    eccn_ledger_checkpoint_inline(l);
     if (l->wal_frames > WAL_KEEP_FRAMES) {
         /* Without waiting: if another process is reading, the next writer will do it. */
         sqlite3_busy_timeout(l->db, 0);
