@@ -213,7 +213,8 @@ static void set_stops(eccn_csv *c)
     c->stops_for = c->delim;
 }
 
-static int end_field(eccn_csv *c, size_t start)
+/* Room for one more field. */
+static int field_room(eccn_csv *c)
 {
     if (c->nfields == c->fields_cap) {
         size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
@@ -231,10 +232,55 @@ static int end_field(eccn_csv *c, size_t start)
         c->fields = f;
         c->fields_cap = cap;
     }
+    return ECCN_OK;
+}
+
+static int end_field(eccn_csv *c, size_t start)
+{
+    if (field_room(c) != ECCN_OK)
+        return ECCN_ENOMEM;
     c->starts[c->nfields] = start;
     c->lens[c->nfields] = c->store_len - start;
     c->nfields++;
     return store_byte(c, '\0');
+}
+
+/* Most records are plain: no quotes, no NUL, not blank, ended by a line end in the buffer. Their
+ * fields are used where they lie, each ended by writing NUL over the delimiter or line end that
+ * follows it (the bytes were passed to on_bytes when read), instead of being copied: a third of
+ * the reading thread's time in an audit. False, with nothing consumed, for any other record:
+ * the state machine of eccn_csv_next reads it. */
+static bool plain_record(eccn_csv *c, eccn_csv_record *rec)
+{
+    unsigned char *b = c->buf;
+    const unsigned char delim = (unsigned char)c->delim;
+    size_t p = c->pos;
+    unsigned char ch;
+    c->nfields = 0;
+    do {
+        size_t start = p;
+        while (p < c->end && !c->stop_plain[b[p]])
+            p++;
+        if (p == c->end || (ch = b[p]) == '"' || ch == '\0' || field_room(c) != ECCN_OK)
+            return false;
+        c->starts[c->nfields] = start;
+        c->lens[c->nfields++] = p++ - start;
+    } while (ch == delim);
+    if (c->nfields == 1 && c->lens[0] == 0)
+        return false;
+    for (size_t i = 0; i < c->nfields; i++) {
+        c->fields[i] = (char *)b + c->starts[i];
+        c->fields[i][c->lens[i]] = '\0';
+    }
+    c->offset += (long long)(p - c->pos);
+    c->pos = p;
+    c->line++;
+    c->skip_lf = ch == '\r';
+    rec->nfields = c->nfields;
+    rec->fields = c->fields;
+    rec->lens = c->lens;
+    rec->malformed = NULL;
+    return true;
 }
 
 enum { S_START, S_UNQUOTED, S_QUOTED, S_QUOTE_IN_QUOTED };
@@ -289,6 +335,9 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
         rec->offset = c->offset;
         if (c->stops_for != c->delim)
             set_stops(c);
+        if (plain_record(c, rec))
+            return 1;
+        c->nfields = 0;
         const unsigned char delim = (unsigned char)c->delim;
         bool done = false;
         while (!done) {

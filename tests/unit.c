@@ -438,6 +438,41 @@ static void test_csv(void)
     memcpy(s + 5 + (1u << 20), "\",z\n", 4);
     CHECK(csv_all(s, 9 + (1u << 20), 0, out, 8, lines) == 2);
     free(s);
+    /* Records on both sides of the 1 MiB read buffer's end, plain ones (read in place) and
+     * quoted ones (copied) mixed, keep their fields, lines and offsets. */
+    enum { NREC = 120000 };
+    size_t cap = (size_t)NREC * 24 + 16, len = 0;
+    char *m = malloc(cap), path[] = "/tmp/eccn-csvb-XXXXXX";
+    long long *offs = malloc(NREC * sizeof *offs);
+    len += (size_t)sprintf(m, "id,v\r\n");
+    for (int i = 0; i < NREC; i++) {
+        offs[i] = (long long)len;
+        len += (size_t)sprintf(m + len, i % 97 ? "%d,v%d\r\n" : "\"%d\",\"v\n%d\"\r\n", i, i);
+    }
+    int fd = mkstemp(path), seen = 0;
+    CHECK(fd >= 0 && write(fd, m, len) == (ssize_t)len);
+    close(fd);
+    eccn_csv *c = NULL;
+    eccn_error err = {0};
+    eccn_csv_record rec;
+    CHECK(eccn_csv_open(path, 0, &c, &err) == 0 && eccn_csv_next(c, &rec, &err) == 1);
+    long long line = 2;
+    for (int i = 0; c && eccn_csv_next(c, &rec, &err) == 1; i++, seen++) {
+        char v[32];
+        snprintf(v, sizeof v, i % 97 ? "v%d" : "v\n%d", i);
+        if (i >= NREC || rec.nfields != 2 || atoi(rec.fields[0]) != i ||
+            strcmp(rec.fields[1], v) != 0 || rec.lens[1] != strlen(v) || rec.line != line ||
+            rec.offset != offs[i] || rec.malformed) {
+            CHECK(!"record read as written");
+            break;
+        }
+        line += i % 97 ? 1 : 2;
+    }
+    CHECK(seen == NREC && c && eccn_csv_bytes_read(c) == (long long)len);
+    eccn_csv_close(c);
+    unlink(path);
+    free(offs);
+    free(m);
     /* What the writer quotes, the reader reads back unchanged. */
     char *w = NULL;
     size_t wn = 0;
