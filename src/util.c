@@ -30,7 +30,9 @@ int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, 
 
 void eccn_error_format(const eccn_error *err, char *out, size_t outsz)
 {
-    if (err->file[0] && err->line > 0 && err->col > 0)
+    if (!err->msg[0])
+        snprintf(out, outsz, "out of memory");
+    else if (err->file[0] && err->line > 0 && err->col > 0)
         snprintf(out, outsz, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
     else if (err->file[0] && err->line > 0)
         snprintf(out, outsz, "%s:%d: %s", err->file, err->line, err->msg);

@@ -32,7 +32,9 @@ typedef struct eccn_error {
 /* Fills err (when non-NULL) and returns status, so callers can write `return eccn_fail(...)`. */
 int eccn_fail(eccn_error *err, int status, const char *file, int line, int col, const char *fmt,
               ...) __attribute__((format(printf, 6, 7)));
-/* Formats "file:line:col: msg" (parts that are unknown are left out) into out. */
+/* Formats "file:line:col: msg" (parts that are unknown are left out) into out. An error left
+ * empty is "out of memory": ECCN_ENOMEM is the one status returned without eccn_fail, since
+ * describing it could need the memory that ran out. */
 void eccn_error_format(const eccn_error *err, char *out, size_t outsz);
 
 /* A growable, always NUL-terminated byte buffer. The caller owns data and frees it with

@@ -488,10 +488,22 @@ static void test_csv(void)
     free(w);
 }
 
+static void test_errors(void)
+{
+    eccn_error err = {0};
+    char line[2048];
+    eccn_error_format(&err, line, sizeof line);
+    CHECK(strcmp(line, "out of memory") == 0);
+    CHECK(eccn_fail(&err, ECCN_EINPUT, "inv.csv", 7, 3, "bad %s", "date") == ECCN_EINPUT);
+    eccn_error_format(&err, line, sizeof line);
+    CHECK(strcmp(line, "inv.csv:7:3: bad date") == 0);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } TESTS[] = {
+    {"errors", test_errors},
     {"dates", test_dates},
     {"spec", test_spec},
     {"yaml_errors", test_yaml_errors},
