@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The thread of eccn_ledger_checkpoint_behind, with a connection of its own. Passes are numbered:
@@ -50,6 +51,18 @@ enum { WAL_KEEP_FRAMES = 64, WAL_CHECKPOINT_FRAMES = 1000 };
 enum { WAL_BEHIND_LIMIT_FRAMES = 4096 };
 /* Concurrent writers wait for each other rather than fail: up to this long for a lock. */
 enum { BUSY_WAIT_MS = 10000 };
+
+/* The busy handler of every connection: try again every millisecond. SQLite's own handler sleeps
+ * ever longer between tries, up to 100 ms; an audit holds the write lock but for short gaps, and
+ * a `check` waiting beside it could sleep through them for a second or more. */
+static int retry_soon(void *unused, int tries)
+{
+    (void)unused;
+    if (tries >= BUSY_WAIT_MS)
+        return 0;
+    nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+    return 1;
+}
 
 static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
 {
@@ -308,7 +321,7 @@ void eccn_ledger_close(eccn_ledger *l)
     eccn_ledger_checkpoint_inline(l);
     if (l->wal_frames > WAL_KEEP_FRAMES) {
         /* Without waiting: if another process is reading, the next writer will do it. */
-        sqlite3_busy_timeout(l->db, 0);
+        sqlite3_busy_handler(l->db, NULL, NULL);
         sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
     sqlite3_close(l->db);
@@ -336,11 +349,11 @@ static int pragma_int(eccn_ledger *l, const char *sql, int *out, eccn_error *err
  * the shared open that follows reports it. */
 static bool take_alone(eccn_ledger *l)
 {
-    sqlite3_busy_timeout(l->db, 0);
+    sqlite3_busy_handler(l->db, NULL, NULL);
     bool alone =
         sqlite3_exec(l->db, "PRAGMA locking_mode=EXCLUSIVE; SELECT count(*) FROM sqlite_schema",
                      NULL, NULL, NULL) == SQLITE_OK;
-    sqlite3_busy_timeout(l->db, BUSY_WAIT_MS);
+    sqlite3_busy_handler(l->db, retry_soon, NULL);
     return alone;
 }
 
@@ -382,7 +395,7 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
         rc = eccn_ledger_fail(l, "cannot register the chain function", err);
         goto fail;
     }
-    sqlite3_busy_timeout(l->db, BUSY_WAIT_MS);
+    sqlite3_busy_handler(l->db, retry_soon, NULL);
     if (brief && !take_alone(l)) {
         eccn_ledger_close(l);
         return open_db(path, create, migrate, false, out, err);

@@ -105,6 +105,28 @@ got=$(sqlite3 "$K" "$(printf "$q" 2)")
 [ -n "$got" ] && [ "$got" = "$(sqlite3 "$T/fresh.db" "$(printf "$q" 1)")" ] && ok || bad "crash: run 2's rows differ from the same audit in a fresh ledger"
 intact "crash resumed" "$K"
 
+# ---- a check while an audit writes: recorded while the audit is still running, not after ----
+# The audit holds the write lock but for the moments between its transactions; a check waiting
+# beside it must get in at one of them, and both must end whole.
+awk 'BEGIN { print "sku,qty,country,date"; for (i = 0; i < 1200000; i++) print "H20," (i % 7 + 1) ",CN,2025-06-0" (i % 9 + 1) }' >"$T/long.csv"
+A="$T/beside.db"
+"${E[@]}" --db "$A" audit "$T/long.csv" --quiet >/dev/null 2>"$T/beside.err" &
+auditor=$!
+for _ in $(seq 1000); do
+    [ "$(sqlite3 "$A" "SELECT results FROM audit_runs WHERE id=1" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+    sleep 0.01
+done
+expect "check during an audit" 1 "${E[@]}" --db "$A" check "H800 SXM5" --to CN --date 2024-02-01
+# (An audit in one transaction, --batch 2000000, fails here: the check gets in only at its end.)
+[ "$(sqlite3 "$A" "SELECT status FROM audit_runs WHERE id=1")" = incomplete ] && ok ||
+    bad "check during an audit: recorded only after the audit ended"
+wait $auditor
+[ $? = 1 ] && ok || bad "check during an audit: the audit failed: $(head -3 "$T/beside.err")"
+n=$(sqlite3 "$A" "SELECT (SELECT count(*) FROM verdicts), (SELECT count(*) FROM audit_results)")
+[ "$n" = "1|1200000" ] && ok || bad "check during an audit: $n rows, wanted 1|1200000"
+intact "check during an audit" "$A"
+rm -f "$T/long.csv" "$A"*
+
 # ---- a full disk (a file size limit) and a read-only ledger: an error, no partial row ----
 F="$T/full.db"
 "${E[@]}" --db "$F" check H20 --to CN >/dev/null
