@@ -56,10 +56,10 @@ int eccn_ledger_exec(eccn_ledger *l, const char *sql, eccn_error *err);
 
 /* For a long run of writes (an audit): copies the write-ahead log back into the database on a
  * thread with a connection of its own, so that the writer does not stop for the copying and its
- * fsyncs. Commits on this connection then only ask for a pass. Returns false, with nothing
- * changed, when the thread cannot start: the connection then checkpoints as it commits, as
- * without this call. eccn_ledger_checkpoint_inline (or close) waits for the pass under way and
- * ends the thread. */
+ * fsyncs. Commits on this connection then only ask for a pass (and wait for one when the log has
+ * grown past 32 MiB, so that it starts over). Returns false, with nothing changed, when the
+ * thread cannot start: the connection then checkpoints as it commits, as without this call.
+ * eccn_ledger_checkpoint_inline (or close) waits for the pass under way and ends the thread. */
 bool eccn_ledger_checkpoint_behind(eccn_ledger *l);
 void eccn_ledger_checkpoint_inline(eccn_ledger *l);
 
