@@ -118,7 +118,7 @@ for _ in $(seq 1000); do
 done
 expect "check during an audit" 1 "${E[@]}" --db "$A" check "H800 SXM5" --to CN --date 2024-02-01
 # (An audit in one transaction, --batch 2000000, fails here: the check gets in only at its end.)
-[ "$(sqlite3 "$A" "SELECT status FROM audit_runs WHERE id=1")" = incomplete ] && ok ||
+[ "$(sqlite3 -cmd ".timeout 5000" "$A" "SELECT status FROM audit_runs WHERE id=1")" = incomplete ] && ok ||
     bad "check during an audit: recorded only after the audit ended"
 wait $auditor
 [ $? = 1 ] && ok || bad "check during an audit: the audit failed: $(head -3 "$T/beside.err")"
