@@ -327,9 +327,13 @@ done:
 
 static const char *cache_dir;
 
+/* Whether this process has pruned cache_dir yet (cache_prune). */
+static bool cache_pruned;
+
 void ydoc_set_cache_dir(const char *dir)
 {
     cache_dir = dir && *dir ? dir : NULL;
+    cache_pruned = false;
 }
 
 /* A snapshot is named by the SHA-256 of its source, in hex; one being written has a temporary
@@ -345,7 +349,9 @@ static void cache_path(char *out, size_t n, const char *sha256)
 
 /* Each edit of a rule or data file leaves a snapshot behind; a rules directory in use needs about
  * a dozen. Beyond CACHE_KEEP the oldest written go (one still in use is just parsed and written
- * again), and so do temporary files a killed process left. */
+ * again), and so do temporary files a killed process left. Once per process, at its first
+ * snapshot: a cold start writes a dozen, and listing the directory after each was most of its
+ * system calls. */
 enum { CACHE_KEEP = 64, CACHE_TMP_AGE_S = 3600 };
 
 typedef struct cached {
@@ -414,7 +420,10 @@ static void cache_store(const char *sha256, const eccn_buf *snap)
     ok &= fclose(f) == 0;
     if (!ok || rename(tmp, path) != 0)
         unlink(tmp);
-    cache_prune();
+    if (!cache_pruned) {
+        cache_pruned = true;
+        cache_prune();
+    }
 }
 
 static int cache_load(const char *name, const char *sha256, ydoc **out)

@@ -50,8 +50,9 @@ void ydoc_free(ydoc *doc);
 
 /* Parsed documents are cached in dir, keyed by the SHA-256 of their bytes, so that an unchanged
  * file is never parsed twice; NULL or "" (the default) turns the cache off. A cache file that is
- * truncated, corrupt or from another build is ignored and rewritten; the dir keeps the 64 files
- * written last. dir must outlive the loads. */
+ * truncated, corrupt or from another build is ignored and rewritten. The first snapshot a process
+ * writes prunes the dir to the 64 written last (those it writes after wait for the next process's
+ * first). dir must outlive the loads. */
 void ydoc_set_cache_dir(const char *dir);
 
 /* Map lookup by key; NULL when absent or when map is not a mapping. Borrowed pointer. */
