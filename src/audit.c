@@ -1735,8 +1735,8 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     r.out_committed = o->out_csv ? (long long)ftello(o->out_csv) : -1;
     {
         pipeline p = {.r = &r, .csv = csv, .records = records, .commit_lines = commit_lines};
-        /* The log's copying and fsyncs then overlap the inserting (a tenth of a million-line
-         * run, bench/audit.sh); without the thread they are done at commits, as before. */
+        /* Copying the log back, and its fsyncs, on a thread of their own overlap the inserting
+         * (a tenth of a million-line run, bench/audit.sh); without the thread the commits do it. */
         eccn_ledger_checkpoint_behind(r.l);
         pthread_t worker;
         batch *last = NULL;
