@@ -531,12 +531,13 @@ static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t
         *len = 0;
         return NULL;
     }
-    /* Trim surrounding blanks: inventory exports pad cells. */
+    /* Trim surrounding blanks: inventory exports pad cells. Blank is what isspace() says in
+     * the C locale, which eccn runs in, without its call per byte. */
     const char *s = rec->fields[c];
     size_t n = rec->lens[c];
-    while (n && isspace((unsigned char)*s))
+    while (n && (*s == ' ' || (*s >= '\t' && *s <= '\r')))
         s++, n--;
-    while (n && isspace((unsigned char)s[n - 1]))
+    while (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
         n--;
     *len = n;
     return s;
@@ -695,6 +696,7 @@ typedef struct line_in {
     const char *dest, *hq;
     uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */
     eccn_date date;
+    int ymd; /* date as the ledger stores it, YYYYMMDD */
     long long qty;
     const char *why;
     char whybuf[400];
@@ -857,9 +859,15 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
                 snprintf(whybuf, wsz, "bad ship date '%.*s' (expected YYYY-MM-DD)",
                          (int)(datn > 40 ? 40 : datn), datetext);
                 why = whybuf;
+            } else { /* YYYY-MM-DD, its digits checked by eccn_date_parse */
+                const char *t = datetext;
+                in->ymd = (t[0] - '0') * 10000000 + (t[1] - '0') * 1000000 + (t[2] - '0') * 100000 +
+                          (t[3] - '0') * 10000 + (t[5] - '0') * 1000 + (t[6] - '0') * 100 +
+                          (t[8] - '0') * 10 + (t[9] - '0');
             }
         } else if (r->default_date != ECCN_DATE_NONE) {
             in->date = r->default_date;
+            in->ymd = eccn_date_ymd(in->date);
         } else
             why = "no ship date (and no --date)";
     }
@@ -948,8 +956,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
         (rc = ptext_id ? cell_int(b, ptext_id) : cell_null(b)) != ECCN_OK ||
         (rc = dtext_id ? cell_int(b, dtext_id) : cell_null(b)) != ECCN_OK ||
         (rc = cell_int(b, qty)) != ECCN_OK ||
-        (rc = date != ECCN_DATE_NONE ? cell_int(b, eccn_date_ymd(date)) : cell_null(b)) !=
-            ECCN_OK ||
+        (rc = date != ECCN_DATE_NONE ? cell_int(b, li.ymd) : cell_null(b)) != ECCN_OK ||
         (rc = why ? cell_null(b) : cell_int(b, eval_id)) != ECCN_OK ||
         (rc = cell_str(b, why)) != ECCN_OK)
         return rc;

@@ -338,7 +338,7 @@ int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
     return rc;
 }
 
-void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first)
+void *eccn_grow_to(void *items, size_t *cap, size_t need, size_t elem, size_t first)
 {
     if (need <= *cap)
         return items;

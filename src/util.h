@@ -61,8 +61,12 @@ int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err);
 
 /* Makes room for need elements of elem bytes in the array items of capacity *cap, doubling from
  * first. Returns the array, moved or not, or NULL when out of memory (items is then untouched and
- * still the caller's). */
-void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first);
+ * still the caller's). Inline when there is room already: an audit asks a few times per line. */
+void *eccn_grow_to(void *items, size_t *cap, size_t need, size_t elem, size_t first);
+static inline void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    return need <= *cap ? items : eccn_grow_to(items, cap, need, elem, first);
+}
 
 /* qsort that accepts an empty, NULL array: qsort's own base must not be NULL even for 0 elements
  * (UBSan reports it: an empty report). */
