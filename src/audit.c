@@ -423,8 +423,8 @@ typedef struct run {
     /* In front of evals, for lines with a sig: each distinct (part, destination, headquarters)
      * is a place (triples: its key -> place number, from 1), and eval_at[(place - 1) * nepochs
      * + epoch] is the eval id, 0 until asked. An array index instead of a hash lookup whose key
-     * lies elsewhere in memory: the second lookup of every line, and a twentieth of an audit's
-     * time. */
+     * lies elsewhere in memory: the second lookup of every line, about a twentieth of an audit's
+     * CPU (perf). */
     smap triples;
     uint32_t *eval_at;
     size_t eval_at_cap, nepochs;
