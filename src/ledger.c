@@ -5,6 +5,7 @@
 #include "chain.h"
 #include "integrity.h"
 #include "jsonw.h"
+#include "walbuf.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -359,9 +360,10 @@ static bool take_alone(eccn_ledger *l)
 
 /* create: make the file (and its directory) when absent. migrate: bring an older schema up to
  * date; a ledger that does not exist yet is never created by migrate alone. brief: try
- * take_alone first, and open shared when another connection has the ledger. */
-static int open_db(const char *path, bool create, bool migrate, bool brief, eccn_ledger **out,
-                   eccn_error *err)
+ * take_alone first, and open shared when another connection has the ledger. gather: write the
+ * log through walbuf.h's VFS, for a connection that writes many pages (an audit). */
+static int open_db(const char *path, bool create, bool migrate, bool brief, bool gather,
+                   eccn_ledger **out, eccn_error *err)
 {
     eccn_ledger *l = calloc(1, sizeof *l);
     /* One connection per thread of use: SQLite's own mutexes are not needed. */
@@ -382,7 +384,9 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
     /* Memory statistics take a global mutex on every allocation (5% of an audit's time);
      * nothing reads them. Fails harmlessly once SQLite is initialised. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
+    /* Without the VFS (it could not be registered) the writes are SQLite's own, as before. */
+    const char *vfs = gather && eccn_walbuf_register() == SQLITE_OK ? ECCN_WALBUF_VFS : NULL;
+    if (sqlite3_open_v2(path, &l->db, flags, vfs) != SQLITE_OK) {
         rc = eccn_ledger_fail(l, "cannot open the ledger", err);
         goto fail;
     }
@@ -398,7 +402,7 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
     sqlite3_busy_handler(l->db, retry_soon, NULL);
     if (brief && !take_alone(l)) {
         eccn_ledger_close(l);
-        return open_db(path, create, migrate, false, out, err);
+        return open_db(path, create, migrate, false, false, out, err);
     }
     int app = 0, version = 0;
     if ((rc = pragma_int(l, "PRAGMA application_id", &app, err)) != ECCN_OK ||
@@ -481,22 +485,22 @@ fail:
 
 int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, true, true, false, out, err);
+    return open_db(path, true, true, false, true, out, err);
 }
 
 int eccn_ledger_open_brief(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, true, true, true, out, err);
+    return open_db(path, true, true, true, false, out, err);
 }
 
 int eccn_ledger_open_present(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, false, true, false, out, err);
+    return open_db(path, false, true, false, false, out, err);
 }
 
 int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, false, false, false, out, err);
+    return open_db(path, false, false, false, false, out, err);
 }
 
 static void metric_test_json(eccn_metric m, const char *op, double value, void *ctx)
