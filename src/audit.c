@@ -855,15 +855,10 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
     }
     if (!why) {
         if (datn) {
-            if (!eccn_date_parse(datetext, datn, &in->date)) {
+            if (!eccn_date_parse_ymd(datetext, datn, &in->date, &in->ymd)) {
                 snprintf(whybuf, wsz, "bad ship date '%.*s' (expected YYYY-MM-DD)",
                          (int)(datn > 40 ? 40 : datn), datetext);
                 why = whybuf;
-            } else { /* YYYY-MM-DD, its digits checked by eccn_date_parse */
-                const char *t = datetext;
-                in->ymd = (t[0] - '0') * 10000000 + (t[1] - '0') * 1000000 + (t[2] - '0') * 100000 +
-                          (t[3] - '0') * 10000 + (t[5] - '0') * 1000 + (t[6] - '0') * 100 +
-                          (t[8] - '0') * 10 + (t[9] - '0');
             }
         } else if (r->default_date != ECCN_DATE_NONE) {
             in->date = r->default_date;

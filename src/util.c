@@ -129,6 +129,11 @@ static void civil_from_days(int32_t z, int *y, int *m, int *d)
 
 bool eccn_date_parse(const char *s, size_t n, eccn_date *out)
 {
+    return eccn_date_parse_ymd(s, n, out, NULL);
+}
+
+bool eccn_date_parse_ymd(const char *s, size_t n, eccn_date *out, int *ymd)
+{
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (n != 10 || s[4] != '-' || s[7] != '-')
         return false;
@@ -145,6 +150,8 @@ bool eccn_date_parse(const char *s, size_t n, eccn_date *out)
     if (d > maxd)
         return false;
     *out = days_from_civil(y, m, d);
+    if (ymd)
+        *ymd = y * 10000 + m * 100 + d;
     return true;
 }
 

@@ -88,6 +88,9 @@ typedef int32_t eccn_date;
 
 /* Parses exactly YYYY-MM-DD with a real day of the month; returns false otherwise. */
 bool eccn_date_parse(const char *s, size_t n, eccn_date *out);
+/* The same, also giving the date as YYYYMMDD (when ymd is not NULL): the ledger's form, without a
+ * conversion back from the day number. */
+bool eccn_date_parse_ymd(const char *s, size_t n, eccn_date *out, int *ymd);
 /* Writes YYYY-MM-DD into out (at least 11 bytes). */
 void eccn_date_format(eccn_date d, char out[11]);
 /* The date as the integer YYYYMMDD (compact for storage, still readable). */

@@ -54,6 +54,11 @@ static void test_dates(void)
     CHECK(eccn_date_parse("2023-11-17", 10, &d));
     eccn_date_format(d, out);
     CHECK(strcmp(out, "2023-11-17") == 0);
+    int ymd = 0;
+    eccn_date d2;
+    CHECK(eccn_date_parse_ymd("2023-11-17", 10, &d2, &ymd) && d2 == d && ymd == 20231117 &&
+          eccn_date_ymd(d) == ymd);
+    CHECK(!eccn_date_parse_ymd("2023-02-29", 10, &d2, &ymd));
     CHECK(eccn_date_parse("2024-02-29", 10, &d));
     eccn_ymd_format(eccn_date_ymd(d), out); /* the ledger's integer form, and back */
     CHECK(eccn_date_ymd(d) == 20240229 && strcmp(out, "2024-02-29") == 0);
