@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # bench/audit.sh: `eccn audit` on a generated inventory against `sqlite3 .import` of the same file.
-# Usage: bench/audit.sh [BUILD_DIR] [LINES] [ROUNDS]. Each round times the import, then the audit
-# (a fresh database each), and checks that every line's result was recorded; the summary gives
-# the median of the rounds' ratios, since a shared 2-core VM is noisy. Also eccn's peak RSS, and its
-# CPU time (user + system), which a busy host inflates less than the wall time.
+# Usage: bench/audit.sh [BUILD_DIR] [LINES] [ROUNDS] (BUILD_DIR "": a Release build, release.sh).
+# Each round times the import, then the audit (a fresh database each), and checks that every
+# line's result was recorded; the summary gives the median of the rounds' ratios, since a shared
+# 2-core VM is noisy. Also eccn's peak RSS, and its CPU time (user + system), which a busy host
+# inflates less than the wall time.
 set -euo pipefail
 [ -x /usr/bin/time ] || { echo "$0: needs GNU time for peak memory: apt-get install time" >&2; exit 2; }
-B=${1:-build}
+. "$(dirname "$0")/release.sh"
+bench_build_dir "${1:-}"
 N=${2:-1000000}
 R=${3:-3}
 T=$(mktemp -d)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/check.sh: wall time of one `eccn check`, process start to exit, ledger write included.
-# Usage: bench/check.sh [BUILD_DIR] [RUNS]. Prints the median, the mean, the 90th percentile and the
-# fastest run in ms, measured by eccn-spawn-time (posix_spawn to waitpid, nothing else in the
-# interval).
+# Usage: bench/check.sh [BUILD_DIR] [RUNS] (without BUILD_DIR, a Release build: release.sh).
+# Prints the median, the mean, the 90th percentile and the fastest run in ms, measured by
+# eccn-spawn-time (posix_spawn to waitpid, nothing else in the interval).
 # The parse cache is warmed by the first run, as it is on any machine after the first check.
 set -euo pipefail
-B=${1:-build}
+. "$(dirname "$0")/release.sh"
+bench_build_dir "${1:-}"
 N=${2:-200}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d)

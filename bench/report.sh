@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # bench/report.sh: `eccn report` on a 1,000,000-line audit run (generated), in each format: wall
-# time and peak RSS. Usage: bench/report.sh [BUILD_DIR] [LINES]. Target: under 5 s and 128 MiB.
+# time and peak RSS. Usage: bench/report.sh [BUILD_DIR] [LINES] (BUILD_DIR "": a Release build,
+# release.sh). Target: under 5 s and 128 MiB.
 set -euo pipefail
 [ -x /usr/bin/time ] || { echo "$0: needs GNU time for peak memory: apt-get install time" >&2; exit 2; }
-B=${1:-build}
+. "$(dirname "$0")/release.sh"
+bench_build_dir "${1:-}"
 N=${2:-1000000}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
