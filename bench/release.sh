@@ -20,6 +20,10 @@ bench_build_dir() {
         return
     fi
     B=$1
+    if [ ! -x "$B/eccn" ]; then
+        echo "$B/eccn: not found; build it, or give no directory for a Release build" >&2
+        return 2
+    fi
     local type
     type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$B/CMakeCache.txt" 2>/dev/null || true)
     [ "$type" = Release ] ||
