@@ -32,12 +32,14 @@
 
 typedef struct eccn_ledger eccn_ledger;
 
-/* Opens (creating when absent, with its directory) and migrates the ledger at path. */
+/* Opens (creating when absent, with its directory) and migrates the ledger at path, for a
+ * connection that writes many rows (audit): its write-ahead log is written through walbuf.h's
+ * VFS, which gathers the log's writes; the other opens below use SQLite's default VFS. */
 int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err);
-/* As eccn_ledger_open, for a connection that makes one short transaction and closes (check):
- * while no other connection has the ledger open it holds it alone until closed, and anyone else
- * waits those few milliseconds (the busy timeout); when another connection has it open, it opens
- * shared, as eccn_ledger_open does. */
+/* Opens and migrates as eccn_ledger_open, for a connection that makes one short transaction and
+ * closes (check): while no other connection has the ledger open it holds it alone until closed,
+ * and anyone else waits those few milliseconds (the busy timeout); when another connection has it
+ * open, it opens shared. */
 int eccn_ledger_open_brief(const char *path, eccn_ledger **out, eccn_error *err);
 /* Opens a ledger that must exist already, migrating it to the current schema: for commands that
  * read or annotate a ledger, which a mistyped path must not create. */
