@@ -196,10 +196,13 @@ static int push_file(eccn_ruleset *rs, const ydoc *doc)
     return ECCN_OK;
 }
 
-static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_error *err)
+/* Loads the act in the file at path; dir, when not NULL, is the open directory path is in. */
+static int load_act_file(eccn_ruleset *rs, ydoc_dir *dir, const char *path, bool what_if,
+                         eccn_error *err)
 {
     ydoc *doc = NULL;
-    int rc = ydoc_load_file(path, &doc, err);
+    int rc = dir ? ydoc_dir_load(dir, strrchr(path, '/') + 1, &doc, err)
+                 : ydoc_load_file(path, &doc, err);
     if (rc != ECCN_OK)
         return rc;
     const ynode *a = ynode_get(doc->root, "act");
@@ -310,48 +313,49 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
     eccn_ruleset *rs = calloc(1, sizeof *rs);
     char **rule_files = NULL;
     size_t nrule = 0;
-    char countries[4096], groups[4096], devices[4096];
     ydoc *doc = NULL, *doc2 = NULL;
+    ydoc_dir *dir = NULL;
     int rc = rs ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
     if (rc != ECCN_OK)
         return rc;
-    snprintf(countries, sizeof countries, "%s/countries.yaml", data_dir);
-    snprintf(groups, sizeof groups, "%s/country-groups.yaml", data_dir);
-    snprintf(devices, sizeof devices, "%s/devices.yaml", data_dir);
     if (!(rs->rules_dir = eccn_strdup(rules_dir)) || !(rs->data_dir = eccn_strdup(data_dir))) {
         rc = ECCN_ENOMEM;
         goto done;
     }
     /* One document at a time, each freed before the next is read, so that they all reuse the
      * same memory: fresh pages are what a short run pays for most. */
-    if ((rc = ydoc_load_file(countries, &doc, err)) != ECCN_OK ||
+    if ((rc = ydoc_dir_open(data_dir, &dir)) != ECCN_OK ||
+        (rc = ydoc_dir_load(dir, "countries.yaml", &doc, err)) != ECCN_OK ||
         (rc = push_file(rs, doc)) != ECCN_OK ||
-        (rc = ydoc_load_file(groups, &doc2, err)) != ECCN_OK ||
+        (rc = ydoc_dir_load(dir, "country-groups.yaml", &doc2, err)) != ECCN_OK ||
         (rc = push_file(rs, doc2)) != ECCN_OK ||
         (rc = eccn_geo_load(doc, doc2, &rs->geo, err)) != ECCN_OK)
         goto done;
     ydoc_free(doc);
     ydoc_free(doc2);
     doc = doc2 = NULL;
-    if ((rc = ydoc_load_file(devices, &doc, err)) != ECCN_OK ||
+    if ((rc = ydoc_dir_load(dir, "devices.yaml", &doc, err)) != ECCN_OK ||
         (rc = push_file(rs, doc)) != ECCN_OK ||
         (rc = eccn_catalog_load(doc, &rs->cat, err)) != ECCN_OK ||
         (rc = list_rule_files(rules_dir, &rule_files, &nrule, err)) != ECCN_OK)
         goto done;
     ydoc_free(doc);
     doc = NULL;
-    if (!(rs->acts = calloc(nrule + nwhat_if, sizeof *rs->acts))) {
+    ydoc_dir_close(dir);
+    dir = NULL;
+    if (!(rs->acts = calloc(nrule + nwhat_if, sizeof *rs->acts)) ||
+        ydoc_dir_open(rules_dir, &dir) != ECCN_OK) {
         rc = ECCN_ENOMEM;
         goto done;
     }
     for (size_t i = 0; rc == ECCN_OK && i < nrule; i++)
-        rc = load_act_file(rs, rule_files[i], false, err);
+        rc = load_act_file(rs, dir, rule_files[i], false, err);
     for (size_t i = 0; rc == ECCN_OK && i < nwhat_if; i++) {
         const char *w = what_if[i];
         size_t l = strlen(w);
         if (l > 5 && strcmp(w + l - 5, ".yaml") == 0) {
-            rc = load_act_file(rs, w, true, err);
+            rc = load_act_file(rs, NULL, w, true, err);
             continue;
         }
         bool found = false;
@@ -393,6 +397,7 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
     if (rc == ECCN_OK)
         rc = collect_changes(rs);
 done:
+    ydoc_dir_close(dir);
     free_strv(rule_files, nrule);
     ydoc_free(doc);
     ydoc_free(doc2);

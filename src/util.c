@@ -311,6 +311,11 @@ int eccn_mkdirs_for(const char *path, eccn_error *err)
 
 int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
 {
+    return eccn_read_file_stat(path, out, NULL, err);
+}
+
+int eccn_read_file_stat(const char *path, eccn_buf *out, struct stat *stat_out, eccn_error *err)
+{
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = ECCN_OK;
     *out = (eccn_buf){0};
@@ -318,7 +323,11 @@ int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
         return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     /* A regular file in one read of the size fstat gave (what it holds at that moment); anything
      * else in chunks until the end. */
-    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    bool statted = fstat(fd, &st) == 0, regular = statted && S_ISREG(st.st_mode);
+    if (stat_out && !statted)
+        memset(&st, 0, sizeof st);
+    if (stat_out)
+        *stat_out = st;
     size_t want = regular ? (size_t)st.st_size + 1 : 65536;
     for (;;) {
         if (out->cap - out->len < 2 && (rc = eccn_buf_reserve(out, want)) != ECCN_OK)

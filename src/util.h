@@ -58,6 +58,10 @@ void eccn_buf_free(eccn_buf *b);
  * mapping and unmapping a dozen small files cost about 0.5 ms of a check on the CI VM
  * (bench/check.sh, interleaved). */
 int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err);
+struct stat;
+/* eccn_read_file that also fills *st with what fstat said of the file it read, taken before
+ * reading: anything that changes the file later gives it a newer change time than *st holds. */
+int eccn_read_file_stat(const char *path, eccn_buf *out, struct stat *st, eccn_error *err);
 
 /* Makes room for need elements of elem bytes in the array items of capacity *cap, doubling from
  * first. Returns the array, moved or not, or NULL when out of memory (items is then untouched and

@@ -159,10 +159,10 @@ static int parse_events(yaml_parser_t *p, const char *name, ynode **root, eccn_e
  *   header | snap_node[nnodes] | uint32 kid index[nkidrefs] | strings[nstr]
  * A node's kids have larger indices than the node (pre-order), which the loader checks: no
  * cycles, and depth is checked again against YDOC_MAX_DEPTH. The header carries the SHA-256 of
- * the source file (the cache key) and a 64-bit check of the payload (eccn_hash64), so a truncated
- * or damaged cache file is detected and the YAML parsed again. The check guards against accidents
- * only: whoever can write the cache could recompute any digest kept in it, so SHA-256 there
- * bought nothing but 0.2 ms of every run.
+ * the source file (what the directory index recorded for it) and a 64-bit check of the payload
+ * (eccn_hash64), so a truncated or damaged cache file is detected and the YAML parsed again. The
+ * check guards against accidents only: whoever can write the cache could recompute any digest kept
+ * in it, so SHA-256 there bought nothing but 0.2 ms of every run.
  */
 #define SNAP_MAGIC "eccnydc3"
 
@@ -336,22 +336,23 @@ void ydoc_set_cache_dir(const char *dir)
     cache_pruned = false;
 }
 
-/* A snapshot is named by the SHA-256 of its source, in hex; one being written has a temporary
- * name until it is renamed into place. cache_prune knows both by these. */
-#define SNAP_SUFFIX ".ydc"
-#define SNAP_NAME_LEN (64 + sizeof SNAP_SUFFIX - 1)
+/* An index is named by a hash of its directory's path; one being written has a temporary name
+ * until it is renamed into place. Snapshots kept one per file (".ydc") are an earlier layout that
+ * cache_prune removes. */
+#define IX_SUFFIX ".ydx"
+#define IX_NAME_LEN (16 + sizeof IX_SUFFIX - 1)
+#define OLD_SUFFIX ".ydc"
 #define TMP_SUFFIX ".tmp"
 
-static void cache_path(char *out, size_t n, const char *sha256)
+static bool has_suffix(const char *name, size_t len, const char *suffix)
 {
-    snprintf(out, n, "%s/%s" SNAP_SUFFIX, cache_dir, sha256);
+    size_t l = strlen(suffix);
+    return len > l && strcmp(name + len - l, suffix) == 0;
 }
 
-/* Each edit of a rule or data file leaves a snapshot behind; a rules directory in use needs about
- * a dozen. Beyond CACHE_KEEP the oldest written go (one still in use is just parsed and written
- * again), and so do temporary files a killed process left. Once per process, at its first
- * snapshot: a cold start writes a dozen, and listing the directory after each was most of its
- * system calls. */
+/* Each directory of rule or data files in use has an index; beyond CACHE_KEEP the oldest written
+ * go (one still in use is just written again), and so do temporary files a killed process left.
+ * Once per process, at its first write. */
 enum { CACHE_KEEP = 64, CACHE_TMP_AGE_S = 3600 };
 
 typedef struct cached {
@@ -375,18 +376,17 @@ static void cache_prune(void)
         return;
     for (struct dirent *e; (e = readdir(d));) {
         size_t len = strlen(e->d_name);
-        bool snap = len == SNAP_NAME_LEN && strcmp(e->d_name + 64, SNAP_SUFFIX) == 0,
-             tmp = len > sizeof TMP_SUFFIX - 1 &&
-                   strcmp(e->d_name + len - (sizeof TMP_SUFFIX - 1), TMP_SUFFIX) == 0;
+        bool ix = len == IX_NAME_LEN && has_suffix(e->d_name, len, IX_SUFFIX),
+             old = has_suffix(e->d_name, len, OLD_SUFFIX),
+             tmp = has_suffix(e->d_name, len, TMP_SUFFIX);
         struct stat st;
-        if ((!snap && !tmp) || len >= sizeof c->name ||
+        if ((!ix && !old && !tmp) || len >= sizeof c->name ||
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
             continue;
-        if (tmp) {
-            if (now - st.st_mtime > CACHE_TMP_AGE_S)
-                unlinkat(dirfd(d), e->d_name, 0);
+        if (old || (tmp && now - st.st_mtime > CACHE_TMP_AGE_S))
+            unlinkat(dirfd(d), e->d_name, 0);
+        if (!ix)
             continue;
-        }
         cached *g = eccn_grow(c, &cap, n + 1, sizeof *c, 128);
         if (!g)
             break;
@@ -403,99 +403,425 @@ static void cache_prune(void)
     closedir(d);
 }
 
-/* Best effort: a cache that cannot be written costs speed, never correctness. Written under a
- * temporary name and renamed, so a reader sees a whole file or none. */
-static void cache_store(const char *sha256, const eccn_buf *snap)
+/*
+ * The directory index. A check loads a dozen rule and data files; reading and hashing each, then
+ * reading its snapshot, took some sixty system calls, about a tenth of a check. An index keeps, for
+ * one directory, each file's identity (device, inode, size, modification and change times), its
+ * SHA-256 and its snapshot, in one cache file. A file whose identity is what the index recorded is
+ * not read: its digest and snapshot are the index's. This is how git trusts its index, with git's
+ * guard for the racy case: an identity is recorded as trusted only when the file had not changed
+ * for STABLE_S seconds as it was read. Any later change to the file sets its change time (which
+ * no program can set back) to a later time, so the file no longer matches. A file that does not
+ * match is read and hashed as before, and parsed only if its bytes changed.
+ *
+ * Layout (host byte order): ix_header | ix_rec[nrecs] | strings | snapshots. The strings are the
+ * directory's path, then each file's name, NUL-terminated; the header's check covers the records
+ * and strings, and each snapshot carries its own check and source digest (unsnapshot).
+ */
+#define IX_MAGIC "eccnydx1"
+enum { STABLE_S = 3, IX_MAX_RECS = 4096 };
+
+typedef struct ix_ident {
+    uint64_t dev, ino;
+    int64_t size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+} ix_ident;
+
+typedef struct ix_header {
+    char magic[8];
+    uint32_t nrecs, strings_len;
+    uint64_t check, snaps_len;
+} ix_header;
+
+typedef struct ix_rec {
+    ix_ident id;
+    uint64_t snap_off, snap_len;
+    uint32_t name_off, trusted;
+    char sha256[64];
+} ix_rec;
+
+typedef struct ix_entry {
+    char *name;
+    ix_ident id;
+    bool trusted;
+    bool used; /* loaded by this process: kept when the index is written again */
+    char sha256[65];
+    uint64_t snap_off, snap_len; /* in the index as read, when snap holds nothing */
+    eccn_buf snap;               /* a snapshot this process made */
+} ix_entry;
+
+struct ydoc_dir {
+    char *dir;
+    char ix_path[4200];
+    int fd; /* the index as read, for its snapshots; -1 without one */
+    uint64_t snaps_at;
+    ix_entry *e;
+    size_t n, cap;
+    bool dirty;
+};
+
+static ix_ident ident_of(const struct stat *st)
 {
-    char path[4200], tmp[4300];
-    cache_path(path, sizeof path, sha256);
-    snprintf(tmp, sizeof tmp, "%s.%ld" TMP_SUFFIX, path, (long)getpid());
-    eccn_error ignored = {0};
-    if (eccn_mkdirs_for(path, &ignored) != ECCN_OK)
-        return;
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return;
-    bool ok = fwrite(snap->data, 1, snap->len, f) == snap->len;
-    ok &= fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0)
-        unlink(tmp);
-    if (!cache_pruned) {
-        cache_pruned = true;
-        cache_prune();
-    }
+    return (ix_ident){.dev = (uint64_t)st->st_dev,
+                      .ino = (uint64_t)st->st_ino,
+                      .size = (int64_t)st->st_size,
+                      .mtime_s = (int64_t)st->st_mtim.tv_sec,
+                      .mtime_ns = (int64_t)st->st_mtim.tv_nsec,
+                      .ctime_s = (int64_t)st->st_ctim.tv_sec,
+                      .ctime_ns = (int64_t)st->st_ctim.tv_nsec};
 }
 
-static int cache_load(const char *name, const char *sha256, ydoc **out)
+static bool same_ident(const ix_ident *a, const ix_ident *b)
 {
-    char path[4200];
-    eccn_buf b;
-    eccn_error ignored = {0};
-    int rc = ECCN_ENOTFOUND;
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+           a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
+/* Had the file been unchanged for STABLE_S seconds when it was read? A change time in the
+ * future (a clock set back) is not stable either. */
+static bool stable(const ix_ident *id)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+        return false;
+    int64_t newest = id->ctime_s > id->mtime_s ? id->ctime_s : id->mtime_s;
+    return (int64_t)now.tv_sec - newest > STABLE_S;
+}
+
+static void entry_free(ix_entry *e)
+{
+    free(e->name);
+    eccn_buf_free(&e->snap);
+}
+
+/* Reads the index into d; any inconsistency leaves d without entries (it is written anew). */
+static void ix_read(ydoc_dir *d)
+{
+    ix_header h;
+    struct stat st;
+    char *table = NULL;
+    if ((d->fd = open(d->ix_path, O_RDONLY | O_CLOEXEC)) < 0)
+        return;
+    if (fstat(d->fd, &st) != 0 || pread(d->fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+        memcmp(h.magic, IX_MAGIC, 8) != 0 || h.nrecs > IX_MAX_RECS || h.strings_len == 0 ||
+        h.strings_len > YDOC_MAX_FILE || h.snaps_len > (uint64_t)st.st_size)
+        goto bad;
+    size_t table_len = (size_t)h.nrecs * sizeof(ix_rec) + h.strings_len;
+    if ((uint64_t)st.st_size != sizeof h + table_len + h.snaps_len ||
+        !(table = malloc(table_len)) ||
+        pread(d->fd, table, table_len, sizeof h) != (ssize_t)table_len ||
+        eccn_hash64(table, table_len) != h.check)
+        goto bad;
+    const char *strings = table + (size_t)h.nrecs * sizeof(ix_rec);
+    if (strings[h.strings_len - 1] != '\0' || strcmp(strings, d->dir) != 0)
+        goto bad;
+    if (!(d->e = calloc(h.nrecs ? h.nrecs : 1, sizeof *d->e)))
+        goto bad;
+    d->cap = h.nrecs;
+    for (uint32_t i = 0; i < h.nrecs; i++) {
+        ix_rec r;
+        memcpy(&r, table + (size_t)i * sizeof r, sizeof r);
+        if (r.name_off == 0 || r.name_off >= h.strings_len || r.snap_off > h.snaps_len ||
+            r.snap_len > h.snaps_len - r.snap_off)
+            goto bad;
+        ix_entry *e = &d->e[d->n++];
+        if (!(e->name = eccn_strdup(strings + r.name_off)))
+            goto bad;
+        e->id = r.id;
+        e->trusted = r.trusted != 0;
+        memcpy(e->sha256, r.sha256, 64);
+        e->snap_off = r.snap_off;
+        e->snap_len = r.snap_len;
+    }
+    d->snaps_at = sizeof h + table_len;
+    free(table);
+    return;
+bad:
+    free(table);
+    for (size_t i = 0; i < d->n; i++)
+        entry_free(&d->e[i]);
+    free(d->e);
+    d->e = NULL;
+    d->n = d->cap = 0;
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
+}
+
+int ydoc_dir_open(const char *dir, ydoc_dir **out)
+{
+    ydoc_dir *d = calloc(1, sizeof *d);
     *out = NULL;
-    if (!cache_dir)
-        return rc;
-    cache_path(path, sizeof path, sha256);
-    if (eccn_read_file(path, &b, &ignored) != ECCN_OK)
-        return rc;
-    if ((rc = unsnapshot(name, (const unsigned char *)b.data, b.len, sha256, out)) == ECCN_OK)
-        (*out)->backing = b;
+    if (!d || !(d->dir = eccn_strdup(dir))) {
+        free(d);
+        return ECCN_ENOMEM;
+    }
+    d->fd = -1;
+    if (cache_dir) {
+        snprintf(d->ix_path, sizeof d->ix_path, "%s/%016llx" IX_SUFFIX, cache_dir,
+                 (unsigned long long)eccn_hash64(dir, strlen(dir)));
+        ix_read(d);
+    }
+    *out = d;
+    return ECCN_OK;
+}
+
+/* An entry's snapshot, in a new buffer the caller owns. */
+static int entry_snapshot(const ydoc_dir *d, const ix_entry *e, eccn_buf *out)
+{
+    *out = (eccn_buf){0};
+    if (e->snap.data)
+        return eccn_buf_append(out, e->snap.data, e->snap.len);
+    if (d->fd < 0 || e->snap_len == 0)
+        return ECCN_ENOTFOUND;
+    int rc = eccn_buf_reserve(out, (size_t)e->snap_len + 1);
+    if (rc == ECCN_OK && pread(d->fd, out->data, (size_t)e->snap_len,
+                               (off_t)(d->snaps_at + e->snap_off)) != (ssize_t)e->snap_len)
+        rc = ECCN_EIO;
+    if (rc == ECCN_OK)
+        out->len = (size_t)e->snap_len;
     else
-        eccn_buf_free(&b);
+        eccn_buf_free(out);
+    return rc;
+}
+
+/* The document from an entry's snapshot, if it loads as the bytes with that digest. */
+static int entry_load(const ydoc_dir *d, const ix_entry *e, const char *path, ydoc **out)
+{
+    eccn_buf snap;
+    int rc = entry_snapshot(d, e, &snap);
+    if (rc == ECCN_OK && (rc = unsnapshot(path, (const unsigned char *)snap.data, snap.len,
+                                          e->sha256, out)) == ECCN_OK) {
+        (*out)->backing = snap;
+        (*out)->size = e->id.size;
+        return ECCN_OK;
+    }
+    eccn_buf_free(&snap);
+    return rc;
+}
+
+/* Parses len bytes whose SHA-256 is sha256; *snap receives a copy of the snapshot when wanted. */
+static int parse_mem(const char *name, const unsigned char *data, size_t len, const char *sha256,
+                     ydoc **out, eccn_buf *snap, eccn_error *err)
+{
+    yaml_parser_t p;
+    ynode *tree = NULL;
+    eccn_buf made = {0};
+    *out = NULL;
+    if (!yaml_parser_initialize(&p))
+        return eccn_fail(err, ECCN_ENOMEM, name, 0, 0, "cannot initialise the YAML parser");
+    yaml_parser_set_input_string(&p, data, len);
+    int rc = parse_events(&p, name, &tree, err);
+    yaml_parser_delete(&p);
+    if (rc == ECCN_OK)
+        rc = snapshot(tree, sha256, &made);
+    node_free(tree);
+    if (rc == ECCN_OK && snap)
+        rc = eccn_buf_append(snap, made.data, made.len);
+    if (rc == ECCN_OK) {
+        rc = unsnapshot(name, (const unsigned char *)made.data, made.len, sha256, out);
+        if (rc == ECCN_EINPUT) /* our own snapshot must load: anything else is a bug */
+            rc = eccn_fail(err, ECCN_EINPUT, name, 0, 0, "internal error: snapshot rejected");
+    }
+    if (rc == ECCN_OK) {
+        (*out)->size = (long long)len;
+        (*out)->backing = made;
+    } else {
+        eccn_buf_free(&made);
+    }
     return rc;
 }
 
 int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc **out,
                   eccn_error *err)
 {
-    yaml_parser_t p;
-    ynode *tree = NULL;
-    eccn_buf snap = {0};
+    char sha256[65];
+    int rc = eccn_sha256_hex(data, len, sha256);
+    *out = NULL;
+    return rc == ECCN_OK ? parse_mem(name, data, len, sha256, out, NULL, err) : rc;
+}
+
+static ix_entry *find_entry(ydoc_dir *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->e[i].name, name) == 0)
+            return &d->e[i];
+    return NULL;
+}
+
+/* Loads the file called name in d's directory, found at path (as the caller names it). */
+static int dir_load(ydoc_dir *d, const char *path, const char *name, ydoc **out, eccn_error *err)
+{
+    struct stat st;
+    eccn_buf src = {0};
     char sha256[65];
     *out = NULL;
-    int rc = eccn_sha256_hex(data, len, sha256);
-    if (rc != ECCN_OK)
-        return rc;
-    if (cache_load(name, sha256, out) == ECCN_OK) {
-        (*out)->size = (long long)len;
-        return ECCN_OK;
+    ix_entry *e = find_entry(d, name);
+    if (e && e->trusted && stat(path, &st) == 0) {
+        ix_ident now = ident_of(&st);
+        if (same_ident(&e->id, &now) && entry_load(d, e, path, out) == ECCN_OK) {
+            (*out)->from_index = true;
+            e->used = true;
+            return ECCN_OK;
+        }
     }
-    if (!yaml_parser_initialize(&p))
-        return eccn_fail(err, ECCN_ENOMEM, name, 0, 0, "cannot initialise the YAML parser");
-    yaml_parser_set_input_string(&p, data, len);
-    rc = parse_events(&p, name, &tree, err);
-    yaml_parser_delete(&p);
+    int rc = eccn_read_file_stat(path, &src, &st, err);
+    if (rc == ECCN_OK && src.len > YDOC_MAX_FILE)
+        rc = eccn_fail(err, ECCN_EINPUT, path, 0, 0,
+                       "%zu bytes: rule and data files may hold at most %u (16 MiB)", src.len,
+                       YDOC_MAX_FILE);
     if (rc == ECCN_OK)
-        rc = snapshot(tree, sha256, &snap);
-    node_free(tree);
-    if (rc == ECCN_OK) {
-        if (cache_dir)
-            cache_store(sha256, &snap);
-        rc = unsnapshot(name, (const unsigned char *)snap.data, snap.len, sha256, out);
-        if (rc == ECCN_EINPUT) /* our own snapshot must load: anything else is a bug */
-            rc = eccn_fail(err, ECCN_EINPUT, name, 0, 0, "internal error: snapshot rejected");
+        rc = eccn_sha256_hex(src.data, src.len, sha256);
+    if (rc != ECCN_OK)
+        goto done;
+    ix_ident id = ident_of(&st);
+    bool same_bytes = e && strcmp(e->sha256, sha256) == 0, was_trusted = e && e->trusted;
+    eccn_buf snap = {0};
+    if (!same_bytes || entry_load(d, e, path, out) != ECCN_OK) {
+        rc = parse_mem(path, (const unsigned char *)src.data, src.len, sha256, out,
+                       cache_dir ? &snap : NULL, err);
+        if (rc != ECCN_OK)
+            goto done;
+        same_bytes = false;
     }
-    if (rc == ECCN_OK) {
-        (*out)->size = (long long)len;
-        (*out)->backing = snap;
-    } else {
+    if (!cache_dir)
+        goto done;
+    if (!e) {
+        ix_entry *g = eccn_grow(d->e, &d->cap, d->n + 1, sizeof *g, 16);
+        char *copy = eccn_strdup(name);
+        if (!g || !copy) {
+            d->e = g ? g : d->e;
+            free(copy);
+            eccn_buf_free(&snap);
+            goto done; /* the document loaded; only the index misses it */
+        }
+        d->e = g;
+        e = &d->e[d->n++];
+        *e = (ix_entry){.name = copy};
+    }
+    bool trusted = S_ISREG(st.st_mode) && stable(&id);
+    d->dirty |= !same_bytes || !same_ident(&e->id, &id) || trusted != was_trusted;
+    e->id = id;
+    e->trusted = trusted;
+    e->used = true;
+    memcpy(e->sha256, sha256, sizeof sha256);
+    if (!same_bytes) {
+        eccn_buf_free(&e->snap);
+        e->snap = snap;
+    }
+done:
+    eccn_buf_free(&src);
+    return rc;
+}
+
+int ydoc_dir_load(ydoc_dir *d, const char *name, ydoc **out, eccn_error *err)
+{
+    char path[4200];
+    *out = NULL;
+    if (snprintf(path, sizeof path, "%s/%s", d->dir, name) >= (int)sizeof path)
+        return eccn_fail(err, ECCN_EINPUT, name, 0, 0, "path too long");
+    return dir_load(d, path, name, out, err);
+}
+
+/* Writes the index anew: the entries this process loaded, and the others whose files are still
+ * as recorded. Best effort: an index that cannot be written costs speed, never correctness.
+ * Written under a temporary name and renamed, so a reader sees a whole file or none. */
+static void ix_write(ydoc_dir *d)
+{
+    ix_rec *recs = calloc(d->n ? d->n : 1, sizeof *recs);
+    eccn_buf strings = {0}, snaps = {0};
+    char tmp[4300];
+    FILE *f = NULL;
+    uint32_t nrecs = 0;
+    bool ok = recs && eccn_buf_append(&strings, d->dir, strlen(d->dir) + 1) == ECCN_OK;
+    for (size_t i = 0; ok && i < d->n; i++) {
+        ix_entry *e = &d->e[i];
+        char path[4200];
+        struct stat st;
+        if (!e->used) {
+            snprintf(path, sizeof path, "%s/%s", d->dir, e->name);
+            if (stat(path, &st) != 0)
+                continue;
+            ix_ident id = ident_of(&st);
+            if (!same_ident(&id, &e->id))
+                continue;
+        }
+        eccn_buf snap;
+        if (entry_snapshot(d, e, &snap) != ECCN_OK)
+            continue;
+        ix_rec *r = &recs[nrecs++];
+        r->id = e->id;
+        r->trusted = e->trusted;
+        r->snap_off = snaps.len;
+        r->snap_len = snap.len;
+        r->name_off = (uint32_t)strings.len;
+        memcpy(r->sha256, e->sha256, 64);
+        ok = eccn_buf_append(&strings, e->name, strlen(e->name) + 1) == ECCN_OK &&
+             eccn_buf_append(&snaps, snap.data, snap.len) == ECCN_OK &&
+             strings.len <= YDOC_MAX_FILE;
         eccn_buf_free(&snap);
     }
-    return rc;
+    eccn_error ignored = {0};
+    if (!ok || eccn_mkdirs_for(d->ix_path, &ignored) != ECCN_OK)
+        goto done;
+    ix_header h = {.magic = IX_MAGIC,
+                   .nrecs = nrecs,
+                   .strings_len = (uint32_t)strings.len,
+                   .snaps_len = snaps.len};
+    eccn_buf table = {0};
+    if (eccn_buf_append(&table, (const char *)recs, nrecs * sizeof *recs) != ECCN_OK ||
+        eccn_buf_append(&table, strings.data, strings.len) != ECCN_OK) {
+        eccn_buf_free(&table);
+        goto done;
+    }
+    h.check = eccn_hash64(table.data, table.len);
+    snprintf(tmp, sizeof tmp, "%s.%ld" TMP_SUFFIX, d->ix_path, (long)getpid());
+    if ((f = fopen(tmp, "wb"))) {
+        ok = fwrite(&h, sizeof h, 1, f) == 1 && fwrite(table.data, 1, table.len, f) == table.len &&
+             (snaps.len == 0 || fwrite(snaps.data, 1, snaps.len, f) == snaps.len);
+        ok &= fclose(f) == 0;
+        if (!ok || rename(tmp, d->ix_path) != 0)
+            unlink(tmp);
+    }
+    eccn_buf_free(&table);
+    if (!cache_pruned) {
+        cache_pruned = true;
+        cache_prune();
+    }
+done:
+    free(recs);
+    eccn_buf_free(&strings);
+    eccn_buf_free(&snaps);
+}
+
+void ydoc_dir_close(ydoc_dir *d)
+{
+    if (!d)
+        return;
+    if (d->dirty && cache_dir)
+        ix_write(d);
+    for (size_t i = 0; i < d->n; i++)
+        entry_free(&d->e[i]);
+    free(d->e);
+    if (d->fd >= 0)
+        close(d->fd);
+    free(d->dir);
+    free(d);
 }
 
 int ydoc_load_file(const char *path, ydoc **out, eccn_error *err)
 {
-    eccn_buf b;
-    int rc = eccn_read_file(path, &b, err);
+    const char *slash = strrchr(path, '/');
+    char dir[4200];
+    ydoc_dir *d = NULL;
     *out = NULL;
-    if (rc == ECCN_OK && b.len > YDOC_MAX_FILE)
-        rc = eccn_fail(err, ECCN_EINPUT, path, 0, 0,
-                       "%zu bytes: rule and data files may hold at most %u (16 MiB)", b.len,
-                       YDOC_MAX_FILE);
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path) >= (int)sizeof dir)
+        return eccn_fail(err, ECCN_EINPUT, path, 0, 0, "path too long");
+    int rc = ydoc_dir_open(slash == path ? "/" : dir, &d);
     if (rc == ECCN_OK)
-        rc = ydoc_load_mem(path, (const unsigned char *)b.data, b.len, out, err);
-    eccn_buf_free(&b);
+        rc = dir_load(d, path, slash ? slash + 1 : path, out, err);
+    ydoc_dir_close(d);
     return rc;
 }
 

@@ -39,21 +39,35 @@ typedef struct ydoc {
     eccn_buf backing; /* the snapshot bytes the strings point into */
     char sha256[65];  /* of the bytes parsed, so a digest always names what was read */
     long long size;
+    bool from_index; /* the file was not read: it is as the directory index recorded it */
 } ydoc;
 
 /* Parses the file at path. On success *out is a new ydoc the caller frees with ydoc_free. */
 int ydoc_load_file(const char *path, ydoc **out, eccn_error *err);
-/* Parses len bytes of memory; name is used in error messages. */
+/* Parses len bytes of memory; name is used in error messages. Never cached. */
 int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc **out,
                   eccn_error *err);
 void ydoc_free(ydoc *doc);
 
-/* Parsed documents are cached in dir, keyed by the SHA-256 of their bytes, so that an unchanged
- * file is never parsed twice; NULL or "" (the default) turns the cache off. A cache file that is
- * truncated, corrupt or from another build is ignored and rewritten. The first snapshot a process
- * writes prunes the dir to the 64 written last (those it writes after wait for the next process's
- * first). dir must outlive the loads. */
+/* Parsed documents are cached in dir: one index per directory of rule or data files, holding
+ * each file's identity (device, inode, size, modification and change times), SHA-256 and parsed
+ * form. A file that matches its recorded identity is not read again, as git trusts its index; an
+ * identity is recorded as trusted only once the file has been unchanged for a few seconds, so that
+ * any later change, which sets the file's change time, gives it another identity. A file that does
+ * not match is read and hashed, and parsed again only if its bytes changed. NULL or "" (the
+ * default) turns the cache off. An index that is truncated, corrupt or from another build is
+ * ignored and rewritten. The first index a process writes prunes dir to the 64 written last. dir
+ * must outlive the loads. */
 void ydoc_set_cache_dir(const char *dir);
+
+/* A directory opened to load several of its files through one index read: ydoc_load_file opens
+ * one per file. ydoc_dir_open fails only for lack of memory; ydoc_dir_close writes the index back
+ * if a load changed it. Documents loaded stay the caller's and may outlive the ydoc_dir. */
+typedef struct ydoc_dir ydoc_dir;
+int ydoc_dir_open(const char *dir, ydoc_dir **out);
+/* Loads dir/name, naming it so in errors. */
+int ydoc_dir_load(ydoc_dir *d, const char *name, ydoc **out, eccn_error *err);
+void ydoc_dir_close(ydoc_dir *d);
 
 /* Map lookup by key; NULL when absent or when map is not a mapping. Borrowed pointer. */
 const ynode *ynode_get(const ynode *map, const char *key);

@@ -11,6 +11,8 @@
 #include "walbuf.h"
 #include "ydoc.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -171,8 +173,25 @@ static void damage(const char *path, long at, bool truncate_there)
     fclose(f);
 }
 
-/* A file parsed once is loaded from the cache as the same tree; a damaged cache file is
- * noticed, ignored and rewritten. */
+/* The one index file in dir, into out. */
+static bool find_index(const char *dir, char *out, size_t n)
+{
+    DIR *d = opendir(dir);
+    int found = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".ydx") == 0) {
+            snprintf(out, n, "%s/%s", dir, e->d_name);
+            found++;
+        }
+    }
+    if (d)
+        closedir(d);
+    return found == 1;
+}
+
+/* A file parsed once is loaded from the cache as the same tree, without being read; a damaged
+ * index is noticed, ignored and rewritten. */
 static void test_parse_cache(void)
 {
     char dir[] = "/tmp/eccn-cache-XXXXXX", cached[512];
@@ -183,11 +202,13 @@ static void test_parse_cache(void)
     CHECK(ydoc_load_file(SRC_DIR "/data/devices.yaml", &parsed, &err) == ECCN_OK);
     if (!parsed)
         return;
-    snprintf(cached, sizeof cached, "%s/%s.ydc", dir, parsed->sha256);
+    CHECK(!parsed->from_index);
+    CHECK(find_index(dir, cached, sizeof cached));
     eccn_buf original;
     struct stat before, after;
     CHECK(eccn_read_file(cached, &original, &err) == ECCN_OK && original.len > 1000);
     CHECK(stat(cached, &before) == 0);
+    /* In the table (its check), in the snapshot (its own check), truncated, emptied. */
     const long damages[][2] = {{-1, 0}, {200, 0}, {3000, 0}, {100, 1}, {0, 1}};
     for (size_t i = 0; i < sizeof damages / sizeof *damages; i++) {
         if (damages[i][0] >= 0)
@@ -195,6 +216,9 @@ static void test_parse_cache(void)
         CHECK(ydoc_load_file(SRC_DIR "/data/devices.yaml", &again, &err) == ECCN_OK);
         CHECK(again && same_tree(parsed->root, again->root));
         CHECK(again && strcmp(again->sha256, parsed->sha256) == 0 && again->size == parsed->size);
+        /* The source tree's file is long unchanged: trusted by its identity, unless the index
+         * was damaged. */
+        CHECK(again && again->from_index == (damages[i][0] < 0));
         /* Undamaged: read, not rewritten. Damaged: rewritten whole. */
         eccn_buf now;
         CHECK(eccn_read_file(cached, &now, &err) == ECCN_OK && now.len == original.len &&
@@ -211,6 +235,59 @@ static void test_parse_cache(void)
     ydoc_free(parsed);
     unlink(cached);
     CHECK(rmdir(dir) == 0);
+}
+
+static ydoc *load_fresh(const char *path)
+{
+    ydoc *doc = NULL;
+    eccn_error err = {0};
+    CHECK(ydoc_load_file(path, &doc, &err) == ECCN_OK && doc);
+    return doc;
+}
+
+/* A file is trusted by its identity only once it has been unchanged for a few seconds; then an
+ * edit that keeps its size and puts its modification time back is still seen, because the change
+ * time moves on. */
+static void test_parse_cache_trust(void)
+{
+    char dir[] = "/tmp/eccn-trust-XXXXXX", cache[600], path[600], index[700];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    snprintf(path, sizeof path, "%s/a.yaml", dir);
+    ydoc_set_cache_dir(cache);
+    FILE *f = fopen(path, "w");
+    CHECK(f && fputs("value: 1\n", f) >= 0 && fclose(f) == 0);
+    struct stat written;
+    CHECK(stat(path, &written) == 0);
+    ydoc *d1 = load_fresh(path), *d2 = load_fresh(path);
+    /* Just written: read each time, never trusted yet. */
+    CHECK(d1 && !d1->from_index && d2 && !d2->from_index);
+    sleep(5);
+    ydoc *d3 = load_fresh(path), *d4 = load_fresh(path);
+    CHECK(d3 && !d3->from_index && d4 && d4->from_index);
+    CHECK(d4 && strcmp(d4->sha256, d1->sha256) == 0);
+    f = fopen(path, "r+");
+    CHECK(f && fputs("value: 2\n", f) >= 0 && fclose(f) == 0);
+    struct timespec times[2] = {written.st_atim, written.st_mtim};
+    CHECK(utimensat(AT_FDCWD, path, times, 0) == 0);
+    struct stat edited;
+    CHECK(stat(path, &edited) == 0 && edited.st_size == written.st_size &&
+          edited.st_mtim.tv_sec == written.st_mtim.tv_sec &&
+          edited.st_mtim.tv_nsec == written.st_mtim.tv_nsec);
+    ydoc *d5 = load_fresh(path);
+    CHECK(d5 && !d5->from_index && strcmp(d5->sha256, d1->sha256) != 0);
+    const ynode *v = d5 ? ynode_get(d5->root, "value") : NULL;
+    CHECK(v && strcmp(v->str, "2") == 0);
+    ydoc_free(d1);
+    ydoc_free(d2);
+    ydoc_free(d3);
+    ydoc_free(d4);
+    ydoc_free(d5);
+    ydoc_set_cache_dir(NULL);
+    CHECK(find_index(cache, index, sizeof index));
+    unlink(index);
+    unlink(path);
+    CHECK(rmdir(cache) == 0 && rmdir(dir) == 0);
 }
 
 /* A rule file with a mistake is refused with its file, line and column. */
@@ -609,6 +686,7 @@ static const struct {
     {"spec", test_spec},
     {"yaml_errors", test_yaml_errors},
     {"parse_cache", test_parse_cache},
+    {"parse_cache_trust", test_parse_cache_trust},
     {"rule_errors", test_rule_errors},
     {"duplicate_country", test_duplicate_country},
     {"json_numbers", test_json_numbers},
