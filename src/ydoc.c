@@ -254,6 +254,7 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
 {
     snap_header h;
     ydoc *doc = NULL;
+    uint8_t *depths = NULL;
     int rc = ECCN_EINPUT;
     *out = NULL;
     if (len < sizeof h)
@@ -270,12 +271,13 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
     const char *str = (const char *)(kid_bytes + (size_t)h.nkidrefs * sizeof(uint32_t));
     if (eccn_hash64(sn_bytes, len - sizeof h) != h.payload_check)
         goto done;
-    /* One block: the nodes, then the kid pointers. Zeroed, because a node's depth is stashed in
-     * its nkids by its parent until the node itself is reached (kids come after parents). */
+    /* One block: the nodes, then the kid pointers, each written before it is read. A node's
+     * depth is set by its parent, which comes before it. */
     size_t nodes_sz = (size_t)h.nnodes * sizeof(ynode);
     doc = calloc(1, sizeof *doc);
     if (!doc || !(doc->path = eccn_strdup(name)) ||
-        !(doc->arena = calloc(1, nodes_sz + (size_t)h.nkidrefs * sizeof(ynode *) + 1))) {
+        !(doc->arena = malloc(nodes_sz + (size_t)h.nkidrefs * sizeof(ynode *) + 1)) ||
+        !(depths = calloc((size_t)h.nnodes + 1, 1))) {
         rc = ECCN_ENOMEM;
         goto done;
     }
@@ -285,7 +287,7 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
         snap_node sn;
         memcpy(&sn, sn_bytes + (size_t)i * sizeof sn, sizeof sn);
         ynode *n = &nodes[i];
-        size_t depth = n->nkids;
+        size_t depth = depths[i];
         if (sn.kind > YN_MAP || sn.line > INT32_MAX || sn.col > INT32_MAX || depth > YDOC_MAX_DEPTH)
             goto done;
         *n = (ynode){.kind = (uint8_t)sn.kind,
@@ -309,8 +311,8 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
             if (kid <= i || kid >= h.nnodes)
                 goto done;
             kids[sn.kids + k] = &nodes[kid];
-            if (nodes[kid].nkids < depth + 1)
-                nodes[kid].nkids = depth + 1;
+            if (depths[kid] < depth + 1)
+                depths[kid] = (uint8_t)(depth + 1);
         }
     }
     doc->root = h.root == UINT32_MAX ? NULL : &nodes[h.root];
@@ -318,6 +320,7 @@ static int unsnapshot(const char *name, const unsigned char *data, size_t len,
     doc->sha256[64] = '\0';
     rc = ECCN_OK;
 done:
+    free(depths);
     if (rc == ECCN_OK)
         *out = doc;
     else
