@@ -19,13 +19,6 @@ struct eccn_catalog {
     eccn_rx_matcher *matcher;
 };
 
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void eccn_catalog_free(eccn_catalog *cat)
 {
     if (!cat)
@@ -38,9 +31,9 @@ void eccn_catalog_free(eccn_catalog *cat)
         free(p->variant);
         free(p->note);
         free(p->pattern);
-        free_strv(p->aliases, p->naliases);
-        free_strv(p->part_numbers, p->npart_numbers);
-        free_strv(p->sources, p->nsources);
+        free(p->aliases); /* ynode_strv lists: one block each */
+        free(p->part_numbers);
+        free(p->sources);
         eccn_rx_free(p->re);
     }
     free(cat->parts);

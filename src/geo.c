@@ -41,11 +41,8 @@ void eccn_geo_free(eccn_geo *geo)
 {
     if (!geo)
         return;
-    for (size_t i = 0; i < geo->ncountries; i++) {
-        for (size_t j = 0; j < geo->countries[i].nnames; j++)
-            free(geo->countries[i].names[j]);
-        free(geo->countries[i].names);
-    }
+    for (size_t i = 0; i < geo->ncountries; i++)
+        free(geo->countries[i].names); /* a ynode_strv list: one block */
     free(geo->countries);
     for (size_t i = 0; i < geo->ngroups; i++)
         free(geo->groups[i].members);
@@ -119,18 +116,9 @@ static int load_places(eccn_geo *geo, const char *file, const ynode *seq, bool r
         c->col = e->col;
         geo->ncountries++;
         const ynode *names = ynode_get(e, "names");
-        if (names && names->kind == YN_SEQ) {
-            c->names = calloc(names->nkids, sizeof *c->names);
-            if (!c->names)
-                return ECCN_ENOMEM;
-            for (size_t j = 0; j < names->nkids; j++) {
-                if (names->kids[j]->kind != YN_SCALAR)
-                    return eccn_fail(err, ECCN_EINPUT, file, names->kids[j]->line,
-                                     names->kids[j]->col, "names: expected strings");
-                if (!(c->names[c->nnames++] = eccn_strdup(names->kids[j]->str)))
-                    return ECCN_ENOMEM;
-            }
-        }
+        if (names && names->kind == YN_SEQ &&
+            (rc = ynode_strv(file, e, "names", &c->names, &c->nnames, err)) != ECCN_OK)
+            return rc;
         const ynode *t = ynode_get(e, "treated_as");
         if (t && (rc = scalar_into(file, t, c->treated_as, sizeof c->treated_as,
                                    "treated_as: a country code", err)) != ECCN_OK)

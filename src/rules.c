@@ -42,8 +42,8 @@ void eccn_ruleset_free(eccn_ruleset *rs)
         free(p->review_policy);
         free(p->exception_name);
         free(p->exception_terms);
-        free_strv(p->excludes, p->nexcludes);
-        free_strv(p->overcomes, p->novercomes);
+        free(p->excludes); /* ynode_strv lists: one block each */
+        free(p->overcomes);
         eccn_cond_free(p->when);
     }
     free(rs->provs);

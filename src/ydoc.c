@@ -878,15 +878,28 @@ int ynode_strv(const char *file, const ynode *m, const char *key, char ***out, s
         return ECCN_OK;
     if (s->kind != YN_SEQ)
         return eccn_fail(err, ECCN_EINPUT, file, s->line, s->col, "%s: expected a list", key);
-    if (!(*out = calloc(s->nkids ? s->nkids : 1, sizeof **out)))
-        return ECCN_ENOMEM;
+    size_t bytes = 0;
     for (size_t i = 0; i < s->nkids; i++) {
         if (s->kids[i]->kind != YN_SCALAR)
             return eccn_fail(err, ECCN_EINPUT, file, s->kids[i]->line, s->kids[i]->col,
                              "%s: expected strings", key);
-        if (!((*out)[(*n)++] = eccn_strdup(s->kids[i]->str)))
-            return ECCN_ENOMEM;
+        bytes += (size_t)s->kids[i]->len + 1;
     }
+    /* One block, the pointers and then the strings: a rule set holds some 600 such strings, and
+     * one allocation per list instead of one per string is a tenth of a check's calls to malloc
+     * and free. */
+    size_t ptrs = (s->nkids ? s->nkids : 1) * sizeof **out;
+    char **v = malloc(ptrs + bytes);
+    if (!v)
+        return ECCN_ENOMEM;
+    char *at = (char *)v + ptrs;
+    for (size_t i = 0; i < s->nkids; i++) {
+        memcpy(at, s->kids[i]->str, (size_t)s->kids[i]->len + 1);
+        v[i] = at;
+        at += s->kids[i]->len + 1;
+    }
+    *out = v;
+    *n = s->nkids;
     return ECCN_OK;
 }
 

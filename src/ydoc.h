@@ -76,8 +76,9 @@ bool ynode_is_null(const ynode *n);
 
 /* Typed fields of a mapping, with errors that name the file, line and column. A missing or null
  * field is an error when required, otherwise *out is NULL (or ECCN_DATE_NONE, or an empty list).
- * Strings and lists returned are new allocations the caller frees, also after a failure (a list
- * then holds the *n strings copied so far). */
+ * A string returned is a new allocation the caller frees, also after a failure. A list is one
+ * allocation holding its pointers and its strings: free(*out) releases it; after a failure *out is
+ * NULL and *n 0. */
 int ynode_str(const char *file, const ynode *map, const char *key, bool required, char **out,
               eccn_error *err);
 int ynode_strv(const char *file, const ynode *map, const char *key, char ***out, size_t *n,
