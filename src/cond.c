@@ -1,6 +1,7 @@
 /* cond.c: rule conditions, parsed and evaluated in three-valued logic (see cond.h). */
 #include "cond.h"
 
+#include "image.h"
 #include "rx.h"
 
 #include <math.h>
@@ -45,6 +46,7 @@ struct eccn_cond {
     char attr[16];
     char *pattern;
     eccn_rx *re;
+    bool in_image; /* restored from an image, which owns all but re */
 };
 
 void eccn_trace_free(eccn_trace *t)
@@ -60,6 +62,10 @@ void eccn_cond_free(eccn_cond *c)
         return;
     for (size_t i = 0; i < c->nkids; i++)
         eccn_cond_free(c->kids[i]);
+    if (c->in_image) {
+        eccn_rx_free(c->re);
+        return;
+    }
     free(c->kids);
     for (size_t i = 0; i < c->nset; i++)
         free(c->set[i]);
@@ -527,4 +533,64 @@ bool eccn_cond_uses_eccn(const eccn_cond *c)
         if (eccn_cond_uses_eccn(c->kids[i]))
             return true;
     return false;
+}
+
+uint64_t eccn_cond_save(const eccn_cond *c, eccn_imgw *w)
+{
+    if (!c || w->status != ECCN_OK)
+        return 0;
+    uint64_t *kids = c->nkids ? malloc(c->nkids * sizeof *kids) : NULL;
+    if (c->nkids && !kids) {
+        w->status = ECCN_ENOMEM;
+        return 0;
+    }
+    for (size_t i = 0; i < c->nkids; i++)
+        kids[i] = eccn_cond_save(c->kids[i], w);
+    eccn_cond copy = *c;
+    copy.kids = ECCN_IMG_STASH(eccn_imgw_put(w, kids, c->nkids * sizeof *kids));
+    copy.set = ECCN_IMG_STASH(eccn_imgw_strv(w, c->set, c->nset));
+    copy.pattern = ECCN_IMG_STASH(eccn_imgw_str(w, c->pattern));
+    copy.re = NULL;
+    copy.in_image = false;
+    free(kids);
+    uint64_t at = eccn_imgw_put(w, &copy, sizeof copy);
+    return w->status == ECCN_OK ? at : 0;
+}
+
+eccn_cond *eccn_cond_restore(eccn_imgr *r, const void *stashed)
+{
+    eccn_cond *c = eccn_imgr_array(r, stashed, 1, sizeof *c);
+    /* Each node once (in_image marks it), and its kids written before it: no sharing, no cycle. */
+    if (!c || c->in_image || (unsigned)c->kind > C_MATCH || c->re ||
+        (unsigned)c->metric >= ECCN_M_COUNT || (unsigned)c->op > OP_NE ||
+        (unsigned)c->flag >= ECCN_FLAG_COUNT) {
+        r->bad = true;
+        return NULL;
+    }
+    c->in_image = true;
+    c->kids = eccn_imgr_array(r, c->kids, c->nkids, sizeof *c->kids);
+    for (size_t i = 0; !r->bad && i < c->nkids; i++) {
+        if (ECCN_IMG_OFFSET(c->kids[i]) >= ECCN_IMG_OFFSET(stashed)) {
+            r->bad = true;
+            break;
+        }
+        c->kids[i] = eccn_cond_restore(r, c->kids[i]);
+    }
+    c->set = eccn_imgr_strv(r, c->set, c->nset);
+    c->pattern = eccn_imgr_str(r, c->pattern);
+    eccn_imgr_field(r, c->attr, sizeof c->attr);
+    r->bad |= c->kind == C_MATCH && !c->pattern;
+    return r->bad ? NULL : c;
+}
+
+int eccn_cond_compile_restored(eccn_cond *c)
+{
+    int rc = ECCN_OK;
+    for (size_t i = 0; rc == ECCN_OK && i < c->nkids; i++)
+        rc = eccn_cond_compile_restored(c->kids[i]);
+    if (rc == ECCN_OK && c->kind == C_MATCH && !c->re) {
+        eccn_error ignored = {0};
+        rc = eccn_rx_compile(c->pattern, "matches", "image", 0, 0, &c->re, &ignored);
+    }
+    return rc;
 }

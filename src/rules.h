@@ -77,6 +77,7 @@ typedef struct eccn_ruleset {
     size_t nchanges;
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
+    void *image; /* the block this rule set was read from and lives in, or NULL (rules.c) */
 } eccn_ruleset;
 
 /* Loads every .yaml file in rules_dir and data_dir's catalogue and geography. what_if names further

@@ -344,6 +344,7 @@ void ydoc_set_cache_dir(const char *dir)
  * cache_prune removes. */
 #define IX_SUFFIX ".ydx"
 #define IX_NAME_LEN (16 + sizeof IX_SUFFIX - 1)
+#define BLOB_SUFFIX ".img"
 #define OLD_SUFFIX ".ydc"
 #define TMP_SUFFIX ".tmp"
 
@@ -353,9 +354,9 @@ static bool has_suffix(const char *name, size_t len, const char *suffix)
     return len > l && strcmp(name + len - l, suffix) == 0;
 }
 
-/* Each directory of rule or data files in use has an index; beyond CACHE_KEEP the oldest written
- * go (one still in use is just written again), and so do temporary files a killed process left.
- * Once per process, at its first write. */
+/* Each directory of rule or data files in use has an index, and each rule set an image (blobs);
+ * beyond CACHE_KEEP the oldest written go (one still in use is just written again), and so do
+ * temporary files a killed process left. Once per process, at its first write. */
 enum { CACHE_KEEP = 64, CACHE_TMP_AGE_S = 3600 };
 
 typedef struct cached {
@@ -379,7 +380,8 @@ static void cache_prune(void)
         return;
     for (struct dirent *e; (e = readdir(d));) {
         size_t len = strlen(e->d_name);
-        bool ix = len == IX_NAME_LEN && has_suffix(e->d_name, len, IX_SUFFIX),
+        bool ix = (len == IX_NAME_LEN && has_suffix(e->d_name, len, IX_SUFFIX)) ||
+                  has_suffix(e->d_name, len, BLOB_SUFFIX),
              old = has_suffix(e->d_name, len, OLD_SUFFIX),
              tmp = has_suffix(e->d_name, len, TMP_SUFFIX);
         struct stat st;
@@ -723,6 +725,65 @@ int ydoc_dir_load(ydoc_dir *d, const char *name, ydoc **out, eccn_error *err)
     if (snprintf(path, sizeof path, "%s/%s", d->dir, name) >= (int)sizeof path)
         return eccn_fail(err, ECCN_EINPUT, name, 0, 0, "path too long");
     return dir_load(d, path, name, out, err);
+}
+
+int ydoc_dir_identify(ydoc_dir *d, const char *name, char sha256[65], long long *size)
+{
+    char path[4200];
+    struct stat st;
+    ix_entry *e = find_entry(d, name);
+    if (!e || !e->trusted ||
+        snprintf(path, sizeof path, "%s/%s", d->dir, name) >= (int)sizeof path ||
+        stat(path, &st) != 0)
+        return ECCN_ENOTFOUND;
+    ix_ident now = ident_of(&st);
+    if (!same_ident(&e->id, &now))
+        return ECCN_ENOTFOUND;
+    memcpy(sha256, e->sha256, 65);
+    *size = e->id.size;
+    e->used = true;
+    return ECCN_OK;
+}
+
+bool ydoc_cache_enabled(void)
+{
+    return cache_dir != NULL;
+}
+
+static bool blob_path(char *out, size_t n, const char *name)
+{
+    return cache_dir && strspn(name, "0123456789abcdef") == strlen(name) && *name &&
+           snprintf(out, n, "%s/%s" BLOB_SUFFIX, cache_dir, name) < (int)n;
+}
+
+int ydoc_cache_get(const char *name, eccn_buf *out)
+{
+    char path[4200];
+    eccn_error ignored = {0};
+    *out = (eccn_buf){0};
+    if (!blob_path(path, sizeof path, name))
+        return ECCN_ENOTFOUND;
+    return eccn_read_file(path, out, &ignored) == ECCN_OK ? ECCN_OK : ECCN_ENOTFOUND;
+}
+
+void ydoc_cache_put(const char *name, const void *data, size_t len)
+{
+    char path[4200], tmp[4300];
+    eccn_error ignored = {0};
+    if (!blob_path(path, sizeof path, name) || eccn_mkdirs_for(path, &ignored) != ECCN_OK)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.%ld" TMP_SUFFIX, path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return;
+    bool ok = fwrite(data, 1, len, f) == len;
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0)
+        unlink(tmp);
+    if (!cache_pruned) {
+        cache_pruned = true;
+        cache_prune();
+    }
 }
 
 /* Writes the index anew: the entries this process loaded, and the others whose files are still

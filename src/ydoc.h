@@ -56,7 +56,8 @@ void ydoc_free(ydoc *doc);
  * any later change, which sets the file's change time, gives it another identity. A file that does
  * not match is read and hashed, and parsed again only if its bytes changed. NULL or "" (the
  * default) turns the cache off. An index that is truncated, corrupt or from another build is
- * ignored and rewritten. The first index a process writes prunes dir to the 64 written last. dir
+ * ignored and rewritten. The first index or blob a process writes prunes dir to the 64 written
+ * last (those it writes after wait for the next process's first). dir
  * must outlive the loads. */
 void ydoc_set_cache_dir(const char *dir);
 
@@ -68,6 +69,16 @@ int ydoc_dir_open(const char *dir, ydoc_dir **out);
 /* Loads dir/name, naming it so in errors. */
 int ydoc_dir_load(ydoc_dir *d, const char *name, ydoc **out, eccn_error *err);
 void ydoc_dir_close(ydoc_dir *d);
+/* Without reading the file: the SHA-256 and size the index recorded for dir/name, when its
+ * identity is still the one recorded as trusted; ECCN_ENOTFOUND otherwise. */
+int ydoc_dir_identify(ydoc_dir *d, const char *name, char sha256[65], long long *size);
+
+/* Blobs kept beside the parse cache for what is derived from parsed files (a rule set's image),
+ * named by lower-case hex, pruned with the indexes. Without a cache directory there are none;
+ * writing is best effort and atomic (a reader sees a whole blob or none). */
+bool ydoc_cache_enabled(void);
+int ydoc_cache_get(const char *name, eccn_buf *out);
+void ydoc_cache_put(const char *name, const void *data, size_t len);
 
 /* Map lookup by key; NULL when absent or when map is not a mapping. Borrowed pointer. */
 const ynode *ynode_get(const ynode *map, const char *key);

@@ -397,6 +397,191 @@ static eccn_ruleset *load(void)
     return rs;
 }
 
+static const char *resolve(eccn_ruleset *rs, const char *text, int *rc);
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_strv(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (!same_str(a[i], b[i]))
+            return false;
+    return true;
+}
+
+struct codes {
+    const char *v[400];
+    size_t n;
+};
+
+static void collect_code(const char *code, void *ctx)
+{
+    struct codes *c = ctx;
+    if (c->n < sizeof c->v / sizeof *c->v)
+        c->v[c->n++] = code;
+}
+
+/* Every answer two rule sets give, compared: each part for each destination and each period. */
+static void same_answers(const eccn_ruleset *a, const eccn_ruleset *b)
+{
+    /* D:5, Macau, A:5, D:4 and A:6, D:4 alone, embargoed, D:1 and D:5, neither. */
+    static const char *const PLACES[] = {"CN", "MO", "US", "IL", "AE", "KP", "VN", "DE"};
+    static const char *const GROUPS[] = {"A:5", "A:6", "D:1", "D:4", "D:5", "E:1", "E:2"};
+    struct codes codes = {{0}, 0};
+    eccn_geo_each_country(a->geo, collect_code, &codes);
+    CHECK(codes.n > 200);
+    size_t mismatches = 0, compared = 0;
+    for (size_t k = 0; k <= a->nchanges; k++) {
+        if (k > 0 && k < a->nchanges && a->changes[k] == a->changes[k - 1])
+            continue;
+        /* The first day of each period between change dates, and one before the first. */
+        eccn_date d = k < a->nchanges ? a->changes[k] : a->changes[a->nchanges - 1] + 400;
+        if (k == 0)
+            d -= 1;
+        for (size_t i = 0; i < codes.n; i++)
+            for (size_t g = 0; g < sizeof GROUPS / sizeof *GROUPS; g++)
+                mismatches += eccn_geo_matches(a->geo, codes.v[i], GROUPS[g], d) !=
+                              eccn_geo_matches(b->geo, codes.v[i], GROUPS[g], d);
+        for (size_t i = 0; i < eccn_catalog_count(a->cat); i++)
+            for (size_t p = 0; p < sizeof PLACES / sizeof *PLACES; p++) {
+                eccn_query qa = {.part = eccn_catalog_at(a->cat, i), .date = d, .quantity = 1},
+                           qb = {.part = eccn_catalog_at(b->cat, i), .date = d, .quantity = 1};
+                qa.spec = qa.part->spec;
+                qb.spec = qb.part->spec;
+                qa.destination = eccn_geo_resolve(a->geo, PLACES[p]);
+                qb.destination = eccn_geo_resolve(b->geo, PLACES[p]);
+                eccn_result ra = {0}, rb = {0};
+                eccn_error err = {0};
+                eccn_buf ja = {0}, jb = {0};
+                bool ok = eccn_evaluate(a, &qa, &ra, &err) == ECCN_OK &&
+                          eccn_evaluate(b, &qb, &rb, &err) == ECCN_OK &&
+                          eccn_result_explanation_json(&ra, &ja) == ECCN_OK &&
+                          eccn_result_explanation_json(&rb, &jb) == ECCN_OK &&
+                          eccn_result_provisions_json(&ra, &ja) == ECCN_OK &&
+                          eccn_result_provisions_json(&rb, &jb) == ECCN_OK &&
+                          eccn_result_exceptions_json(&ra, &ja, false) == ECCN_OK &&
+                          eccn_result_exceptions_json(&rb, &jb, false) == ECCN_OK;
+                mismatches += !ok || ra.verdict != rb.verdict || ra.status != rb.status ||
+                              strcmp(ra.eccn, rb.eccn) != 0 ||
+                              !same_str(ra.review_policy, rb.review_policy) || ja.len != jb.len ||
+                              memcmp(ja.data, jb.data, ja.len) != 0;
+                compared++;
+                eccn_buf_free(&ja);
+                eccn_buf_free(&jb);
+                eccn_result_free(&ra);
+                eccn_result_free(&rb);
+            }
+    }
+    CHECK(compared > 1000);
+    CHECK(mismatches == 0);
+}
+
+/* A rule set read from its image is the rule set built from the files, field by field and in
+ * every answer; an image that is damaged, or that names other files, is not used. */
+static void test_ruleset_image(void)
+{
+    char dir[] = "/tmp/eccn-image-XXXXXX";
+    eccn_error err = {0};
+    eccn_ruleset *built = NULL, *read = NULL, *again = NULL;
+    CHECK(mkdtemp(dir) != NULL);
+    ydoc_set_cache_dir(dir);
+    CHECK(eccn_ruleset_open(rules_dir, data_dir, NULL, 0, &built, &err) == ECCN_OK);
+    CHECK(eccn_ruleset_open(rules_dir, data_dir, NULL, 0, &read, &err) == ECCN_OK);
+    /* The source tree's files are long unchanged: the second open reads the image. */
+    CHECK(built && !built->image && read && read->image);
+    if (!built || !read)
+        goto done;
+    CHECK(strcmp(built->revision, read->revision) == 0);
+    CHECK(built->nacts == read->nacts && built->nprovs == read->nprovs &&
+          built->nfiles == read->nfiles && built->nchanges == read->nchanges);
+    CHECK(same_str(built->rules_dir, read->rules_dir) && same_str(built->data_dir, read->data_dir));
+    for (size_t i = 0; i < built->nchanges && i < read->nchanges; i++)
+        CHECK(built->changes[i] == read->changes[i]);
+    for (size_t i = 0; i < built->nfiles && i < read->nfiles; i++)
+        CHECK(same_str(built->files[i].path, read->files[i].path) &&
+              strcmp(built->files[i].sha256, read->files[i].sha256) == 0 &&
+              built->files[i].size == read->files[i].size);
+    for (size_t i = 0; i < built->nacts && i < read->nacts; i++) {
+        const eccn_act *x = &built->acts[i], *y = &read->acts[i];
+        CHECK(same_str(x->id, y->id) && same_str(x->title, y->title) &&
+              same_str(x->citation, y->citation) && same_str(x->source, y->source) &&
+              same_str(x->file, y->file) && x->published == y->published);
+    }
+    for (size_t i = 0; i < built->nprovs && i < read->nprovs; i++) {
+        const eccn_provision *x = &built->provs[i], *y = &read->provs[i];
+        CHECK(same_str(x->id, y->id) && same_str(x->title, y->title) &&
+              same_str(x->citation, y->citation) && same_str(x->source, y->source) &&
+              same_str(x->note, y->note) && same_str(x->eccn, y->eccn) &&
+              same_str(x->review_policy, y->review_policy) &&
+              same_str(x->exception_name, y->exception_name) &&
+              same_str(x->exception_terms, y->exception_terms) &&
+              same_strv(x->excludes, x->nexcludes, y->excludes, y->nexcludes) &&
+              same_strv(x->overcomes, x->novercomes, y->overcomes, y->novercomes) &&
+              x->kind == y->kind && x->line == y->line && x->col == y->col &&
+              x->effective == y->effective && x->ends == y->ends &&
+              x->not_enforced_from == y->not_enforced_from &&
+              x->compliance_from == y->compliance_from && x->item == y->item &&
+              x->indeterminate_outcome == y->indeterminate_outcome &&
+              x->act - built->acts == y->act - read->acts && !x->when == !y->when);
+    }
+    CHECK(eccn_catalog_count(built->cat) == eccn_catalog_count(read->cat));
+    for (size_t i = 0; i < eccn_catalog_count(built->cat) && i < eccn_catalog_count(read->cat);
+         i++) {
+        const eccn_part *x = eccn_catalog_at(built->cat, i), *y = eccn_catalog_at(read->cat, i);
+        CHECK(same_str(x->id, y->id) && same_str(x->vendor, y->vendor) &&
+              same_str(x->model, y->model) && same_str(x->variant, y->variant) &&
+              same_str(x->note, y->note) && same_str(x->pattern, y->pattern) &&
+              same_strv(x->aliases, x->naliases, y->aliases, y->naliases) &&
+              same_strv(x->part_numbers, x->npart_numbers, y->part_numbers, y->npart_numbers) &&
+              same_strv(x->sources, x->nsources, y->sources, y->nsources) && x->kind == y->kind &&
+              x->count == y->count && x->line == y->line &&
+              memcmp(&x->spec, &y->spec, sizeof x->spec) == 0 &&
+              (x->component ? y->component && same_str(x->component->id, y->component->id)
+                            : !y->component));
+    }
+    same_answers(built, read);
+    int rc;
+    CHECK(strcmp(resolve(read, "HGX H100 8 GPU, SXM5 80GB HBM3", &rc), "hgx-h100-8gpu") == 0);
+    /* A damaged image is noticed and the rule set built from the files, and written again. */
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        char path[600];
+        if (len > 4 && strcmp(e->d_name + len - 4, ".img") == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            damage(path, 5000, false);
+        }
+    }
+    if (d)
+        closedir(d);
+    CHECK(eccn_ruleset_open(rules_dir, data_dir, NULL, 0, &again, &err) == ECCN_OK);
+    CHECK(again && !again->image && strcmp(again->revision, built->revision) == 0);
+    eccn_ruleset_free(again);
+    again = NULL;
+    CHECK(eccn_ruleset_open(rules_dir, data_dir, NULL, 0, &again, &err) == ECCN_OK);
+    CHECK(again && again->image);
+done:
+    eccn_ruleset_free(built);
+    eccn_ruleset_free(read);
+    eccn_ruleset_free(again);
+    ydoc_set_cache_dir(NULL);
+    d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.')
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
+    CHECK(rmdir(dir) == 0);
+}
+
 static const char *resolve(eccn_ruleset *rs, const char *text, int *rc)
 {
     const eccn_part *p = NULL;
@@ -687,6 +872,7 @@ static const struct {
     {"yaml_errors", test_yaml_errors},
     {"parse_cache", test_parse_cache},
     {"parse_cache_trust", test_parse_cache_trust},
+    {"ruleset_image", test_ruleset_image},
     {"rule_errors", test_rule_errors},
     {"duplicate_country", test_duplicate_country},
     {"json_numbers", test_json_numbers},
