@@ -75,6 +75,18 @@ void eccn_cond_free(eccn_cond *c)
     free(c);
 }
 
+/* A pattern restored from an image (which holds no compiled code) is compiled when first needed:
+ * most checks evaluate none of the few `matches` tests, which are in force only from 2025. The
+ * pattern compiled when the image was made, so only memory can fail. Evaluation is on one thread
+ * (an audit judges on its reading thread), and this is its only write to the tree. True when
+ * c->re is ready, or c is not a pattern test. */
+static bool compile_restored(eccn_cond *c)
+{
+    eccn_error ignored = {0};
+    return c->kind != C_MATCH || c->re ||
+           eccn_rx_compile(c->pattern, "matches", "image", 0, 0, &c->re, &ignored) == ECCN_OK;
+}
+
 const char *eccn_tv_word(eccn_tv v)
 {
     return v == ECCN_TRUE ? "met" : v == ECCN_FALSE ? "not met" : "unknown";
@@ -464,7 +476,8 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
                         : strcmp(c->attr, "part") == 0  ? s->part_id
                                                         : s->name;
         eccn_tv r = ECCN_UNKNOWN;
-        if (v) {
+        bool compiled = compile_restored((eccn_cond *)c);
+        if (v && compiled) {
             eccn_rx_matcher *m = eccn_rx_matcher_new();
             if (m) {
                 eccn_rx_result got = eccn_rx_match(m, c->re, v, strlen(v));
@@ -480,6 +493,7 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
                      v ? v : "(unknown)", c->pattern,
                      r == ECCN_TRUE    ? "yes"
                      : r == ECCN_FALSE ? "no"
+                     : !compiled       ? "unknown: out of memory compiling the pattern"
                      : v ? "unknown: the pattern exceeded PCRE2's match limit (a pattern that "
                            "backtracks catastrophically; rewrite it)"
                          : "unknown");
@@ -492,7 +506,8 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
 
 void eccn_cond_use_jit(eccn_cond *c)
 {
-    eccn_rx_jit(c->re);
+    if (compile_restored(c))
+        eccn_rx_jit(c->re);
     for (size_t i = 0; i < c->nkids; i++)
         eccn_cond_use_jit(c->kids[i]);
 }
@@ -581,16 +596,4 @@ eccn_cond *eccn_cond_restore(eccn_imgr *r, const void *stashed)
     eccn_imgr_field(r, c->attr, sizeof c->attr);
     r->bad |= c->kind == C_MATCH && !c->pattern;
     return r->bad ? NULL : c;
-}
-
-int eccn_cond_compile_restored(eccn_cond *c)
-{
-    int rc = ECCN_OK;
-    for (size_t i = 0; rc == ECCN_OK && i < c->nkids; i++)
-        rc = eccn_cond_compile_restored(c->kids[i]);
-    if (rc == ECCN_OK && c->kind == C_MATCH && !c->re) {
-        eccn_error ignored = {0};
-        rc = eccn_rx_compile(c->pattern, "matches", "image", 0, 0, &c->re, &ignored);
-    }
-    return rc;
 }

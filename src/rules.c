@@ -336,6 +336,7 @@ static int compute_revision(eccn_ruleset *rs)
  * and the revision, and holds them to be checked again, so that it is used only by the same
  * binary for the same bytes; its payload carries a 64-bit check against accidental damage, and
  * anything inconsistent makes the rule set be built from the files as before. Never with --what-if.
+ * The few patterns of the conditions are compiled when first evaluated (cond.c).
  */
 #define IMAGE_MAGIC "eccnrsi1"
 
@@ -600,11 +601,6 @@ static int open_image(const char *rules_dir, const char *data_dir, eccn_ruleset 
         strcmp(rs->rules_dir, rules_dir) != 0 || strcmp(rs->data_dir, data_dir) != 0)
         goto bad;
     rs->image = b.data;
-    for (size_t i = 0; i < rs->nprovs; i++)
-        if (rs->provs[i].when && eccn_cond_compile_restored(rs->provs[i].when) != ECCN_OK) {
-            eccn_ruleset_free(rs); /* frees what compiled, and the image */
-            return ECCN_ENOTFOUND;
-        }
     *out = rs;
     return ECCN_OK;
 bad:
