@@ -12,6 +12,7 @@
 
 #define MAX_CANDIDATES 8
 
+/* Saved whole into a rule set's image (eccn_catalog_save, eccn_catalog_restore). */
 struct eccn_catalog {
     eccn_part *parts;
     size_t n;

@@ -17,6 +17,8 @@
 
 typedef enum { ECCN_PART_IC, ECCN_PART_SYSTEM } eccn_part_kind;
 
+/* Saved whole into a rule set's image: a pointer field added here must be written and restored
+ * by eccn_catalog_save and eccn_catalog_restore. */
 typedef struct eccn_part {
     char *id;
     eccn_part_kind kind;

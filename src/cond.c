@@ -26,6 +26,8 @@ typedef enum {
 typedef enum { OP_GE, OP_GT, OP_LT, OP_LE, OP_EQ, OP_NE } cmp_op;
 static const char *const OP_TEXT[] = {">=", ">", "<", "<=", "==", "!="};
 
+/* Saved whole into a rule set's image: a pointer field added here must be written and restored by
+ * eccn_cond_save and eccn_cond_restore. */
 struct eccn_cond {
     cond_kind kind;
     eccn_cond **kids;

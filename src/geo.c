@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* These structures are saved whole into a rule set's image: a pointer field added to one must be
+ * written and restored by eccn_geo_save and eccn_geo_restore. */
 typedef struct country {
     char code[8];
     char **names;

@@ -24,6 +24,8 @@ typedef enum {
     ECCN_PROV_POLICY,         /* a licence review policy that replaces the requirement's own */
 } eccn_prov_kind;
 
+/* The structures below are saved whole into a rule set's image (rules.c): a pointer field added to
+ * one must be written and restored there too (unit_ruleset_image compares the fields). */
 typedef struct eccn_act {
     char *id, *title, *citation, *source, *file;
     eccn_date published;
