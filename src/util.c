@@ -324,10 +324,8 @@ int eccn_read_file_stat(const char *path, eccn_buf *out, struct stat *stat_out, 
     /* A regular file in one read of the size fstat gave (what it holds at that moment); anything
      * else in chunks until the end. */
     bool statted = fstat(fd, &st) == 0, regular = statted && S_ISREG(st.st_mode);
-    if (stat_out && !statted)
-        memset(&st, 0, sizeof st);
     if (stat_out)
-        *stat_out = st;
+        *stat_out = statted ? st : (struct stat){0};
     size_t want = regular ? (size_t)st.st_size + 1 : 65536;
     for (;;) {
         if (out->cap - out->len < 2 && (rc = eccn_buf_reserve(out, want)) != ECCN_OK)

@@ -492,6 +492,18 @@ static bool stable(const ix_ident *id)
     return (int64_t)now.tv_sec - newest > STABLE_S;
 }
 
+/* Is the file of entry e in d's directory still as recorded? */
+static bool unchanged(const ydoc_dir *d, const ix_entry *e)
+{
+    char path[4200];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", d->dir, e->name) >= (int)sizeof path ||
+        stat(path, &st) != 0)
+        return false;
+    ix_ident now = ident_of(&st);
+    return same_ident(&e->id, &now);
+}
+
 static void entry_free(ix_entry *e)
 {
     free(e->name);
@@ -661,13 +673,10 @@ static int dir_load(ydoc_dir *d, const char *path, const char *name, ydoc **out,
     char sha256[65];
     *out = NULL;
     ix_entry *e = find_entry(d, name);
-    if (e && e->trusted && stat(path, &st) == 0) {
-        ix_ident now = ident_of(&st);
-        if (same_ident(&e->id, &now) && entry_load(d, e, path, out) == ECCN_OK) {
-            (*out)->from_index = true;
-            e->used = true;
-            return ECCN_OK;
-        }
+    if (e && e->trusted && unchanged(d, e) && entry_load(d, e, path, out) == ECCN_OK) {
+        (*out)->from_index = true;
+        e->used = true;
+        return ECCN_OK;
     }
     int rc = eccn_read_file_stat(path, &src, &st, err);
     if (rc == ECCN_OK && src.len > YDOC_MAX_FILE)
@@ -729,15 +738,8 @@ int ydoc_dir_load(ydoc_dir *d, const char *name, ydoc **out, eccn_error *err)
 
 int ydoc_dir_identify(ydoc_dir *d, const char *name, char sha256[65], long long *size)
 {
-    char path[4200];
-    struct stat st;
     ix_entry *e = find_entry(d, name);
-    if (!e || !e->trusted ||
-        snprintf(path, sizeof path, "%s/%s", d->dir, name) >= (int)sizeof path ||
-        stat(path, &st) != 0)
-        return ECCN_ENOTFOUND;
-    ix_ident now = ident_of(&st);
-    if (!same_ident(&e->id, &now))
+    if (!e || !e->trusted || !unchanged(d, e))
         return ECCN_ENOTFOUND;
     memcpy(sha256, e->sha256, 65);
     *size = e->id.size;
@@ -766,17 +768,22 @@ int ydoc_cache_get(const char *name, eccn_buf *out)
     return eccn_read_file(path, out, &ignored) == ECCN_OK ? ECCN_OK : ECCN_ENOTFOUND;
 }
 
-void ydoc_cache_put(const char *name, const void *data, size_t len)
+/* Writes the n parts to path in the cache, best effort: a cache file that cannot be written costs
+ * speed, never correctness. Under a temporary name, then renamed, so that a reader sees a whole
+ * file or none; the first write of a process prunes the cache (cache_prune). */
+static void cache_write(const char *path, const void *const *parts, const size_t *lens, int n)
 {
-    char path[4200], tmp[4300];
+    char tmp[4300];
     eccn_error ignored = {0};
-    if (!blob_path(path, sizeof path, name) || eccn_mkdirs_for(path, &ignored) != ECCN_OK)
+    if (eccn_mkdirs_for(path, &ignored) != ECCN_OK)
         return;
     snprintf(tmp, sizeof tmp, "%s.%ld" TMP_SUFFIX, path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return;
-    bool ok = fwrite(data, 1, len, f) == len;
+    bool ok = true;
+    for (int i = 0; i < n; i++)
+        ok &= lens[i] == 0 || fwrite(parts[i], 1, lens[i], f) == lens[i];
     ok &= fclose(f) == 0;
     if (!ok || rename(tmp, path) != 0)
         unlink(tmp);
@@ -786,31 +793,25 @@ void ydoc_cache_put(const char *name, const void *data, size_t len)
     }
 }
 
+void ydoc_cache_put(const char *name, const void *data, size_t len)
+{
+    char path[4200];
+    if (blob_path(path, sizeof path, name))
+        cache_write(path, &data, &len, 1);
+}
+
 /* Writes the index anew: the entries this process loaded, and the others whose files are still
- * as recorded. Best effort: an index that cannot be written costs speed, never correctness.
- * Written under a temporary name and renamed, so a reader sees a whole file or none. */
+ * as recorded. */
 static void ix_write(ydoc_dir *d)
 {
     ix_rec *recs = calloc(d->n ? d->n : 1, sizeof *recs);
     eccn_buf strings = {0}, snaps = {0};
-    char tmp[4300];
-    FILE *f = NULL;
     uint32_t nrecs = 0;
     bool ok = recs && eccn_buf_append(&strings, d->dir, strlen(d->dir) + 1) == ECCN_OK;
     for (size_t i = 0; ok && i < d->n; i++) {
         ix_entry *e = &d->e[i];
-        char path[4200];
-        struct stat st;
-        if (!e->used) {
-            snprintf(path, sizeof path, "%s/%s", d->dir, e->name);
-            if (stat(path, &st) != 0)
-                continue;
-            ix_ident id = ident_of(&st);
-            if (!same_ident(&id, &e->id))
-                continue;
-        }
         eccn_buf snap;
-        if (entry_snapshot(d, e, &snap) != ECCN_OK)
+        if ((!e->used && !unchanged(d, e)) || entry_snapshot(d, e, &snap) != ECCN_OK)
             continue;
         ix_rec *r = &recs[nrecs++];
         r->id = e->id;
@@ -824,8 +825,7 @@ static void ix_write(ydoc_dir *d)
              strings.len <= YDOC_MAX_FILE;
         eccn_buf_free(&snap);
     }
-    eccn_error ignored = {0};
-    if (!ok || eccn_mkdirs_for(d->ix_path, &ignored) != ECCN_OK)
+    if (!ok)
         goto done;
     ix_header h = {.magic = IX_MAGIC,
                    .nrecs = nrecs,
@@ -838,19 +838,10 @@ static void ix_write(ydoc_dir *d)
         goto done;
     }
     h.check = eccn_hash64(table.data, table.len);
-    snprintf(tmp, sizeof tmp, "%s.%ld" TMP_SUFFIX, d->ix_path, (long)getpid());
-    if ((f = fopen(tmp, "wb"))) {
-        ok = fwrite(&h, sizeof h, 1, f) == 1 && fwrite(table.data, 1, table.len, f) == table.len &&
-             (snaps.len == 0 || fwrite(snaps.data, 1, snaps.len, f) == snaps.len);
-        ok &= fclose(f) == 0;
-        if (!ok || rename(tmp, d->ix_path) != 0)
-            unlink(tmp);
-    }
+    const void *parts[] = {&h, table.data, snaps.data};
+    const size_t lens[] = {sizeof h, table.len, snaps.len};
+    cache_write(d->ix_path, parts, lens, 3);
     eccn_buf_free(&table);
-    if (!cache_pruned) {
-        cache_pruned = true;
-        cache_prune();
-    }
 done:
     free(recs);
     eccn_buf_free(&strings);
