@@ -360,6 +360,15 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
                      best[0] ? best[0] : "-", best[1] ? best[1] : "-", best[2] ? best[2] : "-");
 }
 
+/* A part's string fields, for eccn_imgw_strs and eccn_imgr_strs. */
+enum { PART_STRINGS = 6 };
+static void part_strings(eccn_part *p, char **out[PART_STRINGS])
+{
+    char **fields[PART_STRINGS] = {&p->id,      &p->vendor, &p->model,
+                                   &p->variant, &p->note,   &p->pattern};
+    memcpy(out, fields, sizeof fields);
+}
+
 uint64_t eccn_catalog_save(const eccn_catalog *cat, eccn_imgw *w)
 {
     eccn_part *ps = malloc((cat->n ? cat->n : 1) * sizeof *ps);
@@ -370,13 +379,10 @@ uint64_t eccn_catalog_save(const eccn_catalog *cat, eccn_imgw *w)
     for (size_t i = 0; i < cat->n; i++) {
         const eccn_part *p = &cat->parts[i];
         eccn_part *q = &ps[i];
+        char **strings[PART_STRINGS];
         *q = *p;
-        q->id = ECCN_IMG_STASH(eccn_imgw_str(w, p->id));
-        q->vendor = ECCN_IMG_STASH(eccn_imgw_str(w, p->vendor));
-        q->model = ECCN_IMG_STASH(eccn_imgw_str(w, p->model));
-        q->variant = ECCN_IMG_STASH(eccn_imgw_str(w, p->variant));
-        q->note = ECCN_IMG_STASH(eccn_imgw_str(w, p->note));
-        q->pattern = ECCN_IMG_STASH(eccn_imgw_str(w, p->pattern));
+        part_strings(q, strings);
+        eccn_imgw_strs(w, strings, PART_STRINGS);
         q->aliases = ECCN_IMG_STASH(eccn_imgw_strv(w, p->aliases, p->naliases));
         q->part_numbers = ECCN_IMG_STASH(eccn_imgw_strv(w, p->part_numbers, p->npart_numbers));
         q->sources = ECCN_IMG_STASH(eccn_imgw_strv(w, p->sources, p->nsources));
@@ -407,12 +413,9 @@ eccn_catalog *eccn_catalog_restore(eccn_imgr *r, const void *stashed)
     for (size_t i = 0; !r->bad && i < cat->n; i++) {
         eccn_part *p = &cat->parts[i];
         uint64_t component = ECCN_IMG_OFFSET(p->component);
-        p->id = eccn_imgr_str(r, p->id);
-        p->vendor = eccn_imgr_str(r, p->vendor);
-        p->model = eccn_imgr_str(r, p->model);
-        p->variant = eccn_imgr_str(r, p->variant);
-        p->note = eccn_imgr_str(r, p->note);
-        p->pattern = eccn_imgr_str(r, p->pattern);
+        char **strings[PART_STRINGS];
+        part_strings(p, strings);
+        eccn_imgr_strs(r, strings, PART_STRINGS);
         p->aliases = eccn_imgr_strv(r, p->aliases, p->naliases);
         p->part_numbers = eccn_imgr_strv(r, p->part_numbers, p->npart_numbers);
         p->sources = eccn_imgr_strv(r, p->sources, p->nsources);

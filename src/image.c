@@ -39,6 +39,12 @@ uint64_t eccn_imgw_strv(eccn_imgw *w, char *const *v, size_t n)
     return at;
 }
 
+void eccn_imgw_strs(eccn_imgw *w, char **const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        *fields[i] = ECCN_IMG_STASH(eccn_imgw_str(w, *fields[i]));
+}
+
 void *eccn_imgr_array(eccn_imgr *r, const void *stashed, size_t count, size_t size)
 {
     uint64_t off = ECCN_IMG_OFFSET(stashed);
@@ -74,6 +80,12 @@ char **eccn_imgr_strv(eccn_imgr *r, const void *stashed, size_t n)
         if (!(v[i] = eccn_imgr_str(r, v[i])))
             r->bad = true;
     return r->bad ? NULL : v;
+}
+
+void eccn_imgr_strs(eccn_imgr *r, char **const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        *fields[i] = eccn_imgr_str(r, *fields[i]);
 }
 
 void eccn_imgr_field(eccn_imgr *r, const char *field, size_t size)

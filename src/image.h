@@ -31,6 +31,10 @@ uint64_t eccn_imgw_put(eccn_imgw *w, const void *data, size_t n);
 uint64_t eccn_imgw_str(eccn_imgw *w, const char *s);
 /* n strings: written as an array of their offsets, read back as an array of pointers. */
 uint64_t eccn_imgw_strv(eccn_imgw *w, char *const *v, size_t n);
+/* The string each of a structure copy's n string fields points at, written, and its offset put in
+ * the field: one list of a structure's string fields serves to write and to read it back
+ * (eccn_imgr_strs). */
+void eccn_imgw_strs(eccn_imgw *w, char **const *fields, size_t n);
 
 typedef struct eccn_imgr {
     char *base; /* 8-byte aligned */
@@ -42,6 +46,8 @@ typedef struct eccn_imgr {
 void *eccn_imgr_array(eccn_imgr *r, const void *stashed, size_t count, size_t size);
 char *eccn_imgr_str(eccn_imgr *r, const void *stashed);
 char **eccn_imgr_strv(eccn_imgr *r, const void *stashed, size_t n);
+/* Each of n string fields, holding an offset, turned back into a string in the block. */
+void eccn_imgr_strs(eccn_imgr *r, char **const *fields, size_t n);
 /* Checks that a fixed-size character field read from the block is NUL-terminated. */
 void eccn_imgr_field(eccn_imgr *r, const char *field, size_t size);
 

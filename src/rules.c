@@ -408,6 +408,22 @@ static void image_name(const uint64_t exe[5], const char *rules_dir, const char 
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* The string fields of an act and of a provision, for eccn_imgw_strs and eccn_imgr_strs. */
+enum { ACT_STRINGS = 5, PROV_STRINGS = 9 };
+static void act_strings(eccn_act *a, char **out[ACT_STRINGS])
+{
+    char **fields[ACT_STRINGS] = {&a->id, &a->title, &a->citation, &a->source, &a->file};
+    memcpy(out, fields, sizeof fields);
+}
+
+static void prov_strings(eccn_provision *p, char **out[PROV_STRINGS])
+{
+    char **fields[PROV_STRINGS] = {
+        &p->id,   &p->title,         &p->citation,       &p->source,         &p->note,
+        &p->eccn, &p->review_policy, &p->exception_name, &p->exception_terms};
+    memcpy(out, fields, sizeof fields);
+}
+
 static void save_image(const eccn_ruleset *rs)
 {
     uint64_t exe[5];
@@ -425,30 +441,21 @@ static void save_image(const eccn_ruleset *rs)
         (w.status = eccn_buf_append(&w.buf, (const char *)&h, sizeof h)) != ECCN_OK)
         goto done;
     for (size_t i = 0; i < rs->nacts; i++) {
-        const eccn_act *a = &rs->acts[i];
-        acts[i] = *a;
-        acts[i].id = ECCN_IMG_STASH(eccn_imgw_str(&w, a->id));
-        acts[i].title = ECCN_IMG_STASH(eccn_imgw_str(&w, a->title));
-        acts[i].citation = ECCN_IMG_STASH(eccn_imgw_str(&w, a->citation));
-        acts[i].source = ECCN_IMG_STASH(eccn_imgw_str(&w, a->source));
-        acts[i].file = ECCN_IMG_STASH(eccn_imgw_str(&w, a->file));
+        char **strings[ACT_STRINGS];
+        acts[i] = rs->acts[i];
+        act_strings(&acts[i], strings);
+        eccn_imgw_strs(&w, strings, ACT_STRINGS);
     }
     for (size_t i = 0; i < rs->nprovs; i++) {
         const eccn_provision *p = &rs->provs[i];
         eccn_provision *q = &provs[i];
+        char **strings[PROV_STRINGS];
         *q = *p;
-        q->id = ECCN_IMG_STASH(eccn_imgw_str(&w, p->id));
-        q->title = ECCN_IMG_STASH(eccn_imgw_str(&w, p->title));
-        q->citation = ECCN_IMG_STASH(eccn_imgw_str(&w, p->citation));
-        q->source = ECCN_IMG_STASH(eccn_imgw_str(&w, p->source));
-        q->note = ECCN_IMG_STASH(eccn_imgw_str(&w, p->note));
+        prov_strings(q, strings);
+        eccn_imgw_strs(&w, strings, PROV_STRINGS);
         q->act = ECCN_IMG_STASH((uint64_t)(p->act - rs->acts) + 1); /* its index + 1 */
         q->when = ECCN_IMG_STASH(eccn_cond_save(p->when, &w));
-        q->eccn = ECCN_IMG_STASH(eccn_imgw_str(&w, p->eccn));
         q->excludes = ECCN_IMG_STASH(eccn_imgw_strv(&w, p->excludes, p->nexcludes));
-        q->review_policy = ECCN_IMG_STASH(eccn_imgw_str(&w, p->review_policy));
-        q->exception_name = ECCN_IMG_STASH(eccn_imgw_str(&w, p->exception_name));
-        q->exception_terms = ECCN_IMG_STASH(eccn_imgw_str(&w, p->exception_terms));
         q->overcomes = ECCN_IMG_STASH(eccn_imgw_strv(&w, p->overcomes, p->novercomes));
     }
     for (size_t i = 0; i < rs->nfiles; i++) {
@@ -494,28 +501,20 @@ static eccn_ruleset *restore_image(eccn_imgr *r, uint64_t root)
     rs->acts = eccn_imgr_array(r, rs->acts, rs->nacts, sizeof *rs->acts);
     for (size_t i = 0; !r->bad && i < rs->nacts; i++) {
         eccn_act *a = &rs->acts[i];
-        a->id = eccn_imgr_str(r, a->id);
-        a->title = eccn_imgr_str(r, a->title);
-        a->citation = eccn_imgr_str(r, a->citation);
-        a->source = eccn_imgr_str(r, a->source);
-        a->file = eccn_imgr_str(r, a->file);
+        char **strings[ACT_STRINGS];
+        act_strings(a, strings);
+        eccn_imgr_strs(r, strings, ACT_STRINGS);
         r->bad |= !a->id || a->what_if;
     }
     rs->provs = eccn_imgr_array(r, rs->provs, rs->nprovs, sizeof *rs->provs);
     for (size_t i = 0; !r->bad && i < rs->nprovs; i++) {
         eccn_provision *p = &rs->provs[i];
         uint64_t act = ECCN_IMG_OFFSET(p->act);
-        p->id = eccn_imgr_str(r, p->id);
-        p->title = eccn_imgr_str(r, p->title);
-        p->citation = eccn_imgr_str(r, p->citation);
-        p->source = eccn_imgr_str(r, p->source);
-        p->note = eccn_imgr_str(r, p->note);
+        char **strings[PROV_STRINGS];
+        prov_strings(p, strings);
+        eccn_imgr_strs(r, strings, PROV_STRINGS);
         p->when = p->when ? eccn_cond_restore(r, p->when) : NULL;
-        p->eccn = eccn_imgr_str(r, p->eccn);
         p->excludes = eccn_imgr_strv(r, p->excludes, p->nexcludes);
-        p->review_policy = eccn_imgr_str(r, p->review_policy);
-        p->exception_name = eccn_imgr_str(r, p->exception_name);
-        p->exception_terms = eccn_imgr_str(r, p->exception_terms);
         p->overcomes = eccn_imgr_strv(r, p->overcomes, p->novercomes);
         r->bad |= !p->id || act == 0 || act > rs->nacts || (unsigned)p->kind > ECCN_PROV_POLICY;
         p->act = r->bad ? NULL : &rs->acts[act - 1];
