@@ -15,7 +15,8 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 "$CMAKE" --install "$BUILD" --prefix "$T/prefix" >"$T/install.log" 2>&1 && ok || bad "cmake --install failed: $(tail -3 "$T/install.log")"
 P="$T/prefix"
 for f in bin/eccn share/eccn/rules/2023-11-17-88fr73458.yaml share/eccn/data/devices.yaml \
-    share/eccn/data/recordkeeping.yaml share/eccn/data/samples/inventory.csv; do
+    share/eccn/data/recordkeeping.yaml share/eccn/data/samples/inventory.csv share/man/man1/eccn.1 \
+    share/bash-completion/completions/eccn share/zsh/vendor-completions/_eccn; do
     [ -e "$P/$f" ] && ok || bad "not installed: $f"
 done
 cd / || exit 1

@@ -1,6 +1,7 @@
 /* main.c: eccn's entry point: global options, then one command. */
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "cli.h"
+#include "help.h"
 
 #include <malloc.h>
 #include <stdint.h>
@@ -8,30 +9,39 @@
 #include <sys/mman.h>
 #include <string.h>
 
-static void usage(FILE *f)
+/* `eccn help ...`: the list of commands, one command's help, or (for the build and the shell
+ * completions) the man page and the words to complete. */
+static int cmd_help(int argc, char **argv)
 {
-    fputs("usage: eccn [--rules DIR] [--data DIR] [--db PATH] [--what-if RULE] COMMAND ...\n"
-          "\n"
-          "commands:\n"
-          "  classify SKU | --spec K=V,...  [--date D] [--json] [--explain]\n"
-          "  check SKU | --spec K=V,... --to CC [--hq CC] [--date D] [--qty N]\n"
-          "        [--consignee NAME] [--json] [--explain] [--no-record]\n"
-          "  margin SKU | --spec K=V,...  [--date D] [--to CC [--hq CC]] [--json]\n"
-          "  impact --from D1 --to D2 [--inventory FILE.csv | --run RUN] [--json]\n"
-          "  report [--run ID | --since D --until D] [--format html|md|json|csv] [-o FILE]\n"
-          "        [--org NAME]\n"
-          "  audit FILE.csv [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C]\n"
-          "        [--strict] [--out RESULTS.csv] [--json] [--quiet] [--force]\n"
-          "  audit --resume RUN | audit diff RUN_A RUN_B\n"
-          "  ledger list [--since D] [--json] | ledger show ID [--json] | ledger runs\n"
-          "  ledger verify | ledger check | ledger hold ID|--run RUN --reason TEXT\n"
-          "  ledger release ID|--run RUN | ledger purge --before D | ledger backup DEST\n"
-          "  replay ID [--json]\n"
-          "  rules list | rules show ID | rules lint | rules test\n"
-          "\n"
-          "exit status: 0 no licence required, 1 licence required, 3 indeterminate,\n"
-          "             2 usage or input error\n",
-          f);
+    if (argc < 3) {
+        eccn_help_usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[2], "--man") == 0) {
+        eccn_help_man(stdout, ECCN_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[2], "--complete") == 0) {
+        eccn_help_complete(stdout, argc > 3 ? argv[3] : NULL);
+        return 0;
+    }
+    const char *topic =
+        strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0 ? "help" : argv[2];
+    if (eccn_help_command(stdout, topic) != 0) {
+        cli_errorf("no command '%s'", argv[2]);
+        eccn_help_usage(stderr);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* True when a command's arguments ask for its help: -h or --help before any "--". */
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
 }
 
 /* Puts the heap that a short run will use on a transparent huge page. Measured on the 2-core CI
@@ -92,14 +102,14 @@ int main(int argc, char **argv)
     if (cli_take_global(&env, &argc, argv) != 0)
         return EXIT_USAGE;
     if (argc < 2) {
-        usage(stderr);
+        eccn_help_usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        usage(stdout);
-        return 0;
-    }
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
+        return cmd_help(argc, argv);
+    if (eccn_help_known(cmd) && wants_help(argc, argv))
+        return eccn_help_command(stdout, cmd) == 0 ? 0 : EXIT_USAGE;
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("eccn %s\n", ECCN_VERSION);
         return 0;
@@ -120,6 +130,6 @@ int main(int argc, char **argv)
         if (strcmp(cmd, COMMANDS[i].name) == 0)
             return COMMANDS[i].run(&env, argc, argv);
     cli_errorf("unknown command '%s'", cmd);
-    usage(stderr);
+    eccn_help_usage(stderr);
     return EXIT_USAGE;
 }
