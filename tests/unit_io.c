@@ -1,0 +1,165 @@
+/* unit_io.c: unit tests of src/io: the output file that never destroys a record or an input.
+ * `unit_io NAME` runs one test (CTest registers each name). */
+#include "outfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int failures;
+#define CHECK(x)                                                                                   \
+    do {                                                                                           \
+        if (!(x)) {                                                                                \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
+            failures++;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/eccn-unit-io-XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+}
+
+static void put(const char *name, const char *text)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(p);
+        exit(2);
+    }
+}
+
+static bool holds(const char *name, const char *text)
+{
+    char p[256], got[256] = "";
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return false;
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[n] = '\0';
+    return strcmp(got, text) == 0;
+}
+
+/* Entries in dir other than . and .. (a left-over temporary file shows here). */
+static int entries(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p && fscanf(p, "%d", &n) != 1)
+        n = -1;
+    if (p)
+        pclose(p);
+    return n;
+}
+
+/* Opens name in dir with the ledger protected; returns the status. */
+static int try_open(const char *name, bool force, eccn_outfile *o, eccn_error *err)
+{
+    char p[256], ledger[256], input[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    snprintf(ledger, sizeof ledger, "%s/ledger.db", dir);
+    snprintf(input, sizeof input, "%s/in.csv", dir);
+    const char *protect[] = {ledger, input, NULL};
+    return eccn_outfile_open(p, protect, 3, force, o, err);
+}
+
+static void test_write_and_commit(void)
+{
+    make_dir();
+    eccn_outfile o;
+    eccn_error err = {0};
+    CHECK(try_open("out.csv", false, &o, &err) == ECCN_OK);
+    fputs("a,b\n", o.f);
+    CHECK(!holds("out.csv", "a,b\n")); /* nothing in place before commit */
+    CHECK(eccn_outfile_commit(&o, &err) == ECCN_OK);
+    CHECK(holds("out.csv", "a,b\n"));
+    CHECK(entries() == 1); /* no temporary file left */
+    /* An existing file is replaced only with force. */
+    CHECK(try_open("out.csv", false, &o, &err) == ECCN_EINPUT);
+    CHECK(strstr(err.msg, "--force") != NULL);
+    CHECK(try_open("out.csv", true, &o, &err) == ECCN_OK);
+    fputs("c\n", o.f);
+    CHECK(eccn_outfile_commit(&o, &err) == ECCN_OK);
+    CHECK(holds("out.csv", "c\n"));
+    /* Abort leaves the old file and no temporary one. */
+    CHECK(try_open("out.csv", true, &o, &err) == ECCN_OK);
+    fputs("torn", o.f);
+    eccn_outfile_abort(&o);
+    CHECK(holds("out.csv", "c\n"));
+    CHECK(entries() == 1);
+}
+
+static void test_refuses_records_and_inputs(void)
+{
+    make_dir();
+    put("ledger.db", "L");
+    put("ledger.db-wal", "W");
+    put("in.csv", "I");
+    eccn_outfile o;
+    eccn_error err = {0};
+    /* The ledger, its log, its shared memory (not there yet) and the input, even with force. */
+    const char *names[] = {"ledger.db", "ledger.db-wal", "ledger.db-shm", "ledger.db-journal",
+                           "in.csv"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        CHECK(try_open(names[i], true, &o, &err) == ECCN_EINPUT);
+        CHECK(strstr(err.msg, "refusing") != NULL);
+    }
+    /* The same file under another name: a hard link, and a path through "./". */
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/ledger.db", dir);
+    snprintf(b, sizeof b, "%s/hard", dir);
+    CHECK(link(a, b) == 0);
+    CHECK(try_open("hard", true, &o, &err) == ECCN_EINPUT);
+    CHECK(try_open("./ledger.db", true, &o, &err) == ECCN_EINPUT);
+    /* A symbolic link, to anything, and a directory. */
+    snprintf(b, sizeof b, "%s/link", dir);
+    CHECK(symlink("elsewhere", b) == 0);
+    CHECK(try_open("link", true, &o, &err) == ECCN_EINPUT);
+    CHECK(strstr(err.msg, "symbolic link") != NULL);
+    CHECK(try_open(".", true, &o, &err) == ECCN_EINPUT);
+    CHECK(holds("ledger.db", "L") && holds("ledger.db-wal", "W") && holds("in.csv", "I"));
+    CHECK(entries() == 5); /* ledger, wal, input, hard link, symlink: nothing created */
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} TESTS[] = {
+    {"outfile_commit", test_write_and_commit},
+    {"outfile_refuses", test_refuses_records_and_inputs},
+};
+
+int main(int argc, char **argv)
+{
+    int ran = 0;
+    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
+        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
+            TESTS[i].fn();
+            ran++;
+        }
+    if (!ran) {
+        fprintf(stderr, "no test named %s\n", argv[1]);
+        return 2;
+    }
+    if (dir[0]) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            failures++;
+    }
+    return failures ? 1 : 0;
+}
