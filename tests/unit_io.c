@@ -1,5 +1,6 @@
 /* unit_io.c: unit tests of src/io: the output file that never destroys a record or an input.
  * `unit_io NAME` runs one test (CTest registers each name). */
+#include "erp.h"
 #include "outfile.h"
 
 #include <stdio.h>
@@ -135,10 +136,104 @@ static void test_refuses_records_and_inputs(void)
     CHECK(entries() == 5); /* ledger, wal, input, hard link, symlink: nothing created */
 }
 
+static void test_quantities(void)
+{
+    long long q = 0;
+    const char *why = NULL;
+    const struct {
+        const char *text;
+        long long want; /* 0: refused */
+    } cases[] = {
+        {"16", 16},
+        {" 16.00 ", 16},
+        {"1,024", 1024},
+        {"1,024.000", 1024},
+        {"12,345,678", 12345678},
+        {"1", 1},
+        {"0", 0},
+        {"16.5", 0},
+        {"1,02", 0},
+        {"1,0244", 0},
+        {",100", 0},
+        {"1000,000", 0},
+        {"16.", 0},
+        {"-3", 0},
+        {"", 0},
+        {"10 units", 0},
+        {"1.024", 0}, /* European grouping or a fraction: refused rather than guessed */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bool ok = eccn_erp_quantity(cases[i].text, strlen(cases[i].text), &q, &why);
+        CHECK(ok == (cases[i].want != 0));
+        if (ok)
+            CHECK(q == cases[i].want);
+        if (!ok && ok != (cases[i].want != 0))
+            fprintf(stderr, "  quantity '%s'\n", cases[i].text);
+    }
+    CHECK(!eccn_erp_quantity("16.5", 4, &q, &why) && strstr(why, "fractional"));
+}
+
+static bool date_is(const char *text, eccn_datefmt f, const char *want)
+{
+    eccn_date d;
+    char out[11];
+    if (!eccn_erp_date(text, strlen(text), f, &d))
+        return want == NULL;
+    eccn_date_format(d, out);
+    return want && strcmp(out, want) == 0;
+}
+
+static void test_dates(void)
+{
+    CHECK(date_is("2024-02-01", ECCN_DATEFMT_NONE, "2024-02-01"));
+    CHECK(date_is("2024/02/01 13:45:00", ECCN_DATEFMT_MDY, "2024-02-01"));
+    CHECK(date_is("2024-02-01T00:00:00Z", ECCN_DATEFMT_DMY, "2024-02-01"));
+    CHECK(date_is("12/01/2024", ECCN_DATEFMT_MDY, "2024-12-01"));
+    CHECK(date_is("12/01/2024", ECCN_DATEFMT_DMY, "2024-01-12"));
+    CHECK(date_is("12/01/2024", ECCN_DATEFMT_NONE, NULL)); /* undecided: no guess */
+    CHECK(date_is("31.12.24", ECCN_DATEFMT_DMY, "2024-12-31"));
+    CHECK(date_is("02/30/2024", ECCN_DATEFMT_MDY, NULL)); /* no 30 February */
+    CHECK(date_is("12/01-2024", ECCN_DATEFMT_MDY, NULL)); /* mixed separators */
+    /* Excel's serial days: 45292 is 2024-01-01 in the 1900 date system (Excel shows it so). */
+    CHECK(date_is("45292", ECCN_DATEFMT_NONE, "2024-01-01"));
+    CHECK(date_is("45292.75", ECCN_DATEFMT_NONE, "2024-01-01"));
+    CHECK(date_is("61", ECCN_DATEFMT_NONE, "1900-03-01"));
+    CHECK(date_is("2024", ECCN_DATEFMT_NONE, "1905-07-16")); /* a serial: before any rule */
+}
+
+static int decide(const char *const *dates, size_t n, eccn_datefmt *f, eccn_error *err)
+{
+    eccn_datefmt_votes v = {0};
+    for (size_t i = 0; i < n; i++)
+        eccn_datefmt_observe(&v, dates[i], strlen(dates[i]));
+    return eccn_datefmt_decide(&v, f, err);
+}
+
+static void test_date_format_decided_once(void)
+{
+    eccn_datefmt f;
+    eccn_error err = {0};
+    const char *us[] = {"12/01/2024", "01/05/2024", "", "02/28/2024", "2024-03-01", "45292"};
+    CHECK(decide(us, 6, &f, &err) == ECCN_OK && f == ECCN_DATEFMT_MDY);
+    const char *eu[] = {"12/01/2024", "28/02/2024", "not a date"};
+    CHECK(decide(eu, 3, &f, &err) == ECCN_OK && f == ECCN_DATEFMT_DMY);
+    const char *either[] = {"12/01/2024", "01/05/2024", "03/04/2024"};
+    CHECK(decide(either, 3, &f, &err) == ECCN_EINPUT && strstr(err.msg, "--date-format"));
+    CHECK(strstr(err.msg, "3 dates") != NULL);
+    const char *mixed[] = {"28/02/2024", "02/28/2024"};
+    CHECK(decide(mixed, 2, &f, &err) == ECCN_EINPUT && strstr(err.msg, "mix"));
+    const char *iso[] = {"2024-01-05", "2024-12-01"};
+    CHECK(decide(iso, 2, &f, &err) == ECCN_OK && f == ECCN_DATEFMT_ISO);
+    CHECK(eccn_datefmt_parse("mdy", &f) && f == ECCN_DATEFMT_MDY && !eccn_datefmt_parse("us", &f));
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } TESTS[] = {
+    {"erp_quantities", test_quantities},
+    {"erp_dates", test_dates},
+    {"erp_date_format", test_date_format_decided_once},
     {"outfile_commit", test_write_and_commit},
     {"outfile_refuses", test_refuses_records_and_inputs},
 };
