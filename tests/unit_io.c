@@ -1,5 +1,6 @@
 /* unit_io.c: unit tests of src/io: the output file that never destroys a record or an input.
  * `unit_io NAME` runs one test (CTest registers each name). */
+#include "csvr.h"
 #include "erp.h"
 #include "outfile.h"
 
@@ -227,10 +228,33 @@ static void test_date_format_decided_once(void)
     CHECK(eccn_datefmt_parse("mdy", &f) && f == ECCN_DATEFMT_MDY && !eccn_datefmt_parse("us", &f));
 }
 
+/* The cells as written, each into one record. */
+static void csv_written(const char *const *cells, size_t n, char *out, size_t cap)
+{
+    FILE *f = fmemopen(out, cap, "w");
+    for (size_t i = 0; f && i < n; i++)
+        eccn_csv_write_cell(f, cells[i], strlen(cells[i]), i + 1 == n);
+    if (f)
+        fclose(f);
+}
+
+static void test_csv_formula_cells(void)
+{
+    char out[256];
+    const char *cells[] = {
+        "=HYPERLINK(\"http://x\",\"y\")", "+cmd", "-2+3", "@SUM(A1)", "\tx", "H100", "a,b"};
+    csv_written(cells, 7, out, sizeof out);
+    CHECK(strcmp(out,
+                 "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'+cmd\",\"'-2+3\",\"'@SUM(A1)\","
+                 "\"'\tx\",H100,\"a,b\"\n") == 0);
+    CHECK(!eccn_csv_formula_like("H=1", 3) && eccn_csv_formula_like("\r", 1));
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } TESTS[] = {
+    {"csv_formula_cells", test_csv_formula_cells},
     {"erp_quantities", test_quantities},
     {"erp_dates", test_dates},
     {"erp_date_format", test_date_format_decided_once},
