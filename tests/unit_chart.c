@@ -1,19 +1,11 @@
 /* unit_chart.c: the control map's point numbers never overlap one another or a point, however
  * the points crowd, and the key names every point. `unit_chart NAME` runs one test. */
+#include "testing.h"
 #include "chart.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 typedef struct {
     double x0, y0, x1, y1;
@@ -78,25 +70,12 @@ static void test_all_on_one_spot(void)
     crowd(150, 0);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"labels_spread", test_spread},
     {"labels_one_spot", test_all_on_one_spot},
 };
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

@@ -1,5 +1,6 @@
 /* unit_evidence.c: unit tests of the signing key (base/sign) and the ledger's signed head
  * (ledger/head). `unit_evidence NAME` runs one test (CTest registers each name). */
+#include "testing.h"
 #include "head.h"
 #include "sign.h"
 
@@ -9,16 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-static char dir[64];
+#define dir make_test_dir()
 static const char LEDGER[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 static eccn_sign_key *key_in(const char *name, bool *created)
@@ -137,10 +129,7 @@ static void test_head_store(void)
     eccn_sign_key_free(other);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"sign_key_file", test_key_file},
     {"head_text", test_head_text},
     {"head_store", test_head_store},
@@ -148,22 +137,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    strcpy(dir, "/tmp/eccn-unit-evidence-XXXXXX");
-    if (!mkdtemp(dir))
-        return 2;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        failures++;
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

@@ -1,5 +1,6 @@
 /* unit_io.c: unit tests of src/io: the output file that never destroys a record or an input.
  * `unit_io NAME` runs one test (CTest registers each name). */
+#include "testing.h"
 #include "csvr.h"
 #include "erp.h"
 #include "outfile.h"
@@ -10,22 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+static char dir[96];
 
-static char dir[64];
-
+/* A directory of its own for each test: entries() counts what is in it. */
 static void make_dir(void)
 {
-    strcpy(dir, "/tmp/eccn-unit-io-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    static int n;
+    snprintf(dir, sizeof dir, "%s/%d", make_test_dir(), n++);
+    if (mkdir(dir, 0700) != 0) {
+        perror(dir);
         exit(2);
     }
 }
@@ -250,10 +244,7 @@ static void test_csv_formula_cells(void)
     CHECK(!eccn_csv_formula_like("H=1", 3) && eccn_csv_formula_like("\r", 1));
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"csv_formula_cells", test_csv_formula_cells},
     {"erp_quantities", test_quantities},
     {"erp_dates", test_dates},
@@ -264,21 +255,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    if (dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-            failures++;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }
