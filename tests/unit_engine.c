@@ -296,8 +296,8 @@ static void test_rule_2022_dates(void)
     CHECK(verdict(rs, &s, "2022-10-06", "CN", NULL) == ECCN_V_NO_LICENSE);
     CHECK(verdict(rs, &s, "2022-10-07", "CN", NULL) == ECCN_V_LICENSE);
     CHECK(verdict(rs, &s, "2022-10-07", "HK", NULL) == ECCN_V_LICENSE);
-    /* Only China: Vietnam and Russia's D:5 membership did not matter for 3A090 in 2022 (Russia is
-     * under Part 746 regardless, so Vietnam is the test). */
+    /* China only (Macau from 2023-01-17): Vietnam (D:1) needs a 3A090 licence only from the 2023
+     * rule (2.9). */
     CHECK(verdict(rs, &s, "2023-06-01", "VN", NULL) == ECCN_V_NO_LICENSE);
     CHECK(verdict(rs, &s, "2023-11-17", "VN", NULL) == ECCN_V_LICENSE);
     /* The I/O test is gone in the 2023 rule: a part with little I/O is caught from 2023-11-17. */
@@ -624,8 +624,7 @@ static void test_threshold_2023(void)
             failures++;
         }
     }
-    /* Density derived from TPP and die area (2.5): 2960 / 500 = 5.92 is a.2, 2960 / 500.1 is not.
-     */
+    /* Density derived from TPP and die area (2.5): 2960 / 500 = 5.92 is a.2; 2960 / 500.1 not. */
     eccn_spec d = spec("tpp=2960,die_area=500,datacenter=yes");
     CHECK(classified(rs, &d, day, "3A090.a", a2));
     d = spec("tpp=2960,die_area=500.1,datacenter=yes");
@@ -800,7 +799,6 @@ static void test_country_groups(void)
     CHECK(!eccn_geo_matches(g, "DE", "D:1", D("2024-06-01")));
     /* What that does to a 3A090.a datacenter part under the 2023 rule (2.9): D:1, D:4, D:5 not
      * also in A:5 or A:6. */
-    eccn_ruleset *r2 = rs;
     eccn_spec s = tpp_pd(6000, 10, 1);
     static const struct {
         const char *to, *date;
@@ -814,7 +812,7 @@ static void test_country_groups(void)
         {"NI", "2024-03-14", ECCN_V_NO_LICENSE}, {"NI", "2024-03-15", ECCN_V_LICENSE},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++)
-        if (verdict(r2, &s, CASES[i].date, CASES[i].to, NULL) != CASES[i].want) {
+        if (verdict(rs, &s, CASES[i].date, CASES[i].to, NULL) != CASES[i].want) {
             fprintf(stderr, "  3A090.a to %s on %s: wrong verdict\n", CASES[i].to, CASES[i].date);
             failures++;
         }
