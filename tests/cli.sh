@@ -337,14 +337,13 @@ expect "verify schema 1" 2 "${E[@]}" --db "$T/v1.db" ledger verify
 expect "verify migrated" 0 "${E[@]}" --db "$T/v1.db" ledger verify
 contains "verify migrated rows" "$T/out" "intact: 11 rows chained (verdicts and 1 audit runs)"
 
-# The parse cache changes nothing but speed: cold, warm (the rule set from its image), disabled
-# and damaged give one answer.
+# The parse cache changes nothing but speed: cold, warm, disabled and damaged give one answer.
 for how in cold warm off damaged; do
     case $how in
     off) cache="" ;;
     damaged)
         cache="$T/cache"
-        for f in "$T"/cache/*.ydx "$T"/cache/*.img; do printf 'garbage' >"$f"; done
+        for f in "$T"/cache/*.ydx; do printf 'garbage' >"$f"; done
         ;;
     *) cache="$T/cache" ;;
     esac
@@ -361,10 +360,10 @@ else
     echo "FAIL parse cache: answers differ between cold, warm, disabled and damaged caches"
 fi
 
-# The cache keeps the 64 indexes and rule-set images written last: stale ones beyond that go, and
+# The cache keeps the 64 indexes written last: stale ones beyond that go, and
 # so do a temporary file a killed process left and the per-file snapshots of earlier versions,
-# when the next index or image is written.
-cached() { find "$T/cache" \( -name '*.ydx' -o -name '*.img' \) "$@" | wc -l; }
+# when the next index is written.
+cached() { find "$T/cache" -name '*.ydx' "$@" | wc -l; }
 recent=$(cached)
 for i in $(seq 100); do printf 'stale' >"$T/cache/$(printf '%016x' "$i").ydx"; done
 printf 'partial' >"$T/cache/left.ydx.99.tmp"
@@ -377,8 +376,7 @@ ECCN_CACHE_DIR="$T/cache" "${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$T/data
     --to CN --no-record >/dev/null
 kept=$(cached)
 kept_recent=$(cached -newermt 2021-01-01)
-# The edited data directory's new index; no image, since its files, just copied, are not yet
-# trusted by their identity.
+# The edited data directory's new index.
 if [ "$kept" = 64 ] && [ "$kept_recent" = $((recent + 1)) ] && [ ! -e "$T/cache/left.ydx.99.tmp" ] &&
     [ -z "$(find "$T/cache" -name '*.ydc')" ]; then
     pass=$((pass + 1))
