@@ -196,13 +196,11 @@ static int push_file(eccn_ruleset *rs, const ydoc *doc)
     return ECCN_OK;
 }
 
-/* Loads the act in the file at path; dir, when not NULL, is the open directory path is in. */
-static int load_act_file(eccn_ruleset *rs, ydoc_dir *dir, const char *path, bool what_if,
-                         eccn_error *err)
+/* Loads the act in the file at path. */
+static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_error *err)
 {
     ydoc *doc = NULL;
-    int rc = dir ? ydoc_dir_load(dir, strrchr(path, '/') + 1, &doc, err)
-                 : ydoc_load_file(path, &doc, err);
+    int rc = ydoc_load_file(path, &doc, err);
     if (rc != ECCN_OK)
         return rc;
     const ynode *a = ynode_get(doc->root, "act");
@@ -307,6 +305,16 @@ static int compute_revision(eccn_ruleset *rs)
     return rc;
 }
 
+/* Loads the file called name in data_dir. */
+static int load_data(const char *data_dir, const char *name, ydoc **out, eccn_error *err)
+{
+    char path[4200];
+    *out = NULL;
+    if (snprintf(path, sizeof path, "%s/%s", data_dir, name) >= (int)sizeof path)
+        return eccn_fail(err, ECCN_EINPUT, data_dir, 0, 0, "path too long");
+    return ydoc_load_file(path, out, err);
+}
+
 int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *const *what_if,
                       size_t nwhat_if, eccn_ruleset **out, eccn_error *err)
 {
@@ -314,7 +322,6 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
     char **rule_files = NULL;
     size_t nrule = 0;
     ydoc *doc = NULL, *doc2 = NULL;
-    ydoc_dir *dir = NULL;
     int rc = rs ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
     if (rc != ECCN_OK)
@@ -324,38 +331,34 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
         goto done;
     }
     /* One document at a time, each freed before the next is read, so that they all reuse the
-     * same memory: fresh pages are what a short run pays for most. */
-    if ((rc = ydoc_dir_open(data_dir, &dir)) != ECCN_OK ||
-        (rc = ydoc_dir_load(dir, "countries.yaml", &doc, err)) != ECCN_OK ||
+     * same memory. */
+    if ((rc = load_data(data_dir, "countries.yaml", &doc, err)) != ECCN_OK ||
         (rc = push_file(rs, doc)) != ECCN_OK ||
-        (rc = ydoc_dir_load(dir, "country-groups.yaml", &doc2, err)) != ECCN_OK ||
+        (rc = load_data(data_dir, "country-groups.yaml", &doc2, err)) != ECCN_OK ||
         (rc = push_file(rs, doc2)) != ECCN_OK ||
         (rc = eccn_geo_load(doc, doc2, &rs->geo, err)) != ECCN_OK)
         goto done;
     ydoc_free(doc);
     ydoc_free(doc2);
     doc = doc2 = NULL;
-    if ((rc = ydoc_dir_load(dir, "devices.yaml", &doc, err)) != ECCN_OK ||
+    if ((rc = load_data(data_dir, "devices.yaml", &doc, err)) != ECCN_OK ||
         (rc = push_file(rs, doc)) != ECCN_OK ||
         (rc = eccn_catalog_load(doc, &rs->cat, err)) != ECCN_OK ||
         (rc = list_rule_files(rules_dir, &rule_files, &nrule, err)) != ECCN_OK)
         goto done;
     ydoc_free(doc);
     doc = NULL;
-    ydoc_dir_close(dir);
-    dir = NULL;
-    if (!(rs->acts = calloc(nrule + nwhat_if, sizeof *rs->acts)) ||
-        ydoc_dir_open(rules_dir, &dir) != ECCN_OK) {
+    if (!(rs->acts = calloc(nrule + nwhat_if, sizeof *rs->acts))) {
         rc = ECCN_ENOMEM;
         goto done;
     }
     for (size_t i = 0; rc == ECCN_OK && i < nrule; i++)
-        rc = load_act_file(rs, dir, rule_files[i], false, err);
+        rc = load_act_file(rs, rule_files[i], false, err);
     for (size_t i = 0; rc == ECCN_OK && i < nwhat_if; i++) {
         const char *w = what_if[i];
         size_t l = strlen(w);
         if (l > 5 && strcmp(w + l - 5, ".yaml") == 0) {
-            rc = load_act_file(rs, NULL, w, true, err);
+            rc = load_act_file(rs, w, true, err);
             continue;
         }
         bool found = false;
@@ -397,7 +400,6 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
     if (rc == ECCN_OK)
         rc = collect_changes(rs);
 done:
-    ydoc_dir_close(dir);
     free_strv(rule_files, nrule);
     ydoc_free(doc);
     ydoc_free(doc2);
