@@ -143,28 +143,27 @@ int ydoc_load_mem(const char *name, const unsigned char *data, size_t len, ydoc 
                   eccn_error *err)
 {
     yaml_parser_t p;
+    bool parsing = false;
     ydoc *doc = calloc(1, sizeof *doc);
-    int rc = ECCN_OK;
+    int rc = doc && (doc->path = eccn_strdup(name)) ? ECCN_OK : ECCN_ENOMEM;
     *out = NULL;
-    if (!doc || !(doc->path = eccn_strdup(name)) ||
-        (rc = eccn_sha256_hex(data, len, doc->sha256)) != ECCN_OK) {
-        ydoc_free(doc);
-        return rc != ECCN_OK ? rc : ECCN_ENOMEM;
+    if (rc == ECCN_OK)
+        rc = eccn_sha256_hex(data, len, doc->sha256);
+    if (rc == ECCN_OK && !(parsing = yaml_parser_initialize(&p)))
+        rc = eccn_fail(err, ECCN_ENOMEM, name, 0, 0, "cannot initialise the YAML parser");
+    if (rc == ECCN_OK) {
+        yaml_parser_set_input_string(&p, data, len);
+        rc = parse_events(&p, name, &doc->root, err);
     }
-    doc->size = (long long)len;
-    if (!yaml_parser_initialize(&p)) {
+    if (parsing)
+        yaml_parser_delete(&p);
+    if (rc == ECCN_OK) {
+        doc->size = (long long)len;
+        *out = doc;
+    } else {
         ydoc_free(doc);
-        return eccn_fail(err, ECCN_ENOMEM, name, 0, 0, "cannot initialise the YAML parser");
     }
-    yaml_parser_set_input_string(&p, data, len);
-    rc = parse_events(&p, name, &doc->root, err);
-    yaml_parser_delete(&p);
-    if (rc != ECCN_OK) {
-        ydoc_free(doc);
-        return rc;
-    }
-    *out = doc;
-    return ECCN_OK;
+    return rc;
 }
 
 int ydoc_load_file(const char *path, ydoc **out, eccn_error *err)
