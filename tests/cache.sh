@@ -40,15 +40,17 @@ run() {
         shift
     fi
     mkdir -p "$d/home" "$d/xdg" "$d/ledger"
-    env -u XDG_CACHE_HOME HOME="$d/home" ${xdg[@]+"${xdg[@]}"} "$@" ${TRACE[@]+"${TRACE[@]}"} "$ECCN" \
-        --rules "$SRC/rules" --data "$SRC/data" --db "$d/ledger/l.db" "${CHECK[@]}" >"$d/out"
+    env -u XDG_CACHE_HOME HOME="$d/home" ${xdg[@]+"${xdg[@]}"} "$@" ${TRACE[@]+"${TRACE[@]}"} \
+        "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$d/ledger/l.db" "${CHECK[@]}" \
+        >"$d/out"
     key <"$d/out" >"$d/printed"
     "$ECCN" --db "$d/ledger/l.db" ledger show 1 --json | key >"$d/recorded"
 }
-key() {
+key() { # the verdict and the revision in the JSON on stdin
     local j
     j=$(cat)
-    echo "$(grep -o '"verdict":"[a-z_]*"' <<<"$j") $(grep -o '"rules_revision":"[0-9a-f]*"' <<<"$j")"
+    echo "$(grep -o '"verdict":"[a-z_]*"' <<<"$j")" \
+        "$(grep -o '"rules_revision":"[0-9a-f]*"' <<<"$j")"
 }
 same_key() { # same_key NAME LABEL: LABEL's verdict and revision, printed and recorded, are clean's
     if [ "$(cat "$T/$2/printed")" = "$(cat "$T/clean/printed")" ] &&
@@ -106,7 +108,9 @@ untouched "forged ~/.cache/eccn" "$T/forged-home/home/.cache/eccn"
 if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
     calls="open,openat,openat2,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat"
     TRACE=(strace -f -qq -o "$T/trace" -e "trace=$calls,link,linkat,symlink,symlinkat,truncate")
-    run traced ECCN_CACHE_DIR="$T/traced/cache"
+    # LeakSanitizer cannot run under ptrace (a -DECCN_SANITIZE=ON build); the others leak-check.
+    asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+    run traced ECCN_CACHE_DIR="$T/traced/cache" ASAN_OPTIONS="$asan"
     unset TRACE
     same_key "traced check" traced
     L="$T/traced/ledger"
@@ -115,6 +119,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
         "$SRC/rules" | "$SRC/rules/"*.yaml | "$SRC/data/"*.yaml | "$L" | "$L/l.db"*) ;;
         /etc/ld.so.cache | /lib/* | /lib64/* | /usr/lib/* | /usr/lib64/*) ;;
         /etc/nsswitch.conf | /etc/passwd | /etc/group | /dev/urandom | /etc/localtime) ;;
+        /proc/self/*) ;; # AddressSanitizer reads its own maps, command line and environment
         *) case "$L/" in "$p"/*) ;; *) echo "$p" ;; esac ;; # the ledger's parents (mkdir -p)
         esac
     done)
