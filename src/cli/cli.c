@@ -140,25 +140,9 @@ static void locate(cli_env *env)
     }
 }
 
-/* The parse cache: $ECCN_CACHE_DIR (empty turns it off), else $XDG_CACHE_HOME/eccn, else
- * ~/.cache/eccn. */
-static void set_cache_dir(cli_env *env)
-{
-    const char *dir = getenv("ECCN_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
-               *home = getenv("HOME");
-    if (dir)
-        snprintf(env->cache_buf, sizeof env->cache_buf, "%s", dir);
-    else if (xdg && *xdg == '/')
-        snprintf(env->cache_buf, sizeof env->cache_buf, "%s/eccn", xdg);
-    else if (home && *home == '/')
-        snprintf(env->cache_buf, sizeof env->cache_buf, "%s/.cache/eccn", home);
-    ydoc_set_cache_dir(env->cache_buf);
-}
-
 /* Finds rules/ and data/ (installed, or the source tree) unless given. */
 static int find_dirs(cli_env *env)
 {
-    set_cache_dir(env);
     if (!env->rules_dir || !env->data_dir)
         locate(env);
     if (!env->rules_dir || !env->data_dir) {

@@ -25,7 +25,7 @@ typedef struct cli_env {
     const char *rules_dir, *data_dir, *db_path;
     const char *what_if[CLI_MAX_WHAT_IF];
     size_t nwhat_if;
-    char rules_buf[4096], data_buf[4096], db_buf[4096], cache_buf[4096];
+    char rules_buf[4096], data_buf[4096], db_buf[4096];
 } cli_env;
 
 /* Takes global options (--rules, --data, --db, --what-if) out of argv wherever they stand. */

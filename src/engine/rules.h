@@ -24,8 +24,6 @@ typedef enum {
     ECCN_PROV_POLICY,         /* a licence review policy that replaces the requirement's own */
 } eccn_prov_kind;
 
-/* The structures below are saved whole into a rule set's image (rules.c): a pointer field added to
- * one must be written and restored there too (unit_ruleset_image compares the fields). */
 typedef struct eccn_act {
     char *id, *title, *citation, *source, *file;
     eccn_date published;
@@ -79,7 +77,6 @@ typedef struct eccn_ruleset {
     size_t nchanges;
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
-    void *image; /* the block this rule set was read from and lives in, or NULL (rules.c) */
 } eccn_ruleset;
 
 /* Loads every .yaml file in rules_dir and data_dir's catalogue and geography. what_if names further
