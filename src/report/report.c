@@ -186,14 +186,16 @@ static int gather_run(report *r, long long run)
     if (rc != ECCN_OK ||
         (rc = eccn_ledger_prepare(
              r->l,
-             "SELECT rules_revision FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
-             "json_extract(p.value, '$.id') FROM audit_evals e, json_each(e.provisions) p "
+             "SELECT rules_revision, 0 FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
+             "json_extract(p.value, '$.id'), 1 FROM audit_evals e, json_each(e.provisions) p "
              "WHERE e.run_id=?1",
              &st, r->err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
-    for (bool first = true; rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW; first = false)
-        rc = strset_add(first ? &r->revisions : &r->provisions, col(st, 0));
+    /* The second column tells the revision from the provisions: UNION orders rows by value, so
+     * the revision is not always the first. */
+    while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW)
+        rc = strset_add(sqlite3_column_int(st, 1) ? &r->provisions : &r->revisions, col(st, 0));
     sqlite3_finalize(st);
     return rc;
 }
