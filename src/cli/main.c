@@ -28,9 +28,11 @@ static void usage(FILE *f)
           "  ledger release ID|--run RUN | ledger purge --before D | ledger backup DEST\n"
           "  replay ID [--json]\n"
           "  rules list | rules show ID | rules lint | rules test\n"
+          "  screen NAME [--country CC] [--json] | screen --batch FILE [--country CC]\n"
+          "  lists show [--json] | lists import FILE [--force] [--date D] [--source TEXT]\n"
           "\n"
           "exit status: 0 no licence required, 1 licence required, 3 indeterminate,\n"
-          "             2 usage or input error\n",
+          "             2 usage or input error; screen: 0 clear, 1 hit, 3 review\n",
           f);
 }
 
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
         {"classify", cmd_classify}, {"check", cmd_check},   {"margin", cmd_margin},
         {"impact", cmd_impact},     {"report", cmd_report}, {"ledger", cmd_ledger},
         {"replay", cmd_replay},     {"rules", cmd_rules},   {"audit", cmd_audit},
+        {"screen", cmd_screen},     {"lists", cmd_lists},
     };
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(cmd, COMMANDS[i].name) == 0)
