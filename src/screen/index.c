@@ -170,6 +170,7 @@ static int build_postings(eccn_screen_lists *l)
         if (tk->flags & TOK_QUALIFIER)
             tk->w *= (float)l->cfg.qualifier_weight;
     }
+    l->min_name_weight = log(1.0 + n / l->cfg.floor_df);
     for (size_t i = 0; i < l->nnames; i++) {
         scr_name *nm = &l->names[i];
         nm->wsum = 0;

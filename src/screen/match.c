@@ -37,23 +37,34 @@ static bool known(const eccn_screen_lists *l, const char *s, size_t n)
     return scr_token_find(l, s, n) >= 0;
 }
 
-/* Splits an unknown word into known words ("huaweitechnologies"), longest first part first, at
- * most depth parts; writes them space-separated into out. */
-static bool split_word(const eccn_screen_lists *l, const char *s, size_t n, int depth,
-                       eccn_buf *out)
+/* True when some listed name holds both tokens. */
+static bool cooccur(const eccn_screen_lists *l, uint32_t a, uint32_t b)
 {
-    if (known(l, s, n))
-        return eccn_buf_append(out, s, n) == ECCN_OK;
-    if (depth <= 1 || n < 4)
-        return false;
-    for (size_t p = n - 2; p >= 2; p--) {
-        size_t mark = out->len;
-        if (known(l, s, p) && eccn_buf_append(out, s, p) == ECCN_OK &&
-            eccn_buf_append(out, " ", 1) == ECCN_OK && split_word(l, s + p, n - p, depth - 1, out))
-            return true;
-        out->len = mark;
-        if (out->data)
-            out->data[mark] = '\0';
+    const scr_token *ta = &l->toks[a], *tb = &l->toks[b];
+    if (tb->post_n < ta->post_n) {
+        const scr_token *t = ta;
+        ta = tb, tb = t, b = a;
+    }
+    for (uint32_t p = 0; p < ta->post_n; p++) {
+        const scr_name *nm = &l->names[l->postings[ta->post_off + p]];
+        for (uint32_t k = 0; k < nm->ntok; k++)
+            if (l->name_toks[nm->tok_off + k] == b)
+                return true;
+    }
+    return false;
+}
+
+/* Splits an unknown word into two known words of three letters or more that stand together in
+ * some listed name ("huaweitechnologies"), the longest first part first; writes them into out.
+ * Requiring a listed name to hold both keeps a foreign word from falling apart into syllables
+ * that happen to be words ("fujitsu" is not "fu jit su"). */
+static bool split_word(const eccn_screen_lists *l, const char *s, size_t n, eccn_buf *out)
+{
+    for (size_t p = n >= 3 ? n - 3 : 0; p >= 3; p--) {
+        int64_t a = scr_token_find(l, s, p), b = scr_token_find(l, s + p, n - p);
+        if (a >= 0 && b >= 0 && cooccur(l, (uint32_t)a, (uint32_t)b))
+            return eccn_buf_append(out, s, p) == ECCN_OK && eccn_buf_append(out, " ", 1) == 0 &&
+                   eccn_buf_append(out, s + p, n - p) == ECCN_OK;
     }
     return false;
 }
@@ -67,6 +78,9 @@ static int respace(eccn_screen_lists *l, const char *norm, eccn_buf *out)
     size_t len[QMAX * 2], n = 0;
     char join[256];
     eccn_buf_reset(out);
+    if (eccn_buf_reserve(out, strlen(norm) + 1) != ECCN_OK)
+        return ECCN_ENOMEM;
+    out->data[0] = '\0'; /* a new buffer's first byte, when nothing is appended */
     for (const char *p = norm; *p && n < QMAX * 2;) {
         const char *sp = strchr(p, ' ');
         len[n] = sp ? (size_t)(sp - p) : strlen(p);
@@ -94,7 +108,7 @@ static int respace(eccn_screen_lists *l, const char *norm, eccn_buf *out)
         if (!known(l, w[i], len[i]) &&
             scr_fuzzy_find(l, w[i], len[i], fuzz, dist, 1, &nfuzz) != ECCN_OK)
             return ECCN_ENOMEM;
-        if (nfuzz || !split_word(l, w[i], len[i], 4, out)) {
+        if (nfuzz || known(l, w[i], len[i]) || !split_word(l, w[i], len[i], out)) {
             out->len = mark;
             if (out->data)
                 out->data[mark] = '\0';
@@ -218,8 +232,8 @@ static double score_name(const eccn_screen_lists *l, const query *q, uint32_t ni
             p->sim = best;
         }
     }
-    double a = l->cfg.listed_weight;
-    double s = a * fmin(1, mn / nm->wsum) + (1 - a) * fmin(1, mq / q->wsum);
+    double a = l->cfg.listed_weight, wn = fmax(nm->wsum, l->min_name_weight);
+    double s = a * fmin(1, mn / wn) + (1 - a) * fmin(1, mq / q->wsum);
     return s > 1 ? 1 : s;
 }
 

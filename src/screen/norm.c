@@ -101,6 +101,8 @@ int eccn_screen_normalise(const char *text, eccn_buf *out)
     bool space = true; /* the output ends at a token boundary */
     eccn_buf_reset(out);
     int rc = eccn_buf_reserve(out, strlen(text) + 1);
+    if (rc == ECCN_OK)
+        out->data[0] = '\0'; /* a new buffer's first byte, when nothing is appended */
     while (rc == ECCN_OK && *s) {
         uint32_t cp;
         size_t n = utf8_decode(s, &cp);

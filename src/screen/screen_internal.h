@@ -26,6 +26,7 @@ typedef struct scr_config {
     int typo_min_length;     /* tokens at least this long tolerate one edit */
     int typo2_min_length;    /* and at least this long, two */
     int max_matches;         /* matches reported */
+    double floor_df;         /* a listed name weighs at least a word in this many names */
     char **legal_forms, **stopwords, **qualifiers;
     size_t nlegal_forms, nstopwords, nqualifiers;
     char **country_aliases; /* pairs: the source's word, then the ISO code */
@@ -76,7 +77,8 @@ struct eccn_screen_lists {
     scr_delete *deletes; /* built at the first query that needs it, sorted by hash */
     size_t ndeletes;
     bool deletes_built;
-    float *acc; /* query scratch: accumulated weight per name */
+    double min_name_weight; /* the weight of a word in floor_df names */
+    float *acc;             /* query scratch: accumulated weight per name */
     uint32_t *touched;
     size_t ntouched;
 };
