@@ -218,7 +218,7 @@ static int parse_csv(eccn_screen_lists *l, const char *name, char *data, size_t 
         }
         for (int k = 0; k < C_ALT; k++) {
             const char *v = col[k] >= 0 ? rec.fields[col[k]] : "";
-            if (!(*dst[k] = dup_trim(&l->arena, v, strlen(v)))) {
+            if (!(*dst[k] = dup_trim(&l->arena, v, col[k] >= 0 ? rec.lens[col[k]] : 0))) {
                 rc = ECCN_ENOMEM;
                 goto done;
             }

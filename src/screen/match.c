@@ -54,15 +54,23 @@ static bool cooccur(const eccn_screen_lists *l, uint32_t a, uint32_t b)
     return false;
 }
 
-/* Splits an unknown word into two known words of three letters or more that stand together in
- * some listed name ("huaweitechnologies"), the longest first part first; writes them into out.
- * Requiring a listed name to hold both keeps a foreign word from falling apart into syllables
- * that happen to be words ("fujitsu" is not "fu jit su"). */
+static bool is_legal(const eccn_screen_lists *l, int64_t id)
+{
+    return id >= 0 && (l->toks[id].flags & (TOK_LEGAL | TOK_STOP));
+}
+
+/* Splits an unknown word into two known words that stand together in some listed name
+ * ("huaweitechnologies"), or into a word of four letters or more and a legal form or stop word
+ * ("eunomialtd", "jscagat"), the longest first part first; writes them into out. Requiring a
+ * listed name to hold both keeps a foreign word from falling apart into syllables that happen to
+ * be words ("fujitsu" is not "fu jit su"). */
 static bool split_word(const eccn_screen_lists *l, const char *s, size_t n, eccn_buf *out)
 {
-    for (size_t p = n >= 3 ? n - 3 : 0; p >= 3; p--) {
+    for (size_t p = n >= 2 ? n - 2 : 0; p >= 2; p--) {
         int64_t a = scr_token_find(l, s, p), b = scr_token_find(l, s + p, n - p);
-        if (a >= 0 && b >= 0 && cooccur(l, (uint32_t)a, (uint32_t)b))
+        bool legal =
+            (is_legal(l, a) && b >= 0 && n - p >= 4) || (is_legal(l, b) && a >= 0 && p >= 4);
+        if (a >= 0 && b >= 0 && (legal || cooccur(l, (uint32_t)a, (uint32_t)b)))
             return eccn_buf_append(out, s, p) == ECCN_OK && eccn_buf_append(out, " ", 1) == 0 &&
                    eccn_buf_append(out, s + p, n - p) == ECCN_OK;
     }
@@ -144,6 +152,13 @@ static int make_query(eccn_screen_lists *l, const char *text, query *q)
             t->id = scr_token_find(l, p, len);
             t->flags = t->id >= 0 ? l->toks[t->id].flags : 0;
             t->nfuzz = 0;
+            /* An unknown word a typo away from known ones; a legal form misspelt ("comapny")
+             * is a legal form. */
+            if (t->id < 0 &&
+                scr_fuzzy_find(l, t->s, t->len, t->fuzz, t->fdist, QFUZZ, &t->nfuzz) != ECCN_OK)
+                return ECCN_ENOMEM;
+            for (size_t k = 0; k < t->nfuzz; k++)
+                t->flags |= l->toks[t->fuzz[k]].flags & (TOK_LEGAL | TOK_STOP);
             for (size_t k = 0; k < q->n; k++)
                 dup |= q->t[k].len == len && memcmp(q->t[k].s, p, len) == 0;
             if (!dup) {
@@ -162,8 +177,6 @@ static int make_query(eccn_screen_lists *l, const char *text, query *q)
         if (t->id >= 0)
             t->w = l->toks[t->id].w;
         else {
-            if (scr_fuzzy_find(l, t->s, t->len, t->fuzz, t->fdist, QFUZZ, &t->nfuzz) != ECCN_OK)
-                return ECCN_ENOMEM;
             t->w = (float)rarest;
             for (size_t k = 0; k < t->nfuzz; k++)
                 t->w = k == 0 || l->toks[t->fuzz[k]].w > t->w ? l->toks[t->fuzz[k]].w : t->w;
