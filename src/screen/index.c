@@ -120,6 +120,30 @@ static int add_name(eccn_screen_lists *l, uint32_t entry, int alias, const char 
     return ECCN_OK;
 }
 
+/* A name with a bracketed part ("National University of Defense Technology (NUDT)",
+ * "Inspur (Beijing) Electronic ...") is also indexed without it, as ERPs write it; the bracket
+ * usually holds an abbreviation or a place that the same entry lists as an alias anyway. */
+static int add_unbracketed(eccn_screen_lists *l, uint32_t entry, int alias, const char *name,
+                           eccn_buf *b, size_t *capname_toks, size_t *capnames)
+{
+    eccn_buf plain = {0};
+    int depth = 0, rc = eccn_buf_reserve(&plain, strlen(name) + 1);
+    for (const char *p = name; rc == ECCN_OK && *p; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')' && depth > 0)
+            depth--;
+        else if (depth == 0)
+            plain.data[plain.len++] = *p;
+        plain.data[plain.len] = '\0';
+    }
+    if (rc == ECCN_OK && plain.len && (rc = eccn_screen_normalise(plain.data, b)) == ECCN_OK &&
+        b->len)
+        rc = add_name(l, entry, alias, b->data, capname_toks, capnames);
+    eccn_buf_free(&plain);
+    return rc;
+}
+
 /* Rewrites an entry's address countries with the source's words made ISO codes. */
 static int normalise_countries(eccn_screen_lists *l, eccn_screen_entry *e, eccn_buf *b)
 {
@@ -197,9 +221,13 @@ int scr_index_build(eccn_screen_lists *l, eccn_error *err)
         if ((rc = normalise_countries(l, e, &b)) != ECCN_OK)
             break;
         /* An entry with more aliases than an int16 holds keeps the first 32767. */
-        for (int a = -1; rc == ECCN_OK && a < (int)e->nalt_names && a < 32767; a++)
-            if ((rc = eccn_screen_normalise(a < 0 ? e->name : e->alt_names[a], &b)) == ECCN_OK)
+        for (int a = -1; rc == ECCN_OK && a < (int)e->nalt_names && a < 32767; a++) {
+            const char *name = a < 0 ? e->name : e->alt_names[a];
+            if ((rc = eccn_screen_normalise(name, &b)) == ECCN_OK)
                 rc = add_name(l, (uint32_t)i, a, b.data, &capname_toks, &capnames);
+            if (rc == ECCN_OK && strchr(name, '('))
+                rc = add_unbracketed(l, (uint32_t)i, a, name, &b, &capname_toks, &capnames);
+        }
     }
     if (rc == ECCN_OK)
         rc = build_postings(l);
