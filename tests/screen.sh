@@ -72,7 +72,7 @@ contains "hit tokens" "$T/out" "tokens: huawei technologies"
 contains "hit revision" "$T/out" "as bundled on 2026-07-31"
 expect "typo text" 1 "${E[@]}" screen "Hangzhou Hikvison Digital Technology"
 contains "typo tokens" "$T/out" "hikvison~hikvision"
-expect "clear" 0 "${E[@]}" screen "Robert Bosch GmbH" --country DE
+expect "clear" 0 "${E[@]}" screen "Robert Bosch GmbH" --country de
 contains "clear text" "$T/out" "CLEAR: not on the lists"
 expect "review" 3 "${E[@]}" screen "Delta Electronics, Inc." --country TW
 contains "review text" "$T/out" "REVIEW: possible match"

@@ -4,6 +4,7 @@
 #include "jsonw.h"
 #include "screen.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -144,6 +145,13 @@ int cmd_screen(cli_env *env, int argc, char **argv)
     if (!name == !batch) {
         cli_errorf("usage: screen NAME [--country CC] [--json] | screen --batch FILE");
         return EXIT_USAGE;
+    }
+    /* "cn" is what a user means by CN; anything else is for the library to refuse. */
+    char cc[3] = "";
+    if (country && strlen(country) == 2) {
+        cc[0] = (char)toupper((unsigned char)country[0]);
+        cc[1] = (char)toupper((unsigned char)country[1]);
+        country = cc;
     }
     eccn_screen_lists *l = NULL;
     eccn_screen_result r = {0};
