@@ -71,7 +71,7 @@ int scr_config_load(const char *data_dir, scr_config *cfg, eccn_error *err)
     char path[4096];
     ydoc *doc = NULL;
     const ynode *th, *sc;
-    double v[11];
+    double v[12];
     memset(cfg, 0, sizeof *cfg);
     snprintf(path, sizeof path, "%s/screening.yaml", data_dir);
     int rc = ydoc_load_file(path, &doc, err);
@@ -93,7 +93,8 @@ int scr_config_load(const char *data_dir, scr_config *cfg, eccn_error *err)
         (rc = number(path, sc, "typo_min_length", 2, 64, &v[6], err)) != 0 ||
         (rc = number(path, sc, "typo2_min_length", 2, 64, &v[7], err)) != 0 ||
         (rc = number(path, sc, "max_matches", 1, 1000, &v[8], err)) != 0 ||
-        (rc = number(path, sc, "floor_df", 1, 1e9, &v[9], err)) != 0)
+        (rc = number(path, sc, "floor_df", 1, 1e9, &v[9], err)) != 0 ||
+        (rc = number(path, sc, "typo3_min_length", 2, 64, &v[10], err)) != 0)
         goto done;
     if (v[1] > v[0]) {
         const ynode *at = ynode_get(th, "review");
@@ -106,6 +107,7 @@ int scr_config_load(const char *data_dir, scr_config *cfg, eccn_error *err)
     cfg->typo_min_length = (int)v[6], cfg->typo2_min_length = (int)v[7];
     cfg->max_matches = (int)v[8];
     cfg->floor_df = v[9];
+    cfg->typo3_min_length = (int)v[10];
     if ((rc = words(path, doc->root, "legal_forms", &cfg->legal_forms, &cfg->nlegal_forms, err)) !=
             0 ||
         (rc = words(path, doc->root, "stopwords", &cfg->stopwords, &cfg->nstopwords, err)) != 0 ||
@@ -132,5 +134,7 @@ void scr_config_free(scr_config *cfg)
 
 int scr_allowed_edits(const scr_config *cfg, size_t n)
 {
+    if (n >= (size_t)cfg->typo3_min_length)
+        return 3;
     return n >= (size_t)cfg->typo2_min_length ? 2 : n >= (size_t)cfg->typo_min_length ? 1 : 0;
 }

@@ -8,6 +8,9 @@
 
 #define QMAX 32
 #define QFUZZ 8
+/* Scores are sums of products of weights: a typo's 0.5 x 0.9 + 0.5 x 0.9 must reach a threshold of
+ * 0.90 however the rounding falls. */
+#define SCORE_EPS 1e-9
 
 typedef struct qtok {
     char s[48];
@@ -199,8 +202,6 @@ static double token_sim(const eccn_screen_lists *l, const qtok *t, uint32_t id)
     for (size_t k = 0; k < t->nfuzz; k++)
         if (t->fuzz[k] == id)
             return 1 - cfg->typo_penalty * t->fdist[k];
-    if (t->id < 0) /* an unknown word's typos are all in fuzz */
-        return 0;
     const scr_token *tk = &l->toks[id];
     int allowed = scr_allowed_edits(cfg, t->len < tk->len ? t->len : tk->len);
     if (!allowed || (size_t)abs((int)t->len - (int)tk->len) > (size_t)allowed)
@@ -306,13 +307,13 @@ static int score_candidates(eccn_screen_lists *l, const query *q, cand **out, si
         double bound =
             cfg->listed_weight + (1 - cfg->listed_weight) * fmin(1, l->acc[ni] / q->wsum);
         l->acc[ni] = 0;
-        if (rc != ECCN_OK || bound < cfg->review)
+        if (rc != ECCN_OK || bound + SCORE_EPS < cfg->review)
             continue;
         (*scored)++;
         double s = score_name(l, q, ni, NULL);
         if (country_differs(&l->entries[l->names[ni].entry], q->country))
             s *= cfg->country_factor;
-        if (s < cfg->review)
+        if (s + SCORE_EPS < cfg->review)
             continue;
         cand *g = eccn_grow(c, &cap, n + 1, sizeof *c, 64);
         if (!g) {
@@ -350,7 +351,8 @@ static int fill_matches(eccn_screen_lists *l, const query *q, const cand *c, siz
         score_name(l, q, c[i].name, m);
     }
     if (r->nmatches)
-        r->verdict = r->matches[0].score >= l->cfg.hit ? ECCN_SCREEN_HIT : ECCN_SCREEN_REVIEW;
+        r->verdict =
+            r->matches[0].score + SCORE_EPS >= l->cfg.hit ? ECCN_SCREEN_HIT : ECCN_SCREEN_REVIEW;
     return ECCN_OK;
 }
 

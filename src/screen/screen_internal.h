@@ -25,6 +25,7 @@ typedef struct scr_config {
     double typo_penalty;     /* similarity lost per edit */
     int typo_min_length;     /* tokens at least this long tolerate one edit */
     int typo2_min_length;    /* and at least this long, two */
+    int typo3_min_length;    /* and at least this long, three */
     int max_matches;         /* matches reported */
     double floor_df;         /* a listed name weighs at least a word in this many names */
     char **legal_forms, **stopwords, **qualifiers;
