@@ -312,14 +312,10 @@ static int parse_json(eccn_screen_lists *l, const char *name, const char *data, 
                 goto done;
             }
         }
-        const json_t *alt = json_object_get(item, "alt_names");
-        const char *joined = NULL;
-        if (json_is_array(alt)) {
-            /* Aliases themselves hold "; " rarely; joined and split like the CSV's column. */
-            if (!(joined = json_text(&l->arena, alt, NULL)))
-                rc = eccn_fail(err, ECCN_EINPUT, name, 0, 0,
-                               "results[%zu].alt_names: expected a list of strings", i);
-        } else if (!(joined = json_text(&l->arena, alt, NULL)))
+        /* A list of aliases is joined and split like the CSV's column: an alias that holds "; "
+         * is as rare in one format as in the other. */
+        const char *joined = json_text(&l->arena, json_object_get(item, "alt_names"), NULL);
+        if (!joined)
             rc = eccn_fail(err, ECCN_EINPUT, name, 0, 0,
                            "results[%zu].alt_names: expected a list of strings", i);
         if (rc == ECCN_OK)
