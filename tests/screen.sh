@@ -99,6 +99,7 @@ expect "show" 0 "${D[@]}" lists show
 contains "show revision" "$T/out" "revision $(sha256sum "$CSV" | cut -c1-64)"
 contains "show date" "$T/out" "date     2026-07-31"
 contains "show counts" "$T/out" "SDN       19181"
+contains "show names" "$T/out" "entries  25921 (57184 names and aliases)"
 expect "show json" 0 "${D[@]}" lists show --json
 contains "show json counts" "$T/out" '"EL":3420'
 

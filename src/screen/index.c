@@ -231,7 +231,6 @@ int scr_index_build(eccn_screen_lists *l, eccn_error *err)
     }
     if (rc == ECCN_OK)
         rc = build_postings(l);
-    l->info.names = l->nnames;
     eccn_buf_free(&b);
     if (rc == ECCN_ENOMEM)
         eccn_fail(err, ECCN_ENOMEM, NULL, 0, 0, "out of memory building the screening index");

@@ -366,6 +366,8 @@ static int parse_mem(const char *name, char *data, size_t len, eccn_screen_lists
         return rc;
     }
     l->info.entries = l->nentries;
+    for (size_t i = 0; i < l->nentries; i++)
+        l->info.names += 1 + l->entries[i].nalt_names;
     eccn_sort(l->info.lists, l->info.nlists, sizeof l->info.lists[0], cmp_counts);
     *out = l;
     return ECCN_OK;

@@ -42,7 +42,7 @@ typedef struct eccn_screen_info {
     char source[512];      /* where it came from per lists.yaml */
     char file[512];        /* the path read */
     char format[8];        /* "csv" or "json" */
-    size_t entries, names; /* names: primary names and aliases */
+    size_t entries, names; /* names: primary names and aliases, as the file has them */
     size_t nlists;
     eccn_screen_list_count lists[ECCN_SCREEN_MAX_LISTS]; /* most entries first */
 } eccn_screen_info;
