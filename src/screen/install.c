@@ -85,6 +85,10 @@ int eccn_screen_lists_install(const char *data_dir, const char *path,
     const eccn_screen_info *in = &parsed->info;
     snprintf(dir, sizeof dir, "%s/lists", data_dir);
     snprintf(mpath, sizeof mpath, "%s/lists.yaml", dir);
+    eccn_date d;
+    if (!date || !eccn_date_parse(date, strlen(date), &d))
+        return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "date '%s': expected YYYY-MM-DD",
+                         date ? date : "");
     int rc = eccn_mkdirs_for(mpath, err);
     if (rc == ECCN_OK)
         rc = eccn_read_file(path, &data, err);
