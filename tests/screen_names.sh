@@ -51,7 +51,8 @@ Mahan Airways
 Islamic Republic of Iran Shipping Lines
 Wagner Group
 Corad Technology Ltd	HK
-Semiconductor Manufacturing International Corp
+Semiconductor Manufacturing Intl Corp
+Northwestern Polytechnical Univ.
 Sinno Electronics Co Ltd
 Yitu Technologies Ltd
 Shenzhen DJI Innovation Technology Co., Ltd.
@@ -120,6 +121,7 @@ Novartis AG
 Pfizer Inc.
 Meta Platforms, Inc.
 Oracle Corporation
+Intl Business Machines Corp
 MediaTek Inc.
 ASUSTeK Computer Inc.
 Super Micro Computer, Inc.

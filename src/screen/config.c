@@ -42,26 +42,44 @@ static int words(const char *file, const ynode *root, const char *key, char ***o
     return rc;
 }
 
-static int country_aliases(const char *file, const ynode *root, scr_config *cfg, eccn_error *err)
+/* Whether a map's key or value is acceptable: an ISO code, or one normalised word. */
+static bool iso_code(const ynode *k, bool value)
 {
-    const ynode *m = ynode_get(root, "country_aliases");
+    return !value || (k->len == 2 && k->str[0] >= 'A' && k->str[0] <= 'Z' && k->str[1] >= 'A' &&
+                      k->str[1] <= 'Z');
+}
+
+static bool one_word(const ynode *k, bool value)
+{
+    eccn_buf b = {0};
+    bool ok = eccn_screen_normalise(k->str, &b) == ECCN_OK && b.data[0] &&
+              strcmp(b.data, k->str) == 0 && !strchr(b.data, ' ');
+    eccn_buf_free(&b);
+    return ok;
+}
+
+/* A mapping of strings at root.key into out (key, value, key, value ...; *n strings), each
+ * scalar accepted by ok, or an error saying what was expected. */
+static int pairs(const char *file, const ynode *root, const char *key,
+                 bool (*ok)(const ynode *k, bool value), const char *expected, char ***out,
+                 size_t *n, eccn_error *err)
+{
+    const ynode *m = ynode_get(root, key);
     if (ynode_is_null(m))
         return ECCN_OK;
     if (m->kind != YN_MAP)
-        return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col,
-                         "country_aliases: expected a mapping of words to ISO codes");
-    if (!(cfg->country_aliases = calloc(m->nkids ? m->nkids : 1, sizeof(char *))))
+        return eccn_fail(err, ECCN_EINPUT, file, m->line, m->col, "%s: expected a mapping %s", key,
+                         expected);
+    if (!(*out = calloc(m->nkids ? m->nkids : 1, sizeof(char *))))
         return ECCN_ENOMEM;
     for (size_t i = 0; i < m->nkids; i++) {
         const ynode *k = m->kids[i];
-        if (k->kind != YN_SCALAR ||
-            (i % 2 == 1 && (k->len != 2 || k->str[0] < 'A' || k->str[0] > 'Z' || k->str[1] < 'A' ||
-                            k->str[1] > 'Z')))
-            return eccn_fail(err, ECCN_EINPUT, file, k->line, k->col,
-                             "country_aliases: expected WORD: CC (an ISO 3166-1 alpha-2 code)");
-        if (!(cfg->country_aliases[i] = eccn_strdup(k->str)))
+        if (k->kind != YN_SCALAR || !ok(k, i % 2 == 1))
+            return eccn_fail(err, ECCN_EINPUT, file, k->line, k->col, "%s: expected a mapping %s",
+                             key, expected);
+        if (!((*out)[i] = eccn_strdup(k->str)))
             return ECCN_ENOMEM;
-        cfg->ncountry_aliases++;
+        (*n)++;
     }
     return ECCN_OK;
 }
@@ -113,7 +131,12 @@ int scr_config_load(const char *data_dir, scr_config *cfg, eccn_error *err)
         (rc = words(path, doc->root, "stopwords", &cfg->stopwords, &cfg->nstopwords, err)) != 0 ||
         (rc = words(path, doc->root, "qualifiers", &cfg->qualifiers, &cfg->nqualifiers, err)) != 0)
         goto done;
-    rc = country_aliases(path, doc->root, cfg, err);
+    if ((rc = pairs(path, doc->root, "country_aliases", iso_code,
+                    "of the source's words to ISO 3166-1 alpha-2 codes (WORD: CC)",
+                    &cfg->country_aliases, &cfg->ncountry_aliases, err)) == ECCN_OK)
+        rc = pairs(path, doc->root, "abbreviations", one_word,
+                   "of abbreviations to words, each one normalised word (intl: international)",
+                   &cfg->abbreviations, &cfg->nabbreviations, err);
 done:
     if (rc != ECCN_OK)
         scr_config_free(cfg);
@@ -129,6 +152,9 @@ void scr_config_free(scr_config *cfg)
     for (size_t i = 0; i < cfg->ncountry_aliases; i++)
         free(cfg->country_aliases[i]);
     free(cfg->country_aliases);
+    for (size_t i = 0; i < cfg->nabbreviations; i++)
+        free(cfg->abbreviations[i]);
+    free(cfg->abbreviations);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -32,7 +32,7 @@ int64_t scr_token_find(const eccn_screen_lists *l, const char *s, size_t n)
     for (; l->slots[h]; h = (h + 1) & (l->nslots - 1)) {
         const scr_token *t = &l->toks[l->slots[h] - 1];
         if (t->len == n && memcmp(t->s, s, n) == 0)
-            return l->slots[h] - 1;
+            return t->canon ? (int64_t)t->canon - 1 : (int64_t)l->slots[h] - 1;
     }
     return -1;
 }
@@ -61,6 +61,22 @@ static int token_add(eccn_screen_lists *l, const char *s, size_t n, uint32_t *id
         h = (h + 1) & (l->nslots - 1);
     l->slots[h] = (uint32_t)l->ntoks + 1;
     *id = (uint32_t)l->ntoks++;
+    return ECCN_OK;
+}
+
+/* Abbreviations stand for their word in names and queries alike: "Intl" is "international". */
+static int add_abbreviations(eccn_screen_lists *l)
+{
+    const scr_config *cfg = &l->cfg;
+    for (size_t i = 0; i + 1 < cfg->nabbreviations; i += 2) {
+        uint32_t abbr, word;
+        if (token_add(l, cfg->abbreviations[i + 1], strlen(cfg->abbreviations[i + 1]), &word) !=
+                ECCN_OK ||
+            token_add(l, cfg->abbreviations[i], strlen(cfg->abbreviations[i]), &abbr) != ECCN_OK)
+            return ECCN_ENOMEM;
+        if (abbr != word)
+            l->toks[abbr].canon = word + 1;
+    }
     return ECCN_OK;
 }
 
@@ -214,7 +230,8 @@ int scr_index_build(eccn_screen_lists *l, eccn_error *err)
     int rc = ECCN_OK;
     if (add_words(l, cfg->legal_forms, cfg->nlegal_forms, TOK_LEGAL) != ECCN_OK ||
         add_words(l, cfg->stopwords, cfg->nstopwords, TOK_STOP) != ECCN_OK ||
-        add_words(l, cfg->qualifiers, cfg->nqualifiers, TOK_QUALIFIER) != ECCN_OK)
+        add_words(l, cfg->qualifiers, cfg->nqualifiers, TOK_QUALIFIER) != ECCN_OK ||
+        add_abbreviations(l) != ECCN_OK)
         rc = ECCN_ENOMEM;
     for (size_t i = 0; rc == ECCN_OK && i < l->nentries; i++) {
         eccn_screen_entry *e = &l->entries[i];

@@ -32,6 +32,8 @@ typedef struct scr_config {
     size_t nlegal_forms, nstopwords, nqualifiers;
     char **country_aliases; /* pairs: the source's word, then the ISO code */
     size_t ncountry_aliases;
+    char **abbreviations; /* pairs: the abbreviation, then the word it stands for */
+    size_t nabbreviations;
 } scr_config;
 
 enum { TOK_LEGAL = 1, TOK_STOP = 2, TOK_QUALIFIER = 4 };
@@ -41,6 +43,7 @@ typedef struct scr_token {
     uint32_t len, df;
     uint32_t post_off, post_n; /* postings: the names holding the token */
     float w;                   /* IDF weight, qualifier factor applied */
+    uint32_t canon;            /* an abbreviation: the id + 1 of the word it stands for; else 0 */
     uint8_t flags;
 } scr_token;
 
@@ -96,7 +99,7 @@ int scr_config_load(const char *data_dir, scr_config *cfg, eccn_error *err);
 void scr_config_free(scr_config *cfg);
 /* Builds the token index over the entries (cfg loaded). */
 int scr_index_build(eccn_screen_lists *l, eccn_error *err);
-/* The token id of s (n bytes), or -1. */
+/* The token id of s (n bytes), or -1; an abbreviation's is that of the word it stands for. */
 int64_t scr_token_find(const eccn_screen_lists *l, const char *s, size_t n);
 /* Vocabulary tokens within the allowed edits of s: up to max ids into out, with their distance. */
 int scr_fuzzy_find(eccn_screen_lists *l, const char *s, size_t n, uint32_t *out, int *dist,
