@@ -155,12 +155,12 @@ static int make_query(eccn_screen_lists *l, const char *text, query *q)
             t->id = scr_token_find(l, p, len);
             t->flags = t->id >= 0 ? l->toks[t->id].flags : 0;
             t->nfuzz = 0;
-            /* An unknown word a typo away from known ones; a legal form misspelt ("comapny")
-             * is a legal form. */
-            if (t->id < 0 &&
-                scr_fuzzy_find(l, t->s, t->len, t->fuzz, t->fdist, QFUZZ, &t->nfuzz) != ECCN_OK)
+            /* The words a typo away, for known words too: "parisan" is a word of the lists,
+             * and a typo of the Entity List's "ZTE Parsian". An unknown word a typo away from
+             * a legal form ("comapny") is a legal form. */
+            if (scr_fuzzy_find(l, t->s, t->len, t->fuzz, t->fdist, QFUZZ, &t->nfuzz) != ECCN_OK)
                 return ECCN_ENOMEM;
-            for (size_t k = 0; k < t->nfuzz; k++)
+            for (size_t k = 0; t->id < 0 && k < t->nfuzz; k++)
                 t->flags |= l->toks[t->fuzz[k]].flags & (TOK_LEGAL | TOK_STOP);
             for (size_t k = 0; k < q->n; k++)
                 dup |= q->t[k].len == len && memcmp(q->t[k].s, p, len) == 0;
