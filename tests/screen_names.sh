@@ -31,6 +31,7 @@ Kaspersky Lab AO
 Almaz-Antey Concern JSC
 Kalashnikov Concern JSC
 Rosoboronexprot
+ZTE Parisan
 Transneft PJSC
 Rosneft Oil Company OJSC
 Gazprombank JSC
