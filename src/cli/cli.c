@@ -152,6 +152,11 @@ static int find_dirs(cli_env *env)
     return 0;
 }
 
+int cli_find_data(cli_env *env)
+{
+    return find_dirs(env);
+}
+
 int cli_open_retention(cli_env *env, eccn_retention_policy *pol)
 {
     eccn_error err = {0};
