@@ -6,6 +6,7 @@
 #include "digest.h"
 #include "integrity.h"
 #include "eval.h"
+#include "hmap.h"
 #include "jsonw.h"
 
 #include <ctype.h>
@@ -27,92 +28,6 @@
     "audit_results r LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=r.part_text "                 \
     "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=r.desc_text "                                 \
     "LEFT JOIN audit_evals e ON e.run_id=?1 AND e.id=r.eval_id"
-
-/* ---- a string-keyed hash map: each distinct string of a run is looked at once ---- */
-
-typedef struct smap_entry {
-    char *key;
-    size_t klen;
-    uint64_t hash;
-    long long value;
-    const void *ptr;
-    long long aux;
-} smap_entry;
-
-typedef struct smap {
-    smap_entry *slots;
-    size_t cap, n;
-} smap;
-
-static void smap_free(smap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].key);
-    free(m->slots);
-    memset(m, 0, sizeof *m);
-}
-
-static smap_entry *smap_find(smap *m, const void *key, size_t klen, uint64_t h)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        smap_entry *e = &m->slots[i];
-        if (!e->key)
-            return NULL;
-        if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0)
-            return e;
-    }
-}
-
-static int smap_grow(smap *m)
-{
-    size_t cap = m->cap ? m->cap * 2 : 256;
-    smap_entry *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return ECCN_ENOMEM;
-    for (size_t i = 0; i < m->cap; i++) {
-        smap_entry *e = &m->slots[i];
-        if (!e->key)
-            continue;
-        size_t j = e->hash & (cap - 1);
-        while (slots[j].key)
-            j = (j + 1) & (cap - 1);
-        slots[j] = *e;
-    }
-    free(m->slots);
-    m->slots = slots;
-    m->cap = cap;
-    return ECCN_OK;
-}
-
-static smap_entry *smap_put(smap *m, const void *key, size_t klen, uint64_t h);
-
-/* The entry for key, added (value 0, ptr NULL, *added true) when absent; NULL when out of memory.
- */
-static smap_entry *smap_get(smap *m, const void *key, size_t klen, bool *added)
-{
-    uint64_t h = eccn_hash64(key, klen);
-    smap_entry *e = smap_find(m, key, klen, h);
-    *added = !e;
-    return e ? e : smap_put(m, key, klen, h);
-}
-
-static smap_entry *smap_put(smap *m, const void *key, size_t klen, uint64_t h)
-{
-    if ((m->n + 1) * 2 > m->cap && smap_grow(m) != ECCN_OK)
-        return NULL;
-    size_t i = h & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    smap_entry *e = &m->slots[i];
-    if (!(e->key = eccn_strndup(key, klen)))
-        return NULL;
-    e->klen = klen;
-    e->hash = h;
-    m->n++;
-    return e;
-}
 
 /* ---- rows to insert, deferred ----
  *
@@ -394,6 +309,14 @@ typedef struct eval_info {
     long long lines, quantity;
 } eval_info;
 
+/* What a run knows of a raw part or description text. */
+typedef struct text_val {
+    long long id; /* its audit_texts row */
+    bool asked;   /* whether it was resolved yet: then to part, or not for why */
+    const eccn_part *part;
+    const char *why; /* in run.part_errors, or NULL when unknown */
+} text_val;
+
 typedef struct run {
     eccn_ruleset *rs;
     eccn_ledger *l;
@@ -410,14 +333,12 @@ typedef struct run {
     size_t ncols;
     char **part_errors;
     size_t npart_errors;
-    smap countries; /* raw text -> code (ptr), NULL when unknown */
-    /* raw text -> its audit_texts id (value), and, once asked, the part it resolves to (ptr,
-     * aux -1) or why not (aux = index in part_errors + 1) */
-    smap texts;
-    smap evals; /* "part|dest|hq|date" -> eval id */
+    eccn_hmap countries; /* raw text -> its code (const char *), NULL when unknown */
+    eccn_hmap texts;     /* raw text -> text_val */
+    eccn_hmap evals;     /* (part, dest, hq, epoch) -> eval id (long long) */
     /* The texts of a good line's part, description, destination and headquarters, together ->
      * what they resolved to (value: index in sigv + 1). */
-    smap sigs;
+    eccn_hmap sigs; /* -> index in sigv + 1 (long long) */
     struct line_sig *sigv;
     size_t nsigs, sigs_cap;
     /* In front of evals, for lines with a sig: each distinct (part, destination, headquarters)
@@ -425,7 +346,7 @@ typedef struct run {
      * + epoch] is the eval id, 0 until asked. An array index instead of a hash lookup whose key
      * lies elsewhere in memory: the second lookup of every line, about a twentieth of an audit's
      * CPU (perf). */
-    smap triples;
+    eccn_hmap triples; /* -> place (long long) */
     uint32_t *eval_at;
     size_t eval_at_cap, nepochs;
     eval_info *info;
@@ -545,56 +466,53 @@ static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t
 
 /* The entry of a raw part or description text: interned (a row of audit_texts) when first
  * seen. One lookup serves both the text's id and its part resolution. */
-static int text_entry(run *r, const char *s, size_t n, smap_entry **out)
+static int text_entry(run *r, const char *s, size_t n, text_val **out)
 {
     bool added;
-    smap_entry *e = smap_get(&r->texts, s, n, &added);
+    text_val *e = eccn_hmap_get(&r->texts, s, n, &added);
     int rc = ECCN_OK;
     *out = e;
     if (!e)
         return ECCN_ENOMEM;
     if (added && r->out) { /* no batch: a scan that records nothing */
-        e->value = ++r->next_text;
+        e->id = ++r->next_text;
         if ((rc = row_begin(r->out, STMT_TEXT)) == ECCN_OK &&
             (rc = cell_int(r->out, r->run_id)) == ECCN_OK &&
-            (rc = cell_int(r->out, e->value)) == ECCN_OK)
+            (rc = cell_int(r->out, e->id)) == ECCN_OK)
             rc = cell_text(r->out, s, n);
     }
     return rc;
 }
 
 /* Resolves a text to a part once per run; NULL with *why set when it does not resolve. */
-static const eccn_part *resolve_part(run *r, smap_entry *e, const char **why)
+static const eccn_part *resolve_part(run *r, text_val *e, const char **why)
 {
-    if (!e->aux) {
-        const eccn_part *p = NULL;
+    if (!e->asked) {
         eccn_error err = {0};
-        e->aux = -1;
-        /* The entry's key is a NUL-terminated copy: resolve from it. */
-        if (eccn_catalog_resolve(r->rs->cat, e->key, &p, &err) == ECCN_OK) {
-            e->ptr = p;
-        } else {
+        e->asked = true;
+        /* The map's copy of the text is NUL-terminated: resolve from it. */
+        if (eccn_catalog_resolve(r->rs->cat, eccn_hmap_key(&r->texts, e, NULL), &e->part, &err) !=
+            ECCN_OK) {
             char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
+            e->part = NULL;
             if (g) {
                 r->part_errors = g;
-                g[r->npart_errors] = eccn_strdup(err.msg);
-                e->aux = (long long)++r->npart_errors;
+                e->why = g[r->npart_errors++] = eccn_strdup(err.msg);
             }
         }
     }
-    if (!e->ptr)
-        *why =
-            e->aux > 0 && r->part_errors[e->aux - 1] ? r->part_errors[e->aux - 1] : "unknown part";
-    return e->ptr;
+    if (!e->part)
+        *why = e->why ? e->why : "unknown part";
+    return e->part;
 }
 
 static const char *resolve_country(run *r, const char *s, size_t n)
 {
     bool added;
-    smap_entry *e = smap_get(&r->countries, s, n, &added);
-    if (e && added)
-        e->ptr = eccn_geo_resolve(r->rs->geo, e->key);
-    return e ? e->ptr : NULL;
+    const char **code = eccn_hmap_get(&r->countries, s, n, &added);
+    if (code && added)
+        *code = eccn_geo_resolve(r->rs->geo, eccn_hmap_key(&r->countries, code, NULL));
+    return code ? *code : NULL;
 }
 
 /* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
@@ -719,8 +637,8 @@ static uint32_t place_of(run *r, const eccn_part *part, const char *dest, const 
 {
     const void *key[3] = {part, dest, hq};
     bool added;
-    smap_entry *e = smap_get(&r->triples, key, sizeof key, &added);
-    if (!e)
+    long long *place = eccn_hmap_get(&r->triples, key, sizeof key, &added);
+    if (!place)
         return 0;
     if (added) {
         size_t n = r->triples.n, need = n * r->nepochs;
@@ -728,12 +646,12 @@ static uint32_t place_of(run *r, const eccn_part *part, const char *dest, const 
                           ? eccn_grow(r->eval_at, &r->eval_at_cap, need, sizeof *g, 64 * r->nepochs)
                           : NULL;
         if (!g)
-            return 0; /* e->value stays 0 */
+            return 0; /* *place stays 0 */
         memset(g + need - r->nepochs, 0, r->nepochs * sizeof *g);
         r->eval_at = g;
-        e->value = (long long)n;
+        *place = (long long)n;
     }
-    return (uint32_t)e->value;
+    return (uint32_t)*place;
 }
 
 /* The combination's key: each text with its length before it, so no text can run into another. */
@@ -758,13 +676,13 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
 {
     char *whybuf = in->whybuf;
     const size_t wsz = sizeof in->whybuf;
-    smap_entry *pe = NULL, *de = NULL;
+    text_val *pe = NULL, *de = NULL;
     int rc;
     if ((in->pn && (rc = text_entry(r, in->ptext, in->pn, &pe)) != ECCN_OK) ||
         (in->dn && (rc = text_entry(r, in->dtext, in->dn, &de)) != ECCN_OK))
         return rc;
-    in->ptext_id = pe ? pe->value : 0;
-    in->dtext_id = de ? de->value : 0;
+    in->ptext_id = pe ? pe->id : 0;
+    in->dtext_id = de ? de->id : 0;
     if (*why)
         return ECCN_OK;
     const char *pwhy = NULL, *dwhy = NULL;
@@ -827,11 +745,11 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
     char key[512];
     size_t klen = why ? 0 : sig_key(key, sizeof key, texts, lens);
     bool added;
-    smap_entry *e = klen ? smap_get(&r->sigs, key, klen, &added) : NULL;
-    if (klen && !e)
+    long long *sig = klen ? eccn_hmap_get(&r->sigs, key, klen, &added) : NULL;
+    if (klen && !sig)
         return ECCN_ENOMEM;
-    if (e && e->value > 0) {
-        const line_sig *g = &r->sigv[e->value - 1];
+    if (sig && *sig > 0) {
+        const line_sig *g = &r->sigv[*sig - 1];
         in->ptext_id = g->ptext_id;
         in->dtext_id = g->dtext_id;
         in->part = g->part;
@@ -842,7 +760,7 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
         if ((rc = resolve_texts(r, in, totext, tn, hqtext, hn, &why)) != ECCN_OK)
             return rc;
         /* Only a good combination is kept; a bad one's entry keeps value 0 and is asked again. */
-        if (e && !why) {
+        if (sig && !why) {
             line_sig *g = eccn_grow(r->sigv, &r->sigs_cap, r->nsigs + 1, sizeof *g, 64);
             if (!g)
                 return ECCN_ENOMEM;
@@ -850,7 +768,7 @@ static int read_line(run *r, const eccn_csv_record *rec, line_in *in)
             in->place = place_of(r, in->part, in->dest, in->hq);
             g[r->nsigs++] =
                 (line_sig){in->ptext_id, in->dtext_id, in->part, in->dest, in->hq, in->place};
-            e->value = (long long)r->nsigs;
+            *sig = (long long)r->nsigs;
         }
     }
     if (!why) {
@@ -932,12 +850,12 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
         else {
             const void *key[4] = {part, dest, hq, (const void *)(intptr_t)epoch};
             bool added;
-            smap_entry *e = smap_get(&r->evals, key, sizeof key, &added);
-            if (!e)
+            long long *id = eccn_hmap_get(&r->evals, key, sizeof key, &added);
+            if (!id)
                 return ECCN_ENOMEM;
-            if (added && (rc = new_eval(r, part, dest, hq, date, &e->value, err)) != ECCN_OK)
+            if (added && (rc = new_eval(r, part, dest, hq, date, id, err)) != ECCN_OK)
                 return rc;
-            eval_id = e->value;
+            eval_id = *id;
             if (at && eval_id <= UINT32_MAX)
                 *at = (uint32_t)eval_id;
         }
@@ -1198,13 +1116,14 @@ static int reload(run *r, eccn_error *err)
     while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 1);
         size_t n = (size_t)sqlite3_column_bytes(st, 1);
-        smap_entry *e = smap_put(&r->texts, t, n, eccn_hash64(t, n));
+        bool added;
+        text_val *e = eccn_hmap_get(&r->texts, t, n, &added);
         if (!e)
             rc = ECCN_ENOMEM;
         else
-            e->value = sqlite3_column_int64(st, 0);
-        if (e && e->value > r->next_text)
-            r->next_text = e->value;
+            e->id = sqlite3_column_int64(st, 0);
+        if (e && e->id > r->next_text)
+            r->next_text = e->id;
     }
     sqlite3_finalize(st);
     if (rc != ECCN_OK ||
@@ -1233,15 +1152,15 @@ static int reload(run *r, eccn_error *err)
             hq_given ? eccn_geo_resolve(r->rs->geo, hq_given) : NULL,
             (const void *)(intptr_t)eccn_ruleset_epoch(r->rs, date)};
         (void)hq;
-        smap_entry *e = smap_put(&r->evals, (const char *)key, sizeof key,
-                                 eccn_hash64((const char *)key, sizeof key));
+        bool added;
+        long long *e = eccn_hmap_get(&r->evals, key, sizeof key, &added);
         if (!e || (size_t)id != r->ninfo + 1) {
             rc = e ? eccn_fail(err, ECCN_EDB, eccn_ledger_path(r->l), 0, 0,
                                "audit run %lld has gaps in its evaluations", r->run_id)
                    : ECCN_ENOMEM;
             break;
         }
-        e->value = id;
+        *e = id;
         eval_info *in = push_info(r);
         if (!in) {
             rc = ECCN_ENOMEM;
@@ -1379,14 +1298,23 @@ static int take_defaults(run *r, eccn_error *err)
     return ECCN_OK;
 }
 
+static void run_init_maps(run *r)
+{
+    eccn_hmap_init(&r->countries, sizeof(const char *));
+    eccn_hmap_init(&r->texts, sizeof(text_val));
+    eccn_hmap_init(&r->evals, sizeof(long long));
+    eccn_hmap_init(&r->sigs, sizeof(long long));
+    eccn_hmap_init(&r->triples, sizeof(long long));
+}
+
 static void run_free_maps(run *r)
 {
-    smap_free(&r->countries);
-    smap_free(&r->texts);
-    smap_free(&r->evals);
-    smap_free(&r->sigs);
+    eccn_hmap_free(&r->countries);
+    eccn_hmap_free(&r->texts);
+    eccn_hmap_free(&r->evals);
+    eccn_hmap_free(&r->sigs);
     free(r->sigv);
-    smap_free(&r->triples);
+    eccn_hmap_free(&r->triples);
     free(r->eval_at);
     for (size_t i = 0; i < r->npart_errors; i++)
         free(r->part_errors[i]);
@@ -1400,6 +1328,7 @@ int eccn_audit_scan(eccn_ruleset *rs, const eccn_audit_opts *o,
     eccn_csv *csv = NULL;
     eccn_csv_record rec;
     int rc, got;
+    run_init_maps(&r);
     if ((rc = take_defaults(&r, err)) != ECCN_OK ||
         (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
         goto done;
@@ -1653,6 +1582,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     long long records = 0;
     batch final = {0};
     memset(s, 0, sizeof *s);
+    run_init_maps(&r);
     if (given->out_csv)
         fputs(OUT_HEADER, given->out_csv);
     if (given->resume_run) {
