@@ -7,7 +7,7 @@
 #include "integrity.h"
 #include "eval.h"
 #include "hmap.h"
-#include "jsonw.h"
+#include "record.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -538,43 +538,31 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                     .quantity = 1,
                     .no_trace = true};
     eccn_result res;
-    eccn_buf provs = {0}, excs = {0};
-    char d[11];
+    eccn_record rec = {0};
     int rc = eccn_evaluate(r->rs, &q, &res, err);
     if (rc != ECCN_OK)
         return rc;
     eval_info *in = push_info(r);
-    const char *reason = NULL;
+    const eccn_verdict_row *v = &rec.row;
     batch *b = r->out;
-    rc = ECCN_ENOMEM;
-    if (!in)
+    if (!in || (rc = eccn_record_from_eval(r->rs, &q, &res, ECCN_RECORD_AUDIT, &rec)) != ECCN_OK ||
+        (rec.reason && !(in->reason = eccn_strdup(rec.reason)))) {
+        rc = ECCN_ENOMEM;
         goto done;
+    }
     *id = ++r->next_eval;
     in->verdict = res.verdict;
     snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
     snprintf(in->destination, sizeof in->destination, "%s", dest);
-    /* A provisions list lost to a failed allocation must not be recorded as an empty one. */
-    if (eccn_result_provisions_json(&res, &provs) != ECCN_OK || !provs.data ||
-        eccn_result_exceptions_json(&res, &excs, true) != ECCN_OK || !excs.data)
-        goto done;
-    eccn_date_format(date, d);
-    if (res.status == ECCN_ST_INDETERMINATE)
-        reason = res.class_note;
-    else if (res.verdict == ECCN_V_INDETERMINATE && res.ndeciding)
-        reason = res.deciding[0]->title;
-    if (reason && !(in->reason = eccn_strdup(reason)))
-        goto done;
     if ((rc = row_begin(b, STMT_EVAL)) == ECCN_OK && (rc = cell_int(b, r->run_id)) == ECCN_OK &&
-        (rc = cell_int(b, *id)) == ECCN_OK && (rc = cell_str(b, part->id)) == ECCN_OK &&
-        (rc = cell_str(b, dest)) == ECCN_OK && (rc = cell_str(b, hq ? hq : dest)) == ECCN_OK &&
-        (rc = cell_str(b, d)) == ECCN_OK &&
-        (rc = cell_str(b, eccn_status_word(res.status))) == ECCN_OK &&
-        (rc = cell_str(b, res.eccn[0] ? res.eccn : NULL)) == ECCN_OK &&
-        (rc = cell_str(b, eccn_verdict_word(in->verdict))) == ECCN_OK &&
-        (rc = cell_str(b, res.review_policy)) == ECCN_OK &&
-        (rc = cell_text(b, excs.data, excs.len)) == ECCN_OK &&
-        (rc = cell_text(b, provs.data, provs.len)) == ECCN_OK &&
-        (rc = cell_str(b, reason)) == ECCN_OK) {
+        (rc = cell_int(b, *id)) == ECCN_OK && (rc = cell_str(b, v->part_id)) == ECCN_OK &&
+        (rc = cell_str(b, v->destination)) == ECCN_OK &&
+        (rc = cell_str(b, v->headquarters)) == ECCN_OK &&
+        (rc = cell_str(b, v->ship_date)) == ECCN_OK && (rc = cell_str(b, v->status)) == ECCN_OK &&
+        (rc = cell_str(b, v->eccn)) == ECCN_OK && (rc = cell_str(b, v->verdict)) == ECCN_OK &&
+        (rc = cell_str(b, v->review_policy)) == ECCN_OK &&
+        (rc = cell_str(b, v->license_exceptions)) == ECCN_OK &&
+        (rc = cell_str(b, v->provisions)) == ECCN_OK && (rc = cell_str(b, rec.reason)) == ECCN_OK) {
         const eccn_metric m[2] = {ECCN_M_TPP, ECCN_M_PD};
         for (int i = 0; rc == ECCN_OK && i < 2; i++)
             rc = eccn_spec_has(&res.metrics, m[i]) ? cell_real(b, res.metrics.v[m[i]])
@@ -583,8 +571,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
             rc = cell_str(b, hq);
     }
 done:
-    eccn_buf_free(&provs);
-    eccn_buf_free(&excs);
+    eccn_record_free(&rec);
     eccn_result_free(&res);
     return rc;
 }
