@@ -1,5 +1,6 @@
 /* cmd_audit.c: `eccn audit`, `eccn audit --resume RUN` and `eccn audit diff A B`. */
 #include "audit.h"
+#include "audit_store.h"
 #include "cli.h"
 #include "jsonw.h"
 
@@ -133,7 +134,7 @@ static int audit_diff(cli_env *env, int argc, char **argv)
     jsonw_init(&d.w, &out);
     if (d.json)
         jsonw_arr_begin(&d.w);
-    if (eccn_audit_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
+    if (eccn_audit_store_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
     } else if (d.json) {
