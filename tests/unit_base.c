@@ -2,17 +2,10 @@
  * `unit_base` runs all. A failed CHECK prints the expression and line. */
 #include "hmap.h"
 
+#include "unit_check.h"
+
 #include <stdio.h>
 #include <string.h>
-
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static void hmap_empty(void)
 {
@@ -120,10 +113,7 @@ static void hmap_set(void)
     eccn_hmap_free(&m);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const unit_test TESTS[] = {
     {"hmap_empty", hmap_empty},
     {"hmap_get_adds_once", hmap_get_adds_once},
     {"hmap_values_stay_put", hmap_values_stay_put},
@@ -134,17 +124,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "unit_base: no test named '%s'\n", argc > 1 ? argv[1] : "");
-        return 2;
-    }
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return unit_main(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

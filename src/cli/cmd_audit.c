@@ -318,7 +318,9 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         for (size_t i = 0; i < s.nerror_lines; i++)
             printf("  line %lld %s: %s\n", s.error_lines[i].line, s.error_lines[i].part,
                    s.error_reasons[i]);
-        printf("rules revision %s; ledger %s\n", rs->revision, env->db_path);
+        /* The ledger syncs each commit (audit_store.h): what it holds survives a power cut. */
+        printf("rules revision %s; results committed to disk in ledger %s\n", rs->revision,
+               env->db_path);
     }
     rc = s.errors ? EXIT_USAGE : s.licence_required ? EXIT_LR : s.indeterminate ? EXIT_INDET : 0;
 done:
