@@ -145,6 +145,12 @@ static int count_eval(eccn_audit_summary *s, eccn_verdict v, const char *eccn, c
     return rc;
 }
 
+/* The lines in error, without units: such a line's quantity may be what made it one. */
+static int count_errors(eccn_audit_summary *s)
+{
+    return s->errors ? add_count(&s->by_verdict, &s->nverdict, "error", s->errors, 0) : ECCN_OK;
+}
+
 int fold_counts(run *r, eccn_error *err)
 {
     eccn_audit_summary *s = r->s;
@@ -153,9 +159,7 @@ int fold_counts(run *r, eccn_error *err)
         const eval_info *in = &r->info[i];
         rc = count_eval(s, in->verdict, in->eccn, in->destination, in->lines, in->quantity);
     }
-    if (rc == ECCN_OK && s->errors)
-        rc = add_count(&s->by_verdict, &s->nverdict, "error", s->errors, 0);
-    return rc;
+    return rc == ECCN_OK ? count_errors(s) : rc;
 }
 
 eccn_verdict verdict_from_word(const char *w)
@@ -208,7 +212,6 @@ static int summary_eval(const eccn_audit_eval_info *e, void *s)
 int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err)
 {
     eccn_audit_run_info *info = malloc(sizeof *info);
-    long long elines = 0, eqty = 0;
     int rc = info ? ECCN_OK : ECCN_ENOMEM;
     eccn_audit_summary_free(s);
     s->run_id = run_id;
@@ -221,9 +224,7 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
     s->errors = info->errors;
     /* Each evaluation with its lines counted in SQL: a few hundred rows. */
     if ((rc = eccn_audit_store_each_eval(l, run_id, summary_eval, s, err)) != ECCN_OK ||
-        (rc = eccn_audit_store_error_totals(l, run_id, &elines, &eqty, err)) != ECCN_OK)
-        goto done;
-    if (elines && (rc = add_count(&s->by_verdict, &s->nverdict, "error", elines, eqty)) != ECCN_OK)
+        (rc = count_errors(s)) != ECCN_OK)
         goto done;
     first_ctx lic = {s->licence_lines, NULL, &s->nlicence_lines},
               bad = {s->error_lines, s->error_reasons, &s->nerror_lines};

@@ -644,24 +644,6 @@ int eccn_audit_store_each_eval(eccn_ledger *l, long long run_id,
     return end_rows(l, st, rc, step, "cannot read the run's evaluations", err);
 }
 
-int eccn_audit_store_error_totals(eccn_ledger *l, long long run_id, long long *lines,
-                                  long long *quantity, eccn_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare_run(l,
-                         "SELECT count(*), COALESCE(sum(quantity), 0) FROM audit_results r "
-                         "WHERE " ECCN_SQL_R_KEYS_OF_RUN1 " AND eval_id IS NULL",
-                         run_id, 0, &st, err),
-        step = SQLITE_DONE;
-    *lines = *quantity = 0;
-    if (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        *lines = sqlite3_column_int64(st, 0);
-        *quantity = sqlite3_column_int64(st, 1);
-        step = SQLITE_DONE;
-    }
-    return end_rows(l, st, rc, step, "cannot summarise the run", err);
-}
-
 int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_lines which,
                                long long limit,
                                int (*fn)(const eccn_audit_line_row *row, void *ctx), void *ctx,

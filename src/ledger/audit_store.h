@@ -120,10 +120,6 @@ typedef struct eccn_audit_eval_info {
 int eccn_audit_store_each_eval(eccn_ledger *l, long long run_id,
                                int (*fn)(const eccn_audit_eval_info *e, void *ctx), void *ctx,
                                eccn_error *err);
-/* The lines of a run in error and their total quantity. */
-int eccn_audit_store_error_totals(eccn_ledger *l, long long run_id, long long *lines,
-                                  long long *quantity, eccn_error *err);
-
 /* A line of a run as --out writes it: strings "" when absent, verdict "error" for a line in
  * error, part the part text or else the description. */
 typedef struct eccn_audit_line_row {
