@@ -1,8 +1,9 @@
 /*
  * audit_store.h: the audit_* tables of the ledger, behind plain C functions. The ledger owns its
- * schema: every statement on audit_runs, audit_texts, audit_evals and audit_results is in
- * audit_store.c, and so is every transaction an audit makes. src/audit decides what to write and
- * when to commit; this file knows how.
+ * schema: every statement an audit (src/audit, `eccn audit`, `eccn impact --run`) makes on
+ * audit_runs, audit_texts, audit_evals and audit_results is in audit_store.c, and so is every
+ * transaction it makes. src/audit decides what to write and when to commit; this file knows how.
+ * (Verification, retention and reports read the same tables from their own files.)
  *
  * Writing a run: eccn_audit_store_begin_run records it (incomplete); eccn_audit_store_open gives
  * the writer, which appends batches of rows (eccn_audit_rows, gathered on any thread), commits
@@ -61,7 +62,7 @@ typedef struct eccn_audit_progress {
     long long offset, next_line; /* the byte offset and line number to resume from */
 } eccn_audit_progress;
 
-/* Records a new, incomplete run of file (size bytes, options as audit.c writes them) under the
+/* Records a new, incomplete run of file (size bytes, options as resume.c writes them) under the
  * rules revision of rs, stored with it; committed before it returns. */
 int eccn_audit_store_begin_run(eccn_ledger *l, const eccn_ruleset *rs, const char *file,
                                long long size, const char *options, long long *run_id,
