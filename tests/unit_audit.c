@@ -175,21 +175,38 @@ static void store_rollback_on_close(void)
     eccn_ruleset_free(rs);
 }
 
-/* The writer's commits sync: synchronous is FULL once it is open, whatever it was. */
+static int sync_level(eccn_ledger *l)
+{
+    sqlite3_stmt *st = NULL;
+    eccn_error err = {0};
+    int level = -1;
+    if (eccn_ledger_prepare(l, "PRAGMA synchronous", &st, &err) == ECCN_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        level = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return level;
+}
+
+/* An audit's commits sync: synchronous is FULL (2) once a run is begun or its writer is open,
+ * whatever it was. */
 static void store_durable(void)
 {
     eccn_ruleset *rs = load();
     char dir[32];
-    long long run_id = 0;
+    long long run_id = 0, again = 0;
     eccn_error err = {0};
     eccn_ledger *l = new_ledger(rs, dir, &run_id);
     eccn_audit_store *w = NULL;
-    sqlite3_stmt *st = NULL;
+    CHECK(eccn_ledger_exec(l, "PRAGMA synchronous=NORMAL", &err) == ECCN_OK && sync_level(l) == 1);
+    CHECK(eccn_audit_store_begin_run(l, rs, "inv.csv", 1, "o", &again, &err) == ECCN_OK);
+    CHECK(sync_level(l) == 2);
     CHECK(eccn_ledger_exec(l, "PRAGMA synchronous=NORMAL", &err) == ECCN_OK);
     CHECK(eccn_audit_store_open(l, run_id, &w, &err) == ECCN_OK);
-    CHECK(eccn_ledger_prepare(l, "PRAGMA synchronous", &st, &err) == ECCN_OK);
-    CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 2);
-    sqlite3_finalize(st);
+    CHECK(sync_level(l) == 2);
+    CHECK(eccn_ledger_exec(l, "PRAGMA synchronous=EXTRA", &err) == ECCN_OK);
+    eccn_audit_store_close(w);
+    CHECK(eccn_audit_store_open(l, run_id, &w, &err) == ECCN_OK);
+    CHECK(sync_level(l) == 3); /* never lowered */
     eccn_audit_store_close(w);
     drop_ledger(l, dir);
     eccn_ruleset_free(rs);
