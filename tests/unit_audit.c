@@ -1,6 +1,7 @@
 /* unit_audit.c: unit tests of the audit's ledger store (src/ledger/audit_store) and of the verdict
  * row builder (src/audit/record). `unit_audit NAME` runs one case (CTest registers each),
  * `unit_audit` runs all. A failed CHECK prints the expression and line. */
+#include "audit.h"
 #include "audit_store.h"
 #include "integrity.h"
 #include "ledger_internal.h" /* sqlite3, to see the connection's sync level */
@@ -212,6 +213,38 @@ static void store_durable(void)
     eccn_ruleset_free(rs);
 }
 
+static int count_item(const eccn_audit_item *it, void *ctx)
+{
+    long long *n = ctx;
+    CHECK(it->line == *n + 2 && it->part == NULL && it->why != NULL);
+    (*n)++;
+    return ECCN_OK;
+}
+
+/* One part number with many descriptions: each line finds its part text and then adds its
+ * description to the same map, which grows under the part's entry. The entry must stay valid
+ * (it did not before the project's map kept values in place: a use-after-free under ASan). */
+static void scan_repeated_part(void)
+{
+    eccn_ruleset *rs = load();
+    char path[] = "/tmp/eccn-scan-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    long long n = 0;
+    eccn_error err = {0};
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("part_number,description,qty,ship_to_country,ship_date\n", f);
+    for (int i = 0; i < 600; i++)
+        fprintf(f, "PN-00001,Widget model %d,1,DE,2024-01-01\n", i);
+    fclose(f);
+    eccn_audit_opts o = {.path = path};
+    CHECK(eccn_audit_scan(rs, &o, count_item, &n, &err) == ECCN_OK && n == 600);
+    remove(path);
+    eccn_ruleset_free(rs);
+}
+
 /* A check's record and an audit's share every field the evaluation decides; the audit's leaves
  * out what an audit_evals row does not hold, and names its exceptions only. */
 static void record_kinds(void)
@@ -242,9 +275,8 @@ static void record_kinds(void)
 }
 
 static const unit_test TESTS[] = {
-    {"store_roundtrip", store_roundtrip},
-    {"store_rollback_on_close", store_rollback_on_close},
-    {"store_durable", store_durable},
+    {"store_roundtrip", store_roundtrip}, {"store_rollback_on_close", store_rollback_on_close},
+    {"store_durable", store_durable},     {"scan_repeated_part", scan_repeated_part},
     {"record_kinds", record_kinds},
 };
 
