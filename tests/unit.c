@@ -1,5 +1,6 @@
 /* unit.c: unit tests of the library modules. Each test is a function; `unit NAME` runs one (CTest
  * registers each name), `unit` runs all. A failed CHECK prints the expression and line. */
+#include "testing.h"
 #include "catalog.h"
 #include "cond.h"
 #include "csvr.h"
@@ -23,15 +24,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static const char *rules_dir = SRC_DIR "/rules", *data_dir = SRC_DIR "/data";
 
@@ -528,10 +520,7 @@ static void test_walbuf(void)
     CHECK(rmdir(dir) == 0);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"errors", test_errors},
     {"dates", test_dates},
     {"spec", test_spec},
@@ -548,15 +537,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

@@ -227,10 +227,11 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     eccn_ledger *l = NULL;
     eccn_ruleset *rs = NULL;
     eccn_verdict_row old = {0}, now;
+    eccn_record rec = {0};
     eccn_result r = {0};
     eccn_query q = {0};
     eccn_error err = {0};
-    eccn_buf bufs[6] = {{0}}, oldids = {0}, newids = {0}, out = {0};
+    eccn_buf oldids = {0}, newids = {0}, out = {0};
     int rc = cli_id("ledger id", argc > 1 ? argv[1] : NULL, &id);
     if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)) ||
         (rc = cli_open_rules(env, &rs)))
@@ -265,11 +266,12 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         goto done;
     }
     if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK ||
-        cli_fill_row(rs, &q, &r, old.input_kind, old.input, &now, bufs) != ECCN_OK) {
+        cli_fill_row(rs, &q, &r, old.input_kind, old.input, &rec) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
         goto done;
     }
+    now = rec.row;
     bool holds = same(old.status, now.status) && same(old.eccn, now.eccn) &&
                  same(old.verdict, now.verdict) && same(old.review_policy, now.review_policy) &&
                  same(old.license_exceptions, now.license_exceptions);
@@ -353,8 +355,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     }
     rc = holds ? 0 : 1;
 done:
-    for (int i = 0; i < 6; i++)
-        eccn_buf_free(&bufs[i]);
+    eccn_record_free(&rec);
     eccn_buf_free(&oldids);
     eccn_buf_free(&newids);
     eccn_buf_free(&out);
