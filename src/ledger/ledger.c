@@ -1,14 +1,11 @@
 /* ledger.c: the SQLite ledger (see ledger.h). */
-#define _GNU_SOURCE /* pthread_setname_np */
 #include "ledger.h"
 
 #include "chain.h"
 #include "integrity.h"
 #include "jsonw.h"
-#include "walbuf.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,23 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The thread of eccn_ledger_checkpoint_behind, with a connection of its own. Passes are numbered:
- * a commit asks for pass `requested`, and `done` is the last pass finished. */
-typedef struct checkpointer {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t changed;
-    sqlite3 *db;
-    unsigned long requested, done;
-    bool stop;
-} checkpointer;
-
 struct eccn_ledger {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_verdict;
     int wal_frames; /* frames in the WAL after this connection's last commit */
-    checkpointer *behind;
 };
 
 /* The write-ahead log outlives each process. SQLite's default is that the last connection to close
@@ -45,11 +30,6 @@ struct eccn_ledger {
  * Nothing is less safe: a committed transaction in the log is part of the database; copy a ledger
  * with `eccn ledger backup` or SQLite's .backup, not by copying ledger.db alone. */
 enum { WAL_KEEP_FRAMES = 64, WAL_CHECKPOINT_FRAMES = 1000 };
-/* With a checkpointer behind, the writer never stops for a checkpoint, so the log is never wholly
- * copied back between two of its commits and SQLite cannot start it over: it grows with
- * everything written. Past this size (32 MiB of 8 KiB pages) the writer waits, once, for a pass
- * that starts after its commit, so that its next transaction restarts the log. */
-enum { WAL_BEHIND_LIMIT_FRAMES = 4096 };
 /* Concurrent writers wait for each other rather than fail: up to this long for a lock. */
 enum { BUSY_WAIT_MS = 10000 };
 
@@ -69,91 +49,24 @@ static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
 {
     eccn_ledger *l = ctx;
     l->wal_frames = frames;
-    if (frames < WAL_CHECKPOINT_FRAMES)
-        return SQLITE_OK;
-    checkpointer *c = l->behind;
-    if (!c) { /* SQLite's own auto-checkpoint, which installing this hook replaces */
+    /* SQLite's own auto-checkpoint, which installing this hook replaces. */
+    if (frames >= WAL_CHECKPOINT_FRAMES)
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        return SQLITE_OK;
-    }
-    /* Called after the commit has released its locks: the pass asked for here copies it all. */
-    pthread_mutex_lock(&c->mu);
-    unsigned long pass = ++c->requested;
-    pthread_cond_broadcast(&c->changed);
-    while (frames >= WAL_BEHIND_LIMIT_FRAMES && c->done < pass)
-        pthread_cond_wait(&c->changed, &c->mu);
-    pthread_mutex_unlock(&c->mu);
     return SQLITE_OK;
 }
 
-static void *checkpoint_passes(void *arg)
-{
-    checkpointer *c = arg;
-#ifdef __GLIBC__
-    pthread_setname_np(pthread_self(), "eccn-checkpoint"); /* so perf and top tell it apart */
-#endif
-    pthread_mutex_lock(&c->mu);
-    for (;;) {
-        while (!c->stop && c->done == c->requested)
-            pthread_cond_wait(&c->changed, &c->mu);
-        if (c->stop)
-            break;
-        unsigned long pass = c->requested;
-        pthread_mutex_unlock(&c->mu);
-        /* Passive: never waits for the writer. A pass that fails (another process checkpointing,
-         * a disk error) leaves the log as it was; the writer's own commits report real errors. */
-        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        pthread_mutex_lock(&c->mu);
-        c->done = pass;
-        pthread_cond_broadcast(&c->changed);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return NULL;
-}
-
+/* The audit (src/audit) still calls these two; a checkpoint thread did not pay for itself (issue
+ * 18: 1M-line audits within noise with and without it), so they do nothing. Delete them once the
+ * audit's store no longer calls them. */
 bool eccn_ledger_checkpoint_behind(eccn_ledger *l)
 {
-    checkpointer *c = calloc(1, sizeof *c);
-    int persist = 1;
-    if (!c || l->behind)
-        goto fail;
-    if (sqlite3_open_v2(l->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->changed, NULL);
-    if (pthread_create(&c->thread, NULL, checkpoint_passes, c) != 0) {
-        pthread_cond_destroy(&c->changed);
-        pthread_mutex_destroy(&c->mu);
-        goto fail;
-    }
-    l->behind = c;
-    return true;
-fail:
-    if (c)
-        sqlite3_close(c->db);
-    free(c);
+    (void)l;
     return false;
 }
 
 void eccn_ledger_checkpoint_inline(eccn_ledger *l)
 {
-    checkpointer *c = l->behind;
-    if (!c)
-        return;
-    pthread_mutex_lock(&c->mu);
-    c->stop = true;
-    pthread_cond_broadcast(&c->changed);
-    pthread_mutex_unlock(&c->mu);
-    pthread_join(c->thread, NULL);
-    pthread_cond_destroy(&c->changed);
-    pthread_mutex_destroy(&c->mu);
-    sqlite3_close(c->db);
-    free(c);
-    l->behind = NULL;
+    (void)l;
 }
 
 /* Schema version 1. Later versions append a step to MIGRATIONS; never edit a shipped one. */
@@ -319,7 +232,6 @@ void eccn_ledger_close(eccn_ledger *l)
     if (!l)
         return;
     sqlite3_finalize(l->ins_verdict);
-    eccn_ledger_checkpoint_inline(l);
     if (l->wal_frames > WAL_KEEP_FRAMES) {
         /* Without waiting: if another process is reading, the next writer will do it. */
         sqlite3_busy_handler(l->db, NULL, NULL);
@@ -360,10 +272,9 @@ static bool take_alone(eccn_ledger *l)
 
 /* create: make the file (and its directory) when absent. migrate: bring an older schema up to
  * date; a ledger that does not exist yet is never created by migrate alone. brief: try
- * take_alone first, and open shared when another connection has the ledger. gather: write the
- * log through walbuf.h's VFS, for a connection that writes many pages (an audit). */
-static int open_db(const char *path, bool create, bool migrate, bool brief, bool gather,
-                   eccn_ledger **out, eccn_error *err)
+ * take_alone first, and open shared when another connection has the ledger. */
+static int open_db(const char *path, bool create, bool migrate, bool brief, eccn_ledger **out,
+                   eccn_error *err)
 {
     eccn_ledger *l = calloc(1, sizeof *l);
     /* One connection per thread of use: SQLite's own mutexes are not needed. */
@@ -384,9 +295,7 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, bool
     /* Memory statistics take a global mutex on every allocation (5% of an audit's time);
      * nothing reads them. Fails harmlessly once SQLite is initialised. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    /* Without the VFS (it could not be registered) the writes are SQLite's own, as before. */
-    const char *vfs = gather && eccn_walbuf_register() == SQLITE_OK ? ECCN_WALBUF_VFS : NULL;
-    if (sqlite3_open_v2(path, &l->db, flags, vfs) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
         rc = eccn_ledger_fail(l, "cannot open the ledger", err);
         goto fail;
     }
@@ -402,7 +311,7 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, bool
     sqlite3_busy_handler(l->db, retry_soon, NULL);
     if (brief && !take_alone(l)) {
         eccn_ledger_close(l);
-        return open_db(path, create, migrate, false, false, out, err);
+        return open_db(path, create, migrate, false, out, err);
     }
     int app = 0, version = 0;
     if ((rc = pragma_int(l, "PRAGMA application_id", &app, err)) != ECCN_OK ||
@@ -485,22 +394,22 @@ fail:
 
 int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, true, true, false, true, out, err);
+    return open_db(path, true, true, false, out, err);
 }
 
 int eccn_ledger_open_brief(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, true, true, true, false, out, err);
+    return open_db(path, true, true, true, out, err);
 }
 
 int eccn_ledger_open_present(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, false, true, false, false, out, err);
+    return open_db(path, false, true, false, out, err);
 }
 
 int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *err)
 {
-    return open_db(path, false, false, false, false, out, err);
+    return open_db(path, false, false, false, out, err);
 }
 
 static void metric_test_json(eccn_metric m, const char *op, double value, void *ctx)

@@ -32,9 +32,8 @@
 
 typedef struct eccn_ledger eccn_ledger;
 
-/* Opens (creating when absent, with its directory) and migrates the ledger at path, for a
- * connection that writes many rows (audit): its write-ahead log is written through walbuf.h's
- * VFS, which gathers the log's writes; the other opens below use SQLite's default VFS. */
+/* Opens (creating when absent, with its directory) and migrates the ledger at path. Every open
+ * uses SQLite's default VFS. */
 int eccn_ledger_open(const char *path, eccn_ledger **out, eccn_error *err);
 /* Opens and migrates as eccn_ledger_open, for a connection that makes one short transaction and
  * closes (check): while no other connection has the ledger open it holds it alone until closed,
@@ -56,12 +55,7 @@ int eccn_ledger_prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn
 /* Runs statements that return no rows (transaction control, DDL); err names the SQL on failure. */
 int eccn_ledger_exec(eccn_ledger *l, const char *sql, eccn_error *err);
 
-/* For a long run of writes (an audit): copies the write-ahead log back into the database on a
- * thread with a connection of its own, so that the writer does not stop for the copying and its
- * fsyncs. Commits on this connection then only ask for a pass (and wait for one when the log has
- * grown past 32 MiB, so that it starts over). Returns false, with nothing changed, when the
- * thread cannot start: the connection then checkpoints as it commits, as without this call.
- * eccn_ledger_checkpoint_inline (or close) waits for the pass under way and ends the thread. */
+/* Do nothing: kept while the audit calls them (see ledger.c). */
 bool eccn_ledger_checkpoint_behind(eccn_ledger *l);
 void eccn_ledger_checkpoint_inline(eccn_ledger *l);
 
