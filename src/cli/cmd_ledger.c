@@ -1,6 +1,7 @@
 /* cmd_ledger.c: `eccn ledger list|show|runs` and `eccn replay`. */
 #include "cli.h"
 #include "jsonw.h"
+#include "ledger_query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -148,32 +149,28 @@ static int ledger_show(cli_env *env, int argc, char **argv)
     return 0;
 }
 
+static int print_run(const eccn_ledger_run *run, void *ctx)
+{
+    (void)ctx;
+    printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s\n", run->id, run->started_at, run->status,
+           run->lines_read, run->results, run->errors, run->file);
+    return ECCN_OK;
+}
+
 static int ledger_runs(cli_env *env)
 {
     eccn_ledger *l = NULL;
-    sqlite3_stmt *st = NULL;
+    eccn_error err = {0};
     int rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l);
     if (rc)
         return rc;
-    if (sqlite3_prepare_v2(eccn_ledger_db(l),
-                           "SELECT id, started_at, status, lines_read, results, errors, file "
-                           "FROM audit_runs ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK) {
-        eccn_error err;
-        eccn_ledger_fail(l, "cannot read audit runs", &err);
-        cli_print_error(&err);
-        eccn_ledger_close(l);
-        return EXIT_USAGE;
-    }
     printf("   run  started (UTC)         status      lines  results  errors  file\n");
-    while (sqlite3_step(st) == SQLITE_ROW)
-        printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s\n", (long long)sqlite3_column_int64(st, 0),
-               sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-               (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
-               (long long)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6));
-    sqlite3_finalize(st);
+    if (eccn_ledger_each_run(l, 0, NULL, NULL, print_run, NULL, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+    }
     eccn_ledger_close(l);
-    return 0;
+    return rc;
 }
 
 int cmd_ledger(cli_env *env, int argc, char **argv)

@@ -1,9 +1,7 @@
 /* ledger.c: the SQLite ledger (see ledger.h). */
-#include "ledger.h"
-
-#include "chain.h"
 #include "integrity.h"
 #include "jsonw.h"
+#include "ledger_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,13 +10,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-struct eccn_ledger {
-    sqlite3 *db;
-    char *path;
-    sqlite3_stmt *ins_verdict;
-    int wal_frames; /* frames in the WAL after this connection's last commit */
-};
 
 /* The write-ahead log outlives each process. SQLite's default is that the last connection to close
  * copies the log into the database and deletes it: two fsyncs, a file created and unlinked, and
@@ -55,9 +46,6 @@ static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
     return SQLITE_OK;
 }
 
-/* The audit (src/audit) still calls these two; a checkpoint thread did not pay for itself (issue
- * 18: 1M-line audits within noise with and without it), so they do nothing. Delete them once the
- * audit's store no longer calls them. */
 bool eccn_ledger_checkpoint_behind(eccn_ledger *l)
 {
     (void)l;
@@ -183,29 +171,6 @@ static const char GUARDS[] =
                       "CREATE TRIGGER checkpoints_kept BEFORE DELETE ON ledger_checkpoints BEGIN "
                       "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are kept'); END;";
 
-int eccn_ledger_fail(eccn_ledger *l, const char *doing, eccn_error *err)
-{
-    return eccn_fail(err, ECCN_EDB, l->path, 0, 0, "%s: %s", doing, sqlite3_errmsg(l->db));
-}
-
-int eccn_ledger_prepare(eccn_ledger *l, const char *sql, sqlite3_stmt **st, eccn_error *err)
-{
-    return sqlite3_prepare_v2(l->db, sql, -1, st, NULL) == SQLITE_OK
-               ? ECCN_OK
-               : eccn_ledger_fail(l, "cannot prepare a ledger statement", err);
-}
-
-int eccn_ledger_exec(eccn_ledger *l, const char *sql, eccn_error *err)
-{
-    return sqlite3_exec(l->db, sql, NULL, NULL, NULL) == SQLITE_OK ? ECCN_OK
-                                                                   : eccn_ledger_fail(l, sql, err);
-}
-
-sqlite3 *eccn_ledger_db(eccn_ledger *l)
-{
-    return l->db;
-}
-
 int eccn_ledger_backup(eccn_ledger *l, const char *dest, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -220,11 +185,6 @@ int eccn_ledger_backup(eccn_ledger *l, const char *dest, eccn_error *err)
     }
     sqlite3_finalize(st);
     return rc;
-}
-
-const char *eccn_ledger_path(const eccn_ledger *l)
-{
-    return l->path;
 }
 
 void eccn_ledger_close(eccn_ledger *l)
@@ -519,8 +479,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long *id,
-                            eccn_error *err)
+static int insert_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long *id, eccn_error *err)
 {
     /* The id and the previous hash are read by the INSERT itself, which holds the write lock
      * from its start: concurrent writers chain one after another. A purge that removed every
@@ -568,6 +527,21 @@ int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long
         return eccn_ledger_fail(l, "cannot record the verdict", err);
     *id = sqlite3_last_insert_rowid(l->db);
     return ECCN_OK;
+}
+
+int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_verdict_row *row,
+                            long long *id, eccn_error *err)
+{
+    /* The revision row and the verdict row are one transaction: both or neither. COMMIT returns
+     * once the log is fsynced (synchronous=FULL). */
+    int rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err);
+    if (rc != ECCN_OK)
+        return rc;
+    if ((rc = eccn_ledger_note_revision(l, rs, err)) != ECCN_OK ||
+        (rc = insert_verdict(l, row, id, err)) != ECCN_OK ||
+        (rc = eccn_ledger_exec(l, "COMMIT", err)) != ECCN_OK)
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)

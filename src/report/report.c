@@ -4,6 +4,7 @@
 #include "chart.h"
 #include "csvr.h"
 #include "jsonw.h"
+#include "ledger_query.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +31,6 @@ typedef struct strset {
 
 typedef struct report {
     eccn_ledger *l;
-    sqlite3 *db;
     const eccn_report_opts *o;
     FILE *out;
     eccn_error *err;
@@ -45,12 +45,6 @@ typedef struct report {
     strset revisions, provisions;
     char latest[11]; /* the latest ship date, YYYY-MM-DD, or "" */
 } report;
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
 
 static int strset_add(strset *s, const char *v)
 {
@@ -139,141 +133,59 @@ static void note_date(report *r, const char *d)
         snprintf(r->latest, sizeof r->latest, "%s", d);
 }
 
-/* The first classification among a provisions JSON array, by id (SQL does the JSON). */
-#define FIRST_CLASS(col)                                                                           \
-    "(SELECT json_extract(p.value, '$.id') FROM json_each(" col ") p WHERE "                       \
-    "json_extract(p.value, '$.kind') = 'classification' LIMIT 1)"
-#define EVAL_FIRST_CLASS FIRST_CLASS("e.provisions")
-#define VERDICT_FIRST_CLASS FIRST_CLASS("provisions")
-
-static int gather_run(report *r, long long run)
+static int counted(const eccn_ledger_outcome *o, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-    /* One pass over the run's results, grouped by evaluation; then the evaluations. */
-    const char *sql =
-        "SELECT COALESCE(e.verdict, 'error'), COALESCE(e.destination, ''), COALESCE(e.eccn, ''), "
-        "e.license_exceptions, e.part_id, e.tpp, e.pd, " EVAL_FIRST_CLASS ", c.n, c.q, c.latest, "
-        "COALESCE(e.status, '') FROM (SELECT eval_id, count(*) AS n, sum(quantity) AS q, "
-        "max(ship_date) AS latest FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
-        " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = c.eval_id";
-    if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, run);
-    int step;
-    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *verdict = col(st, 0);
-        long long n = sqlite3_column_int64(st, 8), q = sqlite3_column_int64(st, 9);
-        int latest = sqlite3_column_int(st, 10);
-        if (latest) {
-            char d[11];
-            eccn_ymd_format(latest, d);
-            note_date(r, d);
-        }
-        if (strcmp(verdict, "error") == 0) {
-            r->errors += n;
-            r->lines += n;
-            continue;
-        }
-        rc = count(r, verdict, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-                   sqlite3_column_double(st, 5), sqlite3_column_type(st, 5) != SQLITE_NULL,
-                   sqlite3_column_double(st, 6), sqlite3_column_type(st, 6) != SQLITE_NULL,
-                   col(st, 7), col(st, 11), n, q);
+    report *r = ctx;
+    note_date(r, o->latest);
+    if (strcmp(o->verdict, "error") == 0) {
+        r->errors += o->lines;
+        r->lines += o->lines;
+        return ECCN_OK;
     }
-    if (rc == ECCN_OK && step != SQLITE_DONE)
-        rc = eccn_ledger_fail(r->l, "cannot aggregate the audit run", r->err);
-    sqlite3_finalize(st);
-    if (rc != ECCN_OK ||
-        (rc = eccn_ledger_prepare(
-             r->l,
-             "SELECT rules_revision FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
-             "json_extract(p.value, '$.id') FROM audit_evals e, json_each(e.provisions) p "
-             "WHERE e.run_id=?1",
-             &st, r->err)) != ECCN_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, run);
-    for (bool first = true; rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW; first = false)
-        rc = strset_add(first ? &r->revisions : &r->provisions, col(st, 0));
-    sqlite3_finalize(st);
-    return rc;
+    return count(r, o->verdict, o->destination, o->eccn, o->exceptions, o->part_id, o->tpp,
+                 o->has_tpp, o->pd, o->has_pd, o->classified_by, o->status, o->lines, o->quantity);
 }
 
-static int gather_checks(report *r)
+static int counted_check(const eccn_ledger_outcome *o, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(
-        r->l,
-        "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
-        "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " VERDICT_FIRST_CLASS
-        ", quantity, ship_date, rules_revision, provisions, status FROM verdicts WHERE "
-        "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
-        "ORDER BY id",
-        &st, r->err);
-    if (rc != ECCN_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
-    sqlite3_stmt *ids = NULL;
-    if ((rc = eccn_ledger_prepare(r->l, "SELECT json_extract(value, '$.id') FROM json_each(?1)",
-                                  &ids, r->err)) != ECCN_OK) {
-        sqlite3_finalize(st);
-        return rc;
-    }
-    int step;
-    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        long long q = sqlite3_column_int64(st, 8);
-        r->checks++;
-        note_date(r, col(st, 9));
-        rc = count(r, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-                   sqlite3_column_double(st, 5), sqlite3_column_type(st, 5) != SQLITE_NULL,
-                   sqlite3_column_double(st, 6), sqlite3_column_type(st, 6) != SQLITE_NULL,
-                   col(st, 7), col(st, 12), 1, q);
-        if (rc == ECCN_OK)
-            rc = strset_add(&r->revisions, col(st, 10));
-        sqlite3_bind_text(ids, 1, col(st, 11), -1, SQLITE_TRANSIENT);
-        while (rc == ECCN_OK && sqlite3_step(ids) == SQLITE_ROW)
-            rc = strset_add(&r->provisions, col(ids, 0));
-        sqlite3_reset(ids);
-    }
-    if (rc == ECCN_OK && step != SQLITE_DONE)
-        rc = eccn_ledger_fail(r->l, "cannot read the checks", r->err);
-    sqlite3_finalize(ids);
-    sqlite3_finalize(st);
-    return rc;
+    report *r = ctx;
+    r->checks++;
+    return counted(o, ctx);
+}
+
+static int cited_revision(const char *revision, void *ctx)
+{
+    return strset_add(&((report *)ctx)->revisions, revision);
+}
+
+static int cited_provision(const char *id, void *ctx)
+{
+    return strset_add(&((report *)ctx)->provisions, id);
+}
+
+static int add_run(const eccn_ledger_run *run, void *ctx)
+{
+    report *r = ctx;
+    long long *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
+    if (!g)
+        return ECCN_ENOMEM;
+    r->runs = g;
+    r->runs[r->nruns++] = run->id;
+    return ECCN_OK;
 }
 
 static int gather(report *r)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(r->l,
-                                 r->o->run_id
-                                     ? "SELECT id FROM audit_runs WHERE id=?3"
-                                     : "SELECT id FROM audit_runs WHERE date(started_at) BETWEEN "
-                                       "COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
-                                       "ORDER BY id",
-                                 &st, r->err);
-    if (rc != ECCN_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r->o->run_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        long long *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
-        if (!g) {
-            rc = ECCN_ENOMEM;
-            break;
-        }
-        r->runs = g;
-        r->runs[r->nruns++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
+    eccn_ledger_outcome_fns fns = {counted, cited_revision, cited_provision, r};
+    int rc = eccn_ledger_each_run(r->l, r->o->run_id, r->o->since, r->o->until, add_run, r, r->err);
     if (rc == ECCN_OK && r->o->run_id && !r->nruns)
         return eccn_fail(r->err, ECCN_ENOTFOUND, eccn_ledger_path(r->l), 0, 0,
                          "no audit run %lld in the ledger", r->o->run_id);
     for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
-        rc = gather_run(r, r->runs[i]);
+        rc = eccn_ledger_run_outcomes(r->l, r->runs[i], &fns, r->err);
+    fns.outcome = counted_check;
     if (rc == ECCN_OK && !r->o->run_id)
-        rc = gather_checks(r);
+        rc = eccn_ledger_check_outcomes(r->l, r->o->since, r->o->until, &fns, r->err);
     eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, eccn_cmp_strings);
     eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, eccn_cmp_strings);
     return rc;
@@ -317,46 +229,36 @@ static void provs_free(provs *p)
     free(p->v);
 }
 
+static int add_prov(const eccn_ledger_provision *lp, void *ctx)
+{
+    provs *out = ctx;
+    for (size_t k = 0; k < out->n; k++)
+        if (strcmp(out->v[k].id, lp->id) == 0)
+            return ECCN_OK;
+    prov *g = eccn_grow(out->v, &out->cap, out->n + 1, sizeof *g, 64);
+    if (!g)
+        return ECCN_ENOMEM;
+    out->v = g;
+    prov *p = &out->v[out->n++];
+    memset(p, 0, sizeof *p);
+    char **f[] = {&p->id,   &p->kind,      &p->title, &p->citation, &p->source,
+                  &p->eccn, &p->effective, &p->ends,  &p->tests};
+    const char *from[] = {lp->id,   lp->kind,      lp->title, lp->citation, lp->source,
+                          lp->eccn, lp->effective, lp->ends,  lp->tests};
+    int rc = ECCN_OK;
+    for (int k = 0; k < 9; k++)
+        if (!(*f[k] = eccn_strdup(from[k])))
+            rc = ECCN_ENOMEM;
+    p->other_tests = lp->other_tests;
+    return rc;
+}
+
 /* Every provision of the revisions used, once (the first revision that has it). */
 static int load_provisions(report *r, provs *out)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(
-        r->l,
-        "SELECT json_extract(p.value, '$.id'), json_extract(p.value, '$.kind'), "
-        "json_extract(p.value, '$.title'), json_extract(p.value, '$.citation'), "
-        "json_extract(p.value, '$.source'), json_extract(p.value, '$.eccn'), "
-        "json_extract(p.value, '$.effective'), json_extract(p.value, '$.ends'), "
-        "json_extract(p.value, '$.tests'), json_extract(p.value, '$.other_tests') "
-        "FROM rules_revisions r, json_each(r.provisions) p WHERE r.revision = ?",
-        &st, r->err);
-    for (size_t i = 0; rc == ECCN_OK && i < r->revisions.n; i++) {
-        sqlite3_bind_text(st, 1, r->revisions.v[i], -1, SQLITE_STATIC);
-        while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
-            bool seen = false;
-            for (size_t k = 0; k < out->n && !seen; k++)
-                seen = strcmp(out->v[k].id, col(st, 0)) == 0;
-            if (seen)
-                continue;
-            prov *g = eccn_grow(out->v, &out->cap, out->n + 1, sizeof *g, 64);
-            if (!g) {
-                rc = ECCN_ENOMEM;
-                break;
-            }
-            out->v = g;
-            prov *p = &out->v[out->n++];
-            memset(p, 0, sizeof *p);
-            char **f[] = {&p->id,   &p->kind,      &p->title, &p->citation, &p->source,
-                          &p->eccn, &p->effective, &p->ends,  &p->tests};
-            for (int k = 0; k < 9; k++)
-                if (!(*f[k] = eccn_strdup(col(st, k))))
-                    rc = ECCN_ENOMEM;
-            p->other_tests =
-                sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
-        }
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
+    int rc = ECCN_OK;
+    for (size_t i = 0; rc == ECCN_OK && i < r->revisions.n; i++)
+        rc = eccn_ledger_revision_provisions(r->l, r->revisions.v[i], add_prov, out, r->err);
     return rc;
 }
 
@@ -389,47 +291,48 @@ static void add_line(double *v, size_t *n, double x)
         v[(*n)++] = x;
 }
 
+typedef struct region_ctx {
+    map *m;
+    eccn_chart_region g;
+    bool drawable;
+} region_ctx;
+
+static int region_test(const char *metric, const char *op, double x, void *ctx)
+{
+    region_ctx *c = ctx;
+    bool lower = op[0] == '>';
+    if (strcmp(metric, "tpp") == 0) {
+        *(lower ? &c->g.tpp_lo : &c->g.tpp_hi) = x;
+        add_line(c->m->tpp_lines, &c->m->ntpp, x);
+    } else if (strcmp(metric, "pd") == 0) {
+        *(lower ? &c->g.pd_lo : &c->g.pd_hi) = x;
+        add_line(c->m->pd_lines, &c->m->npd, x);
+    } else {
+        c->drawable = false;
+    }
+    return ECCN_OK;
+}
+
 static void build_map(report *r, const provs *p, map *m)
 {
-    sqlite3_stmt *st = NULL;
     memset(m, 0, sizeof *m);
     snprintf(m->when, sizeof m->when, "%s", r->latest[0] ? r->latest : r->o->generated_at);
-    if (eccn_ledger_prepare(r->l,
-                            "SELECT json_extract(value, '$.metric'), json_extract(value, '$.op'), "
-                            "json_extract(value, '$.value') FROM json_each(?)",
-                            &st, r->err) != ECCN_OK)
-        return;
     for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
         const prov *v = &p->v[i];
         if (strcmp(v->kind, "classification") || v->other_tests != 0 || !*v->tests ||
             strcmp(v->effective, m->when) > 0 || (*v->ends && strcmp(v->ends, m->when) <= 0))
             continue;
-        eccn_chart_region g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12};
-        bool drawable = true;
-        sqlite3_bind_text(st, 1, v->tests, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *metric = col(st, 0), *op = col(st, 1);
-            double x = sqlite3_column_double(st, 2);
-            bool lower = op[0] == '>';
-            if (strcmp(metric, "tpp") == 0) {
-                *(lower ? &g.tpp_lo : &g.tpp_hi) = x;
-                add_line(m->tpp_lines, &m->ntpp, x);
-            } else if (strcmp(metric, "pd") == 0) {
-                *(lower ? &g.pd_lo : &g.pd_hi) = x;
-                add_line(m->pd_lines, &m->npd, x);
-            } else {
-                drawable = false;
-            }
-        }
-        sqlite3_reset(st);
-        if (!drawable)
+        region_ctx c = {
+            .m = m, .g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12}, .drawable = true};
+        /* A region that cannot be read is left out, as one on other axes is. */
+        if (eccn_ledger_provision_tests(r->l, v->tests, region_test, &c, r->err) != ECCN_OK ||
+            !c.drawable)
             continue;
         snprintf(m->labels[m->nregions], sizeof m->labels[0], "%s (%s)", v->eccn, v->id);
-        g.label = m->labels[m->nregions];
-        g.eccn = v->eccn;
-        m->regions[m->nregions++] = g;
+        c.g.label = m->labels[m->nregions];
+        c.g.eccn = v->eccn;
+        m->regions[m->nregions++] = c.g;
     }
-    sqlite3_finalize(st);
 }
 
 static void control_map(report *r, const map *m, FILE *out)
@@ -477,95 +380,40 @@ static void destination_bars(report *r, FILE *out)
 
 /* ---- lines, streamed ---- */
 
-typedef struct line {
-    const char *source; /* "audit" or "check" */
-    long long run, line;
-    const char *line_id, *part, *resolved, *dest, *date, *verdict, *eccn, *policy, *exceptions,
-        *reason;
-    long long qty;
-} line;
+typedef eccn_ledger_line line;
 
-#define SHIP_DATE_TEXT ECCN_SQL_YMD("r.ship_date")
-#define RUN_LINES                                                                                  \
-    "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
-    "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
-    "ELSE " SHIP_DATE_TEXT " END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, ''), "            \
-    "COALESCE(e.review_policy, ''), COALESCE(e.license_exceptions, '[]'), "                        \
-    "COALESCE(r.error, e.reason, ''), r.quantity FROM audit_results r "                            \
-    "LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = r.eval_id "                               \
-    "LEFT JOIN audit_texts p ON p.run_id = ?1 AND p.id = r.part_text "                             \
-    "LEFT JOIN audit_texts d ON d.run_id = ?1 AND d.id = r.desc_text "                             \
-    "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
-#define CHECK_LINES                                                                                \
-    "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
-    "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \
-    "'indeterminate' THEN 'undecided: ' || (SELECT json_extract(p.value, '$.title') FROM "         \
-    "json_each(provisions) p "                                                                     \
-    "LIMIT 1) ELSE '' END, quantity FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?2, "    \
-    "'0000-00-00') AND COALESCE(?3, '9999-12-31')"
+typedef struct line_fn {
+    report *r;
+    int (*fn)(report *r, const line *ln, void *ctx);
+    void *ctx;
+} line_fn;
+
+static int call_line(const eccn_ledger_line *ln, void *ctx)
+{
+    line_fn *f = ctx;
+    return f->fn(f->r, ln, f->ctx);
+}
 
 /* Calls fn for the lines in scope, runs first then checks, in order; problems: only the
  * indeterminate and error lines. */
 static int each_line(report *r, bool problems, int (*fn)(report *r, const line *ln, void *ctx),
                      void *ctx)
 {
+    line_fn f = {r, fn, ctx};
     int rc = ECCN_OK;
-    char sql[2048];
-    for (size_t pass = 0; rc == ECCN_OK && pass <= r->nruns; pass++) {
-        bool checks = pass == r->nruns;
-        if (checks && r->o->run_id)
-            break;
-        snprintf(sql, sizeof sql, "%s%s ORDER BY %s", checks ? CHECK_LINES : RUN_LINES,
-                 !problems ? ""
-                 : checks  ? " AND verdict = 'indeterminate'"
-                           : " AND (r.error IS NOT NULL OR r.eval_id IN (SELECT id FROM "
-                             "audit_evals WHERE run_id = ?1 AND verdict = 'indeterminate'))",
-                 checks ? "id" : "r.key");
-        sqlite3_stmt *st = NULL;
-        if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
-            break;
-        if (!checks)
-            sqlite3_bind_int64(st, 1, r->runs[pass]);
-        else {
-            sqlite3_bind_text(st, 2, r->o->since, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, r->o->until, -1, SQLITE_STATIC);
-        }
-        int step;
-        while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-            line ln = {.source = checks ? "check" : "audit",
-                       .run = checks ? 0 : r->runs[pass],
-                       .line = sqlite3_column_int64(st, 0),
-                       .line_id = col(st, 1),
-                       .part = col(st, 2),
-                       .resolved = col(st, 3),
-                       .dest = col(st, 4),
-                       .date = col(st, 5),
-                       .verdict = col(st, 6),
-                       .eccn = col(st, 7),
-                       .policy = col(st, 8),
-                       .exceptions = col(st, 9),
-                       .reason = col(st, 10),
-                       .qty = sqlite3_column_int64(st, 11)};
-            rc = fn(r, &ln, ctx);
-        }
-        if (rc == ECCN_OK && step != SQLITE_DONE)
-            rc = eccn_ledger_fail(r->l, "cannot read the report's lines", r->err);
-        sqlite3_finalize(st);
-    }
+    for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
+        rc = eccn_ledger_run_lines(r->l, r->runs[i], problems, call_line, &f, r->err);
+    if (rc == ECCN_OK && !r->o->run_id)
+        rc = eccn_ledger_check_lines(r->l, r->o->since, r->o->until, problems, call_line, &f,
+                                     r->err);
     return rc;
 }
 
 static void keep_until(report *r, char out[16])
 {
-    sqlite3_stmt *st = NULL;
-    snprintf(out, 16, "%s", "");
-    if (!r->latest[0] || eccn_ledger_prepare(r->l, "SELECT date(?, ?)", &st, r->err) != ECCN_OK)
-        return;
-    sqlite3_bind_text(st, 1, r->latest, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->o->retention->modifier, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(out, 16, "%s", col(st, 0));
-    sqlite3_finalize(st);
+    out[0] = '\0';
+    if (r->latest[0])
+        eccn_retention_keep_until(r->l, r->o->retention, r->latest, out, r->err);
 }
 
 /* ---- CSV: every line in scope (docs/report-schema.md) ---- */
@@ -1031,7 +879,7 @@ static int write_doc(report *r, const provs *p, bool html)
 
 int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn_error *err)
 {
-    report r = {.l = l, .db = eccn_ledger_db(l), .o = o, .out = out, .err = err};
+    report r = {.l = l, .o = o, .out = out, .err = err};
     provs p = {0};
     int rc = gather(&r);
     if (rc == ECCN_OK) {
