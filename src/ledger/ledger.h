@@ -1,12 +1,12 @@
 /*
  * ledger.h: the SQLite verdict ledger. Every `check` is a row in verdicts; every audit run and its
- * per-line results live in audit_* tables. Each rules
- * revision used is stored once with its files and provisions, so reports and replays can name what
- * a verdict was based on years later.
+ * per-line results live in audit_* tables. Each rules revision used is stored once with its files
+ * and provisions, so reports and replays can name what a verdict was based on years later.
  *
  * The schema is versioned with PRAGMA user_version and migrated forward in one transaction per
  * step; the file is marked with PRAGMA application_id so eccn never writes into a database that is
- * not a ledger. Writes are single transactions: a failure leaves no partial row.
+ * not a ledger. Writes are single transactions: a failure leaves no partial row, and a commit
+ * returns only once it is on disk (synchronous=FULL).
  *
  * The ledger owns its schema and its SQL: nothing outside src/ledger/ sees SQLite. Other modules
  * call the functions here and in ledger_query.h, integrity.h and retention.h.
