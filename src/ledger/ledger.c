@@ -230,6 +230,49 @@ static bool take_alone(eccn_ledger *l)
     return alone;
 }
 
+/* Brings the schema from version up to ECCN_LEDGER_SCHEMA, one transaction per step. */
+static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
+{
+    int rc = ECCN_OK;
+    for (int v = version; v < ECCN_LEDGER_SCHEMA; v++) {
+        char bump[128];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d; PRAGMA application_id=%d;", v + 1,
+                 ECCN_LEDGER_APP_ID);
+        if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+            return eccn_ledger_fail(l, "cannot start the schema migration", err);
+        }
+        /* Another process may have migrated while we waited for the lock. */
+        int now = 0;
+        if ((rc = pragma_int(l, "PRAGMA user_version", &now, err)) != ECCN_OK)
+            goto rollback;
+        if (now > v) {
+            sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+            v = now - 1;
+            continue;
+        }
+        if (sqlite3_exec(l->db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK) {
+            rc = eccn_ledger_fail(l, "schema migration failed", err);
+            goto rollback;
+        }
+        if (v + 1 == 2 && ((rc = eccn_integrity_chain_existing(l, err)) != ECCN_OK ||
+                           sqlite3_exec(l->db, GUARDS, NULL, NULL, NULL) != SQLITE_OK)) {
+            if (rc == ECCN_OK)
+                rc = eccn_ledger_fail(l, "schema migration failed", err);
+            goto rollback;
+        }
+        if (sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = eccn_ledger_fail(l, "schema migration failed", err);
+            goto rollback;
+        }
+        continue;
+    rollback:
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return ECCN_OK;
+}
+
 /* create: make the file (and its directory) when absent. migrate: bring an older schema up to
  * date; a ledger that does not exist yet is never created by migrate alone. brief: try
  * take_alone first, and open shared when another connection has the ledger. */
@@ -309,43 +352,8 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
         rc = eccn_fail(err, ECCN_EDB, path, 0, 0, "empty database, not an eccn ledger");
         goto fail;
     }
-    for (int v = version; migrate && v < ECCN_LEDGER_SCHEMA; v++) {
-        char bump[128];
-        snprintf(bump, sizeof bump, "PRAGMA user_version=%d; PRAGMA application_id=%d;", v + 1,
-                 ECCN_LEDGER_APP_ID);
-        if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-            rc = eccn_ledger_fail(l, "cannot start the schema migration", err);
-            goto fail;
-        }
-        /* Another process may have migrated while we waited for the lock. */
-        int now = 0;
-        if ((rc = pragma_int(l, "PRAGMA user_version", &now, err)) != ECCN_OK)
-            goto rollback;
-        if (now > v) {
-            sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-            v = now - 1;
-            continue;
-        }
-        if (sqlite3_exec(l->db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK) {
-            rc = eccn_ledger_fail(l, "schema migration failed", err);
-            goto rollback;
-        }
-        if (v + 1 == 2 && ((rc = eccn_integrity_chain_existing(l, err)) != ECCN_OK ||
-                           sqlite3_exec(l->db, GUARDS, NULL, NULL, NULL) != SQLITE_OK)) {
-            if (rc == ECCN_OK)
-                rc = eccn_ledger_fail(l, "schema migration failed", err);
-            goto rollback;
-        }
-        if (sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            rc = eccn_ledger_fail(l, "schema migration failed", err);
-            goto rollback;
-        }
-        continue;
-    rollback:
-        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    if (migrate && (rc = migrate_from(l, version, err)) != ECCN_OK)
         goto fail;
-    }
     *out = l;
     return ECCN_OK;
 fail:
