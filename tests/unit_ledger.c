@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int failures;
@@ -129,8 +130,14 @@ static void test_add_get(void)
     eccn_verdict_row row = verdict("2024-01-10T10:00:00Z", "CN", "2024-02-01", "license_required"),
                      got = {0};
     long long id = 0;
+    char wal[160];
+    struct stat st;
     CHECK(eccn_ledger_open(ledger_path, &l, &err) == ECCN_OK);
     CHECK(eccn_ledger_add_verdict(l, rs, &row, &id, &err) == ECCN_OK && id == 1);
+    /* The owner's alone, whatever the umask, and so is the log SQLite makes beside it. */
+    snprintf(wal, sizeof wal, "%s-wal", ledger_path);
+    CHECK(stat(ledger_path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK(stat(wal, &st) == 0 && (st.st_mode & 0777) == 0600);
     CHECK(eccn_ledger_get_verdict(l, id, &got, &err) == ECCN_OK);
     CHECK(got.id == 1 && strcmp(got.destination, "CN") == 0 &&
           strcmp(got.ship_date, "2024-02-01") == 0 && got.quantity == 5 && got.hq_assumed == 1 &&

@@ -4,6 +4,7 @@
 #include "ledger_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,16 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
     bool exists = access(path, F_OK) == 0;
     if (create && !exists && (rc = eccn_mkdirs_for(path, err)) != ECCN_OK)
         goto fail;
+    /* Export records are the owner's alone, like the directory eccn_mkdirs_for makes: SQLite would
+     * create the file 0644 less the umask, and gives the -wal and -shm files the database's mode.
+     * An empty file is a new database to SQLite. EEXIST: another process made it meanwhile. */
+    int fd = create && !exists ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+    if (fd >= 0)
+        close(fd);
+    else if (create && !exists && errno != EEXIST) {
+        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot create the ledger: %s", strerror(errno));
+        goto fail;
+    }
     if (!create && !exists) {
         rc = eccn_fail(err, ECCN_ENOTFOUND, path, 0, 0, "no ledger here");
         goto fail;
