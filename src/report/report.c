@@ -441,23 +441,22 @@ static int write_chart_file(report *r, const char *suffix, const map *m, char *n
     return fclose(f) == 0 ? ECCN_OK : eccn_fail(r->err, ECCN_EIO, path, 0, 0, "write failed");
 }
 
-static int write_doc(report *r, const provs *p, bool html)
+/* The title block (organisation, generation, tool, ledger, scope, revisions) and the summary. */
+static void doc_title(doc *d)
 {
-    doc d = {r, html};
+    report *r = d->r;
     FILE *f = r->out;
-    char buf[256], keep[16], a[32], b[32], c[32];
-    map m;
-    int rc = ECCN_OK;
-    build_map(r, p, &m);
+    bool html = d->html;
+    char buf[256], a[32], b[32];
     snprintf(buf, sizeof buf, "Export-control compliance report%s%s", r->o->org ? ": " : "",
              r->o->org ? r->o->org : "");
     if (html) {
         fputs(HTML_HEAD, f);
-        esc(&d, buf);
+        esc(d, buf);
         fputs(HTML_STYLE, f);
     }
-    heading(&d, 1, buf);
-    /* Title block */
+    heading(d, 1, buf);
+
     char scope[128];
     if (r->o->run_id)
         snprintf(scope, sizeof scope, "audit run %lld", r->o->run_id);
@@ -465,23 +464,23 @@ static int write_doc(report *r, const provs *p, bool html)
         snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s",
                  r->o->since ? r->o->since : "the start", r->o->until ? r->o->until : "today");
     const char *head2[] = {"", ""};
-    table_begin(&d, head2, 2);
+    table_begin(d, head2, 2);
     const char *rows[][2] = {{"organisation", r->o->org ? r->o->org : "(not given)"},
                              {"generated at (UTC)", r->o->generated_at},
                              {"tool", "eccn " ECCN_VERSION},
                              {"ledger", r->o->ledger_name},
                              {"scope", scope}};
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-        table_row(&d, rows[i], 2, false);
+        table_row(d, rows[i], 2, false);
     for (size_t i = 0; i < r->revisions.n; i++) {
         const char *rv[] = {"rules revision", r->revisions.v[i]};
-        table_row(&d, rv, 2, false);
+        table_row(d, rv, 2, false);
     }
-    table_end(&d);
+    table_end(d);
     /* Summary */
-    heading(&d, 2, "Summary");
+    heading(d, 2, "Summary");
     const char *sh[] = {"", "lines", "quantity"};
-    table_begin(&d, sh, 3);
+    table_begin(d, sh, 3);
     struct {
         const char *what;
         long long lines, qty;
@@ -496,53 +495,20 @@ static int write_doc(report *r, const provs *p, bool html)
         snprintf(a, sizeof a, "%lld", sum[i].lines);
         snprintf(b, sizeof b, "%lld", sum[i].qty);
         const char *cells[] = {sum[i].what, a, sum[i].has_qty ? b : ""};
-        table_row(&d, cells, 3, false);
+        table_row(d, cells, 3, false);
     }
-    table_end(&d);
+    table_end(d);
     snprintf(buf, sizeof buf, "%lld single checks and %zu audit runs.", r->checks, r->nruns);
-    para(&d, buf);
-    /* Charts */
-    heading(&d, 2, "Charts");
-    if (html) {
-        control_map(r, &m, f);
-        destination_bars(r, f);
-    } else {
-        char name[4200];
-        if ((rc = write_chart_file(r, "control-map", &m, name, sizeof name)) != ECCN_OK)
-            return rc;
-        fprintf(f, "![Control map](%s)\n\n", name);
-        if ((rc = write_chart_file(r, "destinations", NULL, name, sizeof name)) != ECCN_OK)
-            return rc;
-        fprintf(f, "![Licence-required quantity by destination](%s)\n\n", name);
-    }
-    para(&d, "The control map shades each 3A090 paragraph in force on the date shown whose tests "
-             "are all on TPP and performance density; paragraphs that also test other facts "
-             "(datacenter design, I/O bandwidth) are not drawn. Hollow points: PD unknown.");
-    /* Licence required */
-    heading(&d, 2, "Licence required, by destination and ECCN");
-    const char *lh[] = {"destination", "ECCN", "lines", "quantity"};
-    table_begin(&d, lh, 4);
-    for (size_t g = 0; g < r->ngroups; g++) {
-        snprintf(a, sizeof a, "%lld", r->groups[g].lines);
-        snprintf(b, sizeof b, "%lld", r->groups[g].qty);
-        const char *cells[] = {
-            r->groups[g].dest,
-            r->groups[g].eccn[0] ? r->groups[g].eccn : "none (by letter or Part 746)", a, b};
-        table_row(&d, cells, 4, false);
-    }
-    table_end(&d);
-    /* Problems */
-    heading(&d, 2, "Indeterminate and error lines");
-    const char *ph[] = {"source",      "run",       "line",    "line id", "part",
-                        "destination", "ship date", "verdict", "reason"};
-    table_begin(&d, ph, sizeof ph / sizeof *ph);
-    if ((rc = each_line(r, true, doc_problem, &d)) != ECCN_OK)
-        return rc;
-    table_end(&d);
-    /* Parts */
-    heading(&d, 2, "Parts seen");
+    para(d, buf);
+}
+
+static void doc_parts(doc *d)
+{
+    report *r = d->r;
+    char a[32], b[32], c[32];
+    heading(d, 2, "Parts seen");
     const char *th[] = {"part", "ECCN", "TPP", "PD", "deciding test", "lines"};
-    table_begin(&d, th, 6);
+    table_begin(d, th, 6);
     for (size_t i = 0; i < r->nparts; i++) {
         const part *pt = &r->parts[i];
         snprintf(a, sizeof a, "%.6g", pt->tpp);
@@ -556,45 +522,59 @@ static int write_doc(report *r, const provs *p, bool html)
                                pt->has_pd ? b : "unknown",
                                pt->by[0] ? pt->by : "-",
                                c};
-        table_row(&d, cells, 6, false);
+        table_row(d, cells, 6, false);
     }
-    table_end(&d);
-    /* Provisions */
-    heading(&d, 2, "Provisions cited");
+    table_end(d);
+}
+
+static void doc_provisions(doc *d, const provs *p)
+{
+    report *r = d->r;
+    FILE *f = r->out;
+    bool html = d->html;
+    heading(d, 2, "Provisions cited");
     const char *vh[] = {"provision", "title", "citation", "source"};
-    table_begin(&d, vh, 4);
+    table_begin(d, vh, 4);
     for (size_t i = 0; i < r->provisions.n; i++) {
         const prov *v = eccn_report_find_prov(p, r->provisions.v[i]);
         const char *cells[] = {r->provisions.v[i], v ? v->title : "", v ? v->citation : "",
                                v ? v->source : ""};
         if (!html || !v || !*v->source) {
-            table_row(&d, cells, 4, false);
+            table_row(d, cells, 4, false);
             continue;
         }
         fputs("<tr>", f);
         for (int k = 0; k < 3; k++) {
             fputs("<td>", f);
-            esc(&d, cells[k]);
+            esc(d, cells[k]);
             fputs("</td>", f);
         }
         fputs("<td><a href=\"", f);
-        esc(&d, v->source);
+        esc(d, v->source);
         fputs("\">", f);
-        esc(&d, v->source);
+        esc(d, v->source);
         fputs("</a></td></tr>\n", f);
     }
-    table_end(&d);
+    table_end(d);
     /* Rules revisions and what they contain */
-    heading(&d, 2, "Rules revisions used");
+    heading(d, 2, "Rules revisions used");
     for (size_t i = 0; i < r->revisions.n; i++)
-        para(&d, r->revisions.v[i]);
+        para(d, r->revisions.v[i]);
     eccn_buf ids = {0};
     for (size_t k = 0; k < p->n; k++)
         eccn_buf_printf(&ids, "%s%s", ids.len ? ", " : "", p->v[k].id);
-    para(&d, "Their provisions:");
-    para(&d, ids.data ? ids.data : "(none recorded)");
+    para(d, "Their provisions:");
+    para(d, ids.data ? ids.data : "(none recorded)");
     eccn_buf_free(&ids);
-    /* Recordkeeping */
+}
+
+/* The recordkeeping note (EAR 762.6), and the end of the document. */
+static void doc_footer(doc *d)
+{
+    report *r = d->r;
+    FILE *f = r->out;
+    bool html = d->html;
+    char buf[256], keep[16];
     keep_until(r, keep);
     if (keep[0])
         snprintf(buf, sizeof buf,
@@ -608,12 +588,64 @@ static int write_doc(report *r, const provs *p, bool html)
                  r->o->retention->citation, r->o->retention->years);
     if (html) {
         fputs("<footer>", f);
-        esc(&d, buf);
+        esc(d, buf);
         fputs("</footer>\n</body>\n</html>\n", f);
     } else {
         fputs("---\n\n", f);
-        para(&d, buf);
+        para(d, buf);
     }
+}
+
+static int write_doc(report *r, const provs *p, bool html)
+{
+    doc dd = {r, html}, *d = &dd;
+    FILE *f = r->out;
+    char a[32], b[32];
+    map m;
+    int rc = ECCN_OK;
+    build_map(r, p, &m);
+    doc_title(d);
+    /* Charts */
+    heading(d, 2, "Charts");
+    if (html) {
+        control_map(r, &m, f);
+        destination_bars(r, f);
+    } else {
+        char name[4200];
+        if ((rc = write_chart_file(r, "control-map", &m, name, sizeof name)) != ECCN_OK)
+            return rc;
+        fprintf(f, "![Control map](%s)\n\n", name);
+        if ((rc = write_chart_file(r, "destinations", NULL, name, sizeof name)) != ECCN_OK)
+            return rc;
+        fprintf(f, "![Licence-required quantity by destination](%s)\n\n", name);
+    }
+    para(d, "The control map shades each 3A090 paragraph in force on the date shown whose tests "
+            "are all on TPP and performance density; paragraphs that also test other facts "
+            "(datacenter design, I/O bandwidth) are not drawn. Hollow points: PD unknown.");
+    /* Licence required */
+    heading(d, 2, "Licence required, by destination and ECCN");
+    const char *lh[] = {"destination", "ECCN", "lines", "quantity"};
+    table_begin(d, lh, 4);
+    for (size_t g = 0; g < r->ngroups; g++) {
+        snprintf(a, sizeof a, "%lld", r->groups[g].lines);
+        snprintf(b, sizeof b, "%lld", r->groups[g].qty);
+        const char *cells[] = {
+            r->groups[g].dest,
+            r->groups[g].eccn[0] ? r->groups[g].eccn : "none (by letter or Part 746)", a, b};
+        table_row(d, cells, 4, false);
+    }
+    table_end(d);
+    /* Problems */
+    heading(d, 2, "Indeterminate and error lines");
+    const char *ph[] = {"source",      "run",       "line",    "line id", "part",
+                        "destination", "ship date", "verdict", "reason"};
+    table_begin(d, ph, sizeof ph / sizeof *ph);
+    if ((rc = each_line(r, true, doc_problem, d)) != ECCN_OK)
+        return rc;
+    table_end(d);
+    doc_parts(d);
+    doc_provisions(d, p);
+    doc_footer(d);
     return ferror(f) ? eccn_fail(r->err, ECCN_EIO, "report", 0, 0, "write failed") : ECCN_OK;
 }
 
