@@ -278,9 +278,6 @@ int pipeline_run(run *r, eccn_csv *csv, eccn_audit_store *w, long long *records,
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.changed, NULL);
     r->out_committed = r->o->out_csv ? (long long)ftello(r->o->out_csv) : -1;
-    /* Copying the log back, and its fsyncs, on a thread of their own overlap the inserting (a
-     * tenth of a million-line run, bench/audit.sh); without the thread the commits do it. */
-    eccn_ledger_checkpoint_behind(r->l);
     if (rc == ECCN_OK && pthread_create(&worker, NULL, pipeline_worker, &p) != 0) {
         rc = eccn_fail(err, ECCN_ENOMEM, r->o->path, 0, 0, "cannot start the audit thread");
     } else if (rc == ECCN_OK) {
@@ -291,7 +288,6 @@ int pipeline_run(run *r, eccn_csv *csv, eccn_audit_store *w, long long *records,
         pthread_mutex_unlock(&p.mu);
         pthread_join(worker, NULL);
     }
-    eccn_ledger_checkpoint_inline(r->l);
     *records = p.records;
     if (rc == ECCN_OK) /* its rows are appended: keep the counts and position */
         *final = last->progress;

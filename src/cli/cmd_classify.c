@@ -265,19 +265,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
             rc = EXIT_USAGE;
             goto done;
         }
-        /* The revision row and the verdict row are one transaction: both or neither. */
-        sqlite3 *db = eccn_ledger_db(l);
-        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-            eccn_ledger_fail(l, "cannot start a ledger transaction", &err);
-            cli_print_error(&err);
-            rc = EXIT_USAGE;
-            goto done;
-        }
-        if (eccn_ledger_note_revision(l, rs, &err) != ECCN_OK ||
-            eccn_ledger_add_verdict(l, &rec.row, &id, &err) != ECCN_OK ||
-            (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
-             eccn_ledger_fail(l, "cannot commit the verdict", &err))) {
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        if (eccn_ledger_add_verdict(l, rs, &rec.row, &id, &err) != ECCN_OK) {
             cli_print_error(&err);
             rc = EXIT_USAGE;
             goto done;
