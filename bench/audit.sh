@@ -30,11 +30,11 @@ for round in $(seq 1 "$R"); do
     rm -f "$T"/import.db* "$T"/ledger.db*
     sync
     if [ $((round % 2)) = 1 ]; then
-        read -r imp _ _ < <("$B/eccn-bench-timer" once "${IMPORT[@]}")
-        read -r aud rss st < <("$B/eccn-bench-timer" once "${AUDIT[@]}")
+        read -r imp _ _ icpu < <("$B/eccn-bench-timer" once "${IMPORT[@]}")
+        read -r aud rss st cpu < <("$B/eccn-bench-timer" once "${AUDIT[@]}")
     else
-        read -r aud rss st < <("$B/eccn-bench-timer" once "${AUDIT[@]}")
-        read -r imp _ _ < <("$B/eccn-bench-timer" once "${IMPORT[@]}")
+        read -r aud rss st cpu < <("$B/eccn-bench-timer" once "${AUDIT[@]}")
+        read -r imp _ _ icpu < <("$B/eccn-bench-timer" once "${IMPORT[@]}")
     fi
     rows=$(sqlite3 "$T/ledger.db" "SELECT count(*) FROM audit_results")
     imported=$(sqlite3 "$T/import.db" "SELECT count(*) FROM inventory")
@@ -44,8 +44,8 @@ for round in $(seq 1 "$R"); do
     fi
     IFS="|" read -r judged errors < <(sqlite3 "$T/ledger.db" "SELECT results, errors FROM audit_runs")
     ratio=$(awk -v a="$aud" -v b="$imp" 'BEGIN {printf "%.3f", a / b}')
-    echo "  round $round: eccn audit $aud ms (exit $st, peak RSS $((rss / 1024)) MiB)," \
-        "sqlite3 .import $imp ms: ratio $ratio"
+    echo "  round $round: eccn audit $aud ms (CPU $cpu ms, exit $st, peak RSS $((rss / 1024)) MiB)," \
+        "sqlite3 .import $imp ms (CPU $icpu ms): ratio $ratio"
     echo "$ratio" >>"$T/ratios"
     echo "$rss" >>"$T/rss"
     echo "$aud" >>"$T/aud"

@@ -1,9 +1,10 @@
 /* timer.c: wall time and peak memory of commands, for the benchmark scripts.
  *
  *   eccn-bench-timer once CMD [ARG...]
- *       runs CMD once and prints "wall_ms RSS_KIB STATUS": wall time from just before posix_spawn
- *       to just after wait4, the child's peak resident set in KiB (wait4's rusage, the figure
- *       GNU time prints as %M), and its exit status.
+ *       runs CMD once and prints "WALL_MS RSS_KIB STATUS CPU_MS": wall time from just before
+ *       posix_spawn to just after wait4, the child's peak resident set in KiB (wait4's rusage,
+ *       the figure GNU time prints as %M), its exit status, and its CPU time (user and system,
+ *       every thread), which a busy host inflates less than the wall time.
  *   eccn-bench-timer pairs N CMD_A [ARG...] ::: CMD_B [ARG...]
  *       runs A and B N times each, interleaved pair by pair (A then B, then B then A, so that
  *       neither always runs second), and prints
@@ -26,9 +27,9 @@ extern char **environ;
 
 static posix_spawn_file_actions_t quiet;
 
-/* Runs argv to its end: wall ms, peak RSS in KiB and exit status (-1: did not run or was killed).
- */
-static double run(char **argv, long *rss_kib, int *status)
+/* Runs argv to its end: wall ms, peak RSS in KiB, CPU ms (user and system, every thread) and exit
+ * status (-1: killed). */
+static double run(char **argv, long *rss_kib, double *cpu_ms, int *status)
 {
     struct timespec a, b;
     struct rusage ru;
@@ -45,6 +46,8 @@ static double run(char **argv, long *rss_kib, int *status)
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
     *rss_kib = ru.ru_maxrss;
+    *cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+              (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
     *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 }
@@ -79,10 +82,11 @@ int main(int argc, char **argv)
     posix_spawn_file_actions_init(&quiet);
     posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
     long rss;
+    double cpu;
     int st;
     if (argc > 2 && strcmp(argv[1], "once") == 0) {
-        double ms = run(argv + 2, &rss, &st);
-        printf("%.1f %ld %d\n", ms, rss, st);
+        double ms = run(argv + 2, &rss, &cpu, &st);
+        printf("%.1f %ld %d %.1f\n", ms, rss, st, cpu);
         return 0;
     }
     if (argc < 6 || strcmp(argv[1], "pairs") != 0)
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         for (int k = 0; k < 2; k++) {
             int which = (i % 2) ? 1 - k : k;
-            t[which][i] = run(cmd[which], &rss, &st);
+            t[which][i] = run(cmd[which], &rss, &cpu, &st);
             failed[which] += st < 0;
         }
         r[i] = t[0][i] / t[1][i];
