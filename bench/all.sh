@@ -17,9 +17,18 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=$(dirname "$0")
 start=$(date -u '+%F %H:%M')
-bash "$D/check.sh" "$B" "$PAIRS" | tee -a "$T/out" | grep -v '^RESULT '
-bash "$D/audit.sh" "$B" "$LINES" "$ROUNDS" | tee -a "$T/out" | grep -v '^RESULT '
-bash "$D/report.sh" "$B" "$LINES" | tee -a "$T/out" | grep -v '^RESULT '
+# One benchmark that fails leaves a row saying so, and the others still run.
+bench() {
+    local name=$1 rc=0
+    shift
+    bash "$D/$name.sh" "$B" "$@" >"$T/one" || rc=$?
+    grep -v '^RESULT ' "$T/one" || true
+    cat "$T/one" >>"$T/out"
+    [ "$rc" = 0 ] || echo "RESULT | $name.sh | failed, exit $rc (see above) | | | no |" >>"$T/out"
+}
+bench check "$PAIRS"
+bench audit "$LINES" "$ROUNDS"
+bench report "$LINES"
 echo
 echo "$BUILD_TYPE build, commit $(git -C "$SRC" rev-parse --short HEAD)$(git -C "$SRC" diff --quiet HEAD 2>/dev/null || echo ' (modified)')," \
     "$(nproc) cores, $start-$(date -u '+%H:%M') UTC; \`bench/all.sh${1:+ $1}${2:+ $2}\`:"

@@ -37,6 +37,7 @@ before=$(sqlite3 "$T/l.db" "SELECT count(*) FROM verdicts")
 s_before=$(sqlite3 "$T/base.db" "SELECT count(*) FROM verdicts")
 read -r e_ms s_ms ratio pair_ratio e_p90 s_p90 e_fail s_fail < <("$B/eccn-bench-timer" pairs "$N" \
     "${CHECK[@]}" ::: "${BASE[@]}")
+[ -n "$s_fail" ] || exit 1 # eccn-bench-timer said why
 e_rows=$(($(sqlite3 "$T/l.db" "SELECT count(*) FROM verdicts") - before))
 s_rows=$(($(sqlite3 "$T/base.db" "SELECT count(*) FROM verdicts") - s_before))
 read -r e_sync e_sync_max < <(bench_fsyncs "${CHECK[@]}")
