@@ -4,6 +4,7 @@
 # Usage: bench/all.sh [BUILD_DIR] [quick]   (BUILD_DIR empty: a Release build, common.sh)
 # Sizes: 200 check pairs, a 1,000,000-line audit in 3 rounds, reports on a 1,000,000-line run;
 # "quick": 50 pairs, 100,000 lines. PAIRS, LINES and ROUNDS in the environment override them.
+# EASY=1 adds the audit of the earlier benchmark's easy inventory, for comparison.
 set -euo pipefail
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
@@ -28,6 +29,7 @@ bench() {
 }
 bench check "$PAIRS"
 bench audit "$LINES" "$ROUNDS"
+[ "${EASY:-0}" = 0 ] || INVENTORY=easy bench audit "$LINES" "$ROUNDS"
 bench report "$LINES"
 echo
 echo "$BUILD_TYPE build, commit $(git -C "$SRC" rev-parse --short HEAD)$(git -C "$SRC" diff --quiet HEAD 2>/dev/null || echo ' (modified)')," \
