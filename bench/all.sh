@@ -9,6 +9,11 @@ set -euo pipefail
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
 bench_build_dir "${1:-}"
+# The command as given, environment included, for the line above the table.
+cmd="bench/all.sh${1:+ $1}${2:+ $2}"
+for v in ECCN_VENDOR_DIR ROUNDS LINES PAIRS EASY; do
+    [ -z "${!v:-}" ] || cmd="$v=${!v} $cmd"
+done
 if [ "${2:-}" = quick ]; then
     PAIRS=${PAIRS:-50} LINES=${LINES:-100000} ROUNDS=${ROUNDS:-3}
 else
@@ -32,8 +37,10 @@ bench audit "$LINES" "$ROUNDS"
 [ "${EASY:-0}" = 0 ] || INVENTORY=easy bench audit "$LINES" "$ROUNDS"
 bench report "$LINES"
 echo
-echo "$BUILD_TYPE build, commit $(git -C "$SRC" rev-parse --short HEAD)$(git -C "$SRC" diff --quiet HEAD 2>/dev/null || echo ' (modified)')," \
-    "$(nproc) cores, $start-$(date -u '+%H:%M') UTC; \`bench/all.sh${1:+ $1}${2:+ $2}\`:"
+commit=$(git -C "$SRC" rev-parse --short HEAD)
+git -C "$SRC" diff --quiet HEAD 2>/dev/null || commit="$commit (modified)"
+echo "$BUILD_TYPE build, commit $commit," \
+    "$(nproc) cores, $start-$(date -u '+%H:%M') UTC; \`$cmd\`:"
 echo
 echo "| benchmark | figure | baseline | target | holds |"
 echo "|---|---|---|---|---|"

@@ -60,7 +60,8 @@ bench_result() {
 
 # awk helpers: median of the numbers on stdin; a <= b as yes/no.
 bench_median() {
-    sort -g | awk '{v[NR] = $1} END {if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'
+    sort -g | awk '{v[NR] = $1}
+        END {if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'
 }
 bench_le() {
     awk -v a="$1" -v b="$2" 'BEGIN {print (a + 0 <= b + 0) ? "yes" : "no"}'

@@ -21,7 +21,8 @@ run=$(sqlite3 "$T/l.db" "SELECT max(id) FROM audit_runs")
 echo "bench/report.sh: $BUILD_TYPE build ($B), run $run: audit of $N lines of the $INVENTORY" \
     "inventory, $aud ms (CPU $acpu ms); $(date -u '+%F %T') UTC"
 for f in $FORMATS; do
-    read -r ms rss st cpu < <("$B/eccn-bench-timer" once "${E[@]}" report --run "$run" --format "$f" \
+    read -r ms rss st cpu < <("$B/eccn-bench-timer" once "${E[@]}" report --run "$run" \
+        --format "$f" \
         -o "$T/report.$f")
     [ "$st" = 0 ] || { echo "  report --format $f: exit $st" >&2; exit 1; }
     mib=$((rss / 1024))
@@ -29,7 +30,8 @@ for f in $FORMATS; do
     ratio=$(awk -v a="$ms" -v b="$aud" 'BEGIN {printf "%.2f", a / b}')
     holds_t=$(bench_le "$s" 5)
     holds_m=$(bench_le "$mib" 128)
-    echo "  report --format $f: $s s (CPU $cpu ms), peak RSS $mib MiB, $(du -k "$T/report.$f" | cut -f1) KiB;" \
+    echo "  report --format $f: $s s (CPU $cpu ms), peak RSS $mib MiB," \
+        "$(du -k "$T/report.$f" | cut -f1) KiB;" \
         "$ratio of the audit's time; targets 5 s, 128 MiB: time $holds_t, memory $holds_m"
     bench_result "report --format $f on the $N-line run ($BUILD_TYPE)" \
         "**$s s**, peak RSS **$mib MiB**" "none (absolute); $ratio x the audit's $aud ms" \
