@@ -131,13 +131,15 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         records = sr.lines_read;
     }
     snprintf(s->file, sizeof s->file, "%s", o->path);
-    options_text(o, &opts);
+    if ((rc = take_defaults(&r, err)) != ECCN_OK || (rc = decide_dates(&r, err)) != ECCN_OK)
+        goto done;
+    s->date_format = r.datefmt;
+    options_text(o, r.datefmt, &opts);
     if (!opts.data) {
         rc = ECCN_ENOMEM;
         goto done;
     }
-    if ((rc = take_defaults(&r, err)) != ECCN_OK ||
-        (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK ||
+    if ((rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK ||
         (rc = reuse(&r, csv, opts.data, &reused, err)) != ECCN_OK || reused)
         goto done;
     if (!(digest = eccn_digest_new())) {

@@ -11,6 +11,7 @@
 #ifndef ECCN_AUDIT_H
 #define ECCN_AUDIT_H
 
+#include "erp.h"
 #include "ledger.h"
 #include "rules.h"
 #include "util.h"
@@ -36,6 +37,7 @@ typedef struct eccn_audit_opts {
     const char *default_date; /* YYYY-MM-DD for files without a date column, or NULL */
     const char *default_to;   /* country for files without a destination column, or NULL */
     char delimiter;           /* 0: sniff */
+    eccn_datefmt date_format; /* --date-format; NONE: decided from the file's dates */
     const char *maps[ECCN_AUDIT_MAX_MAPS]; /* "COLUMN=FIELD" */
     size_t nmaps;
     bool strict;          /* stop at the first bad line */
@@ -73,6 +75,16 @@ typedef struct eccn_audit_summary {
     char error_reasons[20][200];
     size_t nerror_lines;
     long long licence_required, indeterminate, no_licence;
+    /* What the header told: the columns no field took, and the fields it lacks that a reader of
+     * the results must know of (no quantity: quantities unknown). Empty for a reused run. */
+    char unused_columns[512];
+    char warnings[4][200];
+    size_t nwarnings;
+    eccn_datefmt date_format; /* how the dates were read */
+    /* The lines in error by reason, in words ("dates look like MM/DD/YYYY: use --date-format
+     * mdy"), for the lines judged by this process. */
+    eccn_count *by_error;
+    size_t nerror_kinds;
 } eccn_audit_summary;
 
 /* One line of an inventory as resolved, without evaluating or recording it (eccn impact). part is

@@ -15,6 +15,7 @@
 #include "audit_store.h"
 #include "csvr.h"
 #include "digest.h"
+#include "erp.h"
 #include "eval.h"
 #include "hmap.h"
 
@@ -33,6 +34,9 @@ typedef struct eval_info {
     eccn_verdict verdict;
     char eccn[32], destination[8];
     char *reason; /* as recorded in audit_evals.reason (owned), or NULL */
+    /* the first deciding provision, its citation and title, the licence exceptions that may
+     * apply: owned, "" when none (--out's columns) */
+    char *provision, *citation, *title, *exceptions;
     long long lines, quantity;
 } eval_info;
 
@@ -55,11 +59,14 @@ typedef struct line_in {
     const char *dest, *hq;
     uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */
     eccn_date date;
-    int ymd; /* date as the ledger stores it, YYYYMMDD */
-    long long qty;
+    int ymd;                               /* date as the ledger stores it, YYYYMMDD */
+    long long qty;                         /* QTY_UNKNOWN without a quantity column */
     const char *why;
+    const char *kind; /* why, in words shared by the lines in error for one reason */
     char whybuf[400];
 } line_in;
+
+#define QTY_UNKNOWN (-1LL)
 
 typedef struct run {
     eccn_ruleset *rs;
@@ -90,17 +97,24 @@ typedef struct run {
     size_t ninfo, info_cap;
     long long next_text, next_eval;
     eccn_date default_date;
+    eccn_datefmt datefmt; /* how the file writes its dates: --date-format, or decided once */
     const char *default_to;
     /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
      * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
     long long out_committed;
 } run;
 
+/* columns.c */
+int map_columns(run *r, const eccn_csv_record *h, eccn_error *err);
+const char *audit_field_name(int field);
+
 /* lines.c */
 void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o);
 void run_free(run *r);
 int take_defaults(run *r, eccn_error *err);
-int map_columns(run *r, const eccn_csv_record *h, eccn_error *err);
+/* Sets r->datefmt: --date-format, or decided from the file's dates (ECCN_EINPUT when they do
+ * not decide it). */
+int decide_dates(run *r, eccn_error *err);
 int read_line(run *r, const eccn_csv_record *rec, line_in *in);
 /* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
 eval_info *push_info(run *r);
@@ -112,7 +126,8 @@ int pipeline_run(run *r, eccn_csv *csv, eccn_audit_store *w, long long *records,
                  eccn_audit_progress *final, eccn_error *err);
 
 /* resume.c */
-void options_text(const eccn_audit_opts *o, eccn_buf *b);
+/* The options a run is recorded with: o's, and the date format decided for its file. */
+void options_text(const eccn_audit_opts *o, eccn_datefmt datefmt, eccn_buf *b);
 /* What a run was started with, read back for --resume; the strings live here. */
 typedef struct stored_run {
     eccn_audit_opts o;
@@ -125,14 +140,17 @@ int reload(run *r, eccn_error *err);
 
 /* out.c */
 extern const char OUT_HEADER[];
-/* One row of --out. Lengths go with the texts that come straight from a CSV record; the others
- * are C strings, "" when empty. */
+/* One row of --out. Lengths go with the texts that may come straight from a CSV record; the
+ * others are C strings, "" when empty. */
 typedef struct out_row {
     long long line;
-    const char *line_id, *part;
-    size_t line_id_len, part_len;
-    const char *destination, *date, *verdict, *eccn, *reason;
+    const char *line_id, *part, *quantity, *destination, *date;
+    size_t line_id_len, part_len, quantity_len, destination_len, date_len;
+    const char *resolved_part, *verdict, *eccn, *provision, *citation, *exceptions, *reason;
 } out_row;
+/* Copies an evaluation's deciding provision and exceptions into in; ECCN_ENOMEM. */
+int info_deciding(eval_info *in, const char *provision, const char *citation, const char *title,
+                  const char *exceptions);
 void write_out_row(FILE *f, const out_row *o);
 /* --out's rows of the lines run_id has recorded, from the ledger. */
 int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err);

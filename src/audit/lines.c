@@ -4,90 +4,11 @@
  * eccn_audit_run_items, which give `impact` the same lines without recording anything. */
 #include "audit_internal.h"
 
-#include <ctype.h>
+#include "erp.h"
+
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct {
-    int field;
-    const char *names[8];
-} ALIASES[] = {
-    {ECCN_F_PART, {"sku", "part", "part_number", "pn", "material", "item", NULL}},
-    {ECCN_F_DESCRIPTION, {"description", "desc", "item_description", NULL}},
-    {ECCN_F_QUANTITY, {"qty", "quantity", NULL}},
-    {ECCN_F_DESTINATION, {"destination", "dest", "country", "ship_to_country", "ship_to", NULL}},
-    {ECCN_F_DATE, {"ship_date", "date", NULL}},
-    {ECCN_F_CONSIGNEE, {"consignee", "customer", "end_user", NULL}},
-    {ECCN_F_HQ, {"hq", "hq_country", "parent_country", NULL}},
-    {ECCN_F_LINE_ID, {"line", "line_id", "order_line", NULL}},
-};
-static const char *const FIELD_NAMES[ECCN_F_COUNT] = {
-    "part", "description", "quantity", "destination", "date", "consignee", "hq", "line_id"};
-
-bool eccn_audit_field_known(const char *name)
-{
-    for (int f = 0; f < ECCN_F_COUNT; f++)
-        if (strcmp(name, FIELD_NAMES[f]) == 0)
-            return true;
-    return strcmp(name, "ship_date") == 0;
-}
-
-static void norm_header(const char *in, char *out, size_t outsz)
-{
-    size_t j = 0;
-    while (*in && isspace((unsigned char)*in))
-        in++;
-    for (; *in && j + 1 < outsz; in++)
-        out[j++] = (*in == ' ' || *in == '-') ? '_' : (char)tolower((unsigned char)*in);
-    while (j > 0 && out[j - 1] == '_')
-        j--;
-    out[j] = '\0';
-}
-
-int map_columns(run *r, const eccn_csv_record *h, eccn_error *err)
-{
-    const char *file = r->o->path;
-    for (int f = 0; f < ECCN_F_COUNT; f++)
-        r->col[f] = -1;
-    r->ncols = h->nfields;
-    for (size_t i = 0; i < h->nfields; i++) {
-        char name[128];
-        norm_header(h->fields[i], name, sizeof name);
-        for (size_t m = 0; m < r->o->nmaps; m++) {
-            const char *eq = strchr(r->o->maps[m], '=');
-            char col[128];
-            snprintf(col, sizeof col, "%.*s", (int)(eq - r->o->maps[m]), r->o->maps[m]);
-            norm_header(col, col, sizeof col);
-            if (strcmp(col, name) != 0)
-                continue;
-            for (int f = 0; f < ECCN_F_COUNT; f++)
-                if (strcmp(eq + 1, FIELD_NAMES[f]) == 0 ||
-                    (f == ECCN_F_DATE && strcmp(eq + 1, "ship_date") == 0))
-                    r->col[f] = (int)i;
-        }
-    }
-    for (size_t i = 0; i < h->nfields; i++) {
-        char name[128];
-        norm_header(h->fields[i], name, sizeof name);
-        for (size_t a = 0; a < sizeof ALIASES / sizeof *ALIASES; a++)
-            for (int k = 0; ALIASES[a].names[k]; k++)
-                if (strcmp(name, ALIASES[a].names[k]) == 0 && r->col[ALIASES[a].field] < 0)
-                    r->col[ALIASES[a].field] = (int)i;
-    }
-    if (r->col[ECCN_F_PART] < 0 && r->col[ECCN_F_DESCRIPTION] < 0)
-        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
-                         "no part or description column (expected a header such as sku, part, "
-                         "part_number, pn or description, or --map COLUMN=part)");
-    if (r->col[ECCN_F_DESTINATION] < 0 && !r->o->default_to)
-        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
-                         "no destination column (destination, dest, country, ship_to_country, "
-                         "ship_to) and no --to");
-    if (r->col[ECCN_F_DATE] < 0 && !r->o->default_date)
-        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
-                         "no ship date column (ship_date, date) and no --date");
-    return ECCN_OK;
-}
 
 static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t *len)
 {
@@ -233,6 +154,8 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
     if (!in->part) {
         snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
         *why = whybuf;
+        in->kind =
+            in->pn || in->dn ? "parts not in the catalogue" : "no part number or description";
         return ECCN_OK;
     }
     if (tn)
@@ -244,14 +167,73 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
                  tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
                  (int)(tn > 60 ? 60 : tn), tn ? totext : "");
         *why = whybuf;
+        in->kind = tn ? "unknown destination countries" : "no destination";
         return ECCN_OK;
     }
     if (hn && !(in->hq = resolve_country(r, hqtext, hn))) {
         snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
                  hqtext);
         *why = whybuf;
+        in->kind = "unknown headquarters countries";
     }
     return ECCN_OK;
+}
+
+/* The ship date in the file's format (decided once, see audit.c); a line that already has an
+ * error keeps its date, read when it can be, so that its --out row still shows it. */
+static void read_date(const run *r, line_in *in, const char *s, size_t n, const char **why)
+{
+    if (!n) {
+        if (r->default_date != ECCN_DATE_NONE)
+            in->date = r->default_date;
+        else if (!*why) {
+            *why = "no ship date (and no --date)";
+            in->kind = "no ship date";
+        }
+    } else if (!(n == 10 && s[4] == '-' && eccn_date_parse_ymd(s, n, &in->date, &in->ymd)) &&
+               !eccn_erp_date(s, n, r->datefmt, &in->date)) {
+        /* (ISO first, as the ledger's own parser reads it: the common case costs no more.) */
+        in->date = ECCN_DATE_NONE;
+        if (*why)
+            return;
+        eccn_date d;
+        const bool mdy = eccn_erp_date(s, n, ECCN_DATEFMT_MDY, &d),
+                   dmy = eccn_erp_date(s, n, ECCN_DATEFMT_DMY, &d);
+        snprintf(in->whybuf, sizeof in->whybuf, "bad ship date '%.*s' (expected %s%s)",
+                 (int)(n > 40 ? 40 : n), s, eccn_datefmt_name(r->datefmt),
+                 r->datefmt == ECCN_DATEFMT_ISO || r->datefmt == ECCN_DATEFMT_NONE
+                     ? ", or --date-format dmy or mdy"
+                     : "");
+        *why = in->whybuf;
+        in->kind = mdy && !dmy && r->datefmt != ECCN_DATEFMT_MDY
+                       ? "dates look like MM/DD/YYYY: use --date-format mdy"
+                   : dmy && !mdy && r->datefmt != ECCN_DATEFMT_DMY
+                       ? "dates look like DD/MM/YYYY: use --date-format dmy"
+                       : "ship dates that are not dates";
+    }
+    if (in->date != ECCN_DATE_NONE)
+        in->ymd = eccn_date_ymd(in->date);
+}
+
+/* Without a quantity column a line's quantity is unknown (QTY_UNKNOWN, recorded as NULL): its
+ * verdict does not depend on it, and counting it as 1 would invent units. A line already in
+ * error keeps the quantity it was given, when it reads. */
+static void read_quantity(run *r, line_in *in, const char *s, size_t n, const char **why)
+{
+    const char *what;
+    if (r->col[ECCN_F_QUANTITY] < 0)
+        return;
+    if (eccn_erp_quantity(s ? s : "", n, &in->qty, &what))
+        return;
+    in->qty = QTY_UNKNOWN;
+    if (*why) /* the line's first error is its reason */
+        return;
+    snprintf(in->whybuf, sizeof in->whybuf, "bad quantity '%.*s' (%s)", (int)(n > 40 ? 40 : n),
+             s ? s : "", what);
+    *why = in->whybuf;
+    in->kind = strstr(what, "fractional") ? "fractional quantities"
+               : n                        ? "quantities that are not whole numbers"
+                                          : "empty quantities";
 }
 
 int read_line(run *r, const eccn_csv_record *rec, line_in *in)
@@ -270,13 +252,16 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
     in->dtext = field(r, rec, ECCN_F_DESCRIPTION, &in->dn);
     in->idtext = field(r, rec, ECCN_F_LINE_ID, &in->idn);
     in->date = ECCN_DATE_NONE;
-    in->qty = 1;
+    in->qty = QTY_UNKNOWN;
     if (rec->malformed)
         why = rec->malformed;
     else if (rec->nfields != r->ncols) {
         snprintf(whybuf, wsz, "expected %zu fields as in the header, found %zu", r->ncols,
                  rec->nfields);
         why = whybuf;
+    }
+    if (why) {
+        in->kind = "records whose fields do not match the header";
     }
     const char *texts[4] = {in->ptext, in->dtext, totext, hqtext};
     const size_t lens[4] = {in->pn, in->dn, tn, hn};
@@ -309,33 +294,8 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
             *sig = (long long)r->nsigs;
         }
     }
-    if (!why) {
-        if (datn) {
-            if (!eccn_date_parse_ymd(datetext, datn, &in->date, &in->ymd)) {
-                snprintf(whybuf, wsz, "bad ship date '%.*s' (expected YYYY-MM-DD)",
-                         (int)(datn > 40 ? 40 : datn), datetext);
-                why = whybuf;
-            }
-        } else if (r->default_date != ECCN_DATE_NONE) {
-            in->date = r->default_date;
-            in->ymd = eccn_date_ymd(in->date);
-        } else
-            why = "no ship date (and no --date)";
-    }
-    if (!why && r->col[ECCN_F_QUANTITY] >= 0) {
-        long long qty = 0;
-        bool ok = qn > 0 && qn < 16;
-        for (size_t i = 0; ok && i < qn; i++) {
-            ok = isdigit((unsigned char)qtext[i]);
-            qty = qty * 10 + (qtext[i] - '0');
-        }
-        if (!ok || qty < 1) {
-            snprintf(whybuf, wsz, "bad quantity '%.*s' (expected a whole number >= 1)",
-                     (int)(qn > 40 ? 40 : qn), qtext ? qtext : "");
-            why = whybuf;
-        }
-        in->qty = qty;
-    }
+    read_date(r, in, datetext, datn, &why);
+    read_quantity(r, in, qtext, qn, &why);
     in->why = why;
     return ECCN_OK;
 }
@@ -352,6 +312,49 @@ int take_defaults(run *r, eccn_error *err)
     if (o->default_to && !(r->default_to = eccn_geo_resolve(r->rs->geo, o->default_to)))
         return eccn_fail(err, ECCN_EINPUT, "--to", 0, 0, "unknown country '%s'", o->default_to);
     return ECCN_OK;
+}
+
+/* How the file writes its dates, before its first line is judged: 03/04/2024 is a different day
+ * read either way, so one reading is chosen for the whole file from all its dates (erp.h), and a
+ * file where every date could be read both ways is refused with a request for --date-format
+ * rather than guessed at. A file whose first date is ISO (or an Excel serial) is read as ISO
+ * without reading on: the common case costs no second pass. Standard input cannot be read twice:
+ * it is read as ISO unless --date-format says otherwise. */
+int decide_dates(run *r, eccn_error *err)
+{
+    const eccn_audit_opts *o = r->o;
+    eccn_csv *csv = NULL;
+    eccn_csv_record rec;
+    eccn_datefmt_votes v = {0};
+    eccn_error ignored = {0};
+    int rc = ECCN_OK, got;
+    r->datefmt = o->date_format != ECCN_DATEFMT_NONE ? o->date_format : ECCN_DATEFMT_ISO;
+    if (o->date_format != ECCN_DATEFMT_NONE || strcmp(o->path, "-") == 0)
+        return ECCN_OK;
+    if ((rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+        goto done;
+    /* A header without a date column is the audit's to report, as it reads it again. */
+    if ((got = eccn_csv_next(csv, &rec, err)) <= 0 || map_columns(r, &rec, &ignored) != ECCN_OK ||
+        r->col[ECCN_F_DATE] < 0) {
+        rc = got < 0 ? got : ECCN_OK;
+        goto done;
+    }
+    const size_t c = (size_t)r->col[ECCN_F_DATE];
+    while ((got = eccn_csv_next(csv, &rec, err)) > 0) {
+        if (c < rec.nfields)
+            eccn_datefmt_observe(&v, rec.fields[c], rec.lens[c]);
+        if (v.dates == 1 && v.iso + v.serial == 1)
+            break;
+    }
+    if (got < 0)
+        rc = got;
+    else if (eccn_datefmt_decide(&v, &r->datefmt, err) != ECCN_OK) {
+        memcpy(ignored.msg, err->msg, sizeof ignored.msg);
+        rc = eccn_fail(err, ECCN_EINPUT, o->path, 0, 0, "%s", ignored.msg);
+    }
+done:
+    eccn_csv_close(csv);
+    return rc;
 }
 
 void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
@@ -378,8 +381,13 @@ void run_free(run *r)
     for (size_t i = 0; i < r->npart_errors; i++)
         free(r->part_errors[i]);
     free(r->part_errors);
-    for (size_t i = 0; i < r->ninfo; i++)
+    for (size_t i = 0; i < r->ninfo; i++) {
         free(r->info[i].reason);
+        free(r->info[i].provision);
+        free(r->info[i].citation);
+        free(r->info[i].title);
+        free(r->info[i].exceptions);
+    }
     free(r->info);
 }
 
@@ -391,7 +399,7 @@ int eccn_audit_scan(eccn_ruleset *rs, const eccn_audit_opts *o,
     eccn_csv_record rec;
     int rc, got;
     run_init(&r, rs, o);
-    if ((rc = take_defaults(&r, err)) != ECCN_OK ||
+    if ((rc = take_defaults(&r, err)) != ECCN_OK || (rc = decide_dates(&r, err)) != ECCN_OK ||
         (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
         goto done;
     if ((got = eccn_csv_next(csv, &rec, err)) <= 0) {

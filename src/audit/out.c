@@ -8,26 +8,86 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char OUT_HEADER[] = "line,line_id,part,destination,date,verdict,eccn,reason\n";
+/* One row per line: where it is in the input, the part as written and as resolved, what was read
+ * of it, the answer and what decided it, and for a line in error the reason and the field at
+ * fault. */
+const char OUT_HEADER[] = "line,line_id,part,resolved_part,quantity,destination,date,verdict,eccn,"
+                          "provision,citation,license_exceptions,reason,field\n";
+
+/* The field at fault in a line's error, from its reason: the same for a line just judged and one
+ * read back from the ledger, which records the reason only. */
+static const char *fault_of(const char *reason)
+{
+    static const struct {
+        const char *start, *field;
+    } KNOWN[] = {{"bad quantity", "quantity"},      {"bad ship date", "date"},
+                 {"no ship date", "date"},          {"unknown destination", "destination"},
+                 {"no destination", "destination"}, {"unknown headquarters", "hq"},
+                 {"expected ", "record"},           {"unterminated", "record"},
+                 {"unexpected", "record"}};
+    for (size_t i = 0; i < sizeof KNOWN / sizeof *KNOWN; i++)
+        if (strncmp(reason, KNOWN[i].start, strlen(KNOWN[i].start)) == 0)
+            return KNOWN[i].field;
+    return "part";
+}
+
+/* What --out says of a line's answer: a line in error gives its reason; an indeterminate one
+ * what cannot be decided (a provision's title alone, "Licence required by letter...", would read
+ * as a verdict); one with a verdict gives the provision that decided it, never a note (such as a
+ * classification that cannot be decided) that the verdict made moot. */
+static const char *out_reason(const char *verdict, const char *reason, const char *title, char *buf,
+                              size_t size)
+{
+    if (strcmp(verdict, "error") == 0)
+        return reason;
+    if (strcmp(verdict, "indeterminate") == 0) {
+        if (!title[0] || strcmp(reason, title) != 0)
+            return reason;
+        snprintf(buf, size, "cannot be decided with the figures known whether this applies: %s",
+                 title);
+        return buf;
+    }
+    if (strcmp(verdict, "no_license_required") == 0)
+        return "no licence requirement applies";
+    return title;
+}
 
 void write_out_row(FILE *f, const out_row *o)
 {
     char num[32];
     int n = snprintf(num, sizeof num, "%lld", o->line);
+    const bool error = strcmp(o->verdict, "error") == 0;
     eccn_csv_write_cell(f, num, (size_t)n, false);
     eccn_csv_write_cell(f, o->line_id, o->line_id_len, false);
     eccn_csv_write_cell(f, o->part, o->part_len, false);
-    const char *rest[] = {o->destination, o->date, o->verdict, o->eccn, o->reason};
-    for (size_t i = 0; i < 5; i++)
-        eccn_csv_write_cell(f, rest[i], strlen(rest[i]), i == 4);
+    eccn_csv_write_cell(f, o->resolved_part, strlen(o->resolved_part), false);
+    eccn_csv_write_cell(f, o->quantity, o->quantity_len, false);
+    eccn_csv_write_cell(f, o->destination, o->destination_len, false);
+    eccn_csv_write_cell(f, o->date, o->date_len, false);
+    const char *rest[] = {o->verdict,
+                          o->eccn,
+                          o->provision,
+                          o->citation,
+                          o->exceptions,
+                          o->reason,
+                          error ? fault_of(o->reason) : ""};
+    for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+        eccn_csv_write_cell(f, rest[i], strlen(rest[i]), i + 1 == sizeof rest / sizeof *rest);
 }
 
 void out_line(FILE *f, long long line, const line_in *li, const eval_info *in)
 {
-    char d[11] = "";
+    char d[11] = "", q[24] = "unknown", why[600];
+    size_t qn = strlen(q);
     if (li->date != ECCN_DATE_NONE)
         eccn_date_format(li->date, d);
-    /* As the ledger records a line: one in error has no destination. */
+    if (li->qty >= 0)
+        qn = (size_t)snprintf(q, sizeof q, "%lld", li->qty);
+    const char *verdict = in ? eccn_verdict_word(in->verdict) : "error";
+    /* As the ledger records the line, so that a reused or resumed run's rows read the same: a
+     * line in error has the quantity and date it was given when they read, and no destination
+     * (its texts that did not read are in its reason). */
+    const char *dest = in ? li->dest : "";
     write_out_row(f, &(out_row){.line = line,
                                 .line_id = li->idn ? li->idtext : "",
                                 .line_id_len = li->idn,
@@ -35,30 +95,62 @@ void out_line(FILE *f, long long line, const line_in *li, const eval_info *in)
                                         : li->dn ? li->dtext
                                                  : "",
                                 .part_len = li->pn ? li->pn : li->dn,
-                                .destination = in ? li->dest : "",
+                                .resolved_part = in && li->part ? li->part->id : "",
+                                .quantity = q,
+                                .quantity_len = qn,
+                                .destination = dest,
+                                .destination_len = strlen(dest),
                                 .date = d,
-                                .verdict = in ? eccn_verdict_word(in->verdict) : "error",
+                                .date_len = strlen(d),
+                                .verdict = verdict,
                                 .eccn = in ? in->eccn : "",
-                                .reason = li->why      ? li->why
-                                          : in->reason ? in->reason
-                                                       : ""});
+                                .provision = in ? in->provision : "",
+                                .citation = in ? in->citation : "",
+                                .exceptions = in ? in->exceptions : "",
+                                .reason = out_reason(verdict,
+                                                     li->why      ? li->why
+                                                     : in->reason ? in->reason
+                                                                  : "",
+                                                     in ? in->title : "", why, sizeof why)});
 }
 
 static int recorded_row(const eccn_audit_line_row *row, void *ctx)
 {
-    char date[11];
-    eccn_ymd_format(row->ship_date, date);
+    char date[11] = "", q[24] = "unknown", why[600];
+    if (row->ship_date)
+        eccn_ymd_format(row->ship_date, date);
+    if (row->quantity_known)
+        snprintf(q, sizeof q, "%lld", row->quantity);
     write_out_row(ctx, &(out_row){.line = row->line,
                                   .line_id = row->line_id,
                                   .line_id_len = strlen(row->line_id),
                                   .part = row->part,
                                   .part_len = strlen(row->part),
+                                  .resolved_part = row->resolved_part,
+                                  .quantity = q,
+                                  .quantity_len = strlen(q),
                                   .destination = row->destination,
+                                  .destination_len = strlen(row->destination),
                                   .date = date,
+                                  .date_len = strlen(date),
                                   .verdict = row->verdict,
                                   .eccn = row->eccn,
-                                  .reason = row->reason});
+                                  .provision = row->provision,
+                                  .citation = row->citation,
+                                  .exceptions = row->exceptions,
+                                  .reason = out_reason(row->verdict, row->reason, row->title, why,
+                                                       sizeof why)});
     return ECCN_OK;
+}
+
+int info_deciding(eval_info *in, const char *provision, const char *citation, const char *title,
+                  const char *exceptions)
+{
+    in->provision = eccn_strdup(provision ? provision : "");
+    in->citation = eccn_strdup(citation ? citation : "");
+    in->title = eccn_strdup(title ? title : "");
+    in->exceptions = eccn_strdup(exceptions ? exceptions : "");
+    return in->provision && in->citation && in->title && in->exceptions ? ECCN_OK : ECCN_ENOMEM;
 }
 
 int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err)
@@ -68,6 +160,8 @@ int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *er
         rc = eccn_fail(err, ECCN_EIO, "--out", 0, 0, "write failed");
     return rc;
 }
+
+static int add_count(eccn_count **v, size_t *n, const char *key, long long lines, long long qty);
 
 static void copy_line(eccn_audit_line *a, long long line, const char *id, size_t idn,
                       const char *part, size_t pn, const char *dest, eccn_date date,
@@ -90,6 +184,8 @@ void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_in
     size_t pn = li->pn ? li->pn : li->dn;
     if (!in) {
         s->errors++;
+        if (li->kind)
+            add_count(&s->by_error, &s->nerror_kinds, li->kind, 1, 0);
         if (s->nerror_lines < 20) {
             copy_line(&s->error_lines[s->nerror_lines], line, li->idtext, li->idn, part, pn,
                       li->dest, li->date, NULL, li->qty);
@@ -100,7 +196,8 @@ void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_in
     }
     s->results++;
     in->lines++;
-    in->quantity += li->qty;
+    if (li->qty > 0) /* unknown quantities count no units */
+        in->quantity += li->qty;
     if (in->verdict == ECCN_V_LICENSE && s->nlicence_lines < 20)
         copy_line(&s->licence_lines[s->nlicence_lines++], line, li->idtext, li->idn, part, pn,
                   li->dest, li->date, in->eccn, li->qty);
@@ -176,6 +273,7 @@ void eccn_audit_summary_free(eccn_audit_summary *s)
     free(s->by_verdict);
     free(s->by_eccn);
     free(s->by_destination);
+    free(s->by_error);
     memset(s, 0, sizeof *s);
 }
 

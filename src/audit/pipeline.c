@@ -44,6 +44,15 @@ typedef struct pipeline {
     long long records, commit_lines;
 } pipeline;
 
+/* The licence exceptions that may apply, by name, as --out lists them. */
+static int exceptions_text(const eccn_result *res, eccn_buf *b)
+{
+    eccn_buf_printf(b, "%s", "");
+    for (size_t i = 0; i < res->nexceptions; i++)
+        eccn_buf_printf(b, "%s%s", i ? "; " : "", res->exceptions[i]->exception_name);
+    return b->data ? ECCN_OK : ECCN_ENOMEM;
+}
+
 static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
                     long long *id, eccn_error *err)
 {
@@ -56,13 +65,27 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                     .no_trace = true};
     eccn_result res;
     eccn_record rec = {0};
+    eccn_buf exc = {0};
     int rc = eccn_evaluate(r->rs, &q, &res, err);
     if (rc != ECCN_OK)
         return rc;
     eval_info *in = push_info(r);
     const eccn_verdict_row *v = &rec.row;
-    if (!in || (rc = eccn_record_from_eval(r->rs, &q, &res, ECCN_RECORD_AUDIT, &rec)) != ECCN_OK ||
-        (rec.reason && !(in->reason = eccn_strdup(rec.reason)))) {
+    if (!in || (rc = eccn_record_from_eval(r->rs, &q, &res, ECCN_RECORD_AUDIT, &rec)) != ECCN_OK) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    /* The reason is recorded for an indeterminate answer only: a note that a classification
+     * cannot be decided, beside a verdict that did not need it, would contradict the verdict. */
+    if (res.verdict != ECCN_V_INDETERMINATE)
+        rec.reason = NULL;
+    /* What decided the verdict: a licence provision, else the classification (audit_store.c
+     * picks the same from the recorded JSON). */
+    const eccn_provision *by = res.ndeciding ? res.deciding[0] : res.deciding_class;
+    if (exceptions_text(&res, &exc) != ECCN_OK ||
+        (rec.reason && !(in->reason = eccn_strdup(rec.reason))) ||
+        info_deciding(in, by ? by->id : NULL, by ? by->citation : NULL, by ? by->title : NULL,
+                      exc.data) != ECCN_OK) {
         rc = ECCN_ENOMEM;
         goto done;
     }
@@ -89,6 +112,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                                .pd = res.metrics.v[ECCN_M_PD]};
     rc = eccn_audit_rows_eval(r->out, &row);
 done:
+    eccn_buf_free(&exc);
     eccn_record_free(&rec);
     eccn_result_free(&res);
     return rc;

@@ -8,13 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-void options_text(const eccn_audit_opts *o, eccn_buf *b)
+void options_text(const eccn_audit_opts *o, eccn_datefmt datefmt, eccn_buf *b)
 {
     eccn_buf_printf(b, "date=%s\nto=%s\ndelimiter=%d\nstrict=%d\n",
                     o->default_date ? o->default_date : "", o->default_to ? o->default_to : "",
                     o->delimiter, o->strict);
     for (size_t i = 0; i < o->nmaps; i++)
         eccn_buf_printf(b, "map=%s\n", o->maps[i]);
+    /* Only when not ISO: a run of an ISO file is recorded with the options it always had, so
+     * the runs recorded before dates were decided are still found for reuse. */
+    if (datefmt == ECCN_DATEFMT_DMY || datefmt == ECCN_DATEFMT_MDY)
+        eccn_buf_printf(b, "date_format=%d\n", (int)datefmt);
 }
 
 /* The inverse of options_text. */
@@ -28,6 +32,8 @@ static void parse_options(char *text, stored_run *sr)
             sr->o.default_to = strncpy(sr->to, t + 3, sizeof sr->to - 1);
         else if (strncmp(t, "delimiter=", 10) == 0)
             sr->o.delimiter = (char)atoi(t + 10);
+        else if (strncmp(t, "date_format=", 12) == 0)
+            sr->o.date_format = (eccn_datefmt)atoi(t + 12);
         else if (strncmp(t, "strict=", 7) == 0)
             sr->o.strict = atoi(t + 7) != 0;
         else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < ECCN_AUDIT_MAX_MAPS) {
@@ -110,7 +116,8 @@ static int reload_eval(const eccn_audit_eval_info *ev, void *ctx)
     snprintf(in->destination, sizeof in->destination, "%s", ev->destination);
     in->lines = ev->lines;
     in->quantity = ev->quantity;
-    if (ev->reason && !(in->reason = eccn_strdup(ev->reason)))
+    if ((ev->reason && !(in->reason = eccn_strdup(ev->reason))) ||
+        info_deciding(in, ev->provision, ev->citation, ev->title, ev->exceptions) != ECCN_OK)
         return ECCN_ENOMEM;
     r->next_eval = ev->id;
     return ECCN_OK;

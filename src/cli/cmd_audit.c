@@ -3,6 +3,7 @@
 #include "audit_store.h"
 #include "cli.h"
 #include "jsonw.h"
+#include "outfile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,12 @@ static void lines_json(jsonw *w, const eccn_audit_line *l, size_t n, const char 
         jsonw_kv_str(w, "part", l[i].part);
         jsonw_kv_str(w, "destination", l[i].destination);
         jsonw_kv_str(w, "date", l[i].date);
-        jsonw_kv_int(w, "quantity", l[i].quantity);
+        if (l[i].quantity > 0) {
+            jsonw_kv_int(w, "quantity", l[i].quantity);
+        } else {
+            jsonw_key(w, "quantity");
+            jsonw_null(w);
+        }
         if (reasons) {
             jsonw_kv_str(w, "reason", reasons[i]);
         } else {
@@ -159,13 +165,15 @@ typedef struct audit_args {
 /* The options of `eccn audit FILE`; --resume is checked once the ledger is open. */
 static int parse_args(int argc, char **argv, audit_args *a)
 {
-    const char *delim = NULL, *batch = NULL;
+    const char *delim = NULL, *batch = NULL, *datefmt = NULL;
     eccn_audit_opts *o = &a->o;
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         if (cli_opt(argc, argv, &i, "--date", &v))
             o->default_date = v;
+        else if (cli_opt(argc, argv, &i, "--date-format", &v))
+            datefmt = v;
         else if (cli_opt(argc, argv, &i, "--to", &v))
             o->default_to = v;
         else if (cli_opt(argc, argv, &i, "--out", &v))
@@ -214,6 +222,10 @@ static int parse_args(int argc, char **argv, audit_args *a)
     }
     if (batch && cli_id("--batch", batch, &o->batch))
         return EXIT_USAGE;
+    if (datefmt && !eccn_datefmt_parse(datefmt, &o->date_format)) {
+        cli_errorf("--date-format: expected iso, dmy (day/month/year) or mdy (month/day/year)");
+        return EXIT_USAGE;
+    }
     eccn_date d;
     return o->default_date && cli_date(o->default_date, &d) ? EXIT_USAGE : 0;
 }
@@ -239,6 +251,14 @@ static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
     counts_json(&w, "by_verdict", s->by_verdict, s->nverdict);
     counts_json(&w, "by_eccn", s->by_eccn, s->neccn);
     counts_json(&w, "by_destination", s->by_destination, s->ndestination);
+    counts_json(&w, "errors_by_reason", s->by_error, s->nerror_kinds);
+    jsonw_kv_str(&w, "date_format", eccn_datefmt_name(s->date_format));
+    jsonw_kv_str(&w, "unused_columns", s->unused_columns);
+    jsonw_key(&w, "warnings");
+    jsonw_arr_begin(&w);
+    for (size_t i = 0; i < s->nwarnings; i++)
+        jsonw_str(&w, s->warnings[i]);
+    jsonw_arr_end(&w);
     jsonw_key(&w, "license_required_lines");
     lines_json(&w, s->licence_lines, s->nlicence_lines, NULL);
     jsonw_key(&w, "error_lines");
@@ -254,18 +274,32 @@ static void print_text(const eccn_audit_summary *s, const eccn_ruleset *rs, cons
            s->reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
            s->file, s->sha256);
     printf("lines read %lld = results %lld + errors %lld\n", s->lines_read, s->results, s->errors);
+    if (s->date_format == ECCN_DATEFMT_DMY || s->date_format == ECCN_DATEFMT_MDY)
+        printf("dates read as %s\n", eccn_datefmt_name(s->date_format));
+    if (s->unused_columns[0])
+        printf("columns not used: %s\n", s->unused_columns);
+    for (size_t i = 0; i < s->nwarnings; i++)
+        printf("warning: %s\n", s->warnings[i]);
+    /* One line per reason, however many lines share it. */
+    for (size_t i = 0; i < s->nerror_kinds; i++)
+        printf("%lld line%s: %s\n", s->by_error[i].lines, s->by_error[i].lines == 1 ? "" : "s",
+               s->by_error[i].key);
     print_counts("by verdict:", s->by_verdict, s->nverdict);
     print_counts("by ECCN:", s->by_eccn, s->neccn);
     print_counts("by destination:", s->by_destination, s->ndestination);
     if (s->nlicence_lines)
         printf("lines that need a licence (first %zu of %lld):\n", s->nlicence_lines,
                s->licence_required);
-    for (size_t i = 0; i < s->nlicence_lines; i++)
-        printf("  line %lld %s %s x%lld -> %s on %s: %s\n", s->licence_lines[i].line,
-               s->licence_lines[i].line_id, s->licence_lines[i].part, s->licence_lines[i].quantity,
+    for (size_t i = 0; i < s->nlicence_lines; i++) {
+        char qty[24] = "unknown";
+        if (s->licence_lines[i].quantity > 0)
+            snprintf(qty, sizeof qty, "%lld", s->licence_lines[i].quantity);
+        printf("  line %lld %s %s x%s -> %s on %s: %s\n", s->licence_lines[i].line,
+               s->licence_lines[i].line_id, s->licence_lines[i].part, qty,
                s->licence_lines[i].destination, s->licence_lines[i].date,
                s->licence_lines[i].eccn[0] ? s->licence_lines[i].eccn
                                            : "no ECCN (a letter, or Part 746)");
+    }
     if (s->nerror_lines)
         printf("lines in error (first %zu of %lld):\n", s->nerror_lines, s->errors);
     for (size_t i = 0; i < s->nerror_lines; i++)
@@ -283,6 +317,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     eccn_ledger *l = NULL;
     eccn_audit_summary s = {0};
     eccn_error err = {0};
+    eccn_outfile out = {0};
     progress prog = {0};
     int rc = 0;
     bool failed = false; /* the run's own error is printed: fclose's would say it again */
@@ -308,11 +343,15 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     const char *no_jit = getenv("ECCN_NO_JIT");
     if (!no_jit || strcmp(no_jit, "1") != 0)
         eccn_ruleset_use_jit(rs);
-    if (a.out_path && !(o->out_csv = fopen(a.out_path, "w"))) {
-        cli_errorf("--out %s: cannot create the file", a.out_path);
+    /* Never over the ledger, its logs or the input, nor through a link; an existing file only
+     * with --force; written beside and renamed into place (outfile.h). */
+    const char *protect[] = {env->db_path, o->path};
+    if (a.out_path && eccn_outfile_open(a.out_path, protect, 2, o->force, &out, &err) != ECCN_OK) {
+        cli_print_error(&err);
         rc = EXIT_USAGE;
         goto done;
     }
+    o->out_csv = out.f;
     if (!a.quiet && isatty(2)) {
         prog.start = now_s();
         o->progress = show_progress;
@@ -344,8 +383,9 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         print_text(&s, rs, env->db_path);
     rc = s.errors ? EXIT_USAGE : s.licence_required ? EXIT_LR : s.indeterminate ? EXIT_INDET : 0;
 done:
-    if (o->out_csv && fclose(o->out_csv) != 0 && !failed) {
-        cli_errorf("--out %s: write failed", a.out_path);
+    /* Kept after a failure too: it then holds the lines the ledger holds (audit.h). */
+    if (o->out_csv && eccn_outfile_commit(&out, &err) != ECCN_OK && !failed) {
+        cli_print_error(&err);
         rc = EXIT_USAGE;
     }
     eccn_audit_summary_free(&s);

@@ -105,22 +105,28 @@ static const help_command COMMANDS[] = {
      {"eccn impact --from 2023-06-01 --to 2023-12-01"},
      "0 done; 2 usage or input error."},
     {"audit",
-     {"audit FILE.csv [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C]",
-      "      [--strict] [--out RESULTS.csv] [--json] [--quiet] [--force]", "audit --resume RUN",
-      "audit diff RUN_A RUN_B [--json]"},
+     {"audit FILE.csv [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C] [--force]",
+      "      [--date-format iso|dmy|mdy] [--strict] [--out RESULTS.csv] [--json] [--quiet]",
+      "audit --resume RUN", "audit diff RUN_A RUN_B [--json]"},
      "judge every line of an inventory or order file and record the results",
      "Reads a CSV file (part, quantity, destination, date and other columns, found by their "
-     "headers), judges each line under the rules in force on its date, and records the run and "
-     "every line in the ledger. A run interrupted can be resumed; two runs can be compared.",
+     "headers as ERP exports write them: \"Item Number\", \"Qty Shipped\", \"Ship-To "
+     "Country\"...), "
+     "judges each line under the rules in force on its date, and records the run and every line "
+     "in the ledger. Dates may be ISO, day/month/year or month/day/year (decided once for the "
+     "file) or Excel serial numbers; quantities may read 1,024 or 16.00. A run interrupted can "
+     "be resumed; two runs can be compared.",
      {{"--date D", "date for lines without one"},
       {"--to CC", "destination for lines without one"},
       {"--map COLUMN=FIELD", "name the column that holds a field"},
       {"--delimiter C", "the field separator (default: detected)"},
+      {"--date-format F",
+       "iso, dmy or mdy: how the file writes dates (default: decided from them)"},
       {"--strict", "stop at the first bad line"},
       {"--out FILE", "one result row per input line"},
       {"--json", "the summary as JSON"},
       {"--quiet", "no progress"},
-      {"--force", "judge the file again even when an identical run exists"},
+      {"--force", "judge the file again even when an identical run exists; replace --out's file"},
       {"--resume RUN", "continue a run that was interrupted"}},
      {"eccn audit orders.csv --out results.csv", "eccn audit diff 6 7"},
      "2 if any line was in error, else 1 if any needs a licence, else 3 if any is indeterminate, "

@@ -69,6 +69,10 @@ static int check_target(const char *path, const char *const *protect, size_t npr
                          "is a symbolic link: name the file itself, not a link to it");
     if (exists && S_ISDIR(st.st_mode))
         return eccn_fail(err, ECCN_EINPUT, path, 0, 0, "is a directory: expected a file name");
+    /* A device or a pipe would be replaced by a file with --force (as root, /dev/full itself). */
+    if (exists && !S_ISREG(st.st_mode))
+        return eccn_fail(err, ECCN_EINPUT, path, 0, 0,
+                         "is not a regular file (a device or a pipe): expected a file name");
     char *dir = dir_of(path);
     if (!dir)
         return ECCN_ENOMEM;

@@ -155,7 +155,8 @@ int eccn_audit_rows_result(eccn_audit_rows *b, const eccn_audit_result_row *r)
         set_int(&c[2], r->part_text);
     if (r->desc_text)
         set_int(&c[3], r->desc_text);
-    set_int(&c[4], r->quantity);
+    if (r->quantity >= 0)
+        set_int(&c[4], r->quantity);
     if (r->ship_date)
         set_int(&c[5], r->ship_date);
     if (r->eval_id)
@@ -502,7 +503,19 @@ done:
 #define LINE_COLUMNS                                                                               \
     "r.key & 4294967295, COALESCE(r.line_id,''), COALESCE(p.text, d.text, ''), "                   \
     "COALESCE(e.destination,''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "                   \
-    "COALESCE(r.error, e.reason, ''), COALESCE(e.verdict, 'error')"
+    "COALESCE(r.error, e.reason, ''), COALESCE(e.verdict, 'error'), COALESCE(e.part_id,''), "      \
+    "r.quantity IS NOT NULL, " DECIDING("e")
+/* The provision that decided an evaluation's verdict (the first licence provision, else its
+ * classification): id, citation, title; and its licence exceptions by name, "; " between them.
+ * JSON in the row, plain text for --out. */
+#define DECIDING_AT(e, what)                                                                       \
+    "COALESCE((SELECT json_extract(value,'$." what "') FROM json_each(" e ".provisions) ORDER BY " \
+    "json_extract(value,'$.kind')='classification', key LIMIT 1),''), "
+#define DECIDING(e)                                                                                \
+    DECIDING_AT(e, "id")                                                                           \
+    DECIDING_AT(e, "citation")                                                                     \
+    DECIDING_AT(e, "title")                                                                        \
+    "COALESCE((SELECT group_concat(value, '; ') FROM json_each(" e ".license_exceptions)),'')"
 #define LINE_JOINS                                                                                 \
     "audit_results r LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=r.part_text "                 \
     "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=r.desc_text "                                 \
@@ -624,9 +637,11 @@ int eccn_audit_store_each_eval(eccn_ledger *l, long long run_id,
             l,
             "SELECT e.id, COALESCE(e.part_id,''), COALESCE(e.destination,''), e.hq_given, "
             "COALESCE(e.epoch_date,''), e.verdict, COALESCE(e.eccn,''), e.reason, "
-            "COALESCE(c.n, 0), COALESCE(c.q, 0) FROM audit_evals e LEFT JOIN (SELECT eval_id, "
-            "count(*) AS n, sum(quantity) AS q FROM audit_results r WHERE " ECCN_SQL_R_KEYS_OF_RUN1
-            " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
+            "COALESCE(c.n, 0), COALESCE(c.q, 0), " DECIDING(
+                "e") " FROM audit_evals e LEFT JOIN (SELECT eval_id, "
+                     "count(*) AS n, sum(quantity) AS q FROM audit_results r "
+                     "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+                     " GROUP BY eval_id) c ON c.eval_id = e.id WHERE e.run_id=?1 ORDER BY e.id",
             run_id, 0, &st, err),
         step = SQLITE_DONE;
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -639,7 +654,11 @@ int eccn_audit_store_each_eval(eccn_ledger *l, long long run_id,
                                   .eccn = text_at(st, 6),
                                   .reason = text_at(st, 7),
                                   .lines = sqlite3_column_int64(st, 8),
-                                  .quantity = sqlite3_column_int64(st, 9)};
+                                  .quantity = sqlite3_column_int64(st, 9),
+                                  .provision = text_at(st, 10),
+                                  .citation = text_at(st, 11),
+                                  .title = text_at(st, 12),
+                                  .exceptions = text_at(st, 13)};
         rc = fn(&e, ctx);
     }
     return end_rows(l, st, rc, step, "cannot read the run's evaluations", err);
@@ -671,7 +690,13 @@ int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_line
                                     .eccn = text_at(st, 5),
                                     .quantity = sqlite3_column_int64(st, 6),
                                     .reason = text_at(st, 7),
-                                    .verdict = text_at(st, 8)};
+                                    .verdict = text_at(st, 8),
+                                    .resolved_part = text_at(st, 9),
+                                    .quantity_known = sqlite3_column_int(st, 10) != 0,
+                                    .provision = text_at(st, 11),
+                                    .citation = text_at(st, 12),
+                                    .title = text_at(st, 13),
+                                    .exceptions = text_at(st, 14)};
         rc = fn(&line, ctx);
     }
     return end_rows(l, st, rc, step, "cannot read the run's lines", err);

@@ -43,10 +43,10 @@ typedef struct eccn_audit_result_row {
     const char *line_id; /* line_id_len bytes; NULL: none */
     size_t line_id_len;
     long long part_text, desc_text; /* audit_texts ids, 0: none */
-    long long quantity;
-    int ship_date;     /* YYYYMMDD, 0: none */
-    long long eval_id; /* 0 for a line in error */
-    const char *error; /* why the line could not be judged, or NULL */
+    long long quantity;             /* negative: unknown (NULL) */
+    int ship_date;                  /* YYYYMMDD, 0: none */
+    long long eval_id;              /* 0 for a line in error */
+    const char *error;              /* why the line could not be judged, or NULL */
 } eccn_audit_result_row;
 
 eccn_audit_rows *eccn_audit_rows_new(long long run_id);
@@ -114,7 +114,10 @@ int eccn_audit_store_each_text(eccn_ledger *l, long long run_id,
 typedef struct eccn_audit_eval_info {
     long long id;
     const char *part_id, *destination, *hq_given, *epoch_date, *verdict, *eccn, *reason;
-    long long lines, quantity;
+    long long lines, quantity; /* quantity: of the lines whose quantity is known */
+    /* the first deciding provision, its citation and title, and the licence exceptions that
+     * may apply ("; " between their names); "" when none */
+    const char *provision, *citation, *title, *exceptions;
 } eccn_audit_eval_info;
 
 /* Each evaluation of a run, in id order. */
@@ -127,6 +130,9 @@ typedef struct eccn_audit_line_row {
     long long line, quantity;
     const char *line_id, *part, *destination, *eccn, *verdict, *reason;
     int ship_date; /* YYYYMMDD, 0: none */
+    bool quantity_known;
+    /* as in eccn_audit_eval_info; "" for a line in error */
+    const char *resolved_part, *provision, *citation, *title, *exceptions;
 } eccn_audit_line_row;
 
 typedef enum {
