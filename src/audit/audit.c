@@ -139,7 +139,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         rc = ECCN_ENOMEM;
         goto done;
     }
-    if ((rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK ||
+    if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK ||
         (rc = reuse(&r, csv, opts.data, &reused, err)) != ECCN_OK || reused)
         goto done;
     if (!(digest = eccn_digest_new())) {

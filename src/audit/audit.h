@@ -38,6 +38,7 @@ typedef struct eccn_audit_opts {
     const char *default_to;   /* country for files without a destination column, or NULL */
     char delimiter;           /* 0: sniff */
     eccn_datefmt date_format; /* --date-format; NONE: decided from the file's dates */
+    const char *sheet;        /* --sheet: the sheet of a workbook to read (NULL: the first) */
     const char *maps[ECCN_AUDIT_MAX_MAPS]; /* "COLUMN=FIELD" */
     size_t nmaps;
     bool strict;          /* stop at the first bad line */
@@ -111,9 +112,9 @@ int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
  * consignee, hq, line_id)? */
 bool eccn_audit_field_known(const char *name);
 
-/* Audits o->path, or with o->resume_run set continues that run: then the file (unless o->path
- * names where it now lives) and the options come from the ledger, and only out_csv, batch and
- * progress are taken from o. */
+/* Audits o->path (a CSV file or an .xlsx workbook), or with o->resume_run set continues that run:
+ * then the file (unless o->path names where it now lives) and the options come from the ledger, and
+ * only out_csv, batch and progress are taken from o. */
 int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
                    eccn_audit_summary *s, eccn_error *err);
 /* Fills the summary of a run already in the ledger (for reuse and resume). */

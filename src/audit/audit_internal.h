@@ -59,8 +59,8 @@ typedef struct line_in {
     const char *dest, *hq;
     uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */
     eccn_date date;
-    int ymd;                               /* date as the ledger stores it, YYYYMMDD */
-    long long qty;                         /* QTY_UNKNOWN without a quantity column */
+    int ymd;       /* date as the ledger stores it, YYYYMMDD */
+    long long qty; /* QTY_UNKNOWN without a quantity column */
     const char *why;
     const char *kind; /* why, in words shared by the lines in error for one reason */
     char whybuf[400];
@@ -131,7 +131,7 @@ void options_text(const eccn_audit_opts *o, eccn_datefmt datefmt, eccn_buf *b);
 /* What a run was started with, read back for --resume; the strings live here. */
 typedef struct stored_run {
     eccn_audit_opts o;
-    char path[4096], date[16], to[64], maps[ECCN_AUDIT_MAX_MAPS][256];
+    char path[4096], date[16], to[64], sheet[256], maps[ECCN_AUDIT_MAX_MAPS][256];
     long long offset, line, lines_read;
 } stored_run;
 int load_run(eccn_ledger *l, const eccn_audit_opts *given, stored_run *sr, eccn_error *err);

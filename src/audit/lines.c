@@ -317,9 +317,10 @@ int take_defaults(run *r, eccn_error *err)
 /* How the file writes its dates, before its first line is judged: 03/04/2024 is a different day
  * read either way, so one reading is chosen for the whole file from all its dates (erp.h), and a
  * file where every date could be read both ways is refused with a request for --date-format
- * rather than guessed at. A file whose first date is ISO (or an Excel serial) is read as ISO
- * without reading on: the common case costs no second pass. Standard input cannot be read twice:
- * it is read as ISO unless --date-format says otherwise. */
+ * rather than guessed at. A file whose first date is ISO text is read as ISO without reading
+ * on: the common case costs no second pass. (A workbook's first date is usually a serial number,
+ * with text dates typed by hand among them: its dates are all read.) Standard input cannot be read
+ * twice: it is read as ISO unless --date-format says otherwise. */
 int decide_dates(run *r, eccn_error *err)
 {
     const eccn_audit_opts *o = r->o;
@@ -331,7 +332,7 @@ int decide_dates(run *r, eccn_error *err)
     r->datefmt = o->date_format != ECCN_DATEFMT_NONE ? o->date_format : ECCN_DATEFMT_ISO;
     if (o->date_format != ECCN_DATEFMT_NONE || strcmp(o->path, "-") == 0)
         return ECCN_OK;
-    if ((rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+    if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK)
         goto done;
     /* A header without a date column is the audit's to report, as it reads it again. */
     if ((got = eccn_csv_next(csv, &rec, err)) <= 0 || map_columns(r, &rec, &ignored) != ECCN_OK ||
@@ -343,7 +344,7 @@ int decide_dates(run *r, eccn_error *err)
     while ((got = eccn_csv_next(csv, &rec, err)) > 0) {
         if (c < rec.nfields)
             eccn_datefmt_observe(&v, rec.fields[c], rec.lens[c]);
-        if (v.dates == 1 && v.iso + v.serial == 1)
+        if (v.dates == 1 && v.iso == 1)
             break;
     }
     if (got < 0)
@@ -400,7 +401,7 @@ int eccn_audit_scan(eccn_ruleset *rs, const eccn_audit_opts *o,
     int rc, got;
     run_init(&r, rs, o);
     if ((rc = take_defaults(&r, err)) != ECCN_OK || (rc = decide_dates(&r, err)) != ECCN_OK ||
-        (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+        (rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK)
         goto done;
     if ((got = eccn_csv_next(csv, &rec, err)) <= 0) {
         rc = got < 0

@@ -17,6 +17,8 @@ void options_text(const eccn_audit_opts *o, eccn_datefmt datefmt, eccn_buf *b)
         eccn_buf_printf(b, "map=%s\n", o->maps[i]);
     /* Only when not ISO: a run of an ISO file is recorded with the options it always had, so
      * the runs recorded before dates were decided are still found for reuse. */
+    if (o->sheet)
+        eccn_buf_printf(b, "sheet=%s\n", o->sheet);
     if (datefmt == ECCN_DATEFMT_DMY || datefmt == ECCN_DATEFMT_MDY)
         eccn_buf_printf(b, "date_format=%d\n", (int)datefmt);
 }
@@ -32,6 +34,8 @@ static void parse_options(char *text, stored_run *sr)
             sr->o.default_to = strncpy(sr->to, t + 3, sizeof sr->to - 1);
         else if (strncmp(t, "delimiter=", 10) == 0)
             sr->o.delimiter = (char)atoi(t + 10);
+        else if (strncmp(t, "sheet=", 6) == 0)
+            sr->o.sheet = strncpy(sr->sheet, t + 6, sizeof sr->sheet - 1);
         else if (strncmp(t, "date_format=", 12) == 0)
             sr->o.date_format = (eccn_datefmt)atoi(t + 12);
         else if (strncmp(t, "strict=", 7) == 0)

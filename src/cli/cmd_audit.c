@@ -172,6 +172,8 @@ static int parse_args(int argc, char **argv, audit_args *a)
         const char *v = NULL;
         if (cli_opt(argc, argv, &i, "--date", &v))
             o->default_date = v;
+        else if (cli_opt(argc, argv, &i, "--sheet", &v))
+            o->sheet = v;
         else if (cli_opt(argc, argv, &i, "--date-format", &v))
             datefmt = v;
         else if (cli_opt(argc, argv, &i, "--to", &v))

@@ -105,11 +105,13 @@ static const help_command COMMANDS[] = {
      {"eccn impact --from 2023-06-01 --to 2023-12-01"},
      "0 done; 2 usage or input error."},
     {"audit",
-     {"audit FILE.csv [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C] [--force]",
-      "      [--date-format iso|dmy|mdy] [--strict] [--out RESULTS.csv] [--json] [--quiet]",
+     {"audit FILE.csv|FILE.xlsx [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C]",
+      "      [--sheet NAME] [--date-format F] [--strict] [--out RESULTS.csv] [--json] [--quiet] "
+      "[--force]",
       "audit --resume RUN", "audit diff RUN_A RUN_B [--json]"},
      "judge every line of an inventory or order file and record the results",
-     "Reads a CSV file (part, quantity, destination, date and other columns, found by their "
+     "Reads a CSV file or an Excel workbook (.xlsx: the first sheet, or --sheet; row numbers as "
+     "Excel shows them) (part, quantity, destination, date and other columns, found by their "
      "headers as ERP exports write them: \"Item Number\", \"Qty Shipped\", \"Ship-To "
      "Country\"...), "
      "judges each line under the rules in force on its date, and records the run and every line "
@@ -120,6 +122,7 @@ static const help_command COMMANDS[] = {
       {"--to CC", "destination for lines without one"},
       {"--map COLUMN=FIELD", "name the column that holds a field"},
       {"--delimiter C", "the field separator (default: detected)"},
+      {"--sheet NAME", "the sheet of an .xlsx workbook to read (default: the first)"},
       {"--date-format F",
        "iso, dmy or mdy: how the file writes dates (default: decided from them)"},
       {"--strict", "stop at the first bad line"},

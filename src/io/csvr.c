@@ -1,6 +1,8 @@
 /* csvr.c: streaming CSV reader (see csvr.h). */
 #include "csvr.h"
 
+#include "xlsx.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,9 @@ struct eccn_csv {
      * them are copied whole instead of byte by byte through the state machine. */
     char stops_for;
     bool stop_plain[256], stop_quoted[256];
+    /* A workbook's sheet, read by xlsx.c instead: f is then only read for on_bytes. */
+    eccn_xlsx *x;
+    bool hashed;
 };
 
 void eccn_csv_close(eccn_csv *c)
@@ -48,11 +53,18 @@ void eccn_csv_close(eccn_csv *c)
     free(c->starts);
     free(c->fields);
     free(c->lens);
+    eccn_xlsx_close(c->x);
     free(c);
 }
 
 long long eccn_csv_bytes_read(const eccn_csv *c)
 {
+    if (c->x) { /* the rows read, as a share of the file; all of it at the end */
+        long long read, total;
+        eccn_xlsx_progress(c->x, &read, &total);
+        /* never 0 once a row is read: an audit resumes from a position past 0 only */
+        return read == 0 ? 0 : read >= total ? c->size : 1 + (c->size - 1) * read / total;
+    }
     return c->offset;
 }
 
@@ -156,8 +168,49 @@ int eccn_csv_open_stream(FILE *f, const char *name, char delim, eccn_csv **out)
     return open_stream(f, true, name, delim, out);
 }
 
+int eccn_csv_open_sheet(const char *path, char delim, const char *sheet, eccn_csv **out,
+                        eccn_error *err)
+{
+    unsigned char head[4];
+    int rc = eccn_csv_open(path, delim, out, err);
+    eccn_csv *c = *out;
+    if (rc != ECCN_OK)
+        return rc;
+    bool book = !c->borrowed && fread(head, 1, sizeof head, c->f) == sizeof head &&
+                eccn_xlsx_sniff(head, sizeof head);
+    if (!c->borrowed && fseeko(c->f, 0, SEEK_SET) != 0)
+        rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot seek: %s", strerror(errno));
+    else if (book)
+        rc = eccn_xlsx_open(path, sheet, &c->x, err);
+    else if (sheet)
+        rc = eccn_fail(err, ECCN_EINPUT, path, 0, 0,
+                       "--sheet %s: this is not a workbook (.xlsx) but a text file", sheet);
+    if (rc != ECCN_OK) {
+        eccn_csv_close(c);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* A sheet's rows: the workbook's bytes go through on_bytes once, whole, before the first. */
+static int sheet_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
+{
+    size_t n;
+    while (c->on_bytes && !c->hashed && (n = fread(c->buf, 1, READ_CHUNK, c->f)) > 0)
+        c->on_bytes(c->buf, n, c->on_bytes_ctx);
+    if (c->on_bytes && !c->hashed && ferror(c->f))
+        return eccn_fail(err, ECCN_EIO, c->path, 0, 0, "read error");
+    c->hashed = c->hashed || c->on_bytes;
+    return eccn_xlsx_next(c->x, rec);
+}
+
 int eccn_csv_seek(eccn_csv *c, long long offset, long long line, eccn_error *err)
 {
+    if (c->x) { /* rows are numbered: go on from the row, not a byte offset */
+        c->hashed = true;
+        eccn_xlsx_seek_row(c->x, line);
+        return ECCN_OK;
+    }
     if (c->borrowed)
         return eccn_fail(err, ECCN_EINPUT, c->path, 0, 0,
                          "cannot resume from standard input or a stream");
@@ -304,6 +357,8 @@ static int close_field(eccn_csv *c, unsigned char ch, size_t *field_start, int *
 int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
 {
     int rc;
+    if (c->x)
+        return sheet_next(c, rec, err);
     for (;;) {
         int state = S_START;
         size_t field_start = 0;

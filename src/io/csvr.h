@@ -30,6 +30,11 @@ typedef struct eccn_csv eccn_csv;
 
 /* Opens path ("-" for standard input). delim 0 sniffs , ; or tab from the first line. */
 int eccn_csv_open(const char *path, char delim, eccn_csv **out, eccn_error *err);
+/* The same, or when path is an Office Open XML workbook (.xlsx), the rows of its sheet named sheet
+ * (NULL: the first) as records (xlsx.h): a record's line is then its row number, and seeking goes
+ * by line. A sheet named for a text file is an error. */
+int eccn_csv_open_sheet(const char *path, char delim, const char *sheet, eccn_csv **out,
+                        eccn_error *err);
 /* Reads an open stream (which stays the caller's, and is not closed); name is for messages. */
 int eccn_csv_open_stream(FILE *f, const char *name, char delim, eccn_csv **out);
 void eccn_csv_close(eccn_csv *c);
