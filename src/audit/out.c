@@ -20,11 +20,20 @@ static const char *fault_of(const char *reason)
 {
     static const struct {
         const char *start, *field;
-    } KNOWN[] = {{"bad quantity", "quantity"},      {"bad ship date", "date"},
-                 {"no ship date", "date"},          {"unknown destination", "destination"},
-                 {"no destination", "destination"}, {"unknown headquarters", "hq"},
-                 {"expected ", "record"},           {"unterminated", "record"},
-                 {"unexpected", "record"}};
+    } KNOWN[] = {
+        {"bad quantity", "quantity"},
+        {"bad ship date", "date"},
+        {"no ship date", "date"},
+        {"unknown destination", "destination"},
+        {"no destination", "destination"},
+        {"unknown headquarters", "hq"},
+        {"expected ", "record"}, /* the number of fields */
+        /* csvr.c's malformed records */
+        {"a quoted field", "record"},
+        {"NUL byte", "record"},
+        {"a quote inside", "record"},
+        {"text after a closing quote", "record"},
+    };
     for (size_t i = 0; i < sizeof KNOWN / sizeof *KNOWN; i++)
         if (strncmp(reason, KNOWN[i].start, strlen(KNOWN[i].start)) == 0)
             return KNOWN[i].field;

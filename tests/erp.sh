@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# erp.sh: an audit of input as ERP systems export it (issue 20): header words of ERP exports, US
+# dates decided once per file, spelled-out countries, quantities such as "1,024" and "16.00", a
+# byte order mark and CRLF, an .xlsx workbook (tests/fixtures/erp.xlsx, made by
+# tests/fixtures/make-erp-xlsx.py), and --out rows to act on. Usage: erp.sh ECCN_BINARY SOURCE_DIR
+set -u
+ECCN=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+read -r -a W <<<"${ECCN_WRAP:-}"
+E=("${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/l.db")
+pass=0
+fail=0
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL $*"
+}
+expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
+    local name=$1 want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+        bad "$name: exit $got, wanted $want"
+        sed 's/^/  | /' "$T/err" | head -5
+    fi
+}
+contains() { # contains NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
+        bad "$1: '$3' not in $2"
+        head -8 "$2" | sed 's/^/  | /'
+    fi
+}
+lacks() { # lacks NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then
+        bad "$1: '$3' in $2"
+    else pass=$((pass + 1)); fi
+}
+field() { # field FILE LINE COLUMN_NAME: one cell of --out's row for an input line
+    sqlite3 :memory: ".import --csv $1 t" "SELECT \"$3\" FROM t WHERE line = '$2'"
+}
+is() { # is NAME GOT WANTED
+    if [ "$2" = "$3" ]; then pass=$((pass + 1)); else bad "$1: got '$2', wanted '$3'"; fi
+}
+
+# An ERP export: BOM, CRLF, ERP header words, US dates, countries spelled out, grouped and
+# zero-decimal quantities, a column no field uses.
+printf '\xef\xbb\xbfOrder Line,Item Number,Item Description,Qty Shipped,Ship-To Country,Ship Date,Sold-To Name,Warehouse\r\n' >"$T/erp.csv"
+printf 'SO-1,H100 SXM5 80GB,,"1,024",China,03/14/2024,Acme Ltd,W1\r\n' >>"$T/erp.csv"
+printf 'SO-2,,NVIDIA L40S,16.00,Germany,12/01/2024,Acme Ltd,W2\r\n' >>"$T/erp.csv"
+printf 'SO-3,H20,,2,Viet Nam,01/13/2025,Acme Ltd,W1\r\n' >>"$T/erp.csv"
+printf 'SO-4,A100 SXM4 80GB,,"2,000.00","Korea, Republic of",6/1/2023,Acme Ltd,W1\r\n' >>"$T/erp.csv"
+printf 'SO-5,H100 SXM5 80GB,,4,Cuba,01/02/2025,Acme Ltd,W3\r\n' >>"$T/erp.csv"
+expect "erp csv" 1 "${E[@]}" audit "$T/erp.csv" --out "$T/erp.out" --quiet
+contains "erp csv judged" "$T/out" "lines read 5 = results 5 + errors 0"
+contains "erp csv dates" "$T/out" "dates read as month/day/year"
+contains "erp csv unused column" "$T/out" 'columns not used: "Warehouse"'
+lacks "erp csv no quantity warning" "$T/out" "warning:"
+is "erp csv qty 1,024" "$(field "$T/erp.out" 2 quantity)" 1024
+is "erp csv qty 16.00" "$(field "$T/erp.out" 3 quantity)" 16
+is "erp csv qty 2,000.00" "$(field "$T/erp.out" 5 quantity)" 2000
+is "erp csv US date" "$(field "$T/erp.out" 2 date)" 2024-03-14
+is "erp csv short date" "$(field "$T/erp.out" 5 date)" 2023-06-01
+is "erp csv country name" "$(field "$T/erp.out" 5 destination)" KR
+is "erp csv resolved part" "$(field "$T/erp.out" 3 resolved_part)" l40s
+is "erp csv line id" "$(field "$T/erp.out" 6 line_id)" SO-5
+# The Cuba row says why: the provision that decided it, with its citation.
+is "cuba verdict" "$(field "$T/erp.out" 6 verdict)" license_required
+[ -n "$(field "$T/erp.out" 6 reason)" ] && [ -n "$(field "$T/erp.out" 6 provision)" ] &&
+    [ -n "$(field "$T/erp.out" 6 citation)" ] && pass=$((pass + 1)) || bad "cuba row without reason, provision or citation"
+# No reason contradicts its verdict.
+n=$(sqlite3 :memory: ".import --csv $T/erp.out t" \
+    "SELECT count(*) FROM t WHERE verdict <> 'indeterminate' AND reason LIKE '%cannot be decided%'")
+is "no contradicting reason" "$n" 0
+# The run records the quantities and the date format it decided (a resume reads the same way).
+is "ledger quantity" "$(sqlite3 "$T/l.db" "SELECT sum(quantity) FROM audit_results")" 3046
+contains "options keep the date format" <(sqlite3 "$T/l.db" "SELECT options FROM audit_runs") "date_format=3"
+
+# The same lines as a workbook: row numbers as Excel shows them (row 6 is empty), serial dates and
+# one typed as text, a quantity as text and as a number.
+expect "erp xlsx" 1 "${E[@]}" audit "$SRC/tests/fixtures/erp.xlsx" --out "$T/xlsx.out" --quiet
+contains "erp xlsx judged" "$T/out" "lines read 5 = results 5 + errors 0"
+is "xlsx rows" "$(sqlite3 :memory: ".import --csv $T/xlsx.out t" "SELECT group_concat(line) FROM t")" 2,3,4,5,7
+is "xlsx qty 1,024" "$(field "$T/xlsx.out" 2 quantity)" 1024
+is "xlsx qty 16.00" "$(field "$T/xlsx.out" 4 quantity)" 16
+is "xlsx serial date" "$(field "$T/xlsx.out" 2 date)" 2024-03-14
+is "xlsx text date" "$(field "$T/xlsx.out" 4 date)" 2025-01-13
+is "xlsx rich text part" "$(field "$T/xlsx.out" 7 resolved_part)" h100-sxm5-80gb
+is "xlsx destination" "$(field "$T/xlsx.out" 5 destination)" KR
+expect "xlsx sheet" 0 "${E[@]}" audit "$SRC/tests/fixtures/erp.xlsx" --sheet Notes --out "$T/notes.out" --quiet
+is "xlsx sheet row" "$(field "$T/notes.out" 4 date)" 2024-03-14
+expect "xlsx no such sheet" 2 "${E[@]}" audit "$SRC/tests/fixtures/erp.xlsx" --sheet Nope
+contains "xlsx sheets listed" "$T/err" '"Orders", "Notes"'
+expect "sheet of a csv" 2 "${E[@]}" audit "$T/erp.csv" --sheet Orders
+contains "sheet of a csv said" "$T/err" "not a workbook"
+printf 'PK\003\004 not really a zip' >"$T/fake.xlsx"
+expect "broken workbook" 2 "${E[@]}" audit "$T/fake.xlsx"
+contains "broken workbook said" "$T/err" "fake.xlsx"
+
+# Dates that could be read either way: the whole file is refused, and says how to decide.
+printf 'sku,country,date\nH20,CN,03/04/2024\nH20,CN,05/06/2024\nH20,CN,2024-06-01\n' >"$T/amb.csv"
+expect "ambiguous dates" 2 "${E[@]}" audit "$T/amb.csv"
+contains "ambiguous dates said" "$T/err" "2 dates could be day/month/year or month/day/year"
+contains "ambiguous dates ask" "$T/err" "--date-format"
+is "ambiguous dates: nothing recorded" "$(sqlite3 "$T/l.db" "SELECT count(*) FROM audit_runs WHERE file LIKE '%amb.csv'")" 0
+expect "ambiguous dates decided" 0 "${E[@]}" audit "$T/amb.csv" --date-format dmy --out "$T/amb.out" --quiet
+is "dmy date" "$(field "$T/amb.out" 2 date)" 2024-04-03
+expect "bad --date-format" 2 "${E[@]}" audit "$T/amb.csv" --date-format ymd
+# A wrong format forced: the lines fail for one reason, and the summary says so once.
+{ echo "sku,country,date"; for d in 13 14 15 16 17 18 19 20 21 22 23 24 25; do echo "H20,CN,12/$d/2024"; done; } >"$T/us.csv"
+expect "forced dmy" 2 "${E[@]}" audit "$T/us.csv" --date-format dmy --quiet
+contains "one line for one reason" "$T/out" "13 lines: dates look like MM/DD/YYYY: use --date-format mdy"
+
+# --map naming a column the file does not have.
+expect "map unknown column" 2 "${E[@]}" audit "$T/erp.csv" --map "Qty Ordered=quantity"
+contains "map unknown column said" "$T/err" "no column 'Qty Ordered'"
+expect "map known column" 1 "${E[@]}" audit "$T/erp.csv" --map "Warehouse=line_id" --force --quiet
+contains "mapped column used, the alias's left" "$T/out" 'columns not used: "Order Line"'
+
+# No quantity column: judged all the same, the quantity unknown and said so once.
+printf 'sku,country,date\nH100 SXM5 80GB,CN,2024-06-01\nH20,DE,2024-06-01\n' >"$T/noqty.csv"
+expect "no quantity" 1 "${E[@]}" audit "$T/noqty.csv" --out "$T/noqty.out"
+contains "no quantity warned" "$T/out" "warning: no quantity column"
+[ "$(grep -c 'no quantity column' "$T/out")" = 1 ] && pass=$((pass + 1)) || bad "quantity warning not once"
+contains "no quantity in the licence line" "$T/out" "xunknown"
+is "no quantity in --out" "$(field "$T/noqty.out" 2 quantity)" unknown
+is "no quantity recorded NULL" "$(sqlite3 "$T/l.db" "SELECT count(*) FROM audit_results_v WHERE run_id = (SELECT max(id) FROM audit_runs) AND quantity IS NULL")" 2
+expect "no quantity json" 1 "${E[@]}" audit "$T/noqty.csv" --json
+contains "no quantity json null" "$T/out" '"quantity":null'
+
+# A fractional quantity is the line's error, with the field at fault; the line keeps its date.
+printf 'sku,qty,country,date\nH20,2.5,DE,2024-06-01\nH20,"1,00",DE,2024-06-01\n' >"$T/frac.csv"
+expect "fractional" 2 "${E[@]}" audit "$T/frac.csv" --out "$T/frac.out" --quiet
+is "fractional field" "$(field "$T/frac.out" 2 field)" quantity
+contains "fractional reason" "$T/frac.out" "fractional"
+is "error keeps its date" "$(field "$T/frac.out" 2 date)" 2024-06-01
+is "bad grouping field" "$(field "$T/frac.out" 3 field)" quantity
+
+# --out of a reused run is the same file; --out never writes over the ledger, the input or an
+# existing file without --force.
+expect "reused out" 1 "${E[@]}" audit "$T/erp.csv" --out "$T/erp2.out" --quiet
+cmp -s "$T/erp.out" "$T/erp2.out" && pass=$((pass + 1)) || bad "--out of a reused run differs"
+expect "out exists" 2 "${E[@]}" audit "$T/erp.csv" --out "$T/erp.out" --quiet
+contains "out exists said" "$T/err" "give --force"
+expect "out over the ledger" 2 "${E[@]}" audit "$T/erp.csv" --out "$T/l.db" --force --quiet
+expect "out over the ledger's log" 2 "${E[@]}" audit "$T/erp.csv" --out "$T/l.db-wal" --force --quiet
+expect "out over the input" 2 "${E[@]}" audit "$T/erp.csv" --out "$T/erp.csv" --force --quiet
+contains "out over the input said" "$T/err" "refusing"
+ln -s "$T/elsewhere.csv" "$T/link.csv"
+expect "out through a link" 2 "${E[@]}" audit "$T/erp.csv" --out "$T/link.csv" --force --quiet
+[ ! -e "$T/elsewhere.csv" ] && pass=$((pass + 1)) || bad "--out followed a link"
+# A formula-like cell from the input is written as text.
+printf 'sku,country,date,line_id\nH20,DE,2024-06-01,"=HYPERLINK(""http://x"")"\nH20,DE,2024-06-01,"a"b\n' >"$T/formula.csv"
+expect "formula cell" 2 "${E[@]}" audit "$T/formula.csv" --out "$T/formula.out" --quiet
+contains "formula neutralised" "$T/formula.out" "'=HYPERLINK"
+# A malformed record is at fault as a whole, not its part.
+is "malformed record field" "$(field "$T/formula.out" 3 field)" record
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
