@@ -316,6 +316,15 @@ static void XMLCALL sh_chars(void *ud, const XML_Char *s, int n)
 
 /* ---- reading the parts ---- */
 
+/* Malformed XML, where expat found it (unless a handler stopped the parse with its own error). */
+static void xml_error(parse *ps, const char *name)
+{
+    if (ps->rc == ECCN_OK)
+        ps->rc = eccn_fail(ps->err, ECCN_EINPUT, ps->x->path, 0, 0, "%s:%lu:%lu: %s", name,
+                           XML_GetCurrentLineNumber(ps->p), XML_GetCurrentColumnNumber(ps->p) + 1,
+                           XML_ErrorString(XML_GetErrorCode(ps->p)));
+}
+
 /* Streams part name of the archive through a parser set up by the caller. missing_ok: a part
  * that is not there is no error (a workbook without shared strings). */
 static int parse_part(zip_t *z, const char *name, bool missing_ok, unsigned long long max,
@@ -338,18 +347,14 @@ static int parse_part(zip_t *z, const char *name, bool missing_ok, unsigned long
             stop(ps, ECCN_EINPUT, "larger than the bound for it");
             break;
         }
-        if (XML_Parse(ps->p, buf, (int)n, XML_FALSE) == XML_STATUS_ERROR && ps->rc == ECCN_OK)
-            ps->rc =
-                eccn_fail(ps->err, ECCN_EINPUT, ps->x->path, 0, 0, "%s:%lu:%lu: %s", name,
-                          XML_GetCurrentLineNumber(ps->p), XML_GetCurrentColumnNumber(ps->p) + 1,
-                          XML_ErrorString(XML_GetErrorCode(ps->p)));
+        if (XML_Parse(ps->p, buf, (int)n, XML_FALSE) == XML_STATUS_ERROR)
+            xml_error(ps, name);
     }
     if (ps->rc == ECCN_OK && n < 0)
         ps->rc = eccn_fail(ps->err, ECCN_EINPUT, ps->x->path, 0, 0, "%s: cannot be read: %s", name,
                            zip_strerror(z));
     if (ps->rc == ECCN_OK && XML_Parse(ps->p, "", 0, XML_TRUE) == XML_STATUS_ERROR)
-        ps->rc = eccn_fail(ps->err, ECCN_EINPUT, ps->x->path, 0, 0, "%s: %s", name,
-                           XML_ErrorString(XML_GetErrorCode(ps->p)));
+        xml_error(ps, name);
     zip_fclose(zf);
     return ps->rc;
 }
