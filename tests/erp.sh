@@ -118,6 +118,19 @@ contains "map unknown column said" "$T/err" "no column 'Qty Ordered'"
 expect "map known column" 1 "${E[@]}" audit "$T/erp.csv" --map "Warehouse=line_id" --force --quiet
 contains "mapped column used, the alias's left" "$T/out" 'columns not used: "Order Line"'
 
+# The spellings are data: a user adds their ERP's word, and a field data/columns.yaml does not
+# know is an error naming its line.
+mkdir "$T/data" && cp -r "$SRC"/data/* "$T/data/"
+sed -i 's/^quantity:$/quantity:\n  - Menge/' "$T/data/columns.yaml"
+printf 'Material,Menge,Land,Lieferdatum\nH20,"1,024",Germany,2024-06-01\n' >"$T/de.csv"
+expect "own spelling" 0 "${E[@]}" --data "$T/data" audit "$T/de.csv" --map Land=destination \
+    --map Lieferdatum=date --out "$T/de.out" --quiet
+is "own spelling read" "$(field "$T/de.out" 2 quantity)" 1024
+echo "colour: [Farbe]" >>"$T/data/columns.yaml"
+expect "unknown field in columns.yaml" 2 "${E[@]}" --data "$T/data" audit "$T/de.csv"
+contains "unknown field in columns.yaml said" "$T/err" "columns.yaml:"
+contains "unknown field in columns.yaml named" "$T/err" "unknown field 'colour'"
+
 # No quantity column: judged all the same, the quantity unknown and said so once.
 printf 'sku,country,date\nH100 SXM5 80GB,CN,2024-06-01\nH20,DE,2024-06-01\n' >"$T/noqty.csv"
 expect "no quantity" 1 "${E[@]}" audit "$T/noqty.csv" --out "$T/noqty.out"

@@ -75,7 +75,10 @@ typedef struct run {
     eccn_audit_summary *s;
     eccn_audit_rows *out; /* where the reading thread puts the current batch's rows; NULL: scan */
     long long run_id;
-    int col[ECCN_F_COUNT]; /* column index of each field, -1 when absent */
+    int col[ECCN_F_COUNT];        /* column index of each field, -1 when absent */
+    char **aliases[ECCN_F_COUNT]; /* each field's header spellings, folded (columns.yaml) */
+    size_t naliases[ECCN_F_COUNT];
+    bool aliases_loaded;
     size_t ncols;
     char **part_errors;
     size_t npart_errors;
@@ -107,6 +110,7 @@ typedef struct run {
 /* columns.c */
 int map_columns(run *r, const eccn_csv_record *h, eccn_error *err);
 const char *audit_field_name(int field);
+void free_aliases(run *r);
 
 /* lines.c */
 void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o);

@@ -1,62 +1,16 @@
 /* columns.c: which column of an inventory is which field. Headers are compared after folding
  * case and dropping everything but letters and digits, so "Ship-To Country", "SHIP_TO_COUNTRY"
- * and "ship to country" are one spelling; the spellings are those of the ERP exports users send
- * (SAP, Oracle, NetSuite, Dynamics, and plain inventories). --map names a column for a field and
- * wins over the aliases; a column --map names that the header lacks is an error, since a typo
- * would otherwise leave the field to an alias or to nothing without a word. */
+ * and "ship to country" are one spelling; the spellings are data (data/columns.yaml: those of
+ * the ERP exports users send, which users extend with their own). --map names a column for a
+ * field and wins over the aliases; a column --map names that the header lacks is an error, since a
+ * typo would otherwise leave the field to an alias or to nothing without a word. */
 #include "audit_internal.h"
 
+#include "ydoc.h"
+
+#include <stdlib.h>
 #include <string.h>
 
-/* Folded spellings, most specific first: within a field the first alias a header matches wins. */
-static const struct {
-    int field;
-    const char *names[24];
-} ALIASES[] = {
-    {ECCN_F_PART,
-     {"sku",
-      "part",
-      "partnumber",
-      "partno",
-      "pn",
-      "mpn",
-      "manufacturerpartnumber",
-      "material",
-      "materialnumber",
-      "item",
-      "itemnumber",
-      "itemno",
-      "itemid",
-      "itemcode",
-      "productnumber",
-      "productid",
-      "productcode",
-      "article",
-      "articlenumber",
-      NULL}},
-    {ECCN_F_DESCRIPTION,
-     {"description", "desc", "itemdescription", "itemdesc", "materialdescription",
-      "productdescription", "productname", "itemname", "shorttext", NULL}},
-    {ECCN_F_QUANTITY,
-     {"qty", "quantity", "qtyshipped", "quantityshipped", "shippedquantity", "shippedqty",
-      "qtyordered", "quantityordered", "orderedquantity", "orderquantity", "orderqty",
-      "deliveryquantity", "deliveredquantity", "qtydelivered", "units", NULL}},
-    {ECCN_F_DESTINATION,
-     {"destination", "dest", "country", "shiptocountry", "shipto", "destinationcountry",
-      "countryofdestination", "shiptocountrycode", "shiptocountryregion", "shiptocountryregioncode",
-      "shiptocountryname", "countrycode", "destcountry", NULL}},
-    {ECCN_F_DATE,
-     {"shipdate", "date", "shippeddate", "actualshipdate", "requestedshipdate", "requesteddate",
-      "plannedshipdate", "planneddate", "scheduledshipdate", "deliverydate", "goodsissuedate",
-      "plannedgoodsissuedate", "shipmentdate", "orderdate", NULL}},
-    {ECCN_F_CONSIGNEE,
-     {"consignee", "customer", "enduser", "soldtoname", "soldto", "soldtoparty", "customername",
-      "shiptoname", "shiptoparty", "ultimateconsignee", NULL}},
-    {ECCN_F_HQ, {"hq", "hqcountry", "parentcountry", "headquarters", "headquarterscountry", NULL}},
-    {ECCN_F_LINE_ID,
-     {"line", "lineid", "orderline", "salesorderline", "lineno", "linenumber", "orderlineid",
-      "order", "ordernumber", "orderno", "salesorder", "salesordernumber", "documentnumber", NULL}},
-};
 static const char *const FIELD_NAMES[ECCN_F_COUNT] = {
     "part", "description", "quantity", "destination", "date", "consignee", "hq", "line_id"};
 
@@ -86,6 +40,49 @@ static void fold(const char *in, size_t n, char *out, size_t outsz)
             out[j++] = (char)c;
     }
     out[j] = '\0';
+}
+
+/* The spellings of each field from data/columns.yaml, folded; every key a field. */
+static int load_aliases(run *r, eccn_error *err)
+{
+    char path[4200];
+    ydoc *doc = NULL;
+    int rc;
+    if (r->aliases_loaded)
+        return ECCN_OK;
+    snprintf(path, sizeof path, "%s/columns.yaml", r->rs->data_dir ? r->rs->data_dir : ".");
+    if ((rc = ydoc_load_file(path, &doc, err)) != ECCN_OK)
+        return rc;
+    const ynode *root = doc->root;
+    for (uint32_t k = 0; root && root->kind == YN_MAP && k + 1 < root->nkids; k += 2) {
+        const ynode *key = root->kids[k];
+        bool known = false;
+        for (int f = 0; f < ECCN_F_COUNT; f++)
+            known = known || strcmp(key->str, FIELD_NAMES[f]) == 0;
+        if (!known) {
+            rc = eccn_fail(err, ECCN_EINPUT, path, key->line, key->col,
+                           "unknown field '%s' (expected part, description, quantity, "
+                           "destination, date, consignee, hq or line_id)",
+                           key->str);
+            goto done;
+        }
+    }
+    for (int f = 0; f < ECCN_F_COUNT && rc == ECCN_OK; f++) {
+        rc = ynode_strv(path, root, FIELD_NAMES[f], &r->aliases[f], &r->naliases[f], err);
+        for (size_t i = 0; rc == ECCN_OK && i < r->naliases[f]; i++)
+            fold(r->aliases[f][i], strlen(r->aliases[f][i]), r->aliases[f][i],
+                 strlen(r->aliases[f][i]) + 1);
+    }
+    r->aliases_loaded = rc == ECCN_OK;
+done:
+    ydoc_free(doc);
+    return rc;
+}
+
+void free_aliases(run *r)
+{
+    for (int f = 0; f < ECCN_F_COUNT; f++)
+        free(r->aliases[f]); /* one allocation with its strings (ydoc.h) */
 }
 
 static int field_of(const char *name)
@@ -160,19 +157,19 @@ int map_columns(run *r, const eccn_csv_record *h, eccn_error *err)
     r->ncols = h->nfields;
     if ((rc = apply_maps(r, h, err)) != ECCN_OK)
         return rc;
-    for (size_t a = 0; a < sizeof ALIASES / sizeof *ALIASES; a++) {
-        const int f = ALIASES[a].field;
-        for (int k = 0; ALIASES[a].names[k] && r->col[f] < 0; k++)
+    if ((rc = load_aliases(r, err)) != ECCN_OK)
+        return rc;
+    for (int f = 0; f < ECCN_F_COUNT; f++)
+        for (size_t k = 0; k < r->naliases[f] && r->col[f] < 0; k++)
             for (size_t i = 0; i < h->nfields && r->col[f] < 0; i++) {
                 char name[128];
                 bool taken = false;
                 fold(h->fields[i], h->lens[i], name, sizeof name);
                 for (int g = 0; g < ECCN_F_COUNT; g++)
                     taken = taken || r->col[g] == (int)i;
-                if (!taken && strcmp(name, ALIASES[a].names[k]) == 0)
+                if (!taken && strcmp(name, r->aliases[f][k]) == 0)
                     r->col[f] = (int)i;
             }
-    }
     if (r->col[ECCN_F_PART] < 0 && r->col[ECCN_F_DESCRIPTION] < 0)
         return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
                          "no part or description column (expected a header such as sku, part, "

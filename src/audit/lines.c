@@ -379,6 +379,7 @@ void run_free(run *r)
         eccn_hmap_free(maps[i]);
     free(r->sigv);
     free(r->eval_at);
+    free_aliases(r);
     for (size_t i = 0; i < r->npart_errors; i++)
         free(r->part_errors[i]);
     free(r->part_errors);
