@@ -170,5 +170,29 @@ contains "formula neutralised" "$T/formula.out" "'=HYPERLINK"
 # A malformed record is at fault as a whole, not its part.
 is "malformed record field" "$(field "$T/formula.out" 3 field)" record
 
+# A run killed part-way and resumed reads its dates as the first process decided (the format is
+# stored with the run), and its --out is an uninterrupted run's.
+awk 'BEGIN { print "Order Line,Item Number,Qty Shipped,Ship-To Country,Ship Date"
+    for (i = 1; i <= 60000; i++) printf "SO-%d,H20,\"1,%03d\",Germany,%02d/%02d/2024\n", i, i % 1000, i % 12 + 1, i % 28 + 1 }' >"$T/big.csv"
+K="$T/killed.db"
+"${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$K" audit "$T/big.csv" --batch 1000 --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 2000); do
+    c=$(sqlite3 "$K" "SELECT results FROM audit_runs WHERE id=1" 2>/dev/null || echo 0)
+    [ "${c:-0}" -ge 3000 ] && break
+    sleep 0.005
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+status=$(sqlite3 "$K" "SELECT status FROM audit_runs WHERE id=1")
+if [ "$status" = incomplete ]; then
+    expect "resume mdy" 0 "${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$K" audit --resume 1 --out "$T/resumed.out" --quiet
+    contains "resume mdy totals" "$T/out" "lines read 60000 = results 60000 + errors 0"
+    expect "whole mdy" 0 "${E[@]}" audit "$T/big.csv" --out "$T/whole.out" --quiet
+    cmp -s "$T/resumed.out" "$T/whole.out" && pass=$((pass + 1)) || bad "resumed --out differs from a whole run's"
+else
+    echo "note: the run finished before it was killed; resume not exercised"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
