@@ -31,6 +31,7 @@ static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_err
         return rc;
     *reused = true;
     rc = eccn_audit_summarise(r->l, prev, r->s, err);
+    r->s->date_format = r->datefmt; /* as decided now, which is how that run read them */
     if (rc == ECCN_OK && o->out_csv)
         rc = write_recorded_out(r->l, prev, o->out_csv, err);
     snprintf(r->s->file, sizeof r->s->file, "%s", o->path);

@@ -34,9 +34,9 @@ typedef struct eval_info {
     eccn_verdict verdict;
     char eccn[32], destination[8];
     char *reason; /* as recorded in audit_evals.reason (owned), or NULL */
-    /* the first deciding provision, its citation and title, the licence exceptions that may
-     * apply: owned, "" when none (--out's columns) */
-    char *provision, *citation, *title, *exceptions;
+    /* the provision that decided it, its citation and title, the licence exceptions that may
+     * apply: "" when none (--out's columns); in run.strings */
+    const char *provision, *citation, *title, *exceptions;
     long long lines, quantity;
 } eval_info;
 
@@ -94,6 +94,7 @@ typedef struct run {
      * whose key lies elsewhere in memory: the second lookup of every line, about a twentieth of
      * an audit's CPU (perf). */
     eccn_hmap triples;
+    eccn_hmap strings; /* the texts of eval_info's deciding provisions, once each */
     uint32_t *eval_at;
     size_t eval_at_cap, nepochs;
     eval_info *info;
@@ -152,9 +153,9 @@ typedef struct out_row {
     size_t line_id_len, part_len, quantity_len, destination_len, date_len;
     const char *resolved_part, *verdict, *eccn, *provision, *citation, *exceptions, *reason;
 } out_row;
-/* Copies an evaluation's deciding provision and exceptions into in; ECCN_ENOMEM. */
-int info_deciding(eval_info *in, const char *provision, const char *citation, const char *title,
-                  const char *exceptions);
+/* Sets an evaluation's deciding provision and exceptions (interned in r); ECCN_ENOMEM. */
+int info_deciding(run *r, eval_info *in, const char *provision, const char *citation,
+                  const char *title, const char *exceptions);
 void write_out_row(FILE *f, const out_row *o);
 /* --out's rows of the lines run_id has recorded, from the ledger. */
 int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err);

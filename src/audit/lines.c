@@ -370,11 +370,12 @@ void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
     eccn_hmap_init(&r->evals, sizeof(long long));
     eccn_hmap_init(&r->sigs, sizeof(long long));
     eccn_hmap_init(&r->triples, sizeof(long long));
+    eccn_hmap_init(&r->strings, 1);
 }
 
 void run_free(run *r)
 {
-    eccn_hmap *maps[] = {&r->countries, &r->texts, &r->evals, &r->sigs, &r->triples};
+    eccn_hmap *maps[] = {&r->countries, &r->texts, &r->evals, &r->sigs, &r->triples, &r->strings};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         eccn_hmap_free(maps[i]);
     free(r->sigv);
@@ -383,13 +384,8 @@ void run_free(run *r)
     for (size_t i = 0; i < r->npart_errors; i++)
         free(r->part_errors[i]);
     free(r->part_errors);
-    for (size_t i = 0; i < r->ninfo; i++) {
+    for (size_t i = 0; i < r->ninfo; i++)
         free(r->info[i].reason);
-        free(r->info[i].provision);
-        free(r->info[i].citation);
-        free(r->info[i].title);
-        free(r->info[i].exceptions);
-    }
     free(r->info);
 }
 

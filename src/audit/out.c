@@ -152,13 +152,22 @@ static int recorded_row(const eccn_audit_line_row *row, void *ctx)
     return ECCN_OK;
 }
 
-int info_deciding(eval_info *in, const char *provision, const char *citation, const char *title,
-                  const char *exceptions)
+/* The run's one copy of s: a run has thousands of evaluations and a few dozen provisions. */
+static const char *intern(run *r, const char *s)
 {
-    in->provision = eccn_strdup(provision ? provision : "");
-    in->citation = eccn_strdup(citation ? citation : "");
-    in->title = eccn_strdup(title ? title : "");
-    in->exceptions = eccn_strdup(exceptions ? exceptions : "");
+    bool added;
+    s = s ? s : "";
+    const char *v = eccn_hmap_get(&r->strings, s, strlen(s), &added);
+    return v ? eccn_hmap_key(&r->strings, v, NULL) : NULL;
+}
+
+int info_deciding(run *r, eval_info *in, const char *provision, const char *citation,
+                  const char *title, const char *exceptions)
+{
+    in->provision = intern(r, provision);
+    in->citation = intern(r, citation);
+    in->title = intern(r, title);
+    in->exceptions = intern(r, exceptions);
     return in->provision && in->citation && in->title && in->exceptions ? ECCN_OK : ECCN_ENOMEM;
 }
 

@@ -84,7 +84,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     const eccn_provision *by = res.ndeciding ? res.deciding[0] : res.deciding_class;
     if (exceptions_text(&res, &exc) != ECCN_OK ||
         (rec.reason && !(in->reason = eccn_strdup(rec.reason))) ||
-        info_deciding(in, by ? by->id : NULL, by ? by->citation : NULL, by ? by->title : NULL,
+        info_deciding(r, in, by ? by->id : NULL, by ? by->citation : NULL, by ? by->title : NULL,
                       exc.data) != ECCN_OK) {
         rc = ECCN_ENOMEM;
         goto done;

@@ -121,7 +121,7 @@ static int reload_eval(const eccn_audit_eval_info *ev, void *ctx)
     in->lines = ev->lines;
     in->quantity = ev->quantity;
     if ((ev->reason && !(in->reason = eccn_strdup(ev->reason))) ||
-        info_deciding(in, ev->provision, ev->citation, ev->title, ev->exceptions) != ECCN_OK)
+        info_deciding(r, in, ev->provision, ev->citation, ev->title, ev->exceptions) != ECCN_OK)
         return ECCN_ENOMEM;
     r->next_eval = ev->id;
     return ECCN_OK;
