@@ -112,6 +112,11 @@ expect "bad --date-format" 2 "${E[@]}" audit "$T/amb.csv" --date-format ymd
 expect "forced dmy" 2 "${E[@]}" audit "$T/us.csv" --date-format dmy --quiet
 contains "one line for one reason" "$T/out" "13 lines: dates look like MM/DD/YYYY: use --date-format mdy"
 
+# An ISO first date, then dates either order could read: each line says so, once in the summary.
+printf 'sku,country,date\nH20,CN,2024-06-01\nH20,CN,03/04/2024\nH20,CN,05/06/2024\n' >"$T/iso1.csv"
+expect "iso first" 2 "${E[@]}" audit "$T/iso1.csv" --quiet
+contains "iso first said" "$T/out" "2 lines: dates not ISO as the first is: use --date-format dmy or mdy"
+
 # --map naming a column the file does not have.
 expect "map unknown column" 2 "${E[@]}" audit "$T/erp.csv" --map "Qty Ordered=quantity"
 contains "map unknown column said" "$T/err" "no column 'Qty Ordered'"

@@ -95,7 +95,7 @@ typedef struct eccn_audit_item {
     const char *line_id; /* may be NULL */
     const eccn_part *part;
     const char *destination, *headquarters; /* canonical codes; headquarters may be NULL */
-    long long quantity;
+    long long quantity;                     /* -1: unknown (the file has no quantity column) */
     const char *why;
 } eccn_audit_item;
 

@@ -190,9 +190,9 @@ static void read_date(const run *r, line_in *in, const char *s, size_t n, const 
             *why = "no ship date (and no --date)";
             in->kind = "no ship date";
         }
+        /* ISO first, as the ledger's own parser reads it: the common case costs no more. */
     } else if (!(n == 10 && s[4] == '-' && eccn_date_parse_ymd(s, n, &in->date, &in->ymd)) &&
                !eccn_erp_date(s, n, r->datefmt, &in->date)) {
-        /* (ISO first, as the ledger's own parser reads it: the common case costs no more.) */
         in->date = ECCN_DATE_NONE;
         if (*why)
             return;
@@ -209,7 +209,8 @@ static void read_date(const run *r, line_in *in, const char *s, size_t n, const 
                        ? "dates look like MM/DD/YYYY: use --date-format mdy"
                    : dmy && !mdy && r->datefmt != ECCN_DATEFMT_DMY
                        ? "dates look like DD/MM/YYYY: use --date-format dmy"
-                       : "ship dates that are not dates";
+                   : dmy && mdy ? "dates not ISO as the first is: use --date-format dmy or mdy"
+                                : "ship dates that are not dates";
     }
     if (in->date != ECCN_DATE_NONE)
         in->ymd = eccn_date_ymd(in->date);

@@ -131,7 +131,9 @@ static const help_command COMMANDS[] = {
       {"--quiet", "no progress"},
       {"--force", "judge the file again even when an identical run exists; replace --out's file"},
       {"--resume RUN", "continue a run that was interrupted"}},
-     {"eccn audit orders.csv --out results.csv", "eccn audit diff 6 7"},
+     {"eccn audit orders.csv --out results.csv",
+      "eccn audit export.xlsx --sheet Orders --date-format mdy --out results.csv",
+      "eccn audit diff 6 7"},
      "2 if any line was in error, else 1 if any needs a licence, else 3 if any is indeterminate, "
      "else 0."},
     {"report",

@@ -720,7 +720,9 @@ int eccn_audit_store_each_item(eccn_ledger *l, long long run_id,
                                   .part_id = text_at(st, 2),
                                   .destination = text_at(st, 3),
                                   .hq_given = text_at(st, 4),
-                                  .quantity = sqlite3_column_int64(st, 5)};
+                                  .quantity = sqlite3_column_type(st, 5) == SQLITE_NULL
+                                                  ? -1
+                                                  : sqlite3_column_int64(st, 5)};
         rc = fn(&it, ctx);
     }
     return end_rows(l, st, rc, step, "cannot read the audit run", err);

@@ -149,7 +149,7 @@ int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_line
 
 /* A judged line of a run as recorded (the lines in error are left out). */
 typedef struct eccn_audit_item_row {
-    long long line, quantity;
+    long long line, quantity; /* quantity -1: unknown (the file had no quantity column) */
     const char *line_id, *part_id, *destination, *hq_given; /* NULL when absent */
 } eccn_audit_item_row;
 
