@@ -12,6 +12,8 @@ if [ -z "$B" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# The signed heads of the ledgers made here stay here too (docs/security.md).
+export XDG_STATE_HOME="$T/state"
 # Chromium writes beside its profile into ~/.config, ~/.cache and ~/.pki: keep all of it in $T.
 export HOME="$T" XDG_CONFIG_HOME="$T/config" XDG_CACHE_HOME="$T/xdg-cache"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")

@@ -192,8 +192,10 @@ int cmd_ledger(cli_env *env, int argc, char **argv)
         return ledger_purge(env, argc, argv);
     if (strcmp(sub, "backup") == 0)
         return ledger_backup(env, argc, argv);
-    cli_errorf(
-        "ledger: expected list, show ID, runs, verify, check, hold, release, purge or backup");
+    if (strcmp(sub, "head") == 0)
+        return ledger_head(env, argc, argv);
+    cli_errorf("ledger: expected list, show ID, runs, verify, check, hold, release, purge, backup "
+               "or head");
     return EXIT_USAGE;
 }
 

@@ -141,18 +141,21 @@ static const help_command COMMANDS[] = {
      "0 written; 2 usage or input error."},
     {"ledger",
      {"ledger list [--since D] [--json] | ledger show ID [--json] | ledger runs",
-      "ledger verify | ledger check | ledger backup DEST",
+      "ledger verify [--head FILE] | ledger head | ledger check | ledger backup DEST",
       "ledger hold ID|--run RUN --reason TEXT | ledger release ID|--run RUN",
       "ledger purge --before D"},
      "read, verify, hold, purge and back up the ledger of verdicts",
      "Every verdict and audit line is hash-chained; `verify` checks the chains and names the first "
-     "break. Records are kept five years (15 CFR 762.6); a hold keeps a record past its period; "
+     "break, and checks the ledger against its signed head, kept outside it and updated at every "
+     "write (or against a head filed elsewhere: `ledger head` prints it). Records are kept five "
+     "years (15 CFR 762.6); a hold keeps a record past its period; "
      "`purge` removes only what is past it and not held, leaving a checkpoint.",
      {{"--since D", "list verdicts created on or after D"},
       {"--json", "JSON on stdout"},
       {"--reason TEXT", "why a record is held"},
       {"--run RUN", "hold or release a whole audit run"},
-      {"--before D", "purge what expired before D"}},
+      {"--before D", "purge what expired before D"},
+      {"--head FILE", "verify against this signed head (from `ledger head`)"}},
      {"eccn ledger verify", "eccn ledger hold 12 --reason subpoena"},
      "verify: 0 intact, 1 broken; others: 0 done; 2 usage or input error."},
     {"replay",

@@ -1,6 +1,7 @@
 /* ledger.c: the SQLite ledger (see ledger.h). */
 #include "integrity.h"
 #include "jsonw.h"
+#include "anchor.h"
 #include "ledger_internal.h"
 #include "schema.h"
 #include "schema_listing.h" /* generated at build time by src/ledger/gen */
@@ -77,6 +78,7 @@ void eccn_ledger_close(eccn_ledger *l)
     }
     sqlite3_close(l->db);
     free(l->path);
+    free(l->anchor_dir);
     free(l);
 }
 
@@ -483,6 +485,8 @@ int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_v
         (rc = insert_verdict(l, row, id, err)) != ECCN_OK ||
         (rc = eccn_ledger_exec(l, "COMMIT", err)) != ECCN_OK)
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    else
+        eccn_ledger_anchor(l);
     return rc;
 }
 

@@ -99,9 +99,14 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "CREATE TABLE holds("
     "  id INTEGER PRIMARY KEY, verdict_id INTEGER, run_id INTEGER, reason TEXT NOT NULL,"
     "  placed_at TEXT NOT NULL, placed_by TEXT NOT NULL, released_at TEXT, released_by TEXT,"
-    "  CHECK ((verdict_id IS NULL) <> (run_id IS NULL)));"
-
-};
+    "  CHECK ((verdict_id IS NULL) <> (run_id IS NULL)));",
+    /* 2 -> 3: the ledger's identity, chosen once, which its signed head (head.h) names. */
+    "CREATE TABLE ledger_identity(id TEXT NOT NULL CHECK (length(id) = 64));"
+    "INSERT INTO ledger_identity VALUES (lower(hex(randomblob(32))));"
+    "CREATE TRIGGER ledger_identity_fixed BEFORE UPDATE ON ledger_identity BEGIN SELECT "
+    "RAISE(ABORT, 'eccn ledger: the identity is fixed'); END;"
+    "CREATE TRIGGER ledger_identity_kept BEFORE DELETE ON ledger_identity BEGIN SELECT "
+    "RAISE(ABORT, 'eccn ledger: the identity is kept'); END;"};
 
 /* Append-only tables: UPDATE and DELETE fail unless `eccn ledger purge` is at work. They stop
  * mistakes and casual edits; a determined editor can drop them, which the chain then shows. */
