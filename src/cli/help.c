@@ -126,8 +126,8 @@ static const help_command COMMANDS[] = {
      "2 if any line was in error, else 1 if any needs a licence, else 3 if any is indeterminate, "
      "else 0."},
     {"report",
-     {"report [--run ID | --since D --until D] [--format html|md|json|csv] [-o FILE]",
-      "       [--org NAME]"},
+     {"report [--run ID | --since D --until D] [--format html|md|json|csv]",
+      "       [-o FILE [--force]] [--org NAME]"},
      "a compliance report from the recorded verdicts",
      "Writes a report of one audit run, or of every verdict and run in a period, for auditors and "
      "for recordkeeping.",
@@ -135,7 +135,8 @@ static const help_command COMMANDS[] = {
       {"--since D", "start of the period"},
       {"--until D", "end of the period"},
       {"--format F", "html (default), md, json or csv"},
-      {"-o, --output FILE", "write to FILE instead of stdout"},
+      {"-o, --output FILE", "write to FILE instead of stdout (never the ledger, never a symlink)"},
+      {"--force", "replace FILE when it exists"},
       {"--org NAME", "the organisation named in the report"}},
      {"eccn report --run 7 -o run7.html --org ACME"},
      "0 written; 2 usage or input error."},
