@@ -62,5 +62,30 @@ ln -s "$ECCN_DB" "$T/link.html"
 expect "report through a symlink" 2 "${E[@]}" report -o "$T/link.html" --force
 contains "report symlink: says why" "$T/err" "symbolic link"
 
+# Commands that name a record check it exists: exit 2 and say so, never an empty answer.
+printf 'sku,qty,country,date\nH20,1,CN,2024-06-01\n' >"$T/one.csv"
+"${E[@]}" audit "$T/one.csv" --quiet >/dev/null
+expect "audit diff of runs that do not exist" 2 "${E[@]}" audit diff 6 7
+contains "audit diff: names the run" "$T/err" "no audit run 6 in the ledger"
+expect "audit diff, second run missing" 2 "${E[@]}" audit diff 1 7
+contains "audit diff: names the second run" "$T/err" "no audit run 7 in the ledger"
+lacks "audit diff: no count" "$T/out" "lines differ"
+expect "audit diff of a run with itself" 0 "${E[@]}" audit diff 1 1
+expect "impact --run missing" 2 "${E[@]}" impact --run 7 --from 2023-01-01 --to 2024-06-01
+contains "impact --run: names the run" "$T/err" "no audit run 7 in the ledger"
+lacks "impact --run: no count" "$T/out" "lines change"
+expect "impact --run present" 0 "${E[@]}" impact --run 1 --from 2023-01-01 --to 2024-06-01
+expect "ledger show missing" 2 "${E[@]}" ledger show 99
+expect "replay missing" 2 "${E[@]}" replay 99
+expect "report --run missing" 2 "${E[@]}" report --run 9
+contains "report --run: names the run" "$T/err" "no audit run 9"
+expect "ledger hold missing" 2 "${E[@]}" ledger hold 99 --reason litigation
+expect "ledger release missing verdict" 2 "${E[@]}" ledger release 99
+contains "ledger release: names the verdict" "$T/err" "no verdict 99 in the ledger"
+expect "ledger release missing run" 2 "${E[@]}" ledger release --run 9
+contains "ledger release --run: names the run" "$T/err" "no audit run 9 in the ledger"
+expect "ledger release present, nothing held" 0 "${E[@]}" ledger release 1
+contains "ledger release present" "$T/out" "0 holds released on verdict 1"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

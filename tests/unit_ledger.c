@@ -458,6 +458,13 @@ static void test_report_run(void)
     CHECK(eccn_ledger_revision_provisions(l, rs->revision, count_provision, &provisions, &err) ==
               ECCN_OK &&
           provisions == (int)rs->nprovs);
+    /* The run exists, the next one does not, and nor does a verdict of an audit (an audit's
+     * lines are not verdicts). */
+    CHECK(eccn_ledger_run_exists(l, s.run_id, &err) == ECCN_OK);
+    CHECK(eccn_ledger_run_exists(l, s.run_id + 1, &err) == ECCN_ENOTFOUND);
+    CHECK(strstr(err.msg, "no audit run 2 in the ledger") != NULL);
+    CHECK(eccn_ledger_verdict_exists(l, 1, &err) == ECCN_ENOTFOUND);
+    CHECK(strstr(err.msg, "no verdict 1 in the ledger") != NULL);
     eccn_audit_summary_free(&s);
     eccn_ledger_close(l);
 }

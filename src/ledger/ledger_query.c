@@ -69,6 +69,34 @@ int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, co
     return each_row(l, st, run_row, &(run_ctx){fn, ctx}, "cannot read audit runs", err);
 }
 
+static int record_exists(eccn_ledger *l, const char *sql, const char *what, long long id,
+                         eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l, sql, &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE)
+        rc = eccn_fail(err, ECCN_ENOTFOUND, eccn_ledger_path(l), 0, 0, "no %s %lld in the ledger",
+                       what, id);
+    else if (step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "cannot read the ledger", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int eccn_ledger_run_exists(eccn_ledger *l, long long run_id, eccn_error *err)
+{
+    return record_exists(l, "SELECT 1 FROM audit_runs WHERE id = ?", "audit run", run_id, err);
+}
+
+int eccn_ledger_verdict_exists(eccn_ledger *l, long long verdict_id, eccn_error *err)
+{
+    return record_exists(l, "SELECT 1 FROM verdicts WHERE id = ?", "verdict", verdict_id, err);
+}
+
 /* ---- outcomes ---- */
 
 /* The first classification among a provisions JSON array, by id (SQL does the JSON). */

@@ -24,6 +24,12 @@ int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, co
                          int (*fn)(const eccn_ledger_run *run, void *ctx), void *ctx,
                          eccn_error *err);
 
+/* ECCN_OK when the ledger holds that audit run (or verdict); ECCN_ENOTFOUND, with "no audit run N
+ * in the ledger" in err, when not. Commands that name a record check it first: a mistyped number
+ * must be an error, never an empty answer ("0 lines differ"). */
+int eccn_ledger_run_exists(eccn_ledger *l, long long run_id, eccn_error *err);
+int eccn_ledger_verdict_exists(eccn_ledger *l, long long verdict_id, eccn_error *err);
+
 /* Lines judged alike: every line of an audit run that shares one evaluation, or one check. */
 typedef struct eccn_ledger_outcome {
     const char *verdict; /* license_required, no_license_required, indeterminate or error */
