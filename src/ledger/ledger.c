@@ -47,17 +47,6 @@ static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
     return SQLITE_OK;
 }
 
-bool eccn_ledger_checkpoint_behind(eccn_ledger *l)
-{
-    (void)l;
-    return false;
-}
-
-void eccn_ledger_checkpoint_inline(eccn_ledger *l)
-{
-    (void)l;
-}
-
 /* Schema version 1. Later versions append a step to MIGRATIONS; never edit a shipped one. */
 static const char *const MIGRATIONS[] = {
     /* 0 -> 1 */
