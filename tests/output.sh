@@ -42,6 +42,48 @@ verdicts() { sqlite3 "$ECCN_DB" "SELECT count(*) FROM verdicts"; }
 
 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 >/dev/null
 
+# check: short by default; --explain shows the tree with its ALL/ANY/NOT.
+expect "check short" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 --no-record
+contains "check short: verdict" "$T/out" "64 x H800 SXM5 80GB (HGX board) -> CN (China) on 2024-02-01: LICENCE REQUIRED"
+contains "check short: ECCN" "$T/out" "  ECCN: 3A090.a by ac2023/3A090.a.1"
+contains "check short: deciding" "$T/out" "  deciding provision: ac2023/license-d5-macau"
+lacks "check short: no tree" "$T/out" "A:5, A:6"
+[ "$(wc -l <"$T/out")" -le 8 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL check short: $(wc -l <"$T/out") lines"; }
+expect "check --explain" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --explain --no-record
+contains "check --explain: NOT" "$T/out" "            NOT (met):"
+contains "check --explain: under the NOT" "$T/out" "              - destination CN (China) in [A:5, A:6]: no"
+contains "check --explain: ANY" "$T/out" "        ANY of (met):"
+expect "check indeterminate" 3 "${E[@]}" check --spec tpp=3000,datacenter=yes --to CN --date 2024-06-01 --no-record
+sed -n 2p "$T/out" >"$T/line2"
+contains "indeterminate leads with the missing figure" "$T/line2" "missing, to decide it:"
+contains "indeterminate: the figure" "$T/out" "this test needs pd >= 5.92 (ac2023/3A090.a.2)"
+expect "check indeterminate json" 3 "${E[@]}" check --spec tpp=3000,datacenter=yes --to CN --date 2024-06-01 --no-record --json
+contains "indeterminate json: missing" "$T/out" '"missing":"PD'
+expect "check decided json" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --no-record --json
+contains "decided json: nothing missing" "$T/out" '"missing":null'
+contains "decided json: not what-if" "$T/out" '"what_if":null'
+
+# --what-if: never recorded unless --record; marked wherever it shows.
+# A draft rule (as cli.sh's): a licence for 3A090.b everywhere but the US.
+cp "$SRC/tests/fixtures/what-if-draft.yaml" "$T/draft.yaml"
+n=$(verdicts)
+expect "what-if check" 1 "${E[@]}" --what-if "$T/draft.yaml" check L40 --to DE --date 2024-06-01
+[ "$(verdicts)" = "$n" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL what-if check: recorded"; }
+contains "what-if check: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+contains "what-if check: not recorded" "$T/out" "not recorded (--record to keep it)"
+contains "what-if check: verdict marked" "$T/out" "what-if LICENCE REQUIRED"
+expect "what-if check --json" 1 "${E[@]}" --what-if "$T/draft.yaml" check L40 --to DE --date 2024-06-01 --json
+contains "what-if json: marked" "$T/out" '"what_if":["'
+contains "what-if json: no ledger id" "$T/out" '"ledger_id":null'
+expect "what-if check --record" 1 "${E[@]}" --what-if "$T/draft.yaml" check L40 --to DE --date 2024-06-01 --record
+[ "$(verdicts)" = $((n + 1)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL what-if --record: not recorded"; }
+contains "what-if --record: says marked" "$T/out" "(marked what-if)"
+WID=$((n + 1))
+expect "--record with --no-record" 2 "${E[@]}" check L40 --to DE --record --no-record
+expect "a real check still records" 0 "${E[@]}" check L40 --to DE --date 2024-06-01
+[ "$(verdicts)" = $((n + 2)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL real check: not recorded"; }
+
 # report -o: through eccn_outfile. The ledger, its -wal, a symlink are refused; an existing file
 # needs --force; the ledger is untouched by the attempt.
 sum=$(sha256sum "$ECCN_DB")

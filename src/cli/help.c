@@ -54,14 +54,15 @@ static const help_command COMMANDS[] = {
      "0 not controlled under 3A090/4A090; 1 controlled; 3 indeterminate; 2 usage or input error."},
     {"check",
      {"check PART | --spec K=V,... --to CC [--hq CC] [--date D] [--qty N]",
-      "      [--consignee NAME] [--json] [--explain] [--no-record]"},
+      "      [--consignee NAME] [--json] [--explain] [--no-record | --record]"},
      "decide whether a shipment needs a licence, and record the verdict",
      "Classifies the part, applies the licence requirements in force on the date for the "
      "destination (and the headquarters of the consignee's ultimate parent, when given), prints "
-     "the "
-     "verdict with the deciding provision and its citation, and records it in the ledger (synced "
-     "to "
-     "disk before it is printed) unless --no-record is given.",
+     "the verdict with the ECCN, the deciding provision and its citation, what is missing when it "
+     "is indeterminate, and the licence exceptions, and records it in the ledger (synced to disk "
+     "before it is printed) unless --no-record is given. Under --what-if the answer is marked "
+     "WHAT-IF and is not recorded unless --record is given; recorded, it stays marked in every "
+     "listing and is left out of reports unless they include what-if.",
      {{"--to CC", "destination: ISO 3166-1 code or name"},
       {"--hq CC", "headquarters of the consignee's ultimate parent"},
       {"--date D", "shipment date (YYYY-MM-DD; default today)"},
@@ -69,8 +70,9 @@ static const help_command COMMANDS[] = {
       {"--consignee NAME", "the consignee, recorded with the verdict"},
       {"--spec K=V,...", "figures instead of a part"},
       {"--json", "one JSON object on stdout"},
-      {"--explain", "the whole decision tree with its numbers"},
-      {"--no-record", "do not write the verdict to the ledger"}},
+      {"--explain", "every provision in force and its tests, with how they combine (ALL/ANY/NOT)"},
+      {"--no-record", "do not write the verdict to the ledger"},
+      {"--record", "under --what-if, record the answer (marked what-if)"}},
      {"eccn check \"NVIDIA H800 80GB SXM5\" --to CN --date 2024-02-01 --qty 64",
       "eccn check \"RTX 4090\" --to VN --date 2024-06-01"},
      EXIT_VERDICT},
