@@ -80,6 +80,27 @@ expect "what-if check --record" 1 "${E[@]}" --what-if "$T/draft.yaml" check L40 
 [ "$(verdicts)" = $((n + 1)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL what-if --record: not recorded"; }
 contains "what-if --record: says marked" "$T/out" "(marked what-if)"
 WID=$((n + 1))
+expect "ledger show what-if" 0 "${E[@]}" ledger show "$WID"
+contains "ledger show: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+contains "ledger show: verdict marked" "$T/out" "verdict: what-if license_required"
+expect "ledger show what-if --json" 0 "${E[@]}" ledger show "$WID" --json
+contains "ledger show --json: marked" "$T/out" '"what_if":["'
+expect "ledger list" 0 "${E[@]}" ledger list
+grep "^ *$WID " "$T/out" >"$T/wline"
+contains "ledger list: marked" "$T/wline" "WHAT-IF (not a decision)"
+grep "^ *1 " "$T/out" >"$T/line1"
+lacks "ledger list: real verdict unmarked" "$T/line1" "WHAT-IF"
+expect "ledger list --json" 0 "${E[@]}" ledger list --json
+contains "ledger list --json: real verdict" "$T/out" '"what_if":null'
+contains "ledger list --json: what-if verdict" "$T/out" '"what_if":["'
+# ledger show in words: no stored JSON, figures rounded as a person writes them.
+expect "ledger show 1" 0 "${E[@]}" ledger show 1
+contains "ledger show: provision by title" "$T/out" "    ac2023/license-d5-macau (license) - RS licence requirement"
+contains "ledger show: figures" "$T/out" "pd 19.4496"
+contains "ledger show: exceptions" "$T/out" "licence exceptions: none"
+lacks "ledger show: no JSON" "$T/out" '{"'
+! grep -v 'rules revision' "$T/out" | grep -Eq '[0-9]{9}' && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL ledger show: unrounded figure: $(grep -E '[0-9]{9}' "$T/out" | head -1)"; }
 expect "--record with --no-record" 2 "${E[@]}" check L40 --to DE --record --no-record
 expect "a real check still records" 0 "${E[@]}" check L40 --to DE --date 2024-06-01
 [ "$(verdicts)" = $((n + 2)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL real check: not recorded"; }
