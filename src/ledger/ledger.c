@@ -263,6 +263,86 @@ static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
     return ECCN_OK;
 }
 
+/* The schema as eccn writes it: every migration and the guards, run on an empty in-memory
+ * database, listed as schema_listing lists a ledger's. Built once a process. */
+static int schema_listing(sqlite3 *db, eccn_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                                "ORDER BY type, name",
+                                -1, &st, NULL) == SQLITE_OK
+                 ? ECCN_OK
+                 : ECCN_EDB;
+    eccn_buf_reset(out);
+    while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; rc == ECCN_OK && i < 4; i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            rc = eccn_buf_printf(out, "%s%c", t ? (const char *)t : "", i == 3 ? '\n' : '\t');
+        }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int expected_schema(eccn_buf *out)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK ? ECCN_OK
+                                                                                        : ECCN_EDB;
+    for (int v = 0; rc == ECCN_OK && v < ECCN_LEDGER_SCHEMA; v++)
+        if (sqlite3_exec(db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK ||
+            (v + 1 == 2 && sqlite3_exec(db, GUARDS, NULL, NULL, NULL) != SQLITE_OK))
+            rc = ECCN_EDB;
+    if (rc == ECCN_OK)
+        rc = schema_listing(db, out);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The first line of a that b does not hold whole, or NULL. */
+static const char *first_line_not_in(const char *a, const char *b)
+{
+    for (const char *line = a; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        size_t n = strcspn(line, "\n") + 1;
+        bool found = false;
+        for (const char *p = b; p && *p && !found; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+            found = strncmp(p, line, n) == 0;
+        if (!found)
+            return line;
+    }
+    return NULL;
+}
+
+/* The ledger's schema (tables, indexes, triggers, views) must be exactly what eccn created: a
+ * trigger added with sqlite3, say, could rewrite every verdict after eccn inserts it. Checked on
+ * every open, before anything is written. */
+static int check_schema(eccn_ledger *l, eccn_error *err)
+{
+    eccn_buf want = {0}, have = {0};
+    int rc = expected_schema(&want);
+    if (rc == ECCN_OK && schema_listing(l->db, &have) != ECCN_OK)
+        rc = eccn_ledger_fail(l, "cannot read the ledger's schema", err);
+    else if (rc != ECCN_OK)
+        rc = eccn_fail(err, rc, l->path, 0, 0, "cannot build the expected schema");
+    else if (strcmp(want.data ? want.data : "", have.data ? have.data : "") != 0) {
+        const char *kind = "changed or missing", *obj = first_line_not_in(want.data, have.data);
+        if (!obj) {
+            kind = "not created by eccn";
+            obj = first_line_not_in(have.data, want.data);
+        }
+        int n = obj ? (int)strcspn(obj, "\t") : 0; /* the type */
+        int m = obj ? (int)strcspn(obj + n + 1, "\t") : 0;
+        rc = eccn_fail(err, ECCN_ETAMPERED, l->path, 0, 0,
+                       "the ledger's schema is not what eccn created (%.*s %.*s: %s): it was "
+                       "changed outside eccn; refusing to use it",
+                       n, obj ? obj : "", m, obj ? obj + n + 1 : "", kind);
+    }
+    eccn_buf_free(&want);
+    eccn_buf_free(&have);
+    return rc;
+}
+
 /* create: make the file (and its directory) when absent. migrate: bring an older schema up to
  * date; a ledger that does not exist yet is never created by migrate alone. brief: try
  * take_alone first, and open shared when another connection has the ledger. */
@@ -353,6 +433,8 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
         goto fail;
     }
     if (migrate && (rc = migrate_from(l, version, err)) != ECCN_OK)
+        goto fail;
+    if ((migrate || version == ECCN_LEDGER_SCHEMA) && (rc = check_schema(l, err)) != ECCN_OK)
         goto fail;
     *out = l;
     return ECCN_OK;
