@@ -150,5 +150,52 @@ contains "ledger release --run: names the run" "$T/err" "no audit run 9 in the l
 expect "ledger release present, nothing held" 0 "${E[@]}" ledger release 1
 contains "ledger release present" "$T/out" "0 holds released on verdict 1"
 
+# Reports of the ledger: what-if left out unless asked for, then marked; a file audited twice
+# counted once; the licence-required lines listed; the map drawn for the end of the period.
+R="$T/report.db"
+inv="$SRC/tests/fixtures/report-inventory.csv"
+"${E[@]}" --db "$R" audit "$inv" --quiet >/dev/null
+"${E[@]}" --db "$R" audit "$inv" --quiet --force >/dev/null
+"${E[@]}" --db "$R" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 >/dev/null
+"${E[@]}" --db "$R" --what-if "$T/draft.yaml" check L40 --to DE --date 2024-06-01 --qty 5 --record >/dev/null
+"${E[@]}" --db "$R" audit "$inv" --quiet --force >/dev/null # reused or not: the same bytes again
+expect "report json" 0 "${E[@]}" --db "$R" report --format json
+json=$(cat "$T/out")
+jq() { sqlite3 :memory: "SELECT json_extract('${json//\'/\'\'}', '$1')"; }
+[ "$(jq '$.summary.audit_runs')" = 1 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL report: a file audited three times counted $(jq '$.summary.audit_runs') times"; }
+[ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 2 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL report: re-audits left out not counted"; }
+[ "$(jq '$.summary.lines')" = 13 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL report: lines $(jq '$.summary.lines'), wanted 12 of the file and 1 check"; }
+[ "$(jq '$.summary.what_if_checks_left_out')" = 1 ] && [ "$(jq '$.summary.checks')" = 1 ] &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL report: the what-if check was counted"; }
+expect "report csv" 0 "${E[@]}" --db "$R" report --format csv
+lacks "report csv: no what-if line" "$T/out" ",L40,l40,"
+contains "report csv: what_if column" "$T/out" ",reason,what_if"
+expect "report --include-what-if" 0 "${E[@]}" --db "$R" report --format csv --include-what-if
+grep "^check,.*L40" "$T/out" >"$T/wl"
+contains "report --include-what-if: the line marked" "$T/wl" ",yes"
+expect "report --include-what-if html" 0 "${E[@]}" --db "$R" report --include-what-if
+contains "report html: what-if marked" "$T/out" "WHAT-IF check"
+contains "report html: what-if said" "$T/out" "WHAT-IF: 1 of the checks counted above"
+expect "report --run --include-what-if" 2 "${E[@]}" --db "$R" report --run 1 --include-what-if
+expect "report html" 0 "${E[@]}" --db "$R" report
+contains "report html: what-if left out, said" "$T/out" "1 what-if checks left out"
+lacks "report html: what-if not listed" "$T/out" "<td>L40</td>"
+contains "report html: re-audits said" "$T/out" "2 earlier audit runs of the same files left out"
+contains "report html: licence lines" "$T/out" "<h2>Licence-required lines</h2>"
+contains "report html: a licence line" "$T/out" "<tr><td>NVIDIA H800 SXM5 80GB</td><td>4</td><td>HK</td><td>2024-02-01</td><td>3A090.a</td><td>ac2023/license-d5-macau</td><td>run 3 line 5</td></tr>"
+contains "report html: the check's licence line" "$T/out" "<td>64</td><td>CN</td><td>2024-02-01</td><td>3A090.a</td><td>ac2023/license-d5-macau</td><td>check"
+# The map: the end of the period (--until), and a note when the ship dates span a rule change.
+expect "report --until" 0 "${E[@]}" --db "$R" report --until 2099-12-31
+contains "map drawn for --until" "$T/out" "classification regions in force on 2099-12-31"
+contains "map: rule change noted" "$T/out" "The period spans a change of the rules (on 2023-11-17"
+printf 'sku,qty,country,date\nH100 SXM5,1,CN,2024-06-01\nH20,1,DE,2024-07-01\n' >"$T/calm.csv"
+"${E[@]}" --db "$T/calm.db" audit "$T/calm.csv" --quiet >/dev/null
+expect "report of a calm period" 0 "${E[@]}" --db "$T/calm.db" report
+contains "calm map: latest ship date" "$T/out" "classification regions in force on 2024-07-01"
+lacks "calm map: no rule change" "$T/out" "spans a change of the rules"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

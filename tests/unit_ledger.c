@@ -381,17 +381,19 @@ static void test_report_checks(void)
     }
     tally all = {0}, feb = {0}, lines = {0}, problems = {0};
     eccn_ledger_outcome_fns fns = {tally_outcome, tally_revision, tally_provision, &all};
-    CHECK(eccn_ledger_check_outcomes(l, NULL, NULL, &fns, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_outcomes(l, NULL, NULL, false, &fns, &err) == ECCN_OK);
     CHECK(all.outcomes == 3 && all.lines[0] == 1 && all.lines[1] == 1 && all.lines[2] == 1 &&
           all.quantity[0] == 5 && all.revisions == 3 && all.provisions == 3 &&
           strcmp(all.latest, "2024-03-20") == 0);
     fns.ctx = &feb;
-    CHECK(eccn_ledger_check_outcomes(l, "2024-02-01", "2024-02-29", &fns, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_outcomes(l, "2024-02-01", "2024-02-29", false, &fns, &err) == ECCN_OK);
     CHECK(feb.outcomes == 1 && feb.lines[2] == 1 && strcmp(feb.latest, "2024-02-20") == 0);
-    CHECK(eccn_ledger_check_lines(l, NULL, NULL, false, tally_line, &lines, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_lines(l, NULL, NULL, ECCN_LINES_ALL, false, tally_line, &lines, &err) ==
+          ECCN_OK);
     CHECK(strcmp(lines.seen, "check:0:1:license_required: check:0:2:indeterminate:undecided: "
                              "Undecided thing check:0:3:no_license_required:") == 0);
-    CHECK(eccn_ledger_check_lines(l, NULL, NULL, true, tally_line, &problems, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_lines(l, NULL, NULL, ECCN_LINES_PROBLEMS, false, tally_line, &problems,
+                                  &err) == ECCN_OK);
     CHECK(strcmp(problems.seen, "check:0:2:indeterminate:undecided: Undecided thing") == 0);
     int runs = 0;
     CHECK(eccn_ledger_each_run(l, 0, NULL, NULL, count_run, &runs, &err) == ECCN_OK && !runs);
@@ -437,10 +439,11 @@ static void test_report_run(void)
     CHECK(t.quantity[0] == 8 && t.quantity[1] == 7 && t.quantity[2] == 2);
     /* The latest date is A-3's: a line in error keeps no ship date. */
     CHECK(t.revisions == 1 && t.provisions >= 1 && strcmp(t.latest, "2023-07-01") == 0);
-    CHECK(eccn_ledger_run_lines(l, s.run_id, false, tally_line, &lines, &err) == ECCN_OK);
+    CHECK(eccn_ledger_run_lines(l, s.run_id, ECCN_LINES_ALL, tally_line, &lines, &err) == ECCN_OK);
     CHECK(strncmp(lines.seen, "audit:1:2:license_required: audit:1:3:no_license_required: ", 59) ==
           0);
-    CHECK(eccn_ledger_run_lines(l, s.run_id, true, tally_line, &problems, &err) == ECCN_OK);
+    CHECK(eccn_ledger_run_lines(l, s.run_id, ECCN_LINES_PROBLEMS, tally_line, &problems, &err) ==
+          ECCN_OK);
     CHECK(strncmp(problems.seen, "audit:1:4:indeterminate:", 24) == 0 &&
           strstr(problems.seen, " audit:1:5:error:unknown destination country 'Atlantis'"));
     int runs = 0, provisions = 0;

@@ -1,5 +1,5 @@
 /* cmd_report.c: `eccn report [--run ID | --since D --until D] [--format html|md|json|csv]
- * [-o FILE [--force]] [--org NAME]`. */
+ * [-o FILE [--force]] [--org NAME] [--include-what-if]`. */
 #include "cli.h"
 #include "outfile.h"
 #include "report.h"
@@ -54,6 +54,9 @@ int cmd_report(cli_env *env, int argc, char **argv)
         else if (strcmp(argv[i], "--force") == 0) {
             force = true;
             continue;
+        } else if (strcmp(argv[i], "--include-what-if") == 0) {
+            o.include_what_if = true;
+            continue;
         } else {
             cli_errorf("report: unknown argument '%s'", argv[i]);
             return EXIT_USAGE;
@@ -63,6 +66,11 @@ int cmd_report(cli_env *env, int argc, char **argv)
     }
     if (run && (o.since || o.until)) {
         cli_errorf("report: give --run ID, or --since/--until, not both");
+        return EXIT_USAGE;
+    }
+    if (run && o.include_what_if) {
+        cli_errorf("report: --include-what-if is for a period (an audit run holds no what-if "
+                   "checks)");
         return EXIT_USAGE;
     }
     if (run && cli_id("report --run", run, &o.run_id))
