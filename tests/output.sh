@@ -101,6 +101,16 @@ contains "ledger show: exceptions" "$T/out" "licence exceptions: none"
 lacks "ledger show: no JSON" "$T/out" '{"'
 ! grep -v 'rules revision' "$T/out" | grep -Eq '[0-9]{9}' && pass=$((pass + 1)) ||
     { fail=$((fail + 1)); echo "FAIL ledger show: unrounded figure: $(grep -E '[0-9]{9}' "$T/out" | head -1)"; }
+expect "what-if classify" 0 "${E[@]}" --what-if "$T/draft.yaml" classify L40 --date 2024-06-01
+contains "what-if classify: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+expect "what-if classify --json" 0 "${E[@]}" --what-if aidiff2025 classify L40 --date 2024-06-01 --json
+contains "what-if classify json: marked" "$T/out" '"what_if":["aidiff2025"]'
+expect "classify --json" 0 "${E[@]}" classify L40 --date 2024-06-01 --json
+contains "classify json: not what-if" "$T/out" '"what_if":null'
+expect "what-if margin" 0 "${E[@]}" --what-if aidiff2025 margin L40 --date 2024-06-01
+contains "what-if margin: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+expect "what-if margin --json" 0 "${E[@]}" --what-if aidiff2025 margin L40 --date 2024-06-01 --json
+contains "what-if margin json: marked" "$T/out" '"what_if":["aidiff2025"]'
 expect "--record with --no-record" 2 "${E[@]}" check L40 --to DE --record --no-record
 expect "a real check still records" 0 "${E[@]}" check L40 --to DE --date 2024-06-01
 [ "$(verdicts)" = $((n + 2)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL real check: not recorded"; }

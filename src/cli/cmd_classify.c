@@ -176,6 +176,33 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
     return rc;
 }
 
+/* classify and margin under --what-if: the answer is said to be one, in text and JSON alike
+ * (check marks its own from the ledger row, which lists the acts enforced too). */
+static void what_if_text(const cli_env *env)
+{
+    if (!env->nwhat_if)
+        return;
+    printf("WHAT-IF, NOT A DECISION: rules not in force applied (--what-if");
+    for (size_t i = 0; i < env->nwhat_if; i++) {
+        putchar(' ');
+        cli_write_safe(stdout, env->what_if[i], strlen(env->what_if[i])); /* a path as typed */
+    }
+    printf(")\n");
+}
+
+static void what_if_json(jsonw *w, const cli_env *env)
+{
+    jsonw_key(w, "what_if");
+    if (!env->nwhat_if) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < env->nwhat_if; i++)
+        jsonw_str(w, env->what_if[i]);
+    jsonw_arr_end(w);
+}
+
 /* What classify, check and margin share: parse the arguments, open the rules, build the query and
  * evaluate it. On failure the diagnostic is printed and the exit status returned; *rs and *r are
  * the caller's to free either way. */
@@ -208,10 +235,12 @@ int cmd_classify(cli_env *env, int argc, char **argv)
         jsonw_init(&w, &out);
         jsonw_obj_begin(&w);
         write_common_json(&w, rs, &q, &r);
+        what_if_json(&w, env);
         jsonw_obj_end(&w);
         printf("%s\n", out.data);
     } else {
         char d[11];
+        what_if_text(env);
         eccn_date_format(q.date, d);
         printf("%s%s%s%s on %s\n", subject_name(&q), q.part ? " (" : "", q.part ? q.part->id : "",
                q.part ? ")" : "", d);
@@ -460,8 +489,8 @@ static void outcome_json(jsonw *w, const char *eccn, eccn_status status, eccn_ve
     jsonw_kv_str(w, "verdict", verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(verdict));
 }
 
-static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                       const eccn_flip *flips, eccn_buf *out)
+static int margin_json(const cli_env *env, const eccn_ruleset *rs, const eccn_query *q,
+                       const eccn_result *r, const eccn_flip *flips, eccn_buf *out)
 {
     jsonw w;
     char d[11];
@@ -474,6 +503,7 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
     jsonw_kv_str(&w, "destination", q->destination);
     outcome_json(&w, r->eccn, r->status, r->verdict);
     jsonw_kv_str(&w, "rules_revision", rs->revision);
+    what_if_json(&w, env);
     jsonw_key(&w, "tests");
     jsonw_arr_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++) {
@@ -535,13 +565,14 @@ int cmd_margin(cli_env *env, int argc, char **argv)
         goto done;
     }
     if (a.json) {
-        if (margin_json(rs, &q, &r, flips, &out) != ECCN_OK) {
+        if (margin_json(env, rs, &q, &r, flips, &out) != ECCN_OK) {
             cli_errorf("out of memory");
             rc = EXIT_USAGE;
             goto done;
         }
         printf("%s\n", out.data);
     } else {
+        what_if_text(env);
         margin_text(&q, &r, flips);
     }
 done:
