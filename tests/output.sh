@@ -111,6 +111,10 @@ expect "what-if margin" 0 "${E[@]}" --what-if aidiff2025 margin L40 --date 2024-
 contains "what-if margin: marked" "$T/out" "WHAT-IF, NOT A DECISION"
 expect "what-if margin --json" 0 "${E[@]}" --what-if aidiff2025 margin L40 --date 2024-06-01 --json
 contains "what-if margin json: marked" "$T/out" '"what_if":["aidiff2025"]'
+expect "replay of a what-if verdict" 1 "${E[@]}" replay "$WID"
+contains "replay: what-if then said" "$T/out" "WHAT-IF then, not a decision"
+expect "replay of a what-if verdict --json" 1 "${E[@]}" replay "$WID" --json
+contains "replay json: what-if then" "$T/out" '"what_if_then":["'
 expect "--record with --no-record" 2 "${E[@]}" check L40 --to DE --record --no-record
 expect "a real check still records" 0 "${E[@]}" check L40 --to DE --date 2024-06-01
 [ "$(verdicts)" = $((n + 2)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL real check: not recorded"; }

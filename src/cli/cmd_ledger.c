@@ -230,6 +230,7 @@ static void replay_json(long long id, bool holds, const eccn_verdict_row *then,
     jsonw_bool(&w, holds);
     jsonw_kv_str(&w, "rules_revision_then", then->rules_revision);
     jsonw_kv_str(&w, "rules_revision_now", revision_now);
+    jsonw_kv_raw(&w, "what_if_then", then->what_if ? then->what_if : "null");
     replay_side(&w, "then", then);
     replay_side(&w, "now", now);
     jsonw_obj_end(&w);
@@ -263,6 +264,9 @@ static void replay_text(long long id, bool holds, const eccn_verdict_row *then,
 {
     printf("verdict %lld (%s, %s to %s on %s)\n", id, then->input,
            then->part_id ? then->part_id : "spec", then->destination, then->ship_date);
+    if (then->what_if)
+        printf("  WHAT-IF then, not a decision: decided with rules not in force: %s\n",
+               then->what_if);
     printf("  rules revision then: %s\n  rules revision now:  %s%s\n", then->rules_revision,
            rs->revision, strcmp(then->rules_revision, rs->revision) == 0 ? " (same)" : "");
     printf("  then: %s, %s, %s\n  now:  %s, %s, %s\n", then->status, then->eccn ? then->eccn : "-",
