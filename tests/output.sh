@@ -58,6 +58,11 @@ expect "check indeterminate" 3 "${E[@]}" check --spec tpp=3000,datacenter=yes --
 sed -n 2p "$T/out" >"$T/line2"
 contains "indeterminate leads with the missing figure" "$T/line2" "missing, to decide it:"
 contains "indeterminate: the figure" "$T/out" "this test needs pd >= 5.92 (ac2023/3A090.a.2)"
+# Undecided by a letter: the figure that would decide it comes first, not the letter's title.
+expect "check undecided by a letter" 3 "${E[@]}" check a10 --to CN --date 2025-06-01 --no-record
+sed -n 3p "$T/out" >"$T/line3"
+contains "letter: the missing figure first" "$T/line3" "interconnect (GB/s) unknown: this test needs interconnect >= 900 (letters2025/nvidia-h20)"
+contains "letter: its title after" "$T/out" "  undecided provision: letters2025/nvidia-h20 - Licence required by letter"
 expect "check indeterminate json" 3 "${E[@]}" check --spec tpp=3000,datacenter=yes --to CN --date 2024-06-01 --no-record --json
 contains "indeterminate json: missing" "$T/out" '"missing":"PD'
 expect "check decided json" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --no-record --json
