@@ -189,6 +189,15 @@ jq() { sqlite3 :memory: "SELECT json_extract('${json//\'/\'\'}', '$1')"; }
     { fail=$((fail + 1)); echo "FAIL report: lines $(jq '$.summary.lines'), wanted 12 of the file and 1 check"; }
 [ "$(jq '$.summary.what_if_checks_left_out')" = 1 ] && [ "$(jq '$.summary.checks')" = 1 ] &&
     pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL report: the what-if check was counted"; }
+[ "$(jq '$.problems[0].run')" = 3 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL report: the file shown by run $(jq '$.problems[0].run'), not its latest (3)"; }
+# A later run that did not finish does not hide the complete one before it.
+sqlite3 "$R" "UPDATE audit_runs SET status = 'incomplete' WHERE id = 3"
+expect "report json, last run unfinished" 0 "${E[@]}" --db "$R" report --format json
+json=$(cat "$T/out")
+[ "$(jq '$.problems[0].run')" = 2 ] && [ "$(jq '$.summary.audit_runs')" = 1 ] &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL report: an unfinished run hid run 2"; }
+sqlite3 "$R" "UPDATE audit_runs SET status = 'complete' WHERE id = 3"
 expect "report csv" 0 "${E[@]}" --db "$R" report --format csv
 lacks "report csv: no what-if line" "$T/out" ",L40,l40,"
 contains "report csv: what_if column" "$T/out" ",reason,what_if"

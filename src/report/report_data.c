@@ -128,13 +128,18 @@ static int cited_provision(const char *id, void *ctx)
 }
 
 /* A run in scope; in a period, a later run of the same bytes replaces an earlier one: an input
- * audited again (after a rules change, or by mistake) is one set of shipments, not two. */
+ * audited again (after a rules change, or by mistake) is one set of shipments, not two. A run
+ * that did not finish replaces only one that did not either: it has judged part of the file. */
 static int add_run(const eccn_ledger_run *run, void *ctx)
 {
     report *r = ctx;
+    bool complete = strcmp(run->status, "complete") == 0;
     for (size_t i = 0; !r->o->run_id && run->sha256[0] && i < r->nruns; i++)
         if (strcmp(r->runs[i].sha256, run->sha256) == 0) {
-            r->runs[i].id = run->id; /* runs come in id order: this one is later */
+            if (complete || !r->runs[i].complete) { /* runs come in id order: this one is later */
+                r->runs[i].id = run->id;
+                r->runs[i].complete = complete;
+            }
             r->reaudits++;
             return ECCN_OK;
         }
@@ -143,6 +148,7 @@ static int add_run(const eccn_ledger_run *run, void *ctx)
         return ECCN_ENOMEM;
     r->runs = g;
     g[r->nruns].id = run->id;
+    g[r->nruns].complete = complete;
     snprintf(g[r->nruns].sha256, sizeof g->sha256, "%s", run->sha256);
     r->nruns++;
     return ECCN_OK;

@@ -34,6 +34,7 @@ typedef struct report {
     struct run_ref {
         long long id;
         char sha256[65];
+        bool complete;
     } * runs;
     size_t nruns, runs_cap;
     long long reaudits; /* earlier runs of a file audited again in scope, left out */
