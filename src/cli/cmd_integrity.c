@@ -1,6 +1,7 @@
 /* cmd_integrity.c: `eccn ledger verify|check|hold|release|purge`: the ledger as evidence. */
 #include "anchor.h"
 #include "cli.h"
+#include "ledger_query.h"
 #include "digest.h"
 #include "integrity.h"
 #include "retention.h"
@@ -213,7 +214,10 @@ int ledger_hold(cli_env *env, int argc, char **argv)
     int rc = parse_target(argc, argv, hold, &verdict, &run, &reason);
     if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         goto done;
-    if ((hold ? eccn_retention_hold(l, verdict, run, reason, cli_user(), &id, &err)
+    /* Releasing what does not exist would report "0 holds released", as if there were none. */
+    if ((verdict ? eccn_ledger_verdict_exists(l, verdict, &err)
+                 : eccn_ledger_run_exists(l, run, &err)) != ECCN_OK ||
+        (hold ? eccn_retention_hold(l, verdict, run, reason, cli_user(), &id, &err)
               : eccn_retention_release(l, verdict, run, cli_user(), &n, &err)) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
