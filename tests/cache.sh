@@ -6,8 +6,9 @@
 # A check runs with HOME and XDG_CACHE_HOME in fresh directories and must leave them empty; a
 # forged cache where earlier versions kept theirs ($ECCN_CACHE_DIR, $XDG_CACHE_HOME/eccn,
 # ~/.cache/eccn) must change neither the verdict nor the revision, printed or recorded, and must
-# be neither read nor rewritten; under strace, eccn opens nothing but rules/, data/, the ledger and
-# what the system needs (libraries, the account database, /dev/urandom for SQLite).
+# be neither read nor rewritten; under strace, eccn opens nothing but rules/, data/, the ledger,
+# its signed head (in XDG_STATE_HOME) and what the system needs (libraries, the account database,
+# /dev/urandom for SQLite).
 set -u
 ECCN=$1
 SRC=$2
@@ -40,7 +41,9 @@ run() {
         shift
     fi
     mkdir -p "$d/home" "$d/xdg" "$d/ledger"
-    env -u XDG_CACHE_HOME HOME="$d/home" ${xdg[@]+"${xdg[@]}"} "$@" ${TRACE[@]+"${TRACE[@]}"} \
+    # The signed head (docs/security.md) is kept in XDG_STATE_HOME: evidence, not a cache.
+    env -u XDG_CACHE_HOME HOME="$d/home" XDG_STATE_HOME="$d/state" ${xdg[@]+"${xdg[@]}"} "$@" \
+        ${TRACE[@]+"${TRACE[@]}"} \
         "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$d/ledger/l.db" "${CHECK[@]}" \
         >"$d/out"
     key <"$d/out" >"$d/printed"
@@ -117,6 +120,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
     stray=$(grep -o '"[^"]*"' "$T/trace" | tr -d '"' | sort -u | while read -r p; do
         case $p in
         "$SRC/rules" | "$SRC/rules/"*.yaml | "$SRC/data/"*.yaml | "$L" | "$L/l.db"*) ;;
+        "$T/traced/state" | "$T/traced/state/"*) ;; # the signed head and its key
         /etc/ld.so.cache | /lib/* | /lib64/* | /usr/lib/* | /usr/lib64/*) ;;
         /etc/nsswitch.conf | /etc/passwd | /etc/group | /dev/urandom | /etc/localtime) ;;
         /proc/self/*) ;; # AddressSanitizer reads its own maps, command line and environment

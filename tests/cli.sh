@@ -7,6 +7,8 @@ ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# The signed heads of the ledgers made here stay here too (docs/security.md).
+export XDG_STATE_HOME="$T/state"
 export ECCN_DB="$T/ledger.db"
 # ECCN_WRAP runs every command under a tool (CI: valgrind memcheck).
 read -r -a W <<<"${ECCN_WRAP:-}"
@@ -288,7 +290,7 @@ tamper "verdict inserted" "INSERT INTO verdicts SELECT 100, created_at, user, to
 tamper "verdicts swapped" "UPDATE verdicts SET ship_date=CASE id WHEN 1 THEN '2019-02-01' ELSE '2019-01-01' END WHERE id IN (1,2)" "verdicts, row 1 does not match"
 tamper "result changed" "UPDATE audit_results SET quantity=quantity+1 WHERE key=(2<<32)+40" "audit run 2 results, row 40"
 tamper "evaluation changed" "UPDATE audit_evals SET verdict='no_license_required' WHERE run_id=2 AND id=1" "audit run 2 evals, row 1"
-tamper "run deleted" "DELETE FROM audit_results WHERE key>>32=1; DELETE FROM audit_evals WHERE run_id=1; DELETE FROM audit_texts WHERE run_id=1; DELETE FROM audit_runs WHERE id=1" "audit run 1 is missing"
+tamper "run deleted" "DELETE FROM audit_results WHERE key>>32=1; DELETE FROM audit_evals WHERE run_id=1; DELETE FROM audit_texts WHERE run_id=1; DELETE FROM audit_runs WHERE id=1" "run 1 "
 tamper "run file renamed" "DROP TRIGGER audit_runs_fixed; UPDATE audit_runs SET file='other.csv' WHERE id=2" "trigger audit_runs_fixed: changed or missing"
 # holds and purges
 expect "hold needs reason" 2 "${E[@]}" --db "$L" ledger hold 2

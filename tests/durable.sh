@@ -10,6 +10,8 @@ command -v strace >/dev/null || { echo "strace not installed: skipped"; exit 77;
 strace -o /dev/null true 2>/dev/null || { echo "strace cannot trace here: skipped"; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# The signed heads of the ledgers made here stay here too (docs/security.md).
+export XDG_STATE_HOME="$T/state"
 export ECCN_CACHE_DIR="$T/cache"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/ledger.db")
 # The first check creates the ledger; the second, traced, is a plain append to an existing one,

@@ -24,6 +24,7 @@ printf 'part,quantity,destination,date\nH100 SXM5,8,CN,2024-06-01\nL4,2,DE,2024-
 "${E[@]}" --db "$T/w.db" audit "$T/inv.csv" --quiet >/dev/null
 # One self-contained file (the log folded in), so that a plain copy is the whole ledger.
 "${E[@]}" --db "$T/w.db" ledger backup "$L0" >/dev/null
+"${E[@]}" --db "$L0" ledger head >"$T/filed.head" || { echo "FAIL no signed head"; exit 1; }
 "${E[@]}" --db "$L0" ledger verify >/dev/null || { echo "FAIL the base ledger does not verify"; exit 1; }
 
 # attack NAME SQL: applies SQL to a copy; then a check must be refused (exit 2, nothing written)
@@ -31,6 +32,10 @@ printf 'part,quantity,destination,date\nH100 SXM5,8,CN,2024-06-01\nL4,2,DE,2024-
 attack() {
     local L="$T/$1.db"
     cp "$L0" "$L"
+    # The signed head and key as the base ledger left them, apart for each attack.
+    rm -rf "$T/st"
+    cp -r "$T/state" "$T/st"
+    local XDG_STATE_HOME="$T/st"
     sqlite3 "$L" "$2" 2>"$T/sqlerr" || { bad "$1: the attack itself failed: $(cat "$T/sqlerr")"; return; }
     local before after
     before=$(sqlite3 "$L" "SELECT count(*) FROM verdicts")
@@ -57,6 +62,26 @@ attack "view added" "CREATE VIEW v AS SELECT * FROM verdicts"
 attack "index added" "CREATE INDEX i ON verdicts(verdict)"
 # A table's definition changed (the CHECK on input_kind dropped by rewriting the schema).
 attack "definition changed" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql=replace(sql, 'CHECK (input_kind IN (''sku'',''spec''))', '') WHERE name='verdicts'; PRAGMA writable_schema=OFF"
+
+# With the guards left alone: the purge flag set by hand. The chains stay whole; the head shows it.
+attack "last verdict cut off" "UPDATE ledger_control SET purging=1; DELETE FROM verdicts WHERE id=(SELECT max(id) FROM verdicts); UPDATE ledger_control SET purging=0"
+attack "forged checkpoint hides deletions" "UPDATE ledger_control SET purging=1; INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, last_hash, before_date, purged_at, user) VALUES ('verdicts', 1, 3, 3, NULL, '2031-01-01', '2031-01-01T00:00:00Z', 'x'); DELETE FROM verdicts; UPDATE ledger_control SET purging=0"
+attack "audit run's file digest changed" "UPDATE audit_runs SET sha256='0000000000000000000000000000000000000000000000000000000000000000', size=1 WHERE id=1"
+attack "audit run's last line cut off" "UPDATE ledger_control SET purging=1; DELETE FROM audit_results WHERE key=(SELECT max(key) FROM audit_results); UPDATE ledger_control SET purging=0"
+
+# Both the ledger and this machine's state directory in the attacker's hands: the head filed
+# elsewhere (an e-mail, a ticket) still shows the cut.
+L="$T/both.db"
+cp "$L0" "$L"
+sqlite3 "$L" "UPDATE ledger_control SET purging=1; DELETE FROM verdicts WHERE id=(SELECT max(id) FROM verdicts); UPDATE ledger_control SET purging=0"
+XDG_STATE_HOME="$T/empty-state" "${E[@]}" --db "$L" ledger verify --head "$T/filed.head" >"$T/vout" 2>&1
+if [ $? = 1 ] && grep -q "TAMPERED: against the signed head" "$T/vout"; then
+    ok "state directory replaced: verify --head FILE: $(grep TAMPERED "$T/vout")"
+else bad "state directory replaced: $(cat "$T/vout")"; fi
+# The filed head itself cannot be edited: one digit changed breaks its signature.
+sed 's/^chain verdicts \([0-9]*\)/chain verdicts 9\1/' "$T/filed.head" >"$T/edited.head"
+"${E[@]}" --db "$L0" ledger verify --head "$T/edited.head" >"$T/vout" 2>&1
+[ $? = 2 ] && grep -q "signature does not hold" "$T/vout" && ok "edited head refused" || bad "edited head: $(cat "$T/vout")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

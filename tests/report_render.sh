@@ -12,6 +12,8 @@ if [ -z "$B" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# The signed heads of the ledgers made here stay here too (docs/security.md).
+export XDG_STATE_HOME="$T/state"
 # Chromium writes beside its profile into ~/.config, ~/.cache and ~/.pki: keep all of it in $T.
 export HOME="$T" XDG_CONFIG_HOME="$T/config" XDG_CACHE_HOME="$T/xdg-cache"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
@@ -30,6 +32,8 @@ check "tables rendered" 'grep -q "<td>h100-sxm5-80gb</td>" "$T/dom.html"'
 check "the hostile part is text" 'grep -q "&lt;script&gt;alert(1)&lt;/script&gt;" "$T/dom.html"'
 check "no script element" '! grep -qi "<script" "$T/dom.html"'
 check "organisation escaped" 'grep -q "ACME &lt;Export&gt; &amp; Co" "$T/dom.html"'
+check "the licence-required lines" 'grep -q "<h2>Licence-required lines</h2>" "$T/dom.html" && grep -q "<td>ac2023/license-headquarters</td><td>run 1 line 10</td>" "$T/dom.html"'
+check "the rule change noted under the map" 'grep -q "The period spans a change of the rules" "$T/dom.html"'
 "${C[@]}" --window-size=1200,2400 --screenshot="$T/shot.png" "file://$T/r.html" >/dev/null 2>&1
 check "a screenshot with content" '[ "$(stat -c %s "$T/shot.png" 2>/dev/null || echo 0)" -gt 20000 ]'
 "${C[@]}" --print-to-pdf="$T/r.pdf" --no-pdf-header-footer "file://$T/r.html" >/dev/null 2>&1

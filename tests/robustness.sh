@@ -26,6 +26,7 @@ skip() { # skip PART REASON: a part that cannot run here
 T=$(mktemp -d "${TMPDIR:-/tmp}/eccn robust XXXXXX") # a space in every path
 mounted=""
 trap '[ -n "$mounted" ] && umount "$mounted"; chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
+export XDG_STATE_HOME="$T/state" # the signed heads of its ledgers stay here
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
 pass=0
 fail=0

@@ -11,6 +11,8 @@ ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# The signed heads of the ledgers made here stay here too (docs/security.md).
+export XDG_STATE_HOME="$T/state"
 export ECCN_CACHE_DIR="$T/cache"
 read -r -a W <<<"${ECCN_WRAP:-}"
 E=("${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data")

@@ -922,7 +922,7 @@ static void test_explanation(void)
           strcmp(t->op, ">=") == 0);
     CHECK(eccn_result_explanation_text(&r, false, &text) == ECCN_OK);
     CHECK(text_has(&text, "MET       ac2023/3A090.a.1"));
-    CHECK(text_has(&text, "- TPP 4800 >= 4800: met, margin 0 (ac2023/3A090.a.1)"));
+    CHECK(text_has(&text, "      - TPP 4800 >= 4800: met, margin 0\n"));
     /* a.2 is not met, its density 0.5 short of 5.92 by 5.42: shown too, since it is numeric. */
     CHECK(text_has(&text, "PD 0.5 < 5.92: not met (needs >= 5.92), 5.42 short"));
     CHECK(eccn_result_explanation_json(&r, &json) == ECCN_OK);
@@ -1080,9 +1080,13 @@ static void test_synthetic_logic(void)
             failures++;
         }
     }
-    /* Every child is evaluated (the explanation shows every margin): all [T, U] has two tests. */
+    /* Every child is evaluated (the explanation shows every margin): all [T, U] has two tests,
+     * after the entry of the AND that combines them. */
     const eccn_finding *f = finding(&r, "syn/and-tu");
-    CHECK(f && f->ntests == 2);
+    CHECK(f && f->ntests == 3);
+    const eccn_test *all = f ? &r.trace.tests[f->first_test] : NULL;
+    CHECK(all && all->node == ECCN_NODE_ALL && all->depth == 0 && all->result == ECCN_UNKNOWN);
+    CHECK(all && all[1].node == ECCN_NODE_LEAF && all[1].depth == 1 && all[2].depth == 1);
     eccn_result_free(&r);
     /* The window: in force through 2001-12-31, not on 2002-01-01 or 2000-12-31. */
     const eccn_provision *p = eccn_ruleset_find(rs, "syn/t");
@@ -1092,6 +1096,49 @@ static void test_synthetic_logic(void)
           !eccn_provision_applies(rs, p, D("2000-12-31")));
     eval_at(rs, NULL, &s, "2002-01-01", NULL, NULL, &r);
     CHECK(r.nfindings == 0 && r.status == ECCN_ST_NOT_CONTROLLED);
+    eccn_result_free(&r);
+    eccn_ruleset_free(rs);
+}
+
+/* The explanation shows how tests combine: under a provision MET for China, "in [A:5, A:6]: no"
+ * stands under the NOT that makes it count. */
+static void test_explanation_tree(void)
+{
+    eccn_ruleset *rs = load();
+    eccn_result r;
+    eccn_buf text = {0}, json = {0};
+    eccn_spec s = tpp_pd(6000, 10, 1);
+    eval_at(rs, NULL, &s, "2024-06-01", "CN", NULL, &r);
+    CHECK(r.verdict == ECCN_V_LICENSE);
+    CHECK(eccn_result_explanation_text(&r, true, &text) == ECCN_OK);
+    CHECK(text_has(&text, "  MET       ac2023/license-d5-macau (RS licence requirement for "));
+    CHECK(text_has(&text, "      ALL of (met):\n"
+                          "        - classification 3A090.a in [3A090.a, 3A090.b, 4A090.a, "
+                          "4A090.b]: yes\n"
+                          "        ANY of (met):\n"
+                          "          - destination CN (China) in [MO]: no\n"
+                          "          ALL of (met):\n"
+                          "            - destination CN (China) in [D:5]: yes, as D:5\n"
+                          "            NOT (met):\n"
+                          "              - destination CN (China) in [A:5, A:6]: no\n"));
+    /* The JSON lists the leaf tests alone, as before. */
+    CHECK(eccn_result_explanation_json(&r, &json) == ECCN_OK);
+    CHECK(!strstr(json.data, "all of") && !strstr(json.data, "\"not\""));
+    /* Decided: nothing missing, nothing appended. */
+    eccn_buf_free(&text);
+    CHECK(eccn_result_missing_text(&r, &text) == ECCN_OK && !text.data);
+    eccn_buf_free(&json);
+    eccn_result_free(&r);
+    /* Indeterminate: the missing figure, once, with the first paragraph that needs it. */
+    s = spec("tpp=3000,datacenter=yes");
+    eval_at(rs, NULL, &s, "2024-06-01", "CN", NULL, &r);
+    CHECK(r.verdict == ECCN_V_INDETERMINATE);
+    CHECK(eccn_result_missing_text(&r, &text) == ECCN_OK);
+    char want[128];
+    snprintf(want, sizeof want, "%s unknown: this test needs pd >= 5.92 (ac2023/3A090.a.2)\n",
+             eccn_metric_label(ECCN_M_PD));
+    CHECK(text.data && strcmp(text.data, want) == 0);
+    eccn_buf_free(&text);
     eccn_result_free(&r);
     eccn_ruleset_free(rs);
 }
@@ -1271,6 +1318,7 @@ static const test_case TESTS[] = {
     {"headquarters", test_headquarters},
     {"headquarters_cyprus", test_headquarters_cyprus},
     {"explanation", test_explanation},
+    {"explanation_tree", test_explanation_tree},
     {"synthetic_logic", test_synthetic_logic},
     {"synthetic_threshold", test_synthetic_threshold},
     {"synthetic_unknown_metric", test_synthetic_unknown_metric},

@@ -359,6 +359,16 @@ static int tally_line(const eccn_ledger_line *ln, void *ctx)
     return ECCN_OK;
 }
 
+/* "id:provision" per line, "what-if:" before the provision of a what-if line. */
+static int tally_marked(const eccn_ledger_line *ln, void *ctx)
+{
+    tally *t = ctx;
+    size_t used = strlen(t->seen);
+    snprintf(t->seen + used, sizeof t->seen - used, "%s%lld:%s%s", used ? " " : "", ln->line,
+             ln->what_if ? "what-if:" : "", ln->provision);
+    return ECCN_OK;
+}
+
 static int count_run(const eccn_ledger_run *run, void *ctx)
 {
     CHECK(strcmp(run->status, "complete") == 0 && run->lines_read == 4 && run->errors == 1);
@@ -381,17 +391,19 @@ static void test_report_checks(void)
     }
     tally all = {0}, feb = {0}, lines = {0}, problems = {0};
     eccn_ledger_outcome_fns fns = {tally_outcome, tally_revision, tally_provision, &all};
-    CHECK(eccn_ledger_check_outcomes(l, NULL, NULL, &fns, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_outcomes(l, NULL, NULL, false, &fns, &err) == ECCN_OK);
     CHECK(all.outcomes == 3 && all.lines[0] == 1 && all.lines[1] == 1 && all.lines[2] == 1 &&
           all.quantity[0] == 5 && all.revisions == 3 && all.provisions == 3 &&
           strcmp(all.latest, "2024-03-20") == 0);
     fns.ctx = &feb;
-    CHECK(eccn_ledger_check_outcomes(l, "2024-02-01", "2024-02-29", &fns, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_outcomes(l, "2024-02-01", "2024-02-29", false, &fns, &err) == ECCN_OK);
     CHECK(feb.outcomes == 1 && feb.lines[2] == 1 && strcmp(feb.latest, "2024-02-20") == 0);
-    CHECK(eccn_ledger_check_lines(l, NULL, NULL, false, tally_line, &lines, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_lines(l, NULL, NULL, ECCN_LINES_ALL, false, tally_line, &lines, &err) ==
+          ECCN_OK);
     CHECK(strcmp(lines.seen, "check:0:1:license_required: check:0:2:indeterminate:undecided: "
                              "Undecided thing check:0:3:no_license_required:") == 0);
-    CHECK(eccn_ledger_check_lines(l, NULL, NULL, true, tally_line, &problems, &err) == ECCN_OK);
+    CHECK(eccn_ledger_check_lines(l, NULL, NULL, ECCN_LINES_PROBLEMS, false, tally_line, &problems,
+                                  &err) == ECCN_OK);
     CHECK(strcmp(problems.seen, "check:0:2:indeterminate:undecided: Undecided thing") == 0);
     int runs = 0;
     CHECK(eccn_ledger_each_run(l, 0, NULL, NULL, count_run, &runs, &err) == ECCN_OK && !runs);
@@ -400,6 +412,41 @@ static void test_report_checks(void)
     CHECK(eccn_retention_load(data_dir, &pol, &err) == ECCN_OK);
     CHECK(eccn_retention_keep_until(l, &pol, "2020-02-29", until, &err) == ECCN_OK &&
           strcmp(until, "2025-03-01") == 0);
+    eccn_ledger_close(l);
+}
+
+/* A check recorded under --what-if is left out of a report's reads unless asked for, counted
+ * apart, and marked when included; a licence line names its licence provision. */
+static void test_report_what_if(void)
+{
+    eccn_ledger *l = NULL;
+    eccn_error err = {0};
+    long long id, n = -1;
+    CHECK(eccn_ledger_open(ledger_path, &l, &err) == ECCN_OK);
+    eccn_verdict_row real = verdict("2024-01-10T10:00:00Z", "CN", "2024-01-20", "license_required");
+    real.provisions = "[{\"id\":\"c\",\"kind\":\"classification\"},{\"id\":\"lic\","
+                      "\"kind\":\"license\"}]";
+    eccn_verdict_row what_if =
+        verdict("2024-01-11T10:00:00Z", "DE", "2024-01-21", "license_required");
+    what_if.what_if = "[\"draft.yaml\"]";
+    CHECK(l && eccn_ledger_add_verdict(l, rs, &real, &id, &err) == ECCN_OK);
+    CHECK(l && eccn_ledger_add_verdict(l, rs, &what_if, &id, &err) == ECCN_OK);
+    tally left = {0}, all = {0}, lines = {0}, licence = {0};
+    eccn_ledger_outcome_fns fns = {tally_outcome, NULL, NULL, &left};
+    CHECK(eccn_ledger_check_outcomes(l, NULL, NULL, false, &fns, &err) == ECCN_OK);
+    CHECK(left.outcomes == 1);
+    fns.ctx = &all;
+    CHECK(eccn_ledger_check_outcomes(l, NULL, NULL, true, &fns, &err) == ECCN_OK);
+    CHECK(all.outcomes == 2);
+    CHECK(eccn_ledger_count_what_if(l, NULL, NULL, &n, &err) == ECCN_OK && n == 1);
+    CHECK(eccn_ledger_count_what_if(l, "2024-01-11", NULL, &n, &err) == ECCN_OK && n == 1);
+    CHECK(eccn_ledger_count_what_if(l, "2024-01-12", NULL, &n, &err) == ECCN_OK && n == 0);
+    CHECK(eccn_ledger_check_lines(l, NULL, NULL, ECCN_LINES_ALL, false, tally_line, &lines, &err) ==
+          ECCN_OK);
+    CHECK(strcmp(lines.seen, "check:0:1:license_required:") == 0);
+    CHECK(eccn_ledger_check_lines(l, NULL, NULL, ECCN_LINES_LICENCE, true, tally_marked, &licence,
+                                  &err) == ECCN_OK);
+    CHECK(strcmp(licence.seen, "1:lic 2:what-if:") == 0);
     eccn_ledger_close(l);
 }
 
@@ -437,10 +484,11 @@ static void test_report_run(void)
     CHECK(t.quantity[0] == 8 && t.quantity[1] == 7 && t.quantity[2] == 2);
     /* The latest date is A-4's: a line in error keeps the ship date it was given. */
     CHECK(t.revisions == 1 && t.provisions >= 1 && strcmp(t.latest, "2024-06-01") == 0);
-    CHECK(eccn_ledger_run_lines(l, s.run_id, false, tally_line, &lines, &err) == ECCN_OK);
+    CHECK(eccn_ledger_run_lines(l, s.run_id, ECCN_LINES_ALL, tally_line, &lines, &err) == ECCN_OK);
     CHECK(strncmp(lines.seen, "audit:1:2:license_required: audit:1:3:no_license_required: ", 59) ==
           0);
-    CHECK(eccn_ledger_run_lines(l, s.run_id, true, tally_line, &problems, &err) == ECCN_OK);
+    CHECK(eccn_ledger_run_lines(l, s.run_id, ECCN_LINES_PROBLEMS, tally_line, &problems, &err) ==
+          ECCN_OK);
     CHECK(strncmp(problems.seen, "audit:1:4:indeterminate:", 24) == 0 &&
           strstr(problems.seen, " audit:1:5:error:unknown destination country 'Atlantis'"));
     int runs = 0, provisions = 0;
@@ -452,6 +500,13 @@ static void test_report_run(void)
     CHECK(eccn_ledger_revision_provisions(l, rs->revision, count_provision, &provisions, &err) ==
               ECCN_OK &&
           provisions == (int)rs->nprovs);
+    /* The run exists, the next one does not, and nor does a verdict of an audit (an audit's
+     * lines are not verdicts). */
+    CHECK(eccn_ledger_run_exists(l, s.run_id, &err) == ECCN_OK);
+    CHECK(eccn_ledger_run_exists(l, s.run_id + 1, &err) == ECCN_ENOTFOUND);
+    CHECK(strstr(err.msg, "no audit run 2 in the ledger") != NULL);
+    CHECK(eccn_ledger_verdict_exists(l, 1, &err) == ECCN_ENOTFOUND);
+    CHECK(strstr(err.msg, "no verdict 1 in the ledger") != NULL);
     eccn_audit_summary_free(&s);
     eccn_ledger_close(l);
 }
@@ -476,6 +531,7 @@ CASE(purge_period)
 CASE(purge_hold)
 CASE(report_checks)
 CASE(report_run)
+CASE(report_what_if)
 
 static const test_case TESTS[] = {
     {"add_get", case_add_get},
@@ -490,6 +546,7 @@ static const test_case TESTS[] = {
     {"purge_hold", case_purge_hold},
     {"report_checks", case_report_checks},
     {"report_run", case_report_run},
+    {"report_what_if", case_report_what_if},
 };
 
 int main(int argc, char **argv)

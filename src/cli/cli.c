@@ -1,6 +1,8 @@
 /* cli.c: shared command-line plumbing (see cli.h). */
 #include "cli.h"
 
+#include "anchor.h"
+
 #include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -181,6 +183,26 @@ int cli_open_rules(cli_env *env, eccn_ruleset **rs)
     return 0;
 }
 
+/* Where the ledger's signed head and this machine's signing key live: $XDG_STATE_HOME/eccn, else
+ * ~/.local/state/eccn (docs/security.md); NULL when neither can be told (no head is kept). */
+static const char *state_dir(cli_env *env)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/')
+        snprintf(env->state_buf, sizeof env->state_buf, "%s/eccn", xdg);
+    else if (home && *home)
+        snprintf(env->state_buf, sizeof env->state_buf, "%s/.local/state/eccn", home);
+    else
+        return NULL;
+    return env->state_buf;
+}
+
+static void warn_head(const char *msg, void *ctx)
+{
+    (void)ctx;
+    cli_errorf("warning: the ledger's signed head was not updated: %s", msg);
+}
+
 int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
 {
     eccn_error err = {0};
@@ -206,6 +228,8 @@ int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
              : mode == CLI_LEDGER_BRIEF   ? eccn_ledger_open_brief(path, l, &err)
              : mode == CLI_LEDGER_PRESENT ? eccn_ledger_open_present(path, l, &err)
                                           : eccn_ledger_open_existing(path, l, &err);
+    if (rc == ECCN_OK)
+        rc = eccn_ledger_set_anchor(*l, state_dir(env), warn_head, NULL, &err);
     if (rc == ECCN_ETAMPERED && mode == CLI_LEDGER_VERIFY) {
         /* For `ledger verify` a changed schema is a finding, reported as a broken chain is. */
         printf("TAMPERED: ");
@@ -214,10 +238,14 @@ int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
         eccn_error_format(&err, line, sizeof line);
         cli_write_safe(stdout, line, strlen(line));
         putchar('\n');
+        eccn_ledger_close(*l);
+        *l = NULL;
         return 1;
     }
     if (rc != ECCN_OK) {
         cli_print_error(&err);
+        eccn_ledger_close(*l);
+        *l = NULL;
         return EXIT_USAGE;
     }
     return 0;

@@ -27,6 +27,7 @@ typedef struct cli_env {
     const char *what_if[CLI_MAX_WHAT_IF];
     size_t nwhat_if;
     char rules_buf[4096], data_buf[4096], db_buf[4096];
+    char state_buf[4096]; /* where the signed head and the key live (cli_open_ledger) */
 } cli_env;
 
 /* Takes global options (--rules, --data, --db, --what-if) out of argv wherever they stand. */
@@ -85,6 +86,7 @@ int ledger_check(cli_env *env, int argc, char **argv);
 int ledger_hold(cli_env *env, int argc, char **argv); /* and release */
 int ledger_purge(cli_env *env, int argc, char **argv);
 int ledger_backup(cli_env *env, int argc, char **argv);
+int ledger_head(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);
 int cmd_audit(cli_env *env, int argc, char **argv);

@@ -2,6 +2,7 @@
 #include "audit.h"
 #include "audit_store.h"
 #include "cli.h"
+#include "ledger_query.h"
 #include "jsonw.h"
 #include "outfile.h"
 
@@ -140,7 +141,10 @@ static int audit_diff(cli_env *env, int argc, char **argv)
     jsonw_init(&d.w, &out);
     if (d.json)
         jsonw_arr_begin(&d.w);
-    if (eccn_audit_store_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
+    /* Two runs that do not exist have no lines that differ: that must not read as "0 differ". */
+    if (eccn_ledger_run_exists(l, a, &err) != ECCN_OK ||
+        eccn_ledger_run_exists(l, b, &err) != ECCN_OK ||
+        eccn_audit_store_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
     } else if (d.json) {

@@ -9,7 +9,7 @@
 
 typedef struct item_args {
     const char *sku, *spec_text, *date_text, *to, *hq, *qty_text, *consignee;
-    bool json, explain, no_record;
+    bool json, explain, no_record, record;
 } item_args;
 
 enum { ARGS_CLASSIFY, ARGS_CHECK, ARGS_MARGIN };
@@ -41,6 +41,8 @@ static int parse_args(int argc, char **argv, item_args *a, int mode)
                 a->explain = true;
             else if (check && strcmp(argv[i], "--no-record") == 0)
                 a->no_record = true;
+            else if (check && strcmp(argv[i], "--record") == 0)
+                a->record = true;
             else if (argv[i][0] == '-' && argv[i][1]) {
                 cli_errorf("%s: unknown option '%s'", argv[0], argv[i]);
                 return EXIT_USAGE;
@@ -174,6 +176,33 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
     return rc;
 }
 
+/* classify and margin under --what-if: the answer is said to be one, in text and JSON alike
+ * (check marks its own from the ledger row, which lists the acts enforced too). */
+static void what_if_text(const cli_env *env)
+{
+    if (!env->nwhat_if)
+        return;
+    printf("WHAT-IF, NOT A DECISION: rules not in force applied (--what-if");
+    for (size_t i = 0; i < env->nwhat_if; i++) {
+        putchar(' ');
+        cli_write_safe(stdout, env->what_if[i], strlen(env->what_if[i])); /* a path as typed */
+    }
+    printf(")\n");
+}
+
+static void what_if_json(jsonw *w, const cli_env *env)
+{
+    jsonw_key(w, "what_if");
+    if (!env->nwhat_if) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < env->nwhat_if; i++)
+        jsonw_str(w, env->what_if[i]);
+    jsonw_arr_end(w);
+}
+
 /* What classify, check and margin share: parse the arguments, open the rules, build the query and
  * evaluate it. On failure the diagnostic is printed and the exit status returned; *rs and *r are
  * the caller's to free either way. */
@@ -206,10 +235,12 @@ int cmd_classify(cli_env *env, int argc, char **argv)
         jsonw_init(&w, &out);
         jsonw_obj_begin(&w);
         write_common_json(&w, rs, &q, &r);
+        what_if_json(&w, env);
         jsonw_obj_end(&w);
         printf("%s\n", out.data);
     } else {
         char d[11];
+        what_if_text(env);
         eccn_date_format(q.date, d);
         printf("%s%s%s%s on %s\n", subject_name(&q), q.part ? " (" : "", q.part ? q.part->id : "",
                q.part ? ")" : "", d);
@@ -242,6 +273,99 @@ static int verdict_exit(eccn_verdict v)
     return v == ECCN_V_LICENSE ? EXIT_LR : v == ECCN_V_INDETERMINATE ? EXIT_INDET : EXIT_NLR;
 }
 
+static void check_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
+                       const eccn_record *rec, long long id, eccn_buf *out)
+{
+    jsonw w;
+    eccn_buf tmp = {0};
+    jsonw_init(&w, out);
+    jsonw_obj_begin(&w);
+    write_common_json(&w, rs, q, r);
+    jsonw_kv_str(&w, "verdict", eccn_verdict_word(r->verdict));
+    jsonw_kv_str(&w, "destination", q->destination);
+    jsonw_kv_str(&w, "headquarters", q->headquarters ? q->headquarters : q->destination);
+    jsonw_key(&w, "headquarters_assumed");
+    jsonw_bool(&w, r->hq_assumed);
+    jsonw_kv_int(&w, "quantity", q->quantity);
+    jsonw_kv_str(&w, "consignee", q->consignee);
+    eccn_result_exceptions_json(r, &tmp, true);
+    jsonw_kv_raw(&w, "license_exceptions", tmp.data);
+    eccn_buf_reset(&tmp);
+    eccn_result_exceptions_json(r, &tmp, false);
+    jsonw_kv_raw(&w, "license_exception_details", tmp.data);
+    eccn_buf_reset(&tmp);
+    eccn_result_provisions_json(r, &tmp);
+    jsonw_kv_raw(&w, "provisions", tmp.data);
+    eccn_buf_free(&tmp);
+    eccn_result_missing_text(r, &tmp); /* null when decided */
+    jsonw_kv_str(&w, "missing", tmp.data);
+    eccn_buf_free(&tmp);
+    jsonw_kv_str(&w, "review_policy", r->review_policy);
+    /* A what-if answer says so in the JSON too: null when the rules in force decided. */
+    jsonw_kv_raw(&w, "what_if", rec->row.what_if ? rec->row.what_if : "null");
+    jsonw_kv_id(&w, "ledger_id", id);
+    jsonw_obj_end(&w);
+}
+
+/* The short answer: verdict, ECCN, deciding provisions, what is missing when indeterminate,
+ * exceptions and the ledger entry; the whole tree only with --explain. */
+static void check_text(const cli_env *env, const eccn_ruleset *rs, const eccn_query *q,
+                       const eccn_result *r, const eccn_record *rec, long long id, bool explain)
+{
+    char d[11];
+    eccn_buf b = {0};
+    eccn_date_format(q->date, d);
+    const char *words = r->verdict == ECCN_V_LICENSE      ? "LICENCE REQUIRED"
+                        : r->verdict == ECCN_V_NO_LICENSE ? "NO LICENCE REQUIRED"
+                                                          : "INDETERMINATE";
+    if (rec->row.what_if)
+        printf("WHAT-IF, NOT A DECISION: rules not in force applied (%s); %s\n", rec->row.what_if,
+               id ? "recorded marked what-if" : "not recorded (--record to keep it)");
+    printf("%lld x %s -> %s (%s) on %s: %s%s\n", q->quantity, subject_name(q), q->destination,
+           eccn_geo_name(rs->geo, q->destination), d, rec->row.what_if ? "what-if " : "", words);
+    /* An indeterminate answer leads with what would decide it, not with a provision's title. */
+    if (eccn_result_missing_text(r, &b) == ECCN_OK && b.data) {
+        printf("  missing, to decide it:\n");
+        for (char *line = b.data, *nl; *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            printf("    %.*s\n", (int)(nl - line), line);
+        }
+    }
+    eccn_buf_free(&b);
+    if (r->status == ECCN_ST_CONTROLLED)
+        printf("  ECCN: %s by %s [%s]\n", r->eccn, r->deciding_class->id,
+               r->deciding_class->citation);
+    else
+        printf("  ECCN: %s\n", r->status == ECCN_ST_NOT_CONTROLLED
+                                   ? "none under the rules in force (not 3A090/4A090)"
+                                   : "indeterminate");
+    if (r->hq_assumed)
+        printf("  headquarters: taken to be %s (--hq if the consignee's parent is elsewhere)\n",
+               q->destination);
+    for (size_t i = 0; i < r->ndeciding; i++)
+        printf("  %s: %s - %s [%s]\n",
+               r->verdict == ECCN_V_LICENSE ? "deciding provision" : "undecided provision",
+               r->deciding[i]->id, r->deciding[i]->title, r->deciding[i]->citation);
+    if (r->review_policy)
+        printf("  licence review policy: %s\n", r->review_policy);
+    for (size_t i = 0; i < r->nexceptions; i++)
+        printf("  licence exception that may be available: %s (%s) - %s\n",
+               r->exceptions[i]->exception_name, r->exceptions[i]->citation,
+               r->exceptions[i]->exception_terms);
+    if (id)
+        printf("  recorded: ledger entry %lld in %s%s\n", id, env->db_path,
+               rec->row.what_if ? " (marked what-if)" : "");
+    if (explain) {
+        printf("  rules revision: %s\n", rs->revision);
+        print_metrics_text(r);
+        if (eccn_result_explanation_text(r, true, &b) == ECCN_OK)
+            printf("explanation (every provision in force, its tests as combined):\n%s",
+                   b.data ? b.data : "");
+        eccn_buf_free(&b);
+    } else
+        printf("  (--explain: every provision and test behind this)\n");
+}
+
 int cmd_check(cli_env *env, int argc, char **argv)
 {
     item_args a;
@@ -256,76 +380,34 @@ int cmd_check(cli_env *env, int argc, char **argv)
     int rc = evaluate_args(env, argc, argv, ARGS_CHECK, &a, &rs, &q, &r);
     if (rc)
         goto done;
-    if (!a.no_record) {
+    if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &rec) !=
+        ECCN_OK) {
+        cli_errorf("out of memory");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (a.record && a.no_record) {
+        cli_errorf("check: --record and --no-record contradict each other");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    /* A what-if answer is not a decision: the ledger gets it only when asked, marked by its
+     * what_if column (record.c), which every listing and report reads. */
+    bool record = rec.row.what_if ? a.record : !a.no_record;
+    if (record) {
         if ((rc = cli_open_ledger(env, CLI_LEDGER_BRIEF, &l)))
             goto done;
-        if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &rec) !=
-            ECCN_OK) {
-            cli_errorf("out of memory");
-            rc = EXIT_USAGE;
-            goto done;
-        }
         if (eccn_ledger_add_verdict(l, rs, &rec.row, &id, &err) != ECCN_OK) {
             cli_print_error(&err);
             rc = EXIT_USAGE;
             goto done;
         }
     }
-    char d[11];
-    eccn_date_format(q.date, d);
     if (a.json) {
-        jsonw w;
-        jsonw_init(&w, &out);
-        jsonw_obj_begin(&w);
-        write_common_json(&w, rs, &q, &r);
-        jsonw_kv_str(&w, "verdict", eccn_verdict_word(r.verdict));
-        jsonw_kv_str(&w, "destination", q.destination);
-        jsonw_kv_str(&w, "headquarters", q.headquarters ? q.headquarters : q.destination);
-        jsonw_key(&w, "headquarters_assumed");
-        jsonw_bool(&w, r.hq_assumed);
-        jsonw_kv_int(&w, "quantity", q.quantity);
-        jsonw_kv_str(&w, "consignee", q.consignee);
-        eccn_buf tmp = {0};
-        eccn_result_exceptions_json(&r, &tmp, true);
-        jsonw_kv_raw(&w, "license_exceptions", tmp.data);
-        eccn_buf_reset(&tmp);
-        eccn_result_exceptions_json(&r, &tmp, false);
-        jsonw_kv_raw(&w, "license_exception_details", tmp.data);
-        eccn_buf_reset(&tmp);
-        eccn_result_provisions_json(&r, &tmp);
-        jsonw_kv_raw(&w, "provisions", tmp.data);
-        eccn_buf_free(&tmp);
-        jsonw_kv_str(&w, "review_policy", r.review_policy);
-        jsonw_kv_id(&w, "ledger_id", id);
-        jsonw_obj_end(&w);
+        check_json(rs, &q, &r, &rec, id, &out);
         printf("%s\n", out.data);
-    } else {
-        const char *words = r.verdict == ECCN_V_LICENSE      ? "LICENCE REQUIRED"
-                            : r.verdict == ECCN_V_NO_LICENSE ? "NO LICENCE REQUIRED"
-                                                             : "INDETERMINATE";
-        printf("%lld x %s -> %s (%s) on %s: %s\n", q.quantity, subject_name(&q), q.destination,
-               eccn_geo_name(rs->geo, q.destination), d, words);
-        print_classification_text(&q, &r);
-        if (r.hq_assumed)
-            printf("  headquarters: not given, taken to be the destination (%s); pass --hq if "
-                   "the consignee or its parent is headquartered elsewhere\n",
-                   q.destination);
-        for (size_t i = 0; i < r.ndeciding; i++)
-            printf("  %s: %s - %s [%s]\n",
-                   r.verdict == ECCN_V_LICENSE ? "requirement" : "undecided", r.deciding[i]->id,
-                   r.deciding[i]->title, r.deciding[i]->citation);
-        if (r.review_policy)
-            printf("  licence review policy: %s\n", r.review_policy);
-        for (size_t i = 0; i < r.nexceptions; i++)
-            printf("  licence exception that may be available: %s (%s) - %s\n",
-                   r.exceptions[i]->exception_name, r.exceptions[i]->citation,
-                   r.exceptions[i]->exception_terms);
-        if (id)
-            printf("  recorded: ledger entry %lld in %s\n", id, env->db_path);
-        printf("  rules revision: %s\n", rs->revision);
-        eccn_result_explanation_text(&r, a.explain, &out);
-        printf("explanation:\n%s", out.data ? out.data : "");
-    }
+    } else
+        check_text(env, rs, &q, &r, &rec, id, a.explain);
     rc = verdict_exit(r.verdict);
 done:
     eccn_record_free(&rec);
@@ -407,8 +489,8 @@ static void outcome_json(jsonw *w, const char *eccn, eccn_status status, eccn_ve
     jsonw_kv_str(w, "verdict", verdict == ECCN_V_NONE ? NULL : eccn_verdict_word(verdict));
 }
 
-static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                       const eccn_flip *flips, eccn_buf *out)
+static int margin_json(const cli_env *env, const eccn_ruleset *rs, const eccn_query *q,
+                       const eccn_result *r, const eccn_flip *flips, eccn_buf *out)
 {
     jsonw w;
     char d[11];
@@ -421,6 +503,7 @@ static int margin_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
     jsonw_kv_str(&w, "destination", q->destination);
     outcome_json(&w, r->eccn, r->status, r->verdict);
     jsonw_kv_str(&w, "rules_revision", rs->revision);
+    what_if_json(&w, env);
     jsonw_key(&w, "tests");
     jsonw_arr_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++) {
@@ -482,13 +565,14 @@ int cmd_margin(cli_env *env, int argc, char **argv)
         goto done;
     }
     if (a.json) {
-        if (margin_json(rs, &q, &r, flips, &out) != ECCN_OK) {
+        if (margin_json(env, rs, &q, &r, flips, &out) != ECCN_OK) {
             cli_errorf("out of memory");
             rc = EXIT_USAGE;
             goto done;
         }
         printf("%s\n", out.data);
     } else {
+        what_if_text(env);
         margin_text(&q, &r, flips);
     }
 done:

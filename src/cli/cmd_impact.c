@@ -3,6 +3,7 @@
  * headquartered there or in CC) or an inventory's lines. */
 #include "audit.h"
 #include "cli.h"
+#include "ledger_query.h"
 #include "impact.h"
 #include "jsonw.h"
 
@@ -311,6 +312,11 @@ int cmd_impact(cli_env *env, int argc, char **argv)
     }
     if (a.run && (rc = cli_open_ledger(env, CLI_LEDGER_AS_IS, &l)))
         goto done;
+    if (a.run && eccn_ledger_run_exists(l, run, &err) != ECCN_OK) {
+        cli_print_error(&err); /* not "0 of 0 lines change" */
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (!(im = eccn_impact_new(rs, d1, d2))) {
         rc = EXIT_USAGE;
         cli_errorf("out of memory");

@@ -1,5 +1,7 @@
 /* cmd_integrity.c: `eccn ledger verify|check|hold|release|purge`: the ledger as evidence. */
+#include "anchor.h"
 #include "cli.h"
+#include "ledger_query.h"
 #include "digest.h"
 #include "integrity.h"
 #include "retention.h"
@@ -44,14 +46,86 @@ static int no_arguments(int argc, char **argv)
     return EXIT_USAGE;
 }
 
+/* The ledger against a signed head: the one stored on this machine, or one filed elsewhere
+ * (file). Prints what it finds; 0 agrees (or no head to check against), 1 disagrees, 2 error. */
+static int report_head(eccn_ledger *l, const char *file)
+{
+    eccn_head h;
+    eccn_buf text = {0};
+    eccn_error err = {0};
+    char what[512] = "";
+    bool agrees = true;
+    int rc = file ? eccn_read_file(file, &text, &err) : ECCN_OK;
+    if (rc == ECCN_OK)
+        rc = file ? eccn_head_decode(text.data, text.len, file, &h, &err)
+                  : eccn_ledger_stored_head(l, &h, &err);
+    eccn_buf_free(&text);
+    if (rc == ECCN_ENOTFOUND) {
+        printf("no signed head of this ledger on this machine: a cut tail cannot be seen; "
+               "check against a head filed elsewhere with --head FILE\n");
+        return 0;
+    }
+    if (rc == ECCN_OK)
+        rc = eccn_ledger_check_head(l, &h, &agrees, what, sizeof what, &err);
+    if (rc != ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    char key[2 * ECCN_SIGN_PUBLEN + 1];
+    eccn_hex(h.key, ECCN_SIGN_PUBLEN, key);
+    if (agrees)
+        printf("agrees with the signed head of %s (%zu chains; key %.16s...)\n", h.signed_at,
+               h.nchains, key);
+    else
+        printf("TAMPERED: against the signed head of %s (key %.16s...): %s\n", h.signed_at, key,
+               what);
+    eccn_head_free(&h);
+    return agrees ? 0 : 1;
+}
+
 int ledger_verify(cli_env *env, int argc, char **argv)
 {
     eccn_ledger *l = NULL;
-    int rc = no_arguments(argc, argv);
+    const char *head = NULL;
+    int rc = 0;
+    for (int i = 2; rc == 0 && i < argc; i++)
+        if (!cli_opt(argc, argv, &i, "--head", &head)) {
+            cli_errorf("ledger verify: unexpected argument '%s' (expected --head FILE)", argv[i]);
+            rc = EXIT_USAGE;
+        }
     if (rc == 0)
         rc = cli_open_ledger(env, CLI_LEDGER_VERIFY, &l);
     if (rc == 0)
         rc = report_chain(l);
+    if (rc == 0)
+        rc = report_head(l, head);
+    eccn_ledger_close(l);
+    return rc;
+}
+
+/* `ledger head`: the signed head stored for this ledger, to file elsewhere. */
+int ledger_head(cli_env *env, int argc, char **argv)
+{
+    eccn_ledger *l = NULL;
+    eccn_buf text = {0};
+    eccn_error err = {0};
+    int rc = no_arguments(argc, argv);
+    if (rc == 0)
+        rc = open_existing(env, &l);
+    if (rc == 0) {
+        int got = eccn_ledger_head_text(l, &text, &err);
+        if (got == ECCN_OK)
+            fputs(text.data, stdout);
+        else {
+            if (got == ECCN_ENOTFOUND)
+                cli_errorf("no signed head of this ledger on this machine yet (one is made at "
+                           "the next write)");
+            else
+                cli_print_error(&err);
+            rc = EXIT_USAGE;
+        }
+    }
+    eccn_buf_free(&text);
     eccn_ledger_close(l);
     return rc;
 }
@@ -140,7 +214,10 @@ int ledger_hold(cli_env *env, int argc, char **argv)
     int rc = parse_target(argc, argv, hold, &verdict, &run, &reason);
     if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)))
         goto done;
-    if ((hold ? eccn_retention_hold(l, verdict, run, reason, cli_user(), &id, &err)
+    /* Releasing what does not exist would report "0 holds released", as if there were none. */
+    if ((verdict ? eccn_ledger_verdict_exists(l, verdict, &err)
+                 : eccn_ledger_run_exists(l, run, &err)) != ECCN_OK ||
+        (hold ? eccn_retention_hold(l, verdict, run, reason, cli_user(), &id, &err)
               : eccn_retention_release(l, verdict, run, cli_user(), &n, &err)) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;

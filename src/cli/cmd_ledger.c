@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "jsonw.h"
 #include "ledger_query.h"
+#include "ledger_show.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,9 @@ static void row_json(jsonw *w, const eccn_verdict_row *r, bool full)
     if (full) {
         jsonw_kv_raw(w, "metrics", r->metrics);
         jsonw_kv_raw(w, "explanation", r->explanation);
-        jsonw_kv_raw(w, "what_if", r->what_if);
     }
+    /* Listed or shown, a what-if answer says so: null when the rules in force decided. */
+    jsonw_kv_raw(w, "what_if", r->what_if ? r->what_if : "null");
     jsonw_obj_end(w);
 }
 
@@ -60,9 +62,9 @@ static int list_one(const eccn_verdict_row *r, void *vctx)
         row_json(&c->w, r, false);
         return c->w.status;
     }
-    printf("%6lld  %s  %-10s %-20s %-3s %s x%lld  %-8s %s\n", r->id, r->created_at, r->ship_date,
+    printf("%6lld  %s  %-10s %-20s %-3s %s x%lld  %-8s %s%s\n", r->id, r->created_at, r->ship_date,
            r->part_id ? r->part_id : r->part_name, r->destination, r->status, r->quantity,
-           r->eccn ? r->eccn : "-", r->verdict);
+           r->eccn ? r->eccn : "-", r->verdict, r->what_if ? "  WHAT-IF (not a decision)" : "");
     return ECCN_OK;
 }
 
@@ -128,22 +130,8 @@ static int ledger_show(cli_env *env, int argc, char **argv)
         row_json(&w, &r, true);
         printf("%s\n", out.data);
         eccn_buf_free(&out);
-    } else {
-        printf("verdict %lld recorded %s by %s (eccn %s)\n", r.id, r.created_at, r.user,
-               r.tool_version);
-        printf("  input: %s %s\n  spec: %s\n", r.input_kind, r.input, r.spec);
-        printf("  part: %s (%s)\n", r.part_id ? r.part_id : "-", r.part_name ? r.part_name : "");
-        printf("  shipment: %lld to %s, headquarters %s%s, ship date %s, consignee %s\n",
-               r.quantity, r.destination, r.headquarters, r.hq_assumed ? " (assumed)" : "",
-               r.ship_date, r.consignee ? r.consignee : "-");
-        printf("  status: %s  ECCN: %s  verdict: %s\n", r.status, r.eccn ? r.eccn : "-", r.verdict);
-        printf("  review policy: %s\n", r.review_policy ? r.review_policy : "-");
-        printf("  licence exceptions: %s\n", r.license_exceptions);
-        printf("  deciding provisions: %s\n", r.provisions);
-        printf("  metrics: %s\n", r.metrics);
-        printf("  rules revision: %s\n", r.rules_revision);
-        printf("  explanation: %s\n", r.explanation);
-    }
+    } else
+        ledger_show_text(&r);
     eccn_verdict_row_free(&r);
     eccn_ledger_close(l);
     return 0;
@@ -192,8 +180,10 @@ int cmd_ledger(cli_env *env, int argc, char **argv)
         return ledger_purge(env, argc, argv);
     if (strcmp(sub, "backup") == 0)
         return ledger_backup(env, argc, argv);
-    cli_errorf(
-        "ledger: expected list, show ID, runs, verify, check, hold, release, purge or backup");
+    if (strcmp(sub, "head") == 0)
+        return ledger_head(env, argc, argv);
+    cli_errorf("ledger: expected list, show ID, runs, verify, check, hold, release, purge, backup "
+               "or head");
     return EXIT_USAGE;
 }
 
@@ -242,6 +232,7 @@ static void replay_json(long long id, bool holds, const eccn_verdict_row *then,
     jsonw_bool(&w, holds);
     jsonw_kv_str(&w, "rules_revision_then", then->rules_revision);
     jsonw_kv_str(&w, "rules_revision_now", revision_now);
+    jsonw_kv_raw(&w, "what_if_then", then->what_if ? then->what_if : "null");
     replay_side(&w, "then", then);
     replay_side(&w, "now", now);
     jsonw_obj_end(&w);
@@ -275,6 +266,9 @@ static void replay_text(long long id, bool holds, const eccn_verdict_row *then,
 {
     printf("verdict %lld (%s, %s to %s on %s)\n", id, then->input,
            then->part_id ? then->part_id : "spec", then->destination, then->ship_date);
+    if (then->what_if)
+        printf("  WHAT-IF then, not a decision: decided with rules not in force: %s\n",
+               then->what_if);
     printf("  rules revision then: %s\n  rules revision now:  %s%s\n", then->rules_revision,
            rs->revision, strcmp(then->rules_revision, rs->revision) == 0 ? " (same)" : "");
     printf("  then: %s, %s, %s\n  now:  %s, %s, %s\n", then->status, then->eccn ? then->eccn : "-",

@@ -1,9 +1,9 @@
 /* cmd_report.c: `eccn report [--run ID | --since D --until D] [--format html|md|json|csv]
- * [-o FILE] [--org NAME]`. */
+ * [-o FILE [--force]] [--org NAME] [--include-what-if]`. */
 #include "cli.h"
+#include "outfile.h"
 #include "report.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,9 +31,11 @@ int cmd_report(cli_env *env, int argc, char **argv)
     const char *run = NULL, *format = NULL, *path = NULL;
     eccn_ledger *l = NULL;
     eccn_error err = {0};
+    eccn_outfile of = {0};
     FILE *out = stdout;
-    char now[21], dir[4096] = ".", prefix[256] = "report", tmp[4300] = "";
+    char now[21], dir[4096] = ".", prefix[256] = "report";
     eccn_date d;
+    bool force = false;
     int rc = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -49,7 +51,13 @@ int cmd_report(cli_env *env, int argc, char **argv)
             path = v;
         else if (cli_opt(argc, argv, &i, "--org", &v))
             o.org = v;
-        else {
+        else if (strcmp(argv[i], "--force") == 0) {
+            force = true;
+            continue;
+        } else if (strcmp(argv[i], "--include-what-if") == 0) {
+            o.include_what_if = true;
+            continue;
+        } else {
             cli_errorf("report: unknown argument '%s'", argv[i]);
             return EXIT_USAGE;
         }
@@ -58,6 +66,11 @@ int cmd_report(cli_env *env, int argc, char **argv)
     }
     if (run && (o.since || o.until)) {
         cli_errorf("report: give --run ID, or --since/--until, not both");
+        return EXIT_USAGE;
+    }
+    if (run && o.include_what_if) {
+        cli_errorf("report: --include-what-if is for a period (an audit run holds no what-if "
+                   "checks)");
         return EXIT_USAGE;
     }
     if (run && cli_id("report --run", run, &o.run_id))
@@ -84,17 +97,20 @@ int cmd_report(cli_env *env, int argc, char **argv)
     o.generated_at = now;
     o.ledger_name = env->db_path;
     if (path) {
-        /* Written under a temporary name and renamed: a failed report leaves no half file. */
+        /* Through eccn_outfile: never over the ledger (`--db L report -o L` used to replace it),
+         * its -wal or -shm, or through a symlink; an existing report only with --force; and
+         * written under a temporary name, so a failed report leaves no half file. */
         const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+        const char *protect[] = {env->db_path};
         if (slash)
             snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
         snprintf(prefix, sizeof prefix, "%.*s", (int)strcspn(base, "."), base);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        if (!(out = fopen(tmp, "w"))) {
-            cli_errorf("-o %s: cannot create it: %s", path, strerror(errno));
+        if (eccn_outfile_open(path, protect, 1, force, &of, &err) != ECCN_OK) {
+            cli_print_error(&err);
             rc = EXIT_USAGE;
             goto done;
         }
+        out = of.f;
     }
     o.chart_dir = dir;
     o.chart_prefix = prefix;
@@ -102,17 +118,11 @@ int cmd_report(cli_env *env, int argc, char **argv)
         cli_print_error(&err);
         rc = EXIT_USAGE;
     }
-    if (path) {
-        if (fclose(out) != 0 && !rc) {
-            cli_errorf("-o %s: write failed", path);
-            rc = EXIT_USAGE;
-        }
-        if (rc)
-            remove(tmp);
-        else if (rename(tmp, path) != 0) {
-            cli_errorf("-o %s: cannot rename the finished report", path);
-            rc = EXIT_USAGE;
-        }
+    if (path && rc)
+        eccn_outfile_abort(&of);
+    else if (path && eccn_outfile_commit(&of, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
     }
 done:
     eccn_ledger_close(l);

@@ -54,14 +54,15 @@ static const help_command COMMANDS[] = {
      "0 not controlled under 3A090/4A090; 1 controlled; 3 indeterminate; 2 usage or input error."},
     {"check",
      {"check PART | --spec K=V,... --to CC [--hq CC] [--date D] [--qty N]",
-      "      [--consignee NAME] [--json] [--explain] [--no-record]"},
+      "      [--consignee NAME] [--json] [--explain] [--no-record | --record]"},
      "decide whether a shipment needs a licence, and record the verdict",
      "Classifies the part, applies the licence requirements in force on the date for the "
      "destination (and the headquarters of the consignee's ultimate parent, when given), prints "
-     "the "
-     "verdict with the deciding provision and its citation, and records it in the ledger (synced "
-     "to "
-     "disk before it is printed) unless --no-record is given.",
+     "the verdict with the ECCN, the deciding provision and its citation, what is missing when it "
+     "is indeterminate, and the licence exceptions, and records it in the ledger (synced to disk "
+     "before it is printed) unless --no-record is given. Under --what-if the answer is marked "
+     "WHAT-IF and is not recorded unless --record is given; recorded, it stays marked in every "
+     "listing and is left out of reports unless they include what-if.",
      {{"--to CC", "destination: ISO 3166-1 code or name"},
       {"--hq CC", "headquarters of the consignee's ultimate parent"},
       {"--date D", "shipment date (YYYY-MM-DD; default today)"},
@@ -69,8 +70,9 @@ static const help_command COMMANDS[] = {
       {"--consignee NAME", "the consignee, recorded with the verdict"},
       {"--spec K=V,...", "figures instead of a part"},
       {"--json", "one JSON object on stdout"},
-      {"--explain", "the whole decision tree with its numbers"},
-      {"--no-record", "do not write the verdict to the ledger"}},
+      {"--explain", "every provision in force and its tests, with how they combine (ALL/ANY/NOT)"},
+      {"--no-record", "do not write the verdict to the ledger"},
+      {"--record", "under --what-if, record the answer (marked what-if)"}},
      {"eccn check \"NVIDIA H800 80GB SXM5\" --to CN --date 2024-02-01 --qty 64",
       "eccn check \"RTX 4090\" --to VN --date 2024-06-01"},
      EXIT_VERDICT},
@@ -137,33 +139,39 @@ static const help_command COMMANDS[] = {
      "2 if any line was in error, else 1 if any needs a licence, else 3 if any is indeterminate, "
      "else 0."},
     {"report",
-     {"report [--run ID | --since D --until D] [--format html|md|json|csv] [-o FILE]",
-      "       [--org NAME]"},
+     {"report [--run ID | --since D --until D] [--format html|md|json|csv]",
+      "       [-o FILE [--force]] [--org NAME] [--include-what-if]"},
      "a compliance report from the recorded verdicts",
      "Writes a report of one audit run, or of every verdict and run in a period, for auditors and "
-     "for recordkeeping.",
+     "for recordkeeping. A period shows each audited file once (its latest run) and leaves out "
+     "what-if checks unless --include-what-if is given.",
      {{"--run ID", "one audit run"},
       {"--since D", "start of the period"},
       {"--until D", "end of the period"},
       {"--format F", "html (default), md, json or csv"},
-      {"-o, --output FILE", "write to FILE instead of stdout"},
-      {"--org NAME", "the organisation named in the report"}},
+      {"-o, --output FILE", "write to FILE instead of stdout (never the ledger, never a symlink)"},
+      {"--force", "replace FILE when it exists"},
+      {"--org NAME", "the organisation named in the report"},
+      {"--include-what-if", "count checks recorded under --what-if --record too, marked WHAT-IF"}},
      {"eccn report --run 7 -o run7.html --org ACME"},
      "0 written; 2 usage or input error."},
     {"ledger",
      {"ledger list [--since D] [--json] | ledger show ID [--json] | ledger runs",
-      "ledger verify | ledger check | ledger backup DEST",
+      "ledger verify [--head FILE] | ledger head | ledger check | ledger backup DEST",
       "ledger hold ID|--run RUN --reason TEXT | ledger release ID|--run RUN",
       "ledger purge --before D"},
      "read, verify, hold, purge and back up the ledger of verdicts",
      "Every verdict and audit line is hash-chained; `verify` checks the chains and names the first "
-     "break. Records are kept five years (15 CFR 762.6); a hold keeps a record past its period; "
+     "break, and checks the ledger against its signed head, kept outside it and updated at every "
+     "write (or against a head filed elsewhere: `ledger head` prints it). Records are kept five "
+     "years (15 CFR 762.6); a hold keeps a record past its period; "
      "`purge` removes only what is past it and not held, leaving a checkpoint.",
      {{"--since D", "list verdicts created on or after D"},
       {"--json", "JSON on stdout"},
       {"--reason TEXT", "why a record is held"},
       {"--run RUN", "hold or release a whole audit run"},
-      {"--before D", "purge what expired before D"}},
+      {"--before D", "purge what expired before D"},
+      {"--head FILE", "verify against this signed head (from `ledger head`)"}},
      {"eccn ledger verify", "eccn ledger hold 12 --reason subpoena"},
      "verify: 0 intact, 1 broken; others: 0 done; 2 usage or input error."},
     {"replay",

@@ -391,7 +391,39 @@ static eccn_tv eval_eccn(const eccn_cond *c, eccn_status st, const char *eccn, c
     return r;
 }
 
+static eccn_tv eval_node(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace);
+
+/* Evaluates c, placing its trace entry (a combination's before its parts) at the trace's depth. */
 eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace)
+{
+    static const eccn_node NODE[] = {
+        [C_ALL] = ECCN_NODE_ALL, [C_ANY] = ECCN_NODE_ANY, [C_NOT] = ECCN_NODE_NOT};
+    bool group = c->kind == C_ALL || c->kind == C_ANY || c->kind == C_NOT;
+    size_t at = trace ? trace->n : 0;
+    unsigned depth = trace ? trace->depth : 0;
+    bool placed = group && new_test(trace) != NULL;
+    if (trace && group)
+        trace->depth++;
+    eccn_tv r = eval_node(c, s, trace);
+    if (trace && group)
+        trace->depth--;
+    if (placed) {
+        eccn_test *t = &trace->tests[at];
+        t->node = NODE[c->kind];
+        t->result = r;
+        snprintf(t->text, sizeof t->text, "%s",
+                 c->kind == C_ALL   ? "all of"
+                 : c->kind == C_ANY ? "any of"
+                                    : "not");
+    }
+    if (placed || (!group && trace && trace->n > at)) {
+        trace->tests[at].depth = depth;
+        trace->tests[at].on_class = c->kind == C_ECCN || c->kind == C_CONTAINS;
+    }
+    return r;
+}
+
+static eccn_tv eval_node(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace)
 {
     switch (c->kind) {
     case C_ALL:

@@ -39,9 +39,18 @@ typedef struct eccn_subject {
     const eccn_geo *geo;
 } eccn_subject;
 
-/* One leaf test as evaluated, for explanations. */
+/* What a trace entry is: a leaf test, or the AND (all), OR (any) or NOT that combines the
+ * entries after it at depth + 1, up to the next entry at its own depth or less. */
+typedef enum { ECCN_NODE_LEAF, ECCN_NODE_ALL, ECCN_NODE_ANY, ECCN_NODE_NOT } eccn_node;
+
+/* One test as evaluated, for explanations: a leaf, or (node not LEAF) a combination of leaves,
+ * so that an explanation shows how a provision's tests combine (a "no" under a NOT is what makes
+ * the provision met). Entries come in the condition's order, each combination before its parts. */
 typedef struct eccn_test {
     eccn_tv result;
+    eccn_node node;
+    unsigned depth; /* 0 for the provision's condition itself */
+    bool on_class;  /* a leaf about the classification (eccn: or contains:), not a figure */
     char text[320];
     /* For metric comparisons: */
     bool is_metric;
@@ -54,6 +63,7 @@ typedef struct eccn_test {
 typedef struct eccn_trace {
     eccn_test *tests;
     size_t n, cap;
+    unsigned depth; /* while evaluating: the depth of the next entry */
 } eccn_trace;
 
 void eccn_trace_free(eccn_trace *t);
@@ -64,7 +74,7 @@ typedef struct eccn_cond eccn_cond;
 int eccn_cond_parse(const char *file, const ynode *n, const eccn_geo *geo, eccn_cond **out,
                     eccn_error *err);
 void eccn_cond_free(eccn_cond *c);
-/* Evaluates c for s; when trace is non-NULL one test per leaf is appended. */
+/* Evaluates c for s; when trace is non-NULL one entry per leaf and per all/any/not is appended. */
 eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace);
 /* JIT-compiles the condition's patterns: worth it for batches only (see eccn_ruleset_use_jit). */
 void eccn_cond_use_jit(eccn_cond *c);

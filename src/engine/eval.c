@@ -272,6 +272,8 @@ static void finding_json(jsonw *w, const eccn_result *r, const eccn_finding *f)
     jsonw_arr_begin(w);
     for (size_t i = 0; i < f->ntests; i++) {
         const eccn_test *t = &r->trace.tests[f->first_test + i];
+        if (t->node != ECCN_NODE_LEAF)
+            continue; /* the JSON lists the tests; the text shows how they combine */
         jsonw_obj_begin(w);
         jsonw_kv_str(w, "text", t->text);
         jsonw_kv_str(w, "result", eccn_tv_word(t->result));
@@ -300,6 +302,26 @@ int eccn_result_explanation_json(const eccn_result *r, eccn_buf *out)
     return w.status;
 }
 
+/* A finding's tests as a tree: each all/any/not with its result, its parts indented under it,
+ * so that a "no" under a NOT reads as what it is. */
+static int tests_text(const eccn_result *r, const eccn_finding *f, eccn_buf *out)
+{
+    int rc = ECCN_OK;
+    for (size_t j = 0; j < f->ntests && rc == ECCN_OK; j++) {
+        const eccn_test *t = &r->trace.tests[f->first_test + j];
+        int indent = 6 + 2 * (int)t->depth;
+        if (t->node == ECCN_NODE_LEAF)
+            rc = eccn_buf_printf(out, "%*s- %s\n", indent, "", t->text);
+        else
+            rc = eccn_buf_printf(out, "%*s%s (%s):\n", indent, "",
+                                 t->node == ECCN_NODE_ALL   ? "ALL of"
+                                 : t->node == ECCN_NODE_ANY ? "ANY of"
+                                                            : "NOT",
+                                 eccn_tv_word(t->result));
+    }
+    return rc;
+}
+
 int eccn_result_explanation_text(const eccn_result *r, bool all, eccn_buf *out)
 {
     int rc = ECCN_OK;
@@ -318,9 +340,51 @@ int eccn_result_explanation_text(const eccn_result *r, bool all, eccn_buf *out)
                              f->prov->id, f->prov->title, f->prov->citation,
                              f->excluded_by ? " excluded by " : "",
                              f->excluded_by ? f->excluded_by : "");
-        for (size_t j = 0; j < f->ntests && rc == ECCN_OK; j++)
-            rc = eccn_buf_printf(out, "      - %s (%s)\n", r->trace.tests[f->first_test + j].text,
-                                 f->prov->id);
+        if (rc == ECCN_OK)
+            rc = tests_text(r, f, out);
+    }
+    return rc;
+}
+
+/* Appends the undecided leaves of f (figures, places, names: not the classification, whose own
+ * missing figures are listed from its paragraphs) to out, once each. */
+static int missing_of(const eccn_result *r, const eccn_finding *f, eccn_buf *out)
+{
+    int rc = ECCN_OK;
+    for (size_t j = 0; j < f->ntests && rc == ECCN_OK; j++) {
+        const eccn_test *t = &r->trace.tests[f->first_test + j];
+        if (t->node != ECCN_NODE_LEAF || t->result != ECCN_UNKNOWN || t->on_class)
+            continue;
+        /* The same figure missing for several tests is one thing to find out: a line per what
+         * the text names before its colon ("PD unknown"), with the first test that needs it. */
+        char key[340];
+        snprintf(key, sizeof key, "\n%.*s:", (int)strcspn(t->text, ":"), t->text);
+        if (out->data &&
+            (strncmp(out->data, key + 1, strlen(key + 1)) == 0 || strstr(out->data, key)))
+            continue;
+        rc = eccn_buf_printf(out, "%s (%s)\n", t->text, f->prov->id);
+    }
+    return rc;
+}
+
+int eccn_result_missing_text(const eccn_result *r, eccn_buf *out)
+{
+    int rc = ECCN_OK;
+    for (size_t i = 0; i < r->nfindings && rc == ECCN_OK; i++) {
+        const eccn_finding *f = &r->findings[i];
+        bool classifying =
+            f->prov->kind == ECCN_PROV_CLASSIFICATION || f->prov->kind == ECCN_PROV_EXCLUSION;
+        bool undecided_licence = false;
+        for (size_t k = 0; k < r->ndeciding && r->verdict == ECCN_V_INDETERMINATE; k++)
+            undecided_licence |= r->deciding[k] == f->prov;
+        if (classifying ? r->status == ECCN_ST_INDETERMINATE && f->effective == ECCN_UNKNOWN
+                        : undecided_licence)
+            rc = missing_of(r, f, out);
+        /* Met, but the outcome turns on a fact no figure gives (a letter to the vendor). */
+        if (rc == ECCN_OK && undecided_licence && f->result == ECCN_TRUE &&
+            f->prov->indeterminate_outcome)
+            rc = eccn_buf_printf(out, "a fact eccn cannot know: %s (%s)\n",
+                                 f->prov->note ? f->prov->note : f->prov->title, f->prov->id);
     }
     return rc;
 }

@@ -68,6 +68,10 @@ const char *eccn_verdict_word(eccn_verdict v); /* "license_required", ... */
 /* Explanation as JSON array / as text lines (the CLI prints them). */
 int eccn_result_explanation_json(const eccn_result *r, eccn_buf *out);
 int eccn_result_explanation_text(const eccn_result *r, bool all, eccn_buf *out);
+/* What an indeterminate answer lacks, one line each ("PD unknown: this test needs pd >= 5.92
+ * (ac2023/3A090.a.2)"): the undecided tests of the undecided classification paragraphs and licence
+ * provisions, a figure missing for several of them once. Appends nothing when decided. */
+int eccn_result_missing_text(const eccn_result *r, eccn_buf *out);
 /* Deciding provisions as a JSON array of {id, citation, title}. */
 int eccn_result_provisions_json(const eccn_result *r, eccn_buf *out);
 int eccn_result_metrics_json(const eccn_result *r, eccn_buf *out);

@@ -3,6 +3,7 @@
 
 #include "chain.h"
 #include "integrity.h"
+#include "anchor.h"
 #include "ledger_internal.h"
 
 #include <stdio.h>
@@ -345,8 +346,10 @@ int eccn_audit_store_commit(eccn_audit_store *w, const eccn_audit_progress *p, e
 {
     int rc = begin(w, err);
     if (rc == ECCN_OK && (rc = save_progress(w, p, err)) == ECCN_OK &&
-        (rc = eccn_ledger_exec(w->l, "COMMIT", err)) == ECCN_OK)
+        (rc = eccn_ledger_exec(w->l, "COMMIT", err)) == ECCN_OK) {
         w->in_tx = false;
+        eccn_ledger_anchor(w->l);
+    }
     return rc;
 }
 
@@ -370,8 +373,10 @@ int eccn_audit_store_finish(eccn_audit_store *w, const eccn_audit_progress *p, c
     sqlite3_bind_int64(st, 3, size);
     sqlite3_bind_int64(st, 4, w->run_id);
     if ((rc = step_reset(w->l, st, "cannot finish the audit run", err)) == ECCN_OK &&
-        (rc = eccn_ledger_exec(w->l, "COMMIT", err)) == ECCN_OK)
+        (rc = eccn_ledger_exec(w->l, "COMMIT", err)) == ECCN_OK) {
         w->in_tx = false;
+        eccn_ledger_anchor(w->l);
+    }
 done:
     sqlite3_finalize(st);
     return rc;

@@ -19,7 +19,12 @@ struct eccn_ledger {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_verdict;
-    int wal_frames; /* frames in the WAL after this connection's last commit */
+    int wal_frames;   /* frames in the WAL after this connection's last commit */
+    char *anchor_dir; /* where its signed head is kept (anchor.h), or NULL */
+    void (*anchor_warn)(const char *msg, void *ctx);
+    void *anchor_ctx;
+    long long own_checkpoints; /* checkpoints up to this id were written by this connection's
+                                * purge, which anchor.c may trust before the head signs them */
 };
 
 /* ---- ledger_conn.c ---- */

@@ -45,7 +45,8 @@ static int run_row(sqlite3_stmt *st, void *vctx)
                            .lines_read = sqlite3_column_int64(st, 3),
                            .results = sqlite3_column_int64(st, 4),
                            .errors = sqlite3_column_int64(st, 5),
-                           .file = col(st, 6)};
+                           .file = col(st, 6),
+                           .sha256 = col(st, 7)};
     return c->fn(&run, c->ctx);
 }
 
@@ -56,7 +57,8 @@ int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, co
     sqlite3_stmt *st = NULL;
     int rc = eccn_ledger_prepare(
         l,
-        "SELECT id, started_at, status, lines_read, results, errors, file FROM audit_runs WHERE "
+        "SELECT id, started_at, status, lines_read, results, errors, file, sha256 FROM audit_runs "
+        "WHERE "
         "CASE WHEN ?3 <> 0 THEN id = ?3 WHEN ?1 IS NULL AND ?2 IS NULL THEN 1 ELSE "
         "date(started_at) BETWEEN COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') END "
         "ORDER BY id",
@@ -67,6 +69,34 @@ int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, co
     bind_opt(st, 2, until);
     sqlite3_bind_int64(st, 3, run_id);
     return each_row(l, st, run_row, &(run_ctx){fn, ctx}, "cannot read audit runs", err);
+}
+
+static int record_exists(eccn_ledger *l, const char *sql, const char *what, long long id,
+                         eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l, sql, &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE)
+        rc = eccn_fail(err, ECCN_ENOTFOUND, eccn_ledger_path(l), 0, 0, "no %s %lld in the ledger",
+                       what, id);
+    else if (step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "cannot read the ledger", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int eccn_ledger_run_exists(eccn_ledger *l, long long run_id, eccn_error *err)
+{
+    return record_exists(l, "SELECT 1 FROM audit_runs WHERE id = ?", "audit run", run_id, err);
+}
+
+int eccn_ledger_verdict_exists(eccn_ledger *l, long long verdict_id, eccn_error *err)
+{
+    return record_exists(l, "SELECT 1 FROM verdicts WHERE id = ?", "verdict", verdict_id, err);
 }
 
 /* ---- outcomes ---- */
@@ -98,9 +128,11 @@ static int run_outcome(sqlite3_stmt *st, void *ctx)
     eccn_ledger_outcome o = outcome_of(st);
     o.lines = sqlite3_column_int64(st, 9);
     o.quantity = sqlite3_column_int64(st, 10);
-    int latest = sqlite3_column_int(st, 11);
+    int latest = sqlite3_column_int(st, 11), earliest = sqlite3_column_int(st, 12);
     if (latest)
         eccn_ymd_format(latest, o.latest);
+    if (earliest)
+        eccn_ymd_format(earliest, o.earliest);
     return fns->outcome ? fns->outcome(&o, fns->ctx) : ECCN_OK;
 }
 
@@ -122,9 +154,9 @@ int eccn_ledger_run_outcomes(eccn_ledger *l, long long run, const eccn_ledger_ou
         "SELECT COALESCE(e.verdict, 'error'), COALESCE(e.destination, ''), COALESCE(e.eccn, ''), "
         "e.license_exceptions, e.part_id, e.tpp, e.pd, " FIRST_CLASS(
             "e.provisions") ", "
-                            "COALESCE(e.status, ''), c.n, c.q, c.latest FROM (SELECT eval_id, "
-                            "count(*) AS n, "
-                            "sum(quantity) AS q, max(ship_date) AS latest FROM audit_results "
+                            "COALESCE(e.status, ''), c.n, c.q, c.latest, c.earliest FROM (SELECT "
+                            "eval_id, count(*) AS n, sum(quantity) AS q, max(ship_date) AS "
+                            "latest, min(ship_date) AS earliest FROM audit_results "
                             "WHERE " ECCN_SQL_KEYS_OF_RUN1
                             " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = ?1 AND "
                             "e.id = c.eval_id",
@@ -158,6 +190,8 @@ static int check_outcome(sqlite3_stmt *st, void *vctx)
     o.lines = 1;
     o.quantity = sqlite3_column_int64(st, 9);
     snprintf(o.latest, sizeof o.latest, "%s", strlen(col(st, 10)) == 10 ? col(st, 10) : "");
+    memcpy(o.earliest, o.latest, sizeof o.earliest);
+    o.what_if = sqlite3_column_int(st, 13) != 0;
     int rc = fns->outcome ? fns->outcome(&o, fns->ctx) : ECCN_OK;
     if (rc == ECCN_OK && fns->revision)
         rc = fns->revision(col(st, 11), fns->ctx);
@@ -168,7 +202,7 @@ static int check_outcome(sqlite3_stmt *st, void *vctx)
     return rc;
 }
 
-int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *until,
+int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *until, bool what_if,
                                const eccn_ledger_outcome_fns *fns, eccn_error *err)
 {
     check_ctx c = {.fns = fns};
@@ -177,9 +211,11 @@ int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *un
         l,
         "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
         "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " FIRST_CLASS(
-            "provisions") ", status, quantity, ship_date, rules_revision, provisions FROM verdicts "
-                          "WHERE date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND "
-                          "COALESCE(?2, '9999-12-31') ORDER BY id",
+            "provisions") ", status, quantity, ship_date, rules_revision, provisions, what_if IS "
+                          "NOT "
+                          "NULL FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?1, "
+                          "'0000-00-00') AND COALESCE(?2, '9999-12-31') AND (?3 OR what_if IS "
+                          "NULL) ORDER BY id",
         &st, err);
     if (rc != ECCN_OK)
         return rc;
@@ -190,32 +226,66 @@ int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *un
     }
     bind_opt(st, 1, since);
     bind_opt(st, 2, until);
+    sqlite3_bind_int(st, 3, what_if);
     rc = each_row(l, st, check_outcome, &c, "cannot read the checks", err);
     sqlite3_finalize(c.ids);
     return rc;
 }
 
+int eccn_ledger_count_what_if(eccn_ledger *l, const char *since, const char *until, long long *n,
+                              eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l,
+                                 "SELECT count(*) FROM verdicts WHERE what_if IS NOT NULL AND "
+                                 "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND "
+                                 "COALESCE(?2, '9999-12-31')",
+                                 &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    bind_opt(st, 1, since);
+    bind_opt(st, 2, until);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = eccn_ledger_fail(l, "cannot count the what-if checks", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- lines ---- */
 
+/* The first licence provision among a provisions JSON array, by id. */
+#define FIRST_LICENCE(col)                                                                         \
+    "(SELECT json_extract(p.value, '$.id') FROM json_each(" col ") p WHERE "                       \
+    "json_extract(p.value, '$.kind') = 'license' LIMIT 1)"
+
+/* Columns 0 to 13 of both line queries, in eccn_ledger_line's terms. */
 #define RUN_LINES                                                                                  \
     "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
     "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
-    "ELSE " ECCN_SQL_YMD(                                                                          \
-        "r.ship_date") " END, COALESCE(e.verdict, 'error'), "                                      \
-                       "COALESCE(e.eccn, ''), COALESCE(e.review_policy, ''), "                     \
-                       "COALESCE(e.license_exceptions, '[]'), "                                    \
-                       "COALESCE(r.error, e.reason, ''), r.quantity FROM audit_results r "         \
-                       "LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = r.eval_id "            \
-                       "LEFT JOIN audit_texts p ON p.run_id = ?1 AND p.id = r.part_text "          \
-                       "LEFT JOIN audit_texts d ON d.run_id = ?1 AND d.id = r.desc_text "          \
-                       "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+    "ELSE " ECCN_SQL_YMD("r.ship_date") " END, COALESCE(e.verdict, 'error'), "                     \
+                                        "COALESCE(e.eccn, ''), COALESCE(e.review_policy, ''), "    \
+                                        "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, " \
+                                        "e.reason, ''), r.quantity, "                              \
+                                        "COALESCE(" FIRST_LICENCE(                                 \
+                                            "e.provisions") ", ''), 0 FROM audit_results r "       \
+                                                            "LEFT JOIN audit_evals e ON e.run_id " \
+                                                            "= ?1 AND e.id = r.eval_id "           \
+                                                            "LEFT JOIN audit_texts p ON p.run_id " \
+                                                            "= ?1 AND p.id = r.part_text "         \
+                                                            "LEFT JOIN audit_texts d ON d.run_id " \
+                                                            "= ?1 AND d.id = r.desc_text "         \
+                                                            "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
 #define CHECK_LINES                                                                                \
     "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
     "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \
     "'indeterminate' THEN 'undecided: ' || (SELECT json_extract(p.value, '$.title') FROM "         \
-    "json_each(provisions) p "                                                                     \
-    "LIMIT 1) ELSE '' END, quantity FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?2, "    \
-    "'0000-00-00') AND COALESCE(?3, '9999-12-31')"
+    "json_each(provisions) p LIMIT 1) ELSE '' END, quantity, "                                     \
+    "COALESCE(" FIRST_LICENCE("provisions") ", ''), what_if IS NOT NULL FROM verdicts "            \
+                                            "WHERE date(created_at) BETWEEN COALESCE(?2, "         \
+                                            "'0000-00-00') AND COALESCE(?3, '9999-12-31') "        \
+                                            "AND (?4 OR what_if IS NULL)"
 
 typedef struct line_ctx {
     int (*fn)(const eccn_ledger_line *ln, void *ctx);
@@ -239,22 +309,26 @@ static int line_row(sqlite3_stmt *st, void *vctx)
                            .policy = col(st, 8),
                            .exceptions = col(st, 9),
                            .reason = col(st, 10),
-                           .qty = sqlite3_column_int64(st, 11)};
+                           .qty = sqlite3_column_int64(st, 11),
+                           .provision = col(st, 12),
+                           .what_if = sqlite3_column_int(st, 13) != 0};
     return c->fn(&ln, c->ctx);
 }
 
-int eccn_ledger_run_lines(eccn_ledger *l, long long run, bool problems,
+int eccn_ledger_run_lines(eccn_ledger *l, long long run, eccn_ledger_lines_of which,
                           int (*fn)(const eccn_ledger_line *ln, void *ctx), void *ctx,
                           eccn_error *err)
 {
+    static const char *const SQL[] = {
+        [ECCN_LINES_ALL] = RUN_LINES " ORDER BY r.key",
+        [ECCN_LINES_PROBLEMS] = RUN_LINES " AND (r.error IS NOT NULL OR r.eval_id IN (SELECT id "
+                                          "FROM audit_evals WHERE run_id = ?1 AND verdict = "
+                                          "'indeterminate')) ORDER BY r.key",
+        [ECCN_LINES_LICENCE] = RUN_LINES " AND r.eval_id IN (SELECT id FROM audit_evals WHERE "
+                                         "run_id = ?1 AND verdict = 'license_required') ORDER BY "
+                                         "r.key"};
     sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(
-        l,
-        problems ? RUN_LINES " AND (r.error IS NOT NULL OR r.eval_id IN (SELECT id FROM "
-                             "audit_evals WHERE run_id = ?1 AND verdict = 'indeterminate')) "
-                             "ORDER BY r.key"
-                 : RUN_LINES " ORDER BY r.key",
-        &st, err);
+    int rc = eccn_ledger_prepare(l, SQL[which], &st, err);
     if (rc != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
@@ -262,19 +336,22 @@ int eccn_ledger_run_lines(eccn_ledger *l, long long run, bool problems,
                     err);
 }
 
-int eccn_ledger_check_lines(eccn_ledger *l, const char *since, const char *until, bool problems,
+int eccn_ledger_check_lines(eccn_ledger *l, const char *since, const char *until,
+                            eccn_ledger_lines_of which, bool what_if,
                             int (*fn)(const eccn_ledger_line *ln, void *ctx), void *ctx,
                             eccn_error *err)
 {
+    static const char *const SQL[] = {
+        [ECCN_LINES_ALL] = CHECK_LINES " ORDER BY id",
+        [ECCN_LINES_PROBLEMS] = CHECK_LINES " AND verdict = 'indeterminate' ORDER BY id",
+        [ECCN_LINES_LICENCE] = CHECK_LINES " AND verdict = 'license_required' ORDER BY id"};
     sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(l,
-                                 problems ? CHECK_LINES " AND verdict = 'indeterminate' ORDER BY id"
-                                          : CHECK_LINES " ORDER BY id",
-                                 &st, err);
+    int rc = eccn_ledger_prepare(l, SQL[which], &st, err);
     if (rc != ECCN_OK)
         return rc;
     bind_opt(st, 2, since);
     bind_opt(st, 3, until);
+    sqlite3_bind_int(st, 4, what_if);
     return each_row(l, st, line_row, &(line_ctx){fn, ctx, 0}, "cannot read the report's lines",
                     err);
 }

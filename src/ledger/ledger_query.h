@@ -15,6 +15,7 @@
 typedef struct eccn_ledger_run {
     long long id;
     const char *started_at, *status, *file;
+    const char *sha256; /* of the file's bytes: two runs of the same input share it */
     long long lines_read, results, errors;
 } eccn_ledger_run;
 
@@ -23,6 +24,12 @@ typedef struct eccn_ledger_run {
 int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, const char *until,
                          int (*fn)(const eccn_ledger_run *run, void *ctx), void *ctx,
                          eccn_error *err);
+
+/* ECCN_OK when the ledger holds that audit run (or verdict); ECCN_ENOTFOUND, with "no audit run N
+ * in the ledger" in err, when not. Commands that name a record check it first: a mistyped number
+ * must be an error, never an empty answer ("0 lines differ"). */
+int eccn_ledger_run_exists(eccn_ledger *l, long long run_id, eccn_error *err);
+int eccn_ledger_verdict_exists(eccn_ledger *l, long long verdict_id, eccn_error *err);
 
 /* Lines judged alike: every line of an audit run that shares one evaluation, or one check. */
 typedef struct eccn_ledger_outcome {
@@ -33,7 +40,9 @@ typedef struct eccn_ledger_outcome {
     double tpp, pd;
     bool has_tpp, has_pd;
     long long lines, quantity;
-    char latest[11]; /* the latest ship date among the lines, YYYY-MM-DD, or "" */
+    char latest[11];   /* the latest ship date among the lines, YYYY-MM-DD, or "" */
+    char earliest[11]; /* the earliest, likewise */
+    bool what_if;      /* a check decided under --what-if (recorded with --record) */
 } eccn_ledger_outcome;
 
 /* What the outcome functions report: each outcome, each rules revision it was decided by and
@@ -50,9 +59,13 @@ typedef struct eccn_ledger_outcome_fns {
 int eccn_ledger_run_outcomes(eccn_ledger *l, long long run, const eccn_ledger_outcome_fns *fns,
                              eccn_error *err);
 /* The checks recorded between since and until, in id order: for each, its outcome (one line),
- * its revision and its provisions. */
-int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *until,
+ * its revision and its provisions. what_if: include the checks decided under --what-if, which are
+ * not decisions and are left out otherwise. */
+int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *until, bool what_if,
                                const eccn_ledger_outcome_fns *fns, eccn_error *err);
+/* How many checks between since and until were decided under --what-if. */
+int eccn_ledger_count_what_if(eccn_ledger *l, const char *since, const char *until, long long *n,
+                              eccn_error *err);
 
 /* One line of an audit run, or one check. */
 typedef struct eccn_ledger_line {
@@ -61,16 +74,22 @@ typedef struct eccn_ledger_line {
     long long line;     /* the line number in the run's file, or the verdict's id */
     const char *line_id, *part, *resolved, *dest, *date, *verdict, *eccn, *policy, *exceptions,
         *reason;
+    const char *provision; /* the first licence provision that decided it, or "" */
     long long qty;
+    bool what_if; /* a check decided under --what-if */
 } eccn_ledger_line;
 
-/* A run's lines in line order; problems: only the indeterminate and error lines. */
-int eccn_ledger_run_lines(eccn_ledger *l, long long run, bool problems,
+/* Which lines: every one, the indeterminate and error lines, or those that need a licence. */
+typedef enum { ECCN_LINES_ALL, ECCN_LINES_PROBLEMS, ECCN_LINES_LICENCE } eccn_ledger_lines_of;
+
+/* A run's lines in line order. */
+int eccn_ledger_run_lines(eccn_ledger *l, long long run, eccn_ledger_lines_of which,
                           int (*fn)(const eccn_ledger_line *ln, void *ctx), void *ctx,
                           eccn_error *err);
-/* The checks recorded between since and until as lines, in id order; problems: only the
- * indeterminate ones, whose reason names the first undecided provision. */
-int eccn_ledger_check_lines(eccn_ledger *l, const char *since, const char *until, bool problems,
+/* The checks recorded between since and until as lines, in id order (an indeterminate one's
+ * reason names the first undecided provision); what_if as for eccn_ledger_check_outcomes. */
+int eccn_ledger_check_lines(eccn_ledger *l, const char *since, const char *until,
+                            eccn_ledger_lines_of which, bool what_if,
                             int (*fn)(const eccn_ledger_line *ln, void *ctx), void *ctx,
                             eccn_error *err);
 

@@ -1,6 +1,7 @@
 /* retention.c: holds and purges (see retention.h). */
 #include "retention.h"
 
+#include "anchor.h"
 #include "ledger_internal.h"
 #include "ydoc.h"
 
@@ -282,8 +283,12 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         rc = purge_run(l, runs[i], before, now, user, rep, err);
     if (rc == ECCN_OK)
         rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 0", err);
-    if (rc == ECCN_OK)
-        rc = eccn_ledger_exec(l, "COMMIT", err);
+    if (rc == ECCN_OK && (rc = eccn_ledger_exec(l, "COMMIT", err)) == ECCN_OK) {
+        /* The purged chains' ends are gone, accounted for by the checkpoints just written: the
+         * head follows, signing them. */
+        l->own_checkpoints = sqlite3_last_insert_rowid(l->db);
+        eccn_ledger_anchor(l);
+    }
 done:
     if (rc != ECCN_OK)
         sqlite3_exec(eccn_ledger_db(l), "ROLLBACK", NULL, NULL, NULL);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the control map's regions: paragraphs of 3A090 in force on the latest ship date whose
+/* ---- the control map's regions: paragraphs of 3A090 in force at the end of the period whose
  * tests are all on TPP and PD ---- */
 
 typedef struct map {
@@ -20,6 +20,7 @@ typedef struct map {
     double tpp_lines[16], pd_lines[16];
     size_t ntpp, npd;
     char when[11];
+    char changes[128]; /* dates within the period on which a 3A090/4A090 paragraph changed */
 } map;
 
 static void add_line(double *v, size_t *n, double x)
@@ -53,10 +54,33 @@ static int region_test(const char *metric, const char *op, double x, void *ctx)
     return ECCN_OK;
 }
 
+/* Notes in m->changes each date after start and up to m->when on which a classification
+ * paragraph came into force or ended: lines on either side were judged by different maps. */
+static void note_changes(const provs *p, const char *start, map *m)
+{
+    for (size_t i = 0; *start && i < p->n; i++) {
+        const prov *v = &p->v[i];
+        const char *dates[] = {v->effective, v->ends};
+        for (int k = 0; k < 2 && strcmp(v->kind, "classification") == 0; k++) {
+            const char *d = dates[k];
+            if (!d || strlen(d) != 10 || strcmp(d, start) <= 0 || strcmp(d, m->when) > 0 ||
+                strstr(m->changes, d))
+                continue;
+            size_t len = strlen(m->changes);
+            snprintf(m->changes + len, sizeof m->changes - len, "%s%s", len ? ", " : "", d);
+        }
+    }
+}
+
+/* The map is drawn for the end of the period: --until when given, else the latest ship date. */
 static void build_map(report *r, const provs *p, map *m)
 {
     memset(m, 0, sizeof *m);
-    snprintf(m->when, sizeof m->when, "%s", r->latest[0] ? r->latest : r->o->generated_at);
+    snprintf(m->when, sizeof m->when, "%s",
+             r->o->until    ? r->o->until
+             : r->latest[0] ? r->latest
+                            : r->o->generated_at);
+    note_changes(p, r->earliest, m);
     for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
         const prov *v = &p->v[i];
         if (strcmp(v->kind, "classification") || v->other_tests != 0 || !*v->tests ||
@@ -134,18 +158,18 @@ static int call_line(const eccn_ledger_line *ln, void *ctx)
     return f->fn(f->r, ln, f->ctx);
 }
 
-/* Calls fn for the lines in scope, runs first then checks, in order; problems: only the
- * indeterminate and error lines. */
-static int each_line(report *r, bool problems, int (*fn)(report *r, const line *ln, void *ctx),
-                     void *ctx)
+/* Calls fn for the lines in scope (which of them: eccn_ledger_lines_of), runs first then checks,
+ * in order. */
+static int each_line(report *r, eccn_ledger_lines_of which,
+                     int (*fn)(report *r, const line *ln, void *ctx), void *ctx)
 {
     line_fn f = {r, fn, ctx};
     int rc = ECCN_OK;
     for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
-        rc = eccn_ledger_run_lines(r->l, r->runs[i], problems, call_line, &f, r->err);
+        rc = eccn_ledger_run_lines(r->l, r->runs[i].id, which, call_line, &f, r->err);
     if (rc == ECCN_OK && !r->o->run_id)
-        rc = eccn_ledger_check_lines(r->l, r->o->since, r->o->until, problems, call_line, &f,
-                                     r->err);
+        rc = eccn_ledger_check_lines(r->l, r->o->since, r->o->until, which, r->o->include_what_if,
+                                     call_line, &f, r->err);
     return rc;
 }
 
@@ -166,9 +190,11 @@ static int csv_line(report *r, const line *ln, void *ctx)
         snprintf(run, sizeof run, "%lld", ln->run);
     snprintf(no, sizeof no, "%lld", ln->line);
     snprintf(qty, sizeof qty, "%lld", ln->qty);
-    const char *cells[] = {ln->source,     run,       no,  ln->line_id, ln->part, ln->resolved,
-                           ln->dest,       ln->date,  qty, ln->verdict, ln->eccn, ln->policy,
-                           ln->exceptions, ln->reason};
+    const char *cells[] = {ln->source,     run,        no,
+                           ln->line_id,    ln->part,   ln->resolved,
+                           ln->dest,       ln->date,   qty,
+                           ln->verdict,    ln->eccn,   ln->policy,
+                           ln->exceptions, ln->reason, ln->what_if ? "yes" : ""};
     size_t n = sizeof cells / sizeof *cells;
     for (size_t i = 0; i < n; i++)
         eccn_csv_write_cell(r->out, cells[i], strlen(cells[i]), i + 1 == n);
@@ -178,9 +204,9 @@ static int csv_line(report *r, const line *ln, void *ctx)
 static int write_csv(report *r)
 {
     fputs("source,run,line,line_id,part,resolved_part,destination,ship_date,quantity,verdict,"
-          "eccn,review_policy,license_exceptions,reason\n",
+          "eccn,review_policy,license_exceptions,reason,what_if\n",
           r->out);
-    return each_line(r, false, csv_line, NULL);
+    return each_line(r, ECCN_LINES_ALL, csv_line, NULL);
 }
 
 /* ---- JSON (docs/report-schema.md) ---- */
@@ -216,6 +242,8 @@ static int json_problem(report *r, const line *ln, void *ctx)
     jkv(w, "ship_date", ln->date);
     jkv(w, "verdict", ln->verdict);
     jkv(w, "reason", ln->reason);
+    jsonw_key(w, "what_if");
+    jsonw_bool(w, ln->what_if);
     jsonw_obj_end(w);
     if (j->buf.len > 1 << 16)
         jflush(r, j);
@@ -240,6 +268,8 @@ static int write_json(report *r, const provs *p)
     jsonw_kv_id(w, "run", r->o->run_id);
     jkv(w, "since", r->o->since);
     jkv(w, "until", r->o->until);
+    jsonw_key(w, "include_what_if");
+    jsonw_bool(w, r->o->include_what_if);
     jsonw_obj_end(w);
     jsonw_key(w, "rules_revisions");
     jsonw_arr_begin(w);
@@ -258,6 +288,9 @@ static int write_json(report *r, const provs *p)
     jsonw_kv_int(w, "no_license_required", r->no_licence);
     jsonw_kv_int(w, "quantity", r->quantity);
     jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
+    jsonw_kv_int(w, "what_if_checks", r->what_if);
+    jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
+    jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
     jsonw_obj_end(w);
     jsonw_key(w, "license_required");
     jsonw_arr_begin(w);
@@ -272,7 +305,7 @@ static int write_json(report *r, const provs *p)
     jsonw_arr_end(w);
     jsonw_key(w, "problems");
     jsonw_arr_begin(w);
-    rc = each_line(r, true, json_problem, &j);
+    rc = each_line(r, ECCN_LINES_PROBLEMS, json_problem, &j);
     jsonw_arr_end(w);
     jsonw_key(w, "parts");
     jsonw_arr_begin(w);
@@ -326,6 +359,7 @@ static int write_json(report *r, const provs *p)
 typedef struct doc {
     report *r;
     bool html;
+    long long *shown; /* rows written of a table that is cut short */
 } doc;
 
 static void esc(doc *d, const char *s)
@@ -403,8 +437,10 @@ static int doc_problem(report *r, const line *ln, void *ctx)
     snprintf(no, sizeof no, "%lld", ln->line);
     if (ln->run)
         snprintf(run, sizeof run, "%lld", ln->run);
-    const char *cells[] = {ln->source, run,      no,          ln->line_id, ln->part,
-                           ln->dest,   ln->date, ln->verdict, ln->reason};
+    char verdict[64];
+    snprintf(verdict, sizeof verdict, "%s%s", ln->what_if ? "WHAT-IF " : "", ln->verdict);
+    const char *cells[] = {ln->source, run,      no,      ln->line_id, ln->part,
+                           ln->dest,   ln->date, verdict, ln->reason};
     table_row(d, cells, sizeof cells / sizeof *cells, false);
     return ferror(r->out) ? ECCN_EIO : ECCN_OK;
 }
@@ -500,6 +536,69 @@ static void doc_title(doc *d)
     table_end(d);
     snprintf(buf, sizeof buf, "%lld single checks and %zu audit runs.", r->checks, r->nruns);
     para(d, buf);
+    /* What is not counted above, or counted but is no decision, is said where the counts are. */
+    if (r->reaudits) {
+        snprintf(buf, sizeof buf,
+                 "%lld earlier audit runs of the same files left out: each input file is shown "
+                 "once, by its latest run.",
+                 r->reaudits);
+        para(d, buf);
+    }
+    if (r->what_if_left) {
+        snprintf(buf, sizeof buf,
+                 "%lld what-if checks left out: answers under rules not in force are not "
+                 "decisions (eccn report --include-what-if shows them, marked).",
+                 r->what_if_left);
+        para(d, buf);
+    }
+    if (r->what_if) {
+        snprintf(buf, sizeof buf,
+                 "WHAT-IF: %lld of the checks counted above were answered under rules not in "
+                 "force, at the report's request; they are not decisions and are marked WHAT-IF.",
+                 r->what_if);
+        para(d, buf);
+    }
+}
+
+/* ---- the licence-required lines, one row each (the first LICENCE_ROWS; the CSV has all) ---- */
+
+enum { LICENCE_ROWS = 500 };
+
+static int doc_licence_line(report *r, const line *ln, void *ctx)
+{
+    doc *d = ctx;
+    long long *shown = d->shown;
+    if (++*shown > LICENCE_ROWS)
+        return ECCN_OK;
+    char qty[24], where[64];
+    snprintf(qty, sizeof qty, "%lld", ln->qty);
+    if (ln->run)
+        snprintf(where, sizeof where, "run %lld line %lld", ln->run, ln->line);
+    else
+        snprintf(where, sizeof where, "%scheck %lld", ln->what_if ? "WHAT-IF " : "", ln->line);
+    const char *cells[] = {ln->part,      qty,  ln->dest, ln->date, ln->eccn[0] ? ln->eccn : "-",
+                           ln->provision, where};
+    table_row(d, cells, sizeof cells / sizeof *cells, false);
+    return ferror(r->out) ? ECCN_EIO : ECCN_OK;
+}
+
+static int doc_licence_lines(doc *d)
+{
+    long long shown = 0;
+    char buf[160];
+    heading(d, 2, "Licence-required lines");
+    const char *th[] = {"part", "quantity",  "destination", "ship date",
+                        "ECCN", "provision", "record"};
+    table_begin(d, th, sizeof th / sizeof *th);
+    d->shown = &shown;
+    int rc = each_line(d->r, ECCN_LINES_LICENCE, doc_licence_line, d);
+    table_end(d);
+    if (rc == ECCN_OK && shown > LICENCE_ROWS) {
+        snprintf(buf, sizeof buf, "The first %d of %lld lines; the CSV report lists them all.",
+                 LICENCE_ROWS, shown);
+        para(d, buf);
+    }
+    return rc;
 }
 
 static void doc_parts(doc *d)
@@ -598,7 +697,7 @@ static void doc_footer(doc *d)
 
 static int write_doc(report *r, const provs *p, bool html)
 {
-    doc dd = {r, html}, *d = &dd;
+    doc dd = {r, html, NULL}, *d = &dd;
     FILE *f = r->out;
     char a[32], b[32];
     map m;
@@ -619,9 +718,20 @@ static int write_doc(report *r, const provs *p, bool html)
             return rc;
         fprintf(f, "![Licence-required quantity by destination](%s)\n\n", name);
     }
-    para(d, "The control map shades each 3A090 paragraph in force on the date shown whose tests "
-            "are all on TPP and performance density; paragraphs that also test other facts "
-            "(datacenter design, I/O bandwidth) are not drawn. Hollow points: PD unknown.");
+    para(d, "The control map shades each 3A090 paragraph in force on the date shown (the end of "
+            "the period) whose tests are all on TPP and performance density; paragraphs that also "
+            "test other facts (datacenter design, I/O bandwidth) are not drawn. Hollow points: PD "
+            "unknown.");
+    if (m.changes[0]) {
+        char note[320];
+        snprintf(note, sizeof note,
+                 "The period spans a change of the rules (on %s; ship dates from %s, map drawn "
+                 "for %s): a line shipped before a change was judged under the paragraphs in "
+                 "force on its date, not those drawn; the parts table names the test that "
+                 "decided each.",
+                 m.changes, r->earliest, m.when);
+        para(d, note);
+    }
     /* Licence required */
     heading(d, 2, "Licence required, by destination and ECCN");
     const char *lh[] = {"destination", "ECCN", "lines", "quantity"};
@@ -635,12 +745,14 @@ static int write_doc(report *r, const provs *p, bool html)
         table_row(d, cells, 4, false);
     }
     table_end(d);
+    if ((rc = doc_licence_lines(d)) != ECCN_OK)
+        return rc;
     /* Problems */
     heading(d, 2, "Indeterminate and error lines");
     const char *ph[] = {"source",      "run",       "line",    "line id", "part",
                         "destination", "ship date", "verdict", "reason"};
     table_begin(d, ph, sizeof ph / sizeof *ph);
-    if ((rc = each_line(r, true, doc_problem, d)) != ECCN_OK)
+    if ((rc = each_line(r, ECCN_LINES_PROBLEMS, doc_problem, d)) != ECCN_OK)
         return rc;
     table_end(d);
     doc_parts(d);

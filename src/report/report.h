@@ -7,6 +7,8 @@
  * revisions used and their provisions); a summary; licence-required lines grouped by destination
  * and ECCN; the indeterminate and error lines with their reasons; the parts seen with TPP, PD,
  * ECCN and deciding provision; every provision cited; the recordkeeping date (EAR 762.6).
+ * A report of a period shows each input file once: of several audit runs of the same bytes (the
+ * same SHA-256), only the latest.
  * Aggregates are computed by the ledger per audit run (ledger_query.h: a million lines make a few
  * thousand groups); detail lines are streamed. Formats and their schemas: docs/report-schema.md.
  */
@@ -35,6 +37,9 @@ typedef struct eccn_report_opts {
     /* Markdown: the charts are written to chart_dir/<chart_prefix>-*.svg and linked by name. */
     const char *chart_dir, *chart_prefix;
     const eccn_retention_policy *retention; /* what the recordkeeping note says; required */
+    /* Checks decided under --what-if (and recorded with --record) are not decisions: a report of
+     * the ledger leaves them out, and counts them, unless this is set; then they are marked. */
+    bool include_what_if;
 } eccn_report_opts;
 
 int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn_error *err);

@@ -87,16 +87,19 @@ static int count(report *r, const char *verdict, const char *dest, const char *e
     return ECCN_OK;
 }
 
-static void note_date(report *r, const char *d)
+static void note_dates(report *r, const char *earliest, const char *latest)
 {
-    if (d && strlen(d) == 10 && strcmp(d, r->latest) > 0)
-        snprintf(r->latest, sizeof r->latest, "%s", d);
+    if (latest && strlen(latest) == 10 && strcmp(latest, r->latest) > 0)
+        snprintf(r->latest, sizeof r->latest, "%s", latest);
+    if (earliest && strlen(earliest) == 10 &&
+        (!r->earliest[0] || strcmp(earliest, r->earliest) < 0))
+        snprintf(r->earliest, sizeof r->earliest, "%s", earliest);
 }
 
 static int counted(const eccn_ledger_outcome *o, void *ctx)
 {
     report *r = ctx;
-    note_date(r, o->latest);
+    note_dates(r, o->earliest, o->latest);
     if (strcmp(o->verdict, "error") == 0) {
         r->errors += o->lines;
         r->lines += o->lines;
@@ -110,6 +113,7 @@ static int counted_check(const eccn_ledger_outcome *o, void *ctx)
 {
     report *r = ctx;
     r->checks++;
+    r->what_if += o->what_if;
     return counted(o, ctx);
 }
 
@@ -123,14 +127,30 @@ static int cited_provision(const char *id, void *ctx)
     return strset_add(&((report *)ctx)->provisions, id);
 }
 
+/* A run in scope; in a period, a later run of the same bytes replaces an earlier one: an input
+ * audited again (after a rules change, or by mistake) is one set of shipments, not two. A run
+ * that did not finish replaces only one that did not either: it has judged part of the file. */
 static int add_run(const eccn_ledger_run *run, void *ctx)
 {
     report *r = ctx;
-    long long *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
+    bool complete = strcmp(run->status, "complete") == 0;
+    for (size_t i = 0; !r->o->run_id && run->sha256[0] && i < r->nruns; i++)
+        if (strcmp(r->runs[i].sha256, run->sha256) == 0) {
+            if (complete || !r->runs[i].complete) { /* runs come in id order: this one is later */
+                r->runs[i].id = run->id;
+                r->runs[i].complete = complete;
+            }
+            r->reaudits++;
+            return ECCN_OK;
+        }
+    struct run_ref *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
     if (!g)
         return ECCN_ENOMEM;
     r->runs = g;
-    r->runs[r->nruns++] = run->id;
+    g[r->nruns].id = run->id;
+    g[r->nruns].complete = complete;
+    snprintf(g[r->nruns].sha256, sizeof g->sha256, "%s", run->sha256);
+    r->nruns++;
     return ECCN_OK;
 }
 
@@ -142,10 +162,13 @@ static int gather(report *r)
         return eccn_fail(r->err, ECCN_ENOTFOUND, eccn_ledger_path(r->l), 0, 0,
                          "no audit run %lld in the ledger", r->o->run_id);
     for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
-        rc = eccn_ledger_run_outcomes(r->l, r->runs[i], &fns, r->err);
+        rc = eccn_ledger_run_outcomes(r->l, r->runs[i].id, &fns, r->err);
     fns.outcome = counted_check;
     if (rc == ECCN_OK && !r->o->run_id)
-        rc = eccn_ledger_check_outcomes(r->l, r->o->since, r->o->until, &fns, r->err);
+        rc = eccn_ledger_check_outcomes(r->l, r->o->since, r->o->until, r->o->include_what_if, &fns,
+                                        r->err);
+    if (rc == ECCN_OK && !r->o->run_id && !r->o->include_what_if)
+        rc = eccn_ledger_count_what_if(r->l, r->o->since, r->o->until, &r->what_if_left, r->err);
     eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, eccn_cmp_strings);
     eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, eccn_cmp_strings);
     return rc;

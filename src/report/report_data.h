@@ -31,16 +31,22 @@ typedef struct report {
     const eccn_report_opts *o;
     FILE *out;
     eccn_error *err;
-    long long *runs;
+    struct run_ref {
+        long long id;
+        char sha256[65];
+        bool complete;
+    } * runs;
     size_t nruns, runs_cap;
+    long long reaudits; /* earlier runs of a file audited again in scope, left out */
     long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
+    long long what_if, what_if_left; /* what-if checks included (marked), and left out */
     long long quantity, licence_qty;
     group *groups;
     size_t ngroups, groups_cap;
     part *parts;
     size_t nparts, parts_cap;
     strset revisions, provisions;
-    char latest[11]; /* the latest ship date, YYYY-MM-DD, or "" */
+    char latest[11], earliest[11]; /* the latest and earliest ship dates, YYYY-MM-DD, or "" */
 } report;
 
 /* The provisions of the revisions used, from the rules revisions recorded in the ledger. */
