@@ -333,7 +333,7 @@ static int parse_part(zip_t *z, const char *name, bool missing_ok, unsigned long
     zip_file_t *zf = zip_fopen(z, name, 0);
     char buf[65536];
     unsigned long long total = 0;
-    zip_int64_t n;
+    zip_int64_t n = 0;
     ps->part = name;
     if (!zf)
         return missing_ok ? ECCN_OK
@@ -352,7 +352,7 @@ static int parse_part(zip_t *z, const char *name, bool missing_ok, unsigned long
     }
     if (ps->rc == ECCN_OK && n < 0)
         ps->rc = eccn_fail(ps->err, ECCN_EINPUT, ps->x->path, 0, 0, "%s: cannot be read: %s", name,
-                           zip_strerror(z));
+                           zip_file_strerror(zf));
     if (ps->rc == ECCN_OK && XML_Parse(ps->p, "", 0, XML_TRUE) == XML_STATUS_ERROR)
         xml_error(ps, name);
     zip_fclose(zf);
