@@ -111,6 +111,10 @@ expect "bad --date-format" 2 "${E[@]}" audit "$T/amb.csv" --date-format ymd
 { echo "sku,country,date"; for d in 13 14 15 16 17 18 19 20 21 22 23 24 25; do echo "H20,CN,12/$d/2024"; done; } >"$T/us.csv"
 expect "forced dmy" 2 "${E[@]}" audit "$T/us.csv" --date-format dmy --quiet
 contains "one line for one reason" "$T/out" "13 lines: dates look like MM/DD/YYYY: use --date-format mdy"
+# ... and so does the summary of the run reused from the ledger.
+expect "forced dmy reused" 2 "${E[@]}" audit "$T/us.csv" --date-format dmy --quiet
+contains "reused run reused" "$T/out" "a finished run of the same bytes"
+contains "reused run's one line" "$T/out" "13 lines: dates look like MM/DD/YYYY: use --date-format mdy"
 
 # An ISO first date, then dates either order could read: each line says so, once in the summary.
 printf 'sku,country,date\nH20,CN,2024-06-01\nH20,CN,03/04/2024\nH20,CN,05/06/2024\n' >"$T/iso1.csv"

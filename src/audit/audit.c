@@ -57,6 +57,9 @@ static int take_up(run *r, eccn_csv *csv, const stored_run *sr, eccn_digest **di
     memcpy(s->error_lines, prev.error_lines, sizeof s->error_lines);
     memcpy(s->error_reasons, prev.error_reasons, sizeof s->error_reasons);
     s->nerror_lines = prev.nerror_lines;
+    s->by_error = prev.by_error; /* the lines in error so far, by reason: this process adds on */
+    s->nerror_kinds = prev.nerror_kinds;
+    prev.by_error = NULL;
     if (r->o->out_csv && (rc = write_recorded_out(r->l, r->run_id, r->o->out_csv, err)) != ECCN_OK)
         goto done;
     if (sr->offset > 0) {

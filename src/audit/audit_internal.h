@@ -62,7 +62,6 @@ typedef struct line_in {
     int ymd;       /* date as the ledger stores it, YYYYMMDD */
     long long qty; /* QTY_UNKNOWN without a quantity column */
     const char *why;
-    const char *kind; /* why, in words shared by the lines in error for one reason */
     char whybuf[400];
 } line_in;
 
@@ -164,6 +163,9 @@ void out_line(FILE *f, long long line, const line_in *li, const eval_info *in);
 /* Counts a judged line (in = NULL: a line in error) into the summary. */
 void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_info *in);
 eccn_verdict verdict_from_word(const char *w);
+/* The reason a line is in error, in words the lines in error for one reason share ("dates look
+ * like MM/DD/YYYY: use --date-format mdy"), from the line's reason as recorded. */
+const char *error_kind(const char *reason);
 /* Folds the run's evaluations into the summary's counts, once the run is complete. */
 int fold_counts(run *r, eccn_error *err);
 

@@ -154,8 +154,6 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
     if (!in->part) {
         snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
         *why = whybuf;
-        in->kind =
-            in->pn || in->dn ? "parts not in the catalogue" : "no part number or description";
         return ECCN_OK;
     }
     if (tn)
@@ -167,14 +165,12 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
                  tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
                  (int)(tn > 60 ? 60 : tn), tn ? totext : "");
         *why = whybuf;
-        in->kind = tn ? "unknown destination countries" : "no destination";
         return ECCN_OK;
     }
     if (hn && !(in->hq = resolve_country(r, hqtext, hn))) {
         snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
                  hqtext);
         *why = whybuf;
-        in->kind = "unknown headquarters countries";
     }
     return ECCN_OK;
 }
@@ -188,7 +184,6 @@ static void read_date(const run *r, line_in *in, const char *s, size_t n, const 
             in->date = r->default_date;
         else if (!*why) {
             *why = "no ship date (and no --date)";
-            in->kind = "no ship date";
         }
         /* ISO first, as the ledger's own parser reads it: the common case costs no more. */
     } else if (!(n == 10 && s[4] == '-' && eccn_date_parse_ymd(s, n, &in->date, &in->ymd)) &&
@@ -196,21 +191,12 @@ static void read_date(const run *r, line_in *in, const char *s, size_t n, const 
         in->date = ECCN_DATE_NONE;
         if (*why)
             return;
-        eccn_date d;
-        const bool mdy = eccn_erp_date(s, n, ECCN_DATEFMT_MDY, &d),
-                   dmy = eccn_erp_date(s, n, ECCN_DATEFMT_DMY, &d);
         snprintf(in->whybuf, sizeof in->whybuf, "bad ship date '%.*s' (expected %s%s)",
                  (int)(n > 40 ? 40 : n), s, eccn_datefmt_name(r->datefmt),
                  r->datefmt == ECCN_DATEFMT_ISO || r->datefmt == ECCN_DATEFMT_NONE
                      ? ", or --date-format dmy or mdy"
                      : "");
         *why = in->whybuf;
-        in->kind = mdy && !dmy && r->datefmt != ECCN_DATEFMT_MDY
-                       ? "dates look like MM/DD/YYYY: use --date-format mdy"
-                   : dmy && !mdy && r->datefmt != ECCN_DATEFMT_DMY
-                       ? "dates look like DD/MM/YYYY: use --date-format dmy"
-                   : dmy && mdy ? "dates not ISO as the first is: use --date-format dmy or mdy"
-                                : "ship dates that are not dates";
     }
     if (in->date != ECCN_DATE_NONE)
         in->ymd = eccn_date_ymd(in->date);
@@ -232,9 +218,6 @@ static void read_quantity(run *r, line_in *in, const char *s, size_t n, const ch
     snprintf(in->whybuf, sizeof in->whybuf, "bad quantity '%.*s' (%s)", (int)(n > 40 ? 40 : n),
              s ? s : "", what);
     *why = in->whybuf;
-    in->kind = strstr(what, "fractional") ? "fractional quantities"
-               : n                        ? "quantities that are not whole numbers"
-                                          : "empty quantities";
 }
 
 int read_line(run *r, const eccn_csv_record *rec, line_in *in)
@@ -260,9 +243,6 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
         snprintf(whybuf, wsz, "expected %zu fields as in the header, found %zu", r->ncols,
                  rec->nfields);
         why = whybuf;
-    }
-    if (why) {
-        in->kind = "records whose fields do not match the header";
     }
     const char *texts[4] = {in->ptext, in->dtext, totext, hqtext};
     const size_t lens[4] = {in->pn, in->dn, tn, hn};

@@ -40,6 +40,48 @@ static const char *fault_of(const char *reason)
     return "part";
 }
 
+/* The text between the first pair of single quotes of s, in buf. */
+static size_t quoted(const char *s, char *buf, size_t size)
+{
+    const char *a = strchr(s, '\''), *b = a ? strchr(a + 1, '\'') : NULL;
+    size_t n = b ? (size_t)(b - a - 1) : 0;
+    n = n < size ? n : size - 1;
+    memcpy(buf, a ? a + 1 : "", n);
+    buf[n] = '\0';
+    return n;
+}
+
+const char *error_kind(const char *reason)
+{
+    const char *field = fault_of(reason);
+    char text[64];
+    eccn_date d;
+    if (strcmp(field, "record") == 0)
+        return "records whose fields do not match the header";
+    if (strcmp(field, "destination") == 0)
+        return reason[0] == 'n' ? "no destination" : "unknown destination countries";
+    if (strcmp(field, "hq") == 0)
+        return "unknown headquarters countries";
+    if (strcmp(field, "quantity") == 0)
+        return strstr(reason, "fractional")        ? "fractional quantities"
+               : strstr(reason, "bad quantity ''") ? "empty quantities"
+                                                   : "quantities that are not whole numbers";
+    if (strcmp(field, "date") == 0) {
+        if (reason[0] == 'n')
+            return "no ship date";
+        /* A date that failed is one the file's format did not read: the order that reads it. */
+        size_t n = quoted(reason, text, sizeof text);
+        const bool mdy = eccn_erp_date(text, n, ECCN_DATEFMT_MDY, &d),
+                   dmy = eccn_erp_date(text, n, ECCN_DATEFMT_DMY, &d);
+        return mdy && dmy ? "dates not ISO as the first is: use --date-format dmy or mdy"
+               : mdy      ? "dates look like MM/DD/YYYY: use --date-format mdy"
+               : dmy      ? "dates look like DD/MM/YYYY: use --date-format dmy"
+                          : "ship dates that are not dates";
+    }
+    return strncmp(reason, "no part", 7) == 0 ? "no part number or description"
+                                              : "parts not in the catalogue";
+}
+
 /* What --out says of a line's answer: a line in error gives its reason; an indeterminate one
  * what cannot be decided (a provision's title alone, "Licence required by letter...", would read
  * as a verdict); one with a verdict gives the provision that decided it, never a note (such as a
@@ -202,8 +244,7 @@ void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_in
     size_t pn = li->pn ? li->pn : li->dn;
     if (!in) {
         s->errors++;
-        if (li->kind)
-            add_count(&s->by_error, &s->nerror_kinds, li->kind, 1, 0);
+        add_count(&s->by_error, &s->nerror_kinds, error_kind(li->why), 1, 0);
         if (s->nerror_lines < 20) {
             copy_line(&s->error_lines[s->nerror_lines], line, li->idtext, li->idn, part, pn,
                       li->dest, li->date, NULL, li->qty);
@@ -319,6 +360,13 @@ static int first_line(const eccn_audit_line_row *row, void *vctx)
     return ECCN_OK;
 }
 
+/* A recorded line in error, counted by its reason's kind. */
+static int error_line(const eccn_audit_line_row *row, void *vs)
+{
+    eccn_audit_summary *s = vs;
+    return add_count(&s->by_error, &s->nerror_kinds, error_kind(row->reason), 1, 0);
+}
+
 static int summary_eval(const eccn_audit_eval_info *e, void *s)
 {
     return count_eval(s, verdict_from_word(e->verdict), e->eccn, e->destination, e->lines,
@@ -348,6 +396,9 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
                                          err)) == ECCN_OK)
         rc = eccn_audit_store_each_line(l, run_id, ECCN_AUDIT_LINES_ERRORS, 20, first_line, &bad,
                                         err);
+    /* Every line in error, by kind: a run's errors are few, or one reason many times over. */
+    if (rc == ECCN_OK && s->errors)
+        rc = eccn_audit_store_each_line(l, run_id, ECCN_AUDIT_LINES_ERRORS, 0, error_line, s, err);
 done:
     free(info);
     return rc;
