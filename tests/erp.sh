@@ -94,6 +94,12 @@ expect "xlsx no such sheet" 2 "${E[@]}" audit "$SRC/tests/fixtures/erp.xlsx" --s
 contains "xlsx sheets listed" "$T/err" '"Orders", "Notes"'
 expect "sheet of a csv" 2 "${E[@]}" audit "$T/erp.csv" --sheet Orders
 contains "sheet of a csv said" "$T/err" "not a workbook"
+# A CSV through a pipe is read once: not sniffed for a workbook, its dates not read ahead (ISO
+# unless --date-format says otherwise, and the summary says which to give).
+expect "csv through a pipe" 1 "${E[@]}" audit <(cat "$T/erp.csv") --date-format mdy --quiet
+contains "csv through a pipe judged" "$T/out" "results 5 + errors 0"
+expect "csv through a pipe, US dates" 2 "${E[@]}" audit <(cat "$T/erp.csv") --quiet
+contains "csv through a pipe, US dates said" "$T/out" "2 lines: dates look like MM/DD/YYYY: use --date-format mdy"
 printf 'PK\003\004 not really a zip' >"$T/fake.xlsx"
 expect "broken workbook" 2 "${E[@]}" audit "$T/fake.xlsx"
 contains "broken workbook said" "$T/err" "fake.xlsx"
@@ -119,7 +125,7 @@ contains "reused run's one line" "$T/out" "13 lines: dates look like MM/DD/YYYY:
 # An ISO first date, then dates either order could read: each line says so, once in the summary.
 printf 'sku,country,date\nH20,CN,2024-06-01\nH20,CN,03/04/2024\nH20,CN,05/06/2024\n' >"$T/iso1.csv"
 expect "iso first" 2 "${E[@]}" audit "$T/iso1.csv" --quiet
-contains "iso first said" "$T/out" "2 lines: dates not ISO as the first is: use --date-format dmy or mdy"
+contains "iso first said" "$T/out" "2 lines: ambiguous dates (d/m/y or m/d/y): use --date-format dmy or mdy"
 
 # --map naming a column the file does not have.
 expect "map unknown column" 2 "${E[@]}" audit "$T/erp.csv" --map "Qty Ordered=quantity"

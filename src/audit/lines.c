@@ -300,8 +300,8 @@ int take_defaults(run *r, eccn_error *err)
  * file where every date could be read both ways is refused with a request for --date-format
  * rather than guessed at. A file whose first date is ISO text is read as ISO without reading
  * on: the common case costs no second pass. (A workbook's first date is usually a serial number,
- * with text dates typed by hand among them: its dates are all read.) Standard input cannot be read
- * twice: it is read as ISO unless --date-format says otherwise. */
+ * with text dates typed by hand among them: its dates are all read.) Standard input or a pipe
+ * cannot be read twice: it is read as ISO unless --date-format says otherwise. */
 int decide_dates(run *r, eccn_error *err)
 {
     const eccn_audit_opts *o = r->o;
@@ -313,7 +313,8 @@ int decide_dates(run *r, eccn_error *err)
     r->datefmt = o->date_format != ECCN_DATEFMT_NONE ? o->date_format : ECCN_DATEFMT_ISO;
     if (o->date_format != ECCN_DATEFMT_NONE || strcmp(o->path, "-") == 0)
         return ECCN_OK;
-    if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK)
+    if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK ||
+        eccn_csv_size(csv) < 0) /* a pipe, read once: as standard input is */
         goto done;
     /* A header without a date column is the audit's to report, as it reads it again. */
     if ((got = eccn_csv_next(csv, &rec, err)) <= 0 || map_columns(r, &rec, &ignored) != ECCN_OK ||

@@ -51,6 +51,7 @@ static size_t quoted(const char *s, char *buf, size_t size)
     return n;
 }
 
+/* Each kind is under 64 bytes: it is an eccn_count key. */
 const char *error_kind(const char *reason)
 {
     const char *field = fault_of(reason);
@@ -73,7 +74,7 @@ const char *error_kind(const char *reason)
         size_t n = quoted(reason, text, sizeof text);
         const bool mdy = eccn_erp_date(text, n, ECCN_DATEFMT_MDY, &d),
                    dmy = eccn_erp_date(text, n, ECCN_DATEFMT_DMY, &d);
-        return mdy && dmy ? "dates not ISO as the first is: use --date-format dmy or mdy"
+        return mdy && dmy ? "ambiguous dates (d/m/y or m/d/y): use --date-format dmy or mdy"
                : mdy      ? "dates look like MM/DD/YYYY: use --date-format mdy"
                : dmy      ? "dates look like DD/MM/YYYY: use --date-format dmy"
                           : "ship dates that are not dates";

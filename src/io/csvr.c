@@ -176,9 +176,11 @@ int eccn_csv_open_sheet(const char *path, char delim, const char *sheet, eccn_cs
     eccn_csv *c = *out;
     if (rc != ECCN_OK)
         return rc;
-    bool book = !c->borrowed && fread(head, 1, sizeof head, c->f) == sizeof head &&
+    /* Only a regular file is sniffed: a pipe cannot be read twice (nor a workbook, unzipped). */
+    const bool regular = !c->borrowed && c->size >= 0;
+    bool book = regular && fread(head, 1, sizeof head, c->f) == sizeof head &&
                 eccn_xlsx_sniff(head, sizeof head);
-    if (!c->borrowed && fseeko(c->f, 0, SEEK_SET) != 0)
+    if (regular && fseeko(c->f, 0, SEEK_SET) != 0)
         rc = eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot seek: %s", strerror(errno));
     else if (book)
         rc = eccn_xlsx_open(path, sheet, &c->x, err);
