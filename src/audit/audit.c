@@ -4,6 +4,7 @@
 
 #include "csvr.h"
 #include "digest.h"
+#include "resolve.h"
 #include "integrity.h"
 #include "eval.h"
 #include "jsonw.h"
@@ -571,7 +572,7 @@ static const eccn_part *resolve_part(run *r, smap_entry *e, const char **why)
         eccn_error err = {0};
         e->aux = -1;
         /* The entry's key is a NUL-terminated copy: resolve from it. */
-        if (eccn_catalog_resolve(r->rs->cat, e->key, &p, &err) == ECCN_OK) {
+        if (eccn_resolve(r->rs, e->key, &p, &err) == ECCN_OK) {
             e->ptr = p;
         } else {
             char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);

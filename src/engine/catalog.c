@@ -99,6 +99,37 @@ static int load_figures(const char *file, const ynode *e, eccn_part *p, eccn_err
     return ECCN_OK;
 }
 
+static const char *const FORMS[] = {"ic", "card", "module", "board", "system"};
+
+const char *eccn_form_name(eccn_form f)
+{
+    return (unsigned)f < sizeof FORMS / sizeof *FORMS ? FORMS[f] : "?";
+}
+
+/* `form:` says whether a part is sold as an IC or as an assembly, which decides its ECCN of
+ * record; without it a devices entry is taken as an IC and a systems entry as a system. */
+static int load_form(const char *file, const ynode *e, eccn_part *p, eccn_error *err)
+{
+    const ynode *f = ynode_get(e, "form");
+    p->form = p->kind == ECCN_PART_IC ? ECCN_FORM_IC : ECCN_FORM_SYSTEM;
+    if (!f)
+        return ECCN_OK;
+    for (size_t i = 0; f && f->kind == YN_SCALAR && i < sizeof FORMS / sizeof *FORMS; i++)
+        if (strcmp(f->str, FORMS[i]) == 0) {
+            p->form = (eccn_form)i;
+            bool ok = p->kind == ECCN_PART_IC ? i != ECCN_FORM_BOARD && i != ECCN_FORM_SYSTEM
+                                              : i == ECCN_FORM_BOARD || i == ECCN_FORM_SYSTEM;
+            return ok ? ECCN_OK
+                      : eccn_fail(err, ECCN_EINPUT, file, f->line, f->col,
+                                  "%s: form '%s' does not fit a%s entry", p->id, f->str,
+                                  p->kind == ECCN_PART_IC ? "n IC (devices:)" : " system");
+        }
+    return eccn_fail(err, ECCN_EINPUT, file, f ? f->line : e->line, f ? f->col : e->col,
+                     "%s: `form:` must be ic, card or module (devices) or board or system "
+                     "(systems)",
+                     p->id);
+}
+
 static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_part_kind kind,
                       eccn_error *err)
 {
@@ -133,6 +164,8 @@ static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_
     if (eccn_catalog_find_id(cat, p->id) != p)
         return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "duplicate id '%s'", p->id);
     if ((rc = load_figures(file, e, p, err)) != ECCN_OK)
+        return rc;
+    if ((rc = load_form(file, e, p, err)) != ECCN_OK)
         return rc;
     if (kind == ECCN_PART_SYSTEM) {
         const ynode *cnt = ynode_get(e, "count");

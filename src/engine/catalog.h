@@ -17,6 +17,19 @@
 
 typedef enum { ECCN_PART_IC, ECCN_PART_SYSTEM } eccn_part_kind;
 
+/* What is sold: 3A090 judges the IC, but a card, module, board or system carrying a 3A090 IC is
+ * an assembly in 4A090 (regulations.md 2.7), and that is its ECCN of record. */
+typedef enum {
+    ECCN_FORM_IC,
+    ECCN_FORM_CARD,
+    ECCN_FORM_MODULE,
+    ECCN_FORM_BOARD,
+    ECCN_FORM_SYSTEM,
+} eccn_form;
+const char *eccn_form_name(eccn_form f);
+
+struct eccn_vendor_row; /* vendor.h */
+
 /* Saved whole into a rule set's image: a pointer field added here must be written and restored
  * by eccn_catalog_save and eccn_catalog_restore. */
 typedef struct eccn_part {
@@ -36,6 +49,11 @@ typedef struct eccn_part {
     const struct eccn_part *component; /* systems: the IC they carry */
     int count;                         /* systems: how many, 0 when not known */
     struct eccn_rx *re;                /* compiled pattern, owned */
+    eccn_form form;                    /* `form:`; an IC entry sold as a card is an assembly */
+    /* Set only on the views vendor.c makes of a part for one vendor row: the row, and the
+     * catalogue entry viewed (NULL when the catalogue does not model the row's part). */
+    const struct eccn_vendor_row *vrow;
+    const struct eccn_part *base;
 } eccn_part;
 
 typedef struct eccn_catalog eccn_catalog;

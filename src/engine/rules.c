@@ -2,6 +2,9 @@
 #define _GNU_SOURCE /* dl_iterate_phdr, for the build id */
 #include "rules.h"
 
+#include "resolve.h"
+#include "vendor.h"
+
 #include "digest.h"
 #include "image.h"
 #include "ydoc.h"
@@ -35,6 +38,8 @@ void eccn_ruleset_free(eccn_ruleset *rs)
 {
     if (!rs)
         return;
+    eccn_vendors_free(rs->vendors);
+    eccn_vocab_free(rs->vocab);
     if (rs->image) {
         /* Everything is in the image but what was compiled since it was read. */
         for (size_t i = 0; i < rs->nprovs; i++)
@@ -607,7 +612,7 @@ bad:
     return ECCN_ENOTFOUND;
 }
 
-int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *const *what_if,
+static int open_rules(const char *rules_dir, const char *data_dir, const char *const *what_if,
                       size_t nwhat_if, eccn_ruleset **out, eccn_error *err)
 {
     if (nwhat_if == 0 && open_image(rules_dir, data_dir, out) == ECCN_OK)
@@ -713,6 +718,42 @@ done:
         identify_files(rules_dir, data_dir, trusted) == ECCN_OK &&
         strcmp(trusted, rs->revision) == 0)
         save_image(rs);
+    *out = rs;
+    return ECCN_OK;
+}
+
+/* The vendor tables and the vocabulary resolution reads are loaded beside the rules, and their
+ * digests fold into the revision, so a replay knows which vendor data it saw. */
+int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *const *what_if,
+                      size_t nwhat_if, eccn_ruleset **out, eccn_error *err)
+{
+    eccn_ruleset *rs = NULL;
+    int rc = open_rules(rules_dir, data_dir, what_if, nwhat_if, &rs, err);
+    eccn_digest *d = NULL;
+    *out = NULL;
+    if (rc != ECCN_OK)
+        return rc;
+    rs->vendors = NULL; /* an image never holds them */
+    rs->vocab = NULL;
+    if ((rc = eccn_vocab_load(data_dir, &rs->vocab, err)) != ECCN_OK ||
+        (rc = eccn_vendors_load(data_dir, &rs->vendors, err)) != ECCN_OK ||
+        (rc = eccn_vendors_attach(rs->vendors, rs->cat, rs->vocab, err)) != ECCN_OK)
+        goto done;
+    if (*eccn_vendors_digest(rs->vendors) || *eccn_vocab_digest(rs->vocab)) {
+        rc = (d = eccn_digest_new()) ? eccn_digest_update(d, rs->revision, 64) : ECCN_ENOMEM;
+        if (rc == ECCN_OK)
+            rc = eccn_digest_update(d, eccn_vocab_digest(rs->vocab), 64);
+        if (rc == ECCN_OK)
+            rc = eccn_digest_update(d, eccn_vendors_digest(rs->vendors), 64);
+        if (rc == ECCN_OK)
+            rc = eccn_digest_hex(d, rs->revision);
+    }
+done:
+    eccn_digest_free(d);
+    if (rc != ECCN_OK) {
+        eccn_ruleset_free(rs);
+        return rc;
+    }
     *out = rs;
     return ECCN_OK;
 }

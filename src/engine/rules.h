@@ -16,6 +16,8 @@
 #include "geo.h"
 #include "util.h"
 
+typedef struct eccn_vocab eccn_vocab;
+
 typedef enum {
     ECCN_PROV_CLASSIFICATION, /* the item is in an ECCN paragraph */
     ECCN_PROV_EXCLUSION,      /* a note that takes items out of listed paragraphs */
@@ -80,6 +82,10 @@ typedef struct eccn_ruleset {
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
     void *image; /* the block this rule set was read from and lives in, or NULL (rules.c) */
+    /* Vendor tables and the resolution vocabulary (vendor.h, resolve.h): loaded after the rules,
+     * never part of an image; their digests are folded into the revision. */
+    struct eccn_vendors *vendors;
+    struct eccn_vocab *vocab;
 } eccn_ruleset;
 
 /* Loads every .yaml file in rules_dir and data_dir's catalogue and geography. what_if names further
