@@ -78,6 +78,7 @@ int ledger_backup(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);
 int cmd_audit(cli_env *env, int argc, char **argv);
+int cmd_vendors(cli_env *env, int argc, char **argv);
 
 /* Shared by check and replay: evaluate and write a verdict row's fields. */
 int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,

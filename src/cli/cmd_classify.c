@@ -1,5 +1,6 @@
 /* cmd_classify.c: `eccn classify`, `eccn check` and `eccn margin`. */
 #include "cli.h"
+#include "resolve.h"
 #include "jsonw.h"
 #include "margin.h"
 
@@ -74,7 +75,7 @@ static int build_query(eccn_ruleset *rs, const item_args *a, eccn_query *q)
     if (cli_date(a->date_text, &q->date))
         return EXIT_USAGE;
     if (a->sku) {
-        if (eccn_catalog_resolve(rs->cat, a->sku, &q->part, &err) != ECCN_OK) {
+        if (eccn_resolve(rs, a->sku, &q->part, &err) != ECCN_OK) {
             cli_print_error(&err);
             return EXIT_USAGE;
         }
@@ -144,7 +145,15 @@ static void print_classification_text(const eccn_query *q, const eccn_result *r)
     printf("\n");
     if (r->status == ECCN_ST_INDETERMINATE && r->class_note[0])
         printf("  why indeterminate: %s\n", r->class_note);
-    if (q->part && q->part->kind == ECCN_PART_SYSTEM)
+    else if (r->vendor_decided)
+        printf("  decided by: %s\n", r->class_note);
+    if (r->ic_deciding && r->ic_deciding != r->deciding_class)
+        printf("  IC carried: %s by %s [%s]\n", r->ic_eccn, r->ic_deciding->id,
+               r->ic_deciding->citation);
+    if (r->vendor_eccn[0])
+        printf("  vendor ECCN: %s (%s classification table, %s)%s%s\n", r->vendor_eccn,
+               r->vendor_name, r->vendor_date, r->review[0] ? "; REVIEW: " : "", r->review);
+    if (q->part && q->part->kind == ECCN_PART_SYSTEM && q->part->component)
         printf("  carries: %d x %s (%s)\n", q->part->count, q->part->component->id,
                r->ic_eccn[0] ? r->ic_eccn : eccn_status_word(r->ic_status));
     print_metrics_text(r);
@@ -163,6 +172,18 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
     jsonw_kv_str(w, "status", eccn_status_word(r->status));
     if (r->status == ECCN_ST_INDETERMINATE) {
         jsonw_kv_str(w, "indeterminate_reason", r->class_note);
+    }
+    jsonw_kv_str(w, "ic_eccn", r->ic_eccn[0] ? r->ic_eccn : NULL);
+    if (r->vendor_eccn[0]) {
+        jsonw_key(w, "vendor");
+        jsonw_obj_begin(w);
+        jsonw_kv_str(w, "name", r->vendor_name);
+        jsonw_kv_str(w, "date", r->vendor_date);
+        jsonw_kv_str(w, "eccn", r->vendor_eccn);
+        jsonw_key(w, "decided");
+        jsonw_bool(w, r->vendor_decided);
+        jsonw_kv_str(w, "review", r->review[0] ? r->review : NULL);
+        jsonw_obj_end(w);
     }
     jsonw_kv_str(w, "rules_revision", rs->revision);
     int rc = eccn_result_metrics_json(r, &tmp);

@@ -1,5 +1,6 @@
 /* cmd_rules.c: `eccn rules list|show|lint|test`. */
 #include "cli.h"
+#include "resolve.h"
 #include "ydoc.h"
 
 #include <dirent.h>
@@ -90,7 +91,7 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
         return EXIT_USAGE;
     }
     q.quantity = 1;
-    if (part && eccn_catalog_resolve(rs->cat, part->str, &q.part, &err) != ECCN_OK) {
+    if (part && eccn_resolve(rs, part->str, &q.part, &err) != ECCN_OK) {
         err.line = part->line, err.col = part->col;
         snprintf(err.file, sizeof err.file, "%s", file);
         cli_print_error(&err);
@@ -151,6 +152,7 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
     if ((e = ynode_get(exp, "provisions")) && e->kind == YN_SEQ) {
         for (size_t i = 0; i < e->nkids; i++) {
             bool found = r.deciding_class && strcmp(r.deciding_class->id, e->kids[i]->str) == 0;
+            found |= r.ic_deciding && strcmp(r.ic_deciding->id, e->kids[i]->str) == 0;
             for (size_t j = 0; j < r.ndeciding; j++)
                 found |= strcmp(r.deciding[j]->id, e->kids[i]->str) == 0;
             if (!found)
