@@ -20,7 +20,7 @@ for f in bin/eccn share/eccn/rules/2023-11-17-88fr73458.yaml share/eccn/data/dev
     [ -e "$P/$f" ] && ok || bad "not installed: $f"
 done
 cd / || exit 1
-export HOME="$T" ECCN_DB="$T/ledger.db" ECCN_CACHE_DIR="$T/cache"
+export HOME="$T" ECCN_DB="$T/ledger.db"
 "$P/bin/eccn" check "NVIDIA H800 80GB SXM5" --to China --date 2024-02-01 --qty 64 >"$T/out" 2>&1
 [ $? = 1 ] && grep -q "LICENCE REQUIRED" "$T/out" && ok || bad "installed check: $(head -3 "$T/out")"
 "$P/bin/eccn" rules lint >"$T/out" 2>&1 && ok || bad "installed rules lint: $(head -3 "$T/out")"

@@ -11,7 +11,7 @@ SRC=$2
 UPDATE=${3:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-export ECCN_CACHE_DIR="$T/cache" SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z
+export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
 G="$SRC/tests/golden"
 pass=0

@@ -12,7 +12,8 @@ if [ -z "$B" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-export ECCN_CACHE_DIR="$T/cache"
+# Chromium writes beside its profile into ~/.config, ~/.cache and ~/.pki: keep all of it in $T.
+export HOME="$T" XDG_CONFIG_HOME="$T/config" XDG_CACHE_HOME="$T/xdg-cache"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
 pass=0
 fail=0

@@ -311,11 +311,6 @@ int eccn_mkdirs_for(const char *path, eccn_error *err)
 
 int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err)
 {
-    return eccn_read_file_stat(path, out, NULL, err);
-}
-
-int eccn_read_file_stat(const char *path, eccn_buf *out, struct stat *stat_out, eccn_error *err)
-{
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc = ECCN_OK;
     *out = (eccn_buf){0};
@@ -323,9 +318,7 @@ int eccn_read_file_stat(const char *path, eccn_buf *out, struct stat *stat_out, 
         return eccn_fail(err, ECCN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     /* A regular file in one read of the size fstat gave (what it holds at that moment); anything
      * else in chunks until the end. */
-    bool statted = fstat(fd, &st) == 0, regular = statted && S_ISREG(st.st_mode);
-    if (stat_out)
-        *stat_out = statted ? st : (struct stat){0};
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     size_t want = regular ? (size_t)st.st_size + 1 : 65536;
     for (;;) {
         if (out->cap - out->len < 2 && (rc = eccn_buf_reserve(out, want)) != ECCN_OK)
@@ -390,25 +383,11 @@ int eccn_cmp_strings(const void *a, const void *b)
 /* Eight bytes a step: FNV-1a's byte-at-a-time multiply chain was 10% of an audit. Each step is a
  * bijection of the running value for a given word, so a change confined to one word always
  * changes the result. Not a cryptographic hash: a hostile input can at worst make its own lookups
- * slow, and nothing trusts it against someone able to rewrite what it covers. */
+ * slow. */
 uint64_t eccn_hash64(const void *data, size_t n)
 {
     const unsigned char *s = data;
     uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull), w;
-    if (n >= 64) {
-        /* Four independent lanes, so that a long block (a parse-cache file, checked by every
-         * run) does not wait on one chain of multiplies: four times as fast. */
-        uint64_t lane[4] = {h, h + 1, h + 2, h + 3};
-        for (; n >= 32; s += 32, n -= 32)
-            for (int k = 0; k < 4; k++) {
-                memcpy(&w, s + 8 * k, 8);
-                lane[k] = (lane[k] ^ w) * 0xff51afd7ed558ccdull;
-                lane[k] ^= lane[k] >> 32;
-            }
-        h = ((lane[0] * 0xc4ceb9fe1a85ec53ull + lane[1]) * 0xc4ceb9fe1a85ec53ull + lane[2]) *
-                0xc4ceb9fe1a85ec53ull +
-            lane[3];
-    }
     for (; n >= 8; s += 8, n -= 8) {
         memcpy(&w, s, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdull;

@@ -53,15 +53,8 @@ void eccn_buf_reset(eccn_buf *b);
 void eccn_buf_free(eccn_buf *b);
 
 /* Reads a whole file (a regular file or not) into out, NUL-terminated (out is overwritten, so it
- * must not own memory); the caller frees it with eccn_buf_free, also after an error. Read rather
- * than mapped: a short run's heap sits on a huge page, so the copy costs no page faults, while
- * mapping and unmapping a dozen small files cost about 0.5 ms of a check on the CI VM
- * (bench/check.sh, interleaved). */
+ * must not own memory); the caller frees it with eccn_buf_free, also after an error. */
 int eccn_read_file(const char *path, eccn_buf *out, eccn_error *err);
-struct stat;
-/* eccn_read_file that also fills *st with what fstat said of the file it read, taken before
- * reading: anything that changes the file later gives it a newer change time than *st holds. */
-int eccn_read_file_stat(const char *path, eccn_buf *out, struct stat *st, eccn_error *err);
 
 /* Makes room for need elements of elem bytes in the array items of capacity *cap, doubling from
  * first. Returns the array, moved or not, or NULL when out of memory (items is then untouched and
@@ -77,7 +70,7 @@ static inline void *eccn_grow(void *items, size_t *cap, size_t need, size_t elem
 void eccn_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* eccn_sort comparator for an array of C strings (char *), in strcmp order. */
 int eccn_cmp_strings(const void *a, const void *b);
-/* A fast 64-bit hash for hash tables and for detecting accidental damage; not cryptographic. */
+/* A fast 64-bit hash for hash tables; not cryptographic. */
 uint64_t eccn_hash64(const void *data, size_t n);
 
 /* A positive decimal id ("12"); false for anything else. */

@@ -59,13 +59,33 @@ int cli_take_global(cli_env *env, int *argc, char **argv)
     return 0;
 }
 
+void cli_write_safe(FILE *f, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        const unsigned char *run = p;
+        /* C0 controls but newline and tab, DEL, and the C1 controls as UTF-8 (C2 80..C2 9F) */
+        while (p < end && !((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ||
+                            (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)))
+            p++;
+        fwrite(run, 1, (size_t)(p - run), f);
+        if (p < end) {
+            fprintf(f, "\\x%02x", *p);
+            if (*p++ == 0xc2)
+                fprintf(f, "\\x%02x", *p++);
+        }
+    }
+}
+
 void cli_errorf(const char *fmt, ...)
 {
+    char line[2048];
     va_list ap;
-    fputs("eccn: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    fputs("eccn: ", stderr);
+    cli_write_safe(stderr, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     fputc('\n', stderr);
 }
 
@@ -73,7 +93,9 @@ void cli_print_error(const eccn_error *err)
 {
     char line[2048];
     eccn_error_format(err, line, sizeof line);
-    fprintf(stderr, "eccn: %s\n", line);
+    fputs("eccn: ", stderr);
+    cli_write_safe(stderr, line, strlen(line));
+    fputc('\n', stderr);
 }
 
 static bool is_dir(const char *p)
@@ -118,25 +140,9 @@ static void locate(cli_env *env)
     }
 }
 
-/* The parse cache: $ECCN_CACHE_DIR (empty turns it off), else $XDG_CACHE_HOME/eccn, else
- * ~/.cache/eccn. */
-static void set_cache_dir(cli_env *env)
-{
-    const char *dir = getenv("ECCN_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
-               *home = getenv("HOME");
-    if (dir)
-        snprintf(env->cache_buf, sizeof env->cache_buf, "%s", dir);
-    else if (xdg && *xdg == '/')
-        snprintf(env->cache_buf, sizeof env->cache_buf, "%s/eccn", xdg);
-    else if (home && *home == '/')
-        snprintf(env->cache_buf, sizeof env->cache_buf, "%s/.cache/eccn", home);
-    ydoc_set_cache_dir(env->cache_buf);
-}
-
 /* Finds rules/ and data/ (installed, or the source tree) unless given. */
 static int find_dirs(cli_env *env)
 {
-    set_cache_dir(env);
     if (!env->rules_dir || !env->data_dir)
         locate(env);
     if (!env->rules_dir || !env->data_dir) {

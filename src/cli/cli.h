@@ -25,7 +25,7 @@ typedef struct cli_env {
     const char *rules_dir, *data_dir, *db_path;
     const char *what_if[CLI_MAX_WHAT_IF];
     size_t nwhat_if;
-    char rules_buf[4096], data_buf[4096], db_buf[4096], cache_buf[4096];
+    char rules_buf[4096], data_buf[4096], db_buf[4096];
 } cli_env;
 
 /* Takes global options (--rules, --data, --db, --what-if) out of argv wherever they stand. */
@@ -47,7 +47,12 @@ typedef enum {
     CLI_LEDGER_AS_IS
 } cli_ledger_mode;
 int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l);
+/* Diagnostics on stderr, "eccn: " first. Both write through cli_write_safe: a message quotes
+ * what the user's files hold, and a file must not be able to drive the terminal. */
 void cli_print_error(const eccn_error *err);
+/* Writes n bytes, each control character but newline and tab (C0, DEL, and C1 as UTF-8) as
+ * \xNN, so that escape sequences from input are shown, not obeyed. */
+void cli_write_safe(FILE *f, const char *s, size_t n);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a --date value or today's date when NULL. */
 int cli_date(const char *text, eccn_date *out);

@@ -1,7 +1,6 @@
 /* catalog.c: device catalogue and SKU resolution (see catalog.h). */
 #include "catalog.h"
 
-#include "image.h"
 #include "rx.h"
 #include "ydoc.h"
 
@@ -12,26 +11,18 @@
 
 #define MAX_CANDIDATES 8
 
-/* Saved whole into a rule set's image (eccn_catalog_save, eccn_catalog_restore). */
 struct eccn_catalog {
     eccn_part *parts;
     size_t n;
     char *path;
     bool compiled, jit;
     eccn_rx_matcher *matcher;
-    bool in_image; /* restored from an image, which owns all but the compiled patterns */
 };
 
 void eccn_catalog_free(eccn_catalog *cat)
 {
     if (!cat)
         return;
-    if (cat->in_image) {
-        for (size_t i = 0; i < cat->n; i++)
-            eccn_rx_free(cat->parts[i].re);
-        eccn_rx_matcher_free(cat->matcher);
-        return;
-    }
     for (size_t i = 0; i < cat->n; i++) {
         eccn_part *p = &cat->parts[i];
         free(p->id);
@@ -391,71 +382,4 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
     return eccn_fail(err, ECCN_ENOTFOUND, NULL, 0, 0,
                      "unknown part '%s'; nearest catalogue entries: %s, %s, %s", text,
                      best[0] ? best[0] : "-", best[1] ? best[1] : "-", best[2] ? best[2] : "-");
-}
-
-/* A part's string fields, for eccn_imgw_strs and eccn_imgr_strs. */
-enum { PART_STRINGS = 6 };
-static void part_strings(eccn_part *p, char **out[PART_STRINGS])
-{
-    char **fields[PART_STRINGS] = {&p->id,      &p->vendor, &p->model,
-                                   &p->variant, &p->note,   &p->pattern};
-    memcpy(out, fields, sizeof fields);
-}
-
-uint64_t eccn_catalog_save(const eccn_catalog *cat, eccn_imgw *w)
-{
-    eccn_part *ps = malloc((cat->n ? cat->n : 1) * sizeof *ps);
-    if (!ps) {
-        w->status = ECCN_ENOMEM;
-        return 0;
-    }
-    for (size_t i = 0; i < cat->n; i++) {
-        const eccn_part *p = &cat->parts[i];
-        eccn_part *q = &ps[i];
-        char **strings[PART_STRINGS];
-        *q = *p;
-        part_strings(q, strings);
-        eccn_imgw_strs(w, strings, PART_STRINGS);
-        q->aliases = ECCN_IMG_STASH(eccn_imgw_strv(w, p->aliases, p->naliases));
-        q->part_numbers = ECCN_IMG_STASH(eccn_imgw_strv(w, p->part_numbers, p->npart_numbers));
-        q->sources = ECCN_IMG_STASH(eccn_imgw_strv(w, p->sources, p->nsources));
-        /* The IC a system carries, as its index + 1. */
-        q->component = ECCN_IMG_STASH(p->component ? (uint64_t)(p->component - cat->parts) + 1 : 0);
-        q->re = NULL;
-    }
-    eccn_catalog copy = *cat;
-    copy.parts = ECCN_IMG_STASH(eccn_imgw_put(w, ps, cat->n * sizeof *ps));
-    copy.path = ECCN_IMG_STASH(eccn_imgw_str(w, cat->path));
-    copy.compiled = copy.jit = copy.in_image = false;
-    copy.matcher = NULL;
-    free(ps);
-    uint64_t at = eccn_imgw_put(w, &copy, sizeof copy);
-    return w->status == ECCN_OK ? at : 0;
-}
-
-eccn_catalog *eccn_catalog_restore(eccn_imgr *r, const void *stashed)
-{
-    eccn_catalog *cat = eccn_imgr_array(r, stashed, 1, sizeof *cat);
-    if (!cat || cat->in_image || cat->compiled || cat->jit || cat->matcher) {
-        r->bad = true;
-        return NULL;
-    }
-    cat->in_image = true;
-    cat->parts = eccn_imgr_array(r, cat->parts, cat->n, sizeof *cat->parts);
-    cat->path = eccn_imgr_str(r, cat->path);
-    for (size_t i = 0; !r->bad && i < cat->n; i++) {
-        eccn_part *p = &cat->parts[i];
-        uint64_t component = ECCN_IMG_OFFSET(p->component);
-        char **strings[PART_STRINGS];
-        part_strings(p, strings);
-        eccn_imgr_strs(r, strings, PART_STRINGS);
-        p->aliases = eccn_imgr_strv(r, p->aliases, p->naliases);
-        p->part_numbers = eccn_imgr_strv(r, p->part_numbers, p->npart_numbers);
-        p->sources = eccn_imgr_strv(r, p->sources, p->nsources);
-        eccn_imgr_field(r, p->spec.name, sizeof p->spec.name);
-        if (!p->id || component > cat->n || p->re || (unsigned)p->kind > ECCN_PART_SYSTEM)
-            r->bad = true;
-        p->component = component ? &cat->parts[component - 1] : NULL;
-    }
-    return r->bad || !cat->path ? NULL : cat;
 }

@@ -10,7 +10,6 @@
 #ifndef ECCN_CATALOG_H
 #define ECCN_CATALOG_H
 
-#include "image.h"
 #include "spec.h"
 #include "util.h"
 #include "ydoc.h"
@@ -30,8 +29,6 @@ const char *eccn_form_name(eccn_form f);
 
 struct eccn_vendor_row; /* vendor.h */
 
-/* Saved whole into a rule set's image: a pointer field added here must be written and restored
- * by eccn_catalog_save and eccn_catalog_restore. */
 typedef struct eccn_part {
     char *id;
     eccn_part_kind kind;
@@ -61,12 +58,6 @@ typedef struct eccn_catalog eccn_catalog;
 /* Builds the catalogue from the parsed devices file (borrowed). */
 int eccn_catalog_load(const ydoc *doc, eccn_catalog **out, eccn_error *err);
 void eccn_catalog_free(eccn_catalog *cat);
-/* The catalogue written into an image (image.h), before any pattern is compiled: its offset
- * there, 0 if out of memory. */
-uint64_t eccn_catalog_save(const eccn_catalog *cat, eccn_imgw *w);
-/* The catalogue saved at the stashed offset, fixed up in place; NULL (and r->bad) when the image
- * is inconsistent. The image owns it; eccn_catalog_free frees only the patterns compiled since. */
-eccn_catalog *eccn_catalog_restore(eccn_imgr *r, const void *stashed);
 size_t eccn_catalog_count(const eccn_catalog *cat);
 const eccn_part *eccn_catalog_at(const eccn_catalog *cat, size_t i);
 const eccn_part *eccn_catalog_find_id(const eccn_catalog *cat, const char *id);

@@ -1,7 +1,6 @@
 /* cond.c: rule conditions, parsed and evaluated in three-valued logic (see cond.h). */
 #include "cond.h"
 
-#include "image.h"
 #include "rx.h"
 
 #include <math.h>
@@ -26,8 +25,6 @@ typedef enum {
 typedef enum { OP_GE, OP_GT, OP_LT, OP_LE, OP_EQ, OP_NE } cmp_op;
 static const char *const OP_TEXT[] = {">=", ">", "<", "<=", "==", "!="};
 
-/* Saved whole into a rule set's image: a pointer field added here must be written and restored by
- * eccn_cond_save and eccn_cond_restore. */
 struct eccn_cond {
     cond_kind kind;
     eccn_cond **kids;
@@ -48,7 +45,6 @@ struct eccn_cond {
     char attr[16];
     char *pattern;
     eccn_rx *re;
-    bool in_image; /* restored from an image, which owns all but re */
 };
 
 void eccn_trace_free(eccn_trace *t)
@@ -64,10 +60,6 @@ void eccn_cond_free(eccn_cond *c)
         return;
     for (size_t i = 0; i < c->nkids; i++)
         eccn_cond_free(c->kids[i]);
-    if (c->in_image) {
-        eccn_rx_free(c->re);
-        return;
-    }
     free(c->kids);
     for (size_t i = 0; i < c->nset; i++)
         free(c->set[i]);
@@ -75,18 +67,6 @@ void eccn_cond_free(eccn_cond *c)
     free(c->pattern);
     eccn_rx_free(c->re);
     free(c);
-}
-
-/* A pattern restored from an image (which holds no compiled code) is compiled when first needed:
- * most checks evaluate none of the few `matches` tests, which are in force only from 2025. The
- * pattern compiled when the image was made, so only memory can fail. Evaluation is on one thread
- * (an audit judges on its reading thread), and this is its only write to the tree. True when
- * c->re is ready, or c is not a pattern test. */
-static bool compile_restored(eccn_cond *c)
-{
-    eccn_error ignored = {0};
-    return c->kind != C_MATCH || c->re ||
-           eccn_rx_compile(c->pattern, "matches", "image", 0, 0, &c->re, &ignored) == ECCN_OK;
 }
 
 const char *eccn_tv_word(eccn_tv v)
@@ -478,8 +458,7 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
                         : strcmp(c->attr, "part") == 0  ? s->part_id
                                                         : s->name;
         eccn_tv r = ECCN_UNKNOWN;
-        bool compiled = compile_restored((eccn_cond *)c);
-        if (v && compiled) {
+        if (v) {
             eccn_rx_matcher *m = eccn_rx_matcher_new();
             if (m) {
                 eccn_rx_result got = eccn_rx_match(m, c->re, v, strlen(v));
@@ -495,7 +474,6 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
                      v ? v : "(unknown)", c->pattern,
                      r == ECCN_TRUE    ? "yes"
                      : r == ECCN_FALSE ? "no"
-                     : !compiled       ? "unknown: out of memory compiling the pattern"
                      : v ? "unknown: the pattern exceeded PCRE2's match limit (a pattern that "
                            "backtracks catastrophically; rewrite it)"
                          : "unknown");
@@ -508,8 +486,7 @@ eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *tr
 
 void eccn_cond_use_jit(eccn_cond *c)
 {
-    if (compile_restored(c))
-        eccn_rx_jit(c->re);
+    eccn_rx_jit(c->re);
     for (size_t i = 0; i < c->nkids; i++)
         eccn_cond_use_jit(c->kids[i]);
 }
@@ -550,52 +527,4 @@ bool eccn_cond_uses_eccn(const eccn_cond *c)
         if (eccn_cond_uses_eccn(c->kids[i]))
             return true;
     return false;
-}
-
-uint64_t eccn_cond_save(const eccn_cond *c, eccn_imgw *w)
-{
-    if (!c || w->status != ECCN_OK)
-        return 0;
-    uint64_t *kids = c->nkids ? malloc(c->nkids * sizeof *kids) : NULL;
-    if (c->nkids && !kids) {
-        w->status = ECCN_ENOMEM;
-        return 0;
-    }
-    for (size_t i = 0; i < c->nkids; i++)
-        kids[i] = eccn_cond_save(c->kids[i], w);
-    eccn_cond copy = *c;
-    copy.kids = ECCN_IMG_STASH(eccn_imgw_put(w, kids, c->nkids * sizeof *kids));
-    copy.set = ECCN_IMG_STASH(eccn_imgw_strv(w, c->set, c->nset));
-    copy.pattern = ECCN_IMG_STASH(eccn_imgw_str(w, c->pattern));
-    copy.re = NULL;
-    copy.in_image = false;
-    free(kids);
-    uint64_t at = eccn_imgw_put(w, &copy, sizeof copy);
-    return w->status == ECCN_OK ? at : 0;
-}
-
-eccn_cond *eccn_cond_restore(eccn_imgr *r, const void *stashed)
-{
-    eccn_cond *c = eccn_imgr_array(r, stashed, 1, sizeof *c);
-    /* Each node once (in_image marks it), and its kids written before it: no sharing, no cycle. */
-    if (!c || c->in_image || (unsigned)c->kind > C_MATCH || c->re ||
-        (unsigned)c->metric >= ECCN_M_COUNT || (unsigned)c->op > OP_NE ||
-        (unsigned)c->flag >= ECCN_FLAG_COUNT) {
-        r->bad = true;
-        return NULL;
-    }
-    c->in_image = true;
-    c->kids = eccn_imgr_array(r, c->kids, c->nkids, sizeof *c->kids);
-    for (size_t i = 0; !r->bad && i < c->nkids; i++) {
-        if (ECCN_IMG_OFFSET(c->kids[i]) >= ECCN_IMG_OFFSET(stashed)) {
-            r->bad = true;
-            break;
-        }
-        c->kids[i] = eccn_cond_restore(r, c->kids[i]);
-    }
-    c->set = eccn_imgr_strv(r, c->set, c->nset);
-    c->pattern = eccn_imgr_str(r, c->pattern);
-    eccn_imgr_field(r, c->attr, sizeof c->attr);
-    r->bad |= c->kind == C_MATCH && !c->pattern;
-    return r->bad ? NULL : c;
 }

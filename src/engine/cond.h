@@ -64,12 +64,6 @@ typedef struct eccn_cond eccn_cond;
 int eccn_cond_parse(const char *file, const ynode *n, const eccn_geo *geo, eccn_cond **out,
                     eccn_error *err);
 void eccn_cond_free(eccn_cond *c);
-/* The condition written into an image (image.h): its offset there, 0 if NULL or out of memory. */
-uint64_t eccn_cond_save(const eccn_cond *c, eccn_imgw *w);
-/* The condition saved at the stashed offset, fixed up in place; NULL (and r->bad) when the image
- * is inconsistent. The image owns it; its patterns are compiled on first use (an image holds no
- * compiled code), and eccn_cond_free frees only those. */
-eccn_cond *eccn_cond_restore(eccn_imgr *r, const void *stashed);
 /* Evaluates c for s; when trace is non-NULL one test per leaf is appended. */
 eccn_tv eccn_cond_eval(const eccn_cond *c, const eccn_subject *s, eccn_trace *trace);
 /* JIT-compiles the condition's patterns: worth it for batches only (see eccn_ruleset_use_jit). */

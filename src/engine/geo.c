@@ -1,7 +1,6 @@
 /* geo.c: countries, regions and country groups (see geo.h). */
 #include "geo.h"
 
-#include "image.h"
 #include "ydoc.h"
 
 #include <ctype.h>
@@ -9,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* These structures are saved whole into a rule set's image: a pointer field added to one must be
- * written and restored by eccn_geo_save and eccn_geo_restore. */
 typedef struct country {
     char code[8];
     char **names;
@@ -38,12 +35,11 @@ struct eccn_geo {
     size_t ncountries;
     group *groups;
     size_t ngroups;
-    bool in_image; /* restored from an image, which owns it */
 };
 
 void eccn_geo_free(eccn_geo *geo)
 {
-    if (!geo || geo->in_image)
+    if (!geo)
         return;
     for (size_t i = 0; i < geo->ncountries; i++)
         free(geo->countries[i].names); /* a ynode_strv list: one block */
@@ -143,7 +139,6 @@ static int add_member(group *g, const char *code, eccn_date from, eccn_date unti
         return ECCN_ENOMEM;
     g->members = m;
     member *x = &g->members[g->nmembers++];
-    memset(x, 0, sizeof *x); /* all its bytes go into a rule set's image */
     snprintf(x->code, sizeof x->code, "%s", code);
     x->from = from;
     x->until = until;
@@ -339,60 +334,4 @@ void eccn_geo_each_change(const eccn_geo *geo, void (*fn)(eccn_date d, void *ctx
             if (m->until != ECCN_DATE_NONE)
                 fn(m->until, ctx);
         }
-}
-
-uint64_t eccn_geo_save(const eccn_geo *geo, eccn_imgw *w)
-{
-    country *cs = malloc((geo->ncountries ? geo->ncountries : 1) * sizeof *cs);
-    group *gs = malloc((geo->ngroups ? geo->ngroups : 1) * sizeof *gs);
-    uint64_t at = 0;
-    if (!cs || !gs) {
-        w->status = ECCN_ENOMEM;
-        goto done;
-    }
-    for (size_t i = 0; i < geo->ncountries; i++) {
-        cs[i] = geo->countries[i];
-        cs[i].names = ECCN_IMG_STASH(eccn_imgw_strv(w, geo->countries[i].names, cs[i].nnames));
-    }
-    for (size_t i = 0; i < geo->ngroups; i++) {
-        gs[i] = geo->groups[i];
-        gs[i].members = ECCN_IMG_STASH(
-            eccn_imgw_put(w, geo->groups[i].members, gs[i].nmembers * sizeof *gs[i].members));
-    }
-    eccn_geo copy = *geo;
-    copy.countries = ECCN_IMG_STASH(eccn_imgw_put(w, cs, geo->ncountries * sizeof *cs));
-    copy.groups = ECCN_IMG_STASH(eccn_imgw_put(w, gs, geo->ngroups * sizeof *gs));
-    copy.in_image = false;
-    at = eccn_imgw_put(w, &copy, sizeof copy);
-done:
-    free(cs);
-    free(gs);
-    return w->status == ECCN_OK ? at : 0;
-}
-
-eccn_geo *eccn_geo_restore(eccn_imgr *r, const void *stashed)
-{
-    eccn_geo *geo = eccn_imgr_array(r, stashed, 1, sizeof *geo);
-    if (!geo || geo->in_image) {
-        r->bad = true;
-        return NULL;
-    }
-    geo->in_image = true;
-    geo->countries = eccn_imgr_array(r, geo->countries, geo->ncountries, sizeof *geo->countries);
-    geo->groups = eccn_imgr_array(r, geo->groups, geo->ngroups, sizeof *geo->groups);
-    for (size_t i = 0; !r->bad && i < geo->ncountries; i++) {
-        country *c = &geo->countries[i];
-        c->names = eccn_imgr_strv(r, c->names, c->nnames);
-        eccn_imgr_field(r, c->code, sizeof c->code);
-        eccn_imgr_field(r, c->treated_as, sizeof c->treated_as);
-        eccn_imgr_field(r, c->parent, sizeof c->parent);
-    }
-    for (size_t i = 0; !r->bad && i < geo->ngroups; i++) {
-        group *g = &geo->groups[i];
-        eccn_imgr_field(r, g->id, sizeof g->id);
-        g->members = eccn_imgr_array(r, g->members, g->nmembers, sizeof *g->members);
-        for (size_t j = 0; !r->bad && j < g->nmembers; j++)
-            eccn_imgr_field(r, g->members[j].code, sizeof g->members[j].code);
-    }
-    return r->bad ? NULL : geo;
 }

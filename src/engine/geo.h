@@ -9,7 +9,6 @@
 #ifndef ECCN_GEO_H
 #define ECCN_GEO_H
 
-#include "image.h"
 #include "util.h"
 #include "ydoc.h"
 
@@ -18,11 +17,6 @@ typedef struct eccn_geo eccn_geo;
 /* Builds the geography from the parsed countries and country-groups files (borrowed). */
 int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, eccn_error *err);
 void eccn_geo_free(eccn_geo *geo);
-/* The geography written into an image (image.h): its offset there, 0 if out of memory. */
-uint64_t eccn_geo_save(const eccn_geo *geo, eccn_imgw *w);
-/* The geography saved at the stashed offset, fixed up in place; NULL (and r->bad) when the image
- * is inconsistent. The image owns it: eccn_geo_free leaves it alone. */
-eccn_geo *eccn_geo_restore(eccn_imgr *r, const void *stashed);
 
 /* A country or region code ("CN", "cn", "UA-43") or a name ("China", "Hong Kong") to its canonical
  * code; NULL when unknown. */

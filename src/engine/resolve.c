@@ -42,7 +42,7 @@ int eccn_vocab_load(const char *data_dir, eccn_vocab **out, eccn_error *err)
     if (!probe)
         goto done;
     fclose(probe);
-    if ((rc = eccn_yaml_uncached(path, &doc, err)) == ECCN_OK &&
+    if ((rc = ydoc_load_file(path, &doc, err)) == ECCN_OK &&
         (rc = ynode_strv(path, doc->root, "accessory_words", &v->accessory, &v->naccessory, err)) ==
             ECCN_OK)
         memcpy(v->digest, doc->sha256, sizeof v->digest);

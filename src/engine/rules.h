@@ -26,8 +26,6 @@ typedef enum {
     ECCN_PROV_POLICY,         /* a licence review policy that replaces the requirement's own */
 } eccn_prov_kind;
 
-/* The structures below are saved whole into a rule set's image (rules.c): a pointer field added to
- * one must be written and restored there too (unit_ruleset_image compares the fields). */
 typedef struct eccn_act {
     char *id, *title, *citation, *source, *file;
     eccn_date published;
@@ -81,9 +79,8 @@ typedef struct eccn_ruleset {
     size_t nchanges;
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
-    void *image; /* the block this rule set was read from and lives in, or NULL (rules.c) */
-    /* Vendor tables and the resolution vocabulary (vendor.h, resolve.h): loaded after the rules,
-     * never part of an image; their digests are folded into the revision. */
+    /* Vendor tables and the resolution vocabulary (vendor.h, resolve.h); their digests are folded
+     * into the revision. */
     struct eccn_vendors *vendors;
     struct eccn_vocab *vocab;
 } eccn_ruleset;

@@ -250,7 +250,7 @@ int eccn_vendors_load(const char *data_dir, eccn_vendors **out, eccn_error *err)
     if (!probe)
         goto done; /* no vendor tables: an empty set */
     fclose(probe);
-    if ((rc = eccn_yaml_uncached(path, &doc, err)) != ECCN_OK ||
+    if ((rc = ydoc_load_file(path, &doc, err)) != ECCN_OK ||
         (rc = load_manifest(v, dir, doc, err)) != ECCN_OK || (rc = compute_digest(v)) != ECCN_OK)
         goto done;
 done:
@@ -261,16 +261,6 @@ done:
     }
     *out = v;
     return ECCN_OK;
-}
-
-int eccn_yaml_uncached(const char *path, ydoc **out, eccn_error *err)
-{
-    eccn_buf b = {0};
-    int rc = eccn_read_file(path, &b, err);
-    if (rc == ECCN_OK)
-        rc = ydoc_load_mem(path, (const unsigned char *)(b.data ? b.data : ""), b.len, out, err);
-    eccn_buf_free(&b);
-    return rc;
 }
 
 const char *eccn_vendors_digest(const eccn_vendors *v)

@@ -78,9 +78,4 @@ bool eccn_vendor_is_z(const char *eccn);
 int eccn_vendors_import(const char *data_dir, const char *csv_path, const char *name,
                         const char *date, const char *source, eccn_error *err);
 
-/* Reads a small YAML file without the parse cache (the vendor manifest and the vocabulary are
- * read beside the rule set, never kept in its cache). */
-struct ydoc;
-int eccn_yaml_uncached(const char *path, struct ydoc **out, eccn_error *err);
-
 #endif

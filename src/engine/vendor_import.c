@@ -30,7 +30,7 @@ static int read_entries(const char *path, const char *skip, entry **out, size_t 
     if (!probe)
         return ECCN_OK;
     fclose(probe);
-    int rc = eccn_yaml_uncached(path, &doc, err);
+    int rc = ydoc_load_file(path, &doc, err);
     const ynode *list = rc == ECCN_OK ? ynode_get(doc->root, "vendors") : NULL;
     const ynode *rev = rc == ECCN_OK ? ynode_get(doc->root, "review") : NULL;
     if (rc == ECCN_OK && rev)

@@ -419,17 +419,25 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err)
     }
 }
 
+bool eccn_csv_formula_like(const char *s, size_t n)
+{
+    return n > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
+}
+
 void eccn_csv_write_cell(FILE *f, const char *s, size_t n, bool last)
 {
     const char *end = s + n;
     const char *special = s;
+    bool formula = eccn_csv_formula_like(s, n);
     while (special < end && !memchr(",\"\r\n", *special, 4))
         special++;
-    if (special == end) {
+    if (special == end && !formula) {
         fwrite(s, 1, n, f);
     } else {
-        /* Doubling each quote: write the run up to and including it, then the quote again. */
-        fputc('"', f);
+        /* Doubling each quote: write the run up to and including it, then the quote again. A
+         * cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's rule for
+         * CSV injection), inside the quotes so that the text stays one cell. */
+        fputs(formula ? "\"'" : "\"", f);
         for (const char *q; (q = memchr(s, '"', (size_t)(end - s))) != NULL; s = q + 1) {
             fwrite(s, 1, (size_t)(q - s + 1), f);
             fputc('"', f);

@@ -42,8 +42,12 @@ long long eccn_csv_size(const eccn_csv *c); /* -1 when not a regular file */
 /* Every byte read passes through this hook (the audit hashes the file while reading it). */
 void eccn_csv_on_bytes(eccn_csv *c, void (*fn)(const void *p, size_t n, void *ctx), void *ctx);
 
+/* Does a cell start as a spreadsheet formula would (= + - @, a tab or a carriage return)? */
+bool eccn_csv_formula_like(const char *s, size_t n);
 /* Writes one RFC 4180 cell of n bytes, quoted when it holds a comma, quote or line end, followed
- * by a comma or, for the last cell of a record, a newline. The reader above reads it back. */
+ * by a comma or, for the last cell of a record, a newline. The reader above reads it back. A
+ * formula-like cell is written quoted with a leading apostrophe, so that a spreadsheet shows it
+ * as text instead of running it ("=HYPERLINK(...)" from an input file must not become a link). */
 void eccn_csv_write_cell(FILE *f, const char *s, size_t n, bool last);
 
 #endif

@@ -2,6 +2,7 @@
 #include "chart.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define W 720
@@ -10,6 +11,8 @@
 #define RIGHT 20
 #define TOP 40
 #define BOTTOM 50
+#define LEGEND_W 230   /* the control map's key, right of the plot */
+#define LEGEND_LINE 11 /* one part in the key */
 
 void eccn_xml_escape(FILE *out, const char *s)
 {
@@ -61,15 +64,94 @@ static double py(const axes *a, double tpp)
     return H - BOTTOM - f * (H - TOP - BOTTOM);
 }
 
-static void open_svg(FILE *out, const char *title)
+static void open_svg(FILE *out, const char *title, int width, int height)
 {
     fprintf(out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
             "height=\"%d\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">\n<title>",
-            W, H, W, H);
+            width, height, width, height);
     eccn_xml_escape(out, title);
     fputs("</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n", out);
     text(out, W / 2.0, 22, "middle", " font-size=\"14\" font-weight=\"bold\"", title);
+}
+
+/* A label's box on the chart, in SVG units. */
+typedef struct box {
+    double x0, y0, x1, y1;
+} box;
+
+static bool overlaps(box a, box b)
+{
+    return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+static bool is_free(box b, const box *taken, size_t ntaken)
+{
+    if (b.x0 < LEFT || b.x1 > W - RIGHT || b.y0 < TOP || b.y1 > H - BOTTOM)
+        return false;
+    for (size_t i = 0; i < ntaken; i++)
+        if (overlaps(b, taken[i]))
+            return false;
+    return true;
+}
+
+/* The first place around (x, y), ring by ring outwards, where a label of len digits overlaps no
+ * box taken and stays inside the plot; failing that (a crowd of points), the first free place
+ * in the plot, row by row, which a leader line then joins to its point. */
+static box place_label(const box *taken, size_t ntaken, double x, double y, size_t len)
+{
+    double w = 6.5 * (double)len + 2, h = 11;
+    static const double DIR[8][2] = {{1, -1}, {1, 0}, {-1, -1}, {-1, 0},
+                                     {0, -1}, {1, 1}, {-1, 1},  {0, 1}};
+    for (int ring = 0; ring < 6; ring++)
+        for (int d = 0; d < 8; d++) {
+            double r = 6 + 9.0 * ring;
+            double cx = x + DIR[d][0] * r + (DIR[d][0] < 0 ? -w : DIR[d][0] > 0 ? 0 : -w / 2);
+            double cy = y + DIR[d][1] * r + (DIR[d][1] < 0 ? -h : DIR[d][1] > 0 ? 0 : -h / 2);
+            box b = {cx, cy, cx + w, cy + h};
+            if (is_free(b, taken, ntaken))
+                return b;
+        }
+    for (double cy = TOP; cy + h <= H - BOTTOM; cy += h)
+        for (double cx = LEFT; cx + w <= W - RIGHT; cx += 4) {
+            box b = {cx, cy, cx + w, cy + h};
+            if (is_free(b, taken, ntaken))
+                return b;
+        }
+    return (box){x + 5, y - 5 - h, x + 5 + w, y - 5}; /* no room left: next to the point */
+}
+
+/* The key to the shading and the points, then each point's number and part, in columns. */
+static void legend(FILE *out, const eccn_chart_point *points, size_t npoints, size_t rows_per_col)
+{
+    double x = W + 10, y = TOP + 4;
+    static const struct {
+        const char *fill, *label;
+    } SHADES[] = {{"#d62728", "3A090.a region"}, {"#ff7f0e", "3A090.b region"}};
+    for (size_t i = 0; i < 2; i++, y += 14) {
+        fprintf(out,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"10\" fill=\"%s\" "
+                "fill-opacity=\"0.25\"/>\n",
+                x, y, SHADES[i].fill);
+        text(out, x + 16, y + 9, "start", "", SHADES[i].label);
+    }
+    fprintf(out,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1f4e79\"/>\n"
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#fff\" stroke=\"#1f4e79\"/>\n",
+            x + 6, y + 5, x + 6, y + 19);
+    text(out, x + 16, y + 9, "start", "", "part (die area known)");
+    text(out, x + 16, y + 23, "start", "", "part, PD unknown (left edge)");
+    y += 42;
+    double col_w = (double)(LEGEND_W - 10) / 2;
+    for (size_t i = 0; i < npoints; i++) {
+        char l[96];
+        snprintf(l, sizeof l, "%zu  %s", i + 1, points[i].label);
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\">",
+                x + col_w * (double)(i / rows_per_col),
+                y + LEGEND_LINE * (double)(i % rows_per_col));
+        eccn_xml_escape(out, l);
+        fputs("</text>\n", out);
+    }
 }
 
 void eccn_chart_control_map(FILE *out, const char *title, const eccn_chart_region *regions,
@@ -84,7 +166,12 @@ void eccn_chart_control_map(FILE *out, const char *title, const eccn_chart_regio
         if (points[i].tpp * 1.5 > a.tpp_max)
             a.tpp_max = points[i].tpp * 1.5;
     }
-    open_svg(out, title);
+    /* One column of the key while it fits beside the plot, else two, as long as they need. */
+    size_t rows_per_col = (size_t)(H - TOP - 70) / LEGEND_LINE;
+    if (npoints > rows_per_col)
+        rows_per_col = rows_per_col > (npoints + 1) / 2 ? rows_per_col : (npoints + 1) / 2;
+    int legend_h = TOP + 70 + (int)rows_per_col * LEGEND_LINE;
+    open_svg(out, title, W + LEGEND_W, legend_h > H ? legend_h : H);
     /* Regions first, so the points sit on top. */
     for (size_t i = 0; i < nregions; i++) {
         const eccn_chart_region *r = &regions[i];
@@ -140,14 +227,36 @@ void eccn_chart_control_map(FILE *out, const char *title, const eccn_chart_regio
         text(out, px(&a, pd_lines[i]) + 3, TOP + 12 + 12.0 * (double)(i % 3), "start",
              " fill=\"#555\"", l);
     }
-    /* Parts: a point each; those without a known PD sit on the left edge, hollow. */
+    /* Parts: a point each, numbered; those without a known PD sit on the left edge, hollow. The
+     * numbers are placed where they overlap no other number and no point, and the legend at
+     * the right names each: part names at the points ran into one another. */
+    box *taken = calloc(2 * npoints + 1, sizeof *taken);
+    size_t ntaken = 0;
+    for (size_t i = 0; taken && i < npoints; i++) {
+        const eccn_chart_point *p = &points[i];
+        double x = p->has_pd ? px(&a, p->pd) : LEFT, y = py(&a, p->tpp);
+        taken[ntaken++] = (box){x - 4, y - 4, x + 4, y + 4};
+    }
     for (size_t i = 0; i < npoints; i++) {
         const eccn_chart_point *p = &points[i];
         double x = p->has_pd ? px(&a, p->pd) : LEFT, y = py(&a, p->tpp);
         fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#1f4e79\"/>\n",
                 x, y, p->has_pd ? "#1f4e79" : "#fff");
-        text(out, x + 6, y - 5 - 9.0 * (double)(i % 2), "start", "", p->label);
+        char num[16];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        box b = taken ? place_label(taken, ntaken, x, y, strlen(num)) : (box){x + 6, y - 14, 0, 0};
+        if (taken)
+            taken[ntaken++] = b;
+        fprintf(out, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\" font-size=\"10\">%s</text>\n", b.x0,
+                b.y1 - 2, num);
+        if (b.x0 > x + 12 || b.x1 < x - 12 || b.y1 < y - 14 || b.y0 > y + 14) /* a leader line */
+            fprintf(out,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" "
+                    "stroke-width=\"0.5\"/>\n",
+                    x, y, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
     }
+    free(taken);
+    legend(out, points, npoints, rows_per_col);
     fputs("</svg>\n", out);
 }
 
@@ -158,7 +267,7 @@ void eccn_chart_bars(FILE *out, const char *title, const eccn_chart_bar *bars, s
     for (size_t i = 0; i < nbars; i++)
         if (bars[i].value > max)
             max = bars[i].value;
-    open_svg(out, title);
+    open_svg(out, title, W, H);
     if (!nbars)
         text(out, W / 2.0, H / 2.0, "middle", "", "nothing needs a licence");
     double step = nbars ? (double)(H - TOP - BOTTOM) / (double)nbars : 0;
