@@ -64,8 +64,12 @@ expect "bad date" 2 "${E[@]}" check H20 --to CN --date 2023-02-30
 contains "bad date message" "$T/err" "bad date '2023-02-30'"
 expect "bad spec" 2 "${E[@]}" classify --spec fp8=fast
 contains "bad spec message" "$T/err" "fp8: expected a finite number"
-expect "ambiguous" 2 "${E[@]}" classify A100
-contains "ambiguous message" "$T/err" "ambiguous part 'A100'"
+# A bare model whose variants answer alike is an answer that names them; one whose variants
+# answer differently is an error that lists each with its answer.
+expect "ambiguous, agreeing" 0 "${E[@]}" classify A100
+contains "ambiguous, agreeing: candidates" "$T/out" "candidates considered (all give this answer): a100-sxm4-80gb, a100-sxm4-40gb, a100-pcie-80gb"
+expect "ambiguous" 2 "${E[@]}" classify A800 --date 2023-06-01
+contains "ambiguous message" "$T/err" "'A800' fits 3 catalogue entries that answer differently"
 expect "unknown sku" 2 "${E[@]}" classify "Voodoo 5"
 contains "unknown suggests" "$T/err" "nearest catalogue entries"
 expect "ledger count before bad input" 0 "${E[@]}" ledger list --json

@@ -66,6 +66,9 @@ static int parse_args(int argc, char **argv, item_args *a, int mode)
     return 0;
 }
 
+/* The catalogue entries a text fitted, all answering alike (eccn_resolve_query), for the output. */
+static char g_considered[512];
+
 /* Builds the query from the arguments; prints a diagnostic and returns EXIT_USAGE on bad input. */
 static int build_query(eccn_ruleset *rs, const item_args *a, eccn_query *q)
 {
@@ -74,20 +77,20 @@ static int build_query(eccn_ruleset *rs, const item_args *a, eccn_query *q)
     q->quantity = 1;
     if (cli_date(a->date_text, &q->date))
         return EXIT_USAGE;
-    if (a->sku) {
-        if (eccn_resolve(rs, a->sku, &q->part, &err) != ECCN_OK) {
-            cli_print_error(&err);
-            return EXIT_USAGE;
-        }
-        q->spec = q->part->spec;
-    } else if (eccn_spec_parse(a->spec_text, &q->spec, &err) != ECCN_OK) {
-        cli_print_error(&err);
-        return EXIT_USAGE;
-    }
     if (a->to && !(q->destination = cli_country(rs, "--to", a->to)))
         return EXIT_USAGE;
     if (a->hq && !(q->headquarters = cli_country(rs, "--hq", a->hq)))
         return EXIT_USAGE;
+    /* Resolved for the question asked: candidates that all answer alike are an answer. */
+    if (a->sku) {
+        if (eccn_resolve_query(rs, a->sku, q, g_considered, sizeof g_considered, &err) != ECCN_OK) {
+            cli_print_error(&err);
+            return EXIT_USAGE;
+        }
+    } else if (eccn_spec_parse(a->spec_text, &q->spec, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
     if (a->qty_text) {
         char *end;
         long long n = strtoll(a->qty_text, &end, 10);
@@ -150,6 +153,8 @@ static void print_classification_text(const eccn_query *q, const eccn_result *r)
     if (r->ic_deciding && r->ic_deciding != r->deciding_class)
         printf("  IC carried: %s by %s [%s]\n", r->ic_eccn, r->ic_deciding->id,
                r->ic_deciding->citation);
+    if (g_considered[0])
+        printf("  candidates considered (all give this answer): %s\n", g_considered);
     if (r->vendor_eccn[0])
         printf("  vendor ECCN: %s (%s classification table, %s)%s%s\n", r->vendor_eccn,
                r->vendor_name, r->vendor_date, r->review[0] ? "; REVIEW: " : "", r->review);
@@ -174,6 +179,9 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
         jsonw_kv_str(w, "indeterminate_reason", r->class_note);
     }
     jsonw_kv_str(w, "ic_eccn", r->ic_eccn[0] ? r->ic_eccn : NULL);
+    jsonw_kv_str(w, "form", q->part ? eccn_form_name(q->part->form) : NULL);
+    if (g_considered[0])
+        jsonw_kv_str(w, "candidates_considered", g_considered);
     if (r->vendor_eccn[0]) {
         jsonw_key(w, "vendor");
         jsonw_obj_begin(w);

@@ -274,6 +274,25 @@ static bool contains_ci(const char *hay, size_t hn, const char *needle)
     return false;
 }
 
+const eccn_part *eccn_catalog_find_name(const eccn_catalog *cat, const char *text)
+{
+    const char *s;
+    size_t n;
+    const eccn_part *found = NULL;
+    trim(text, &s, &n);
+    for (size_t i = 0; i < cat->n; i++) {
+        const eccn_part *p = &cat->parts[i];
+        bool hit = eq_ci_n(s, n, p->id);
+        for (size_t j = 0; !hit && j < p->naliases; j++)
+            hit = eq_ci_n(s, n, p->aliases[j]);
+        if (hit && found && found != p)
+            return NULL;
+        if (hit)
+            found = p;
+    }
+    return found;
+}
+
 static void add_cand(const eccn_part **c, size_t *n, const eccn_part *p)
 {
     for (size_t i = 0; i < *n; i++)
@@ -298,15 +317,16 @@ static int pick(const eccn_part **c, size_t n, const char *text, const eccn_part
     return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "ambiguous part '%s': could be %s", text, list);
 }
 
-int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,
-                         eccn_error *err)
+/* The entries text fits, from the first step that finds any: exact names, a part number inside,
+ * the description patterns, a bare model name shared by variants. */
+static int find_cands(eccn_catalog *cat, const char *text, const eccn_part **cand, size_t *nc,
+                      eccn_error *err)
 {
-    const eccn_part *cand[MAX_CANDIDATES];
-    size_t ncand = 0;
     const char *s;
     size_t n;
     int rc;
-    *out = NULL;
+    size_t ncand = 0;
+    *nc = 0;
     trim(text, &s, &n);
     if (n == 0)
         return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "empty part name");
@@ -322,21 +342,19 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
         if (hit)
             add_cand(cand, &ncand, p);
     }
-    if (ncand)
-        return pick(cand, ncand, text, out, err);
 
     /* 2. A vendor part number inside a longer description. */
-    for (size_t i = 0; i < cat->n; i++)
+    bool before = ncand != 0;
+    for (size_t i = 0; !before && i < cat->n; i++)
         for (size_t j = 0; j < cat->parts[i].npart_numbers; j++)
             if (contains_ci(s, n, cat->parts[i].part_numbers[j]))
                 add_cand(cand, &ncand, &cat->parts[i]);
-    if (ncand)
-        return pick(cand, ncand, text, out, err);
 
     /* 3. Free text against the description patterns. */
-    if ((rc = eccn_catalog_compile(cat, err)) != ECCN_OK)
+    if (!ncand && (rc = eccn_catalog_compile(cat, err)) != ECCN_OK)
         return rc;
-    for (size_t i = 0; i < cat->n; i++) {
+    before = ncand != 0;
+    for (size_t i = 0; !before && i < cat->n; i++) {
         const eccn_part *p = &cat->parts[i];
         if (!p->re)
             continue;
@@ -347,13 +365,31 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
             return eccn_fail(err, ECCN_EINPUT, cat->path, p->pattern_line, p->pattern_col,
                              "%s: pattern exceeded its match limit on '%s'", p->id, text);
     }
-    if (ncand)
-        return pick(cand, ncand, text, out, err);
 
     /* 4. A bare model name shared by several variants ("H100") is ambiguous, not unknown. */
-    for (size_t i = 0; i < cat->n; i++)
+    before = ncand != 0;
+    for (size_t i = 0; !before && i < cat->n; i++)
         if (eq_ci_n(s, n, cat->parts[i].model))
             add_cand(cand, &ncand, &cat->parts[i]);
+    *nc = ncand;
+    return ECCN_OK;
+}
+
+int eccn_catalog_candidates(eccn_catalog *cat, const char *text, const eccn_part **cand, size_t *n,
+                            eccn_error *err)
+{
+    return find_cands(cat, text, cand, n, err);
+}
+
+int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,
+                         eccn_error *err)
+{
+    const eccn_part *cand[MAX_CANDIDATES];
+    size_t ncand = 0;
+    int rc;
+    *out = NULL;
+    if ((rc = find_cands(cat, text, cand, &ncand, err)) != ECCN_OK)
+        return rc;
     if (ncand)
         return pick(cand, ncand, text, out, err);
 
@@ -362,7 +398,10 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
     int bestd[3] = {99, 99, 99};
     for (size_t i = 0; i < cat->n; i++) {
         const eccn_part *p = &cat->parts[i];
+        /* The nearest of the entry's names: id, model, and every alias. */
         int d = eccn_edit_distance(text, p->id, 99);
+        int dm = eccn_edit_distance(text, p->model, 99);
+        d = dm < d ? dm : d;
         for (size_t j = 0; j < p->naliases; j++) {
             int da = eccn_edit_distance(text, p->aliases[j], 99);
             d = da < d ? da : d;

@@ -66,6 +66,12 @@ void eccn_catalog_use_jit(eccn_catalog *cat);
 /* Compiles every description pattern now (rules lint uses it to report a bad one). */
 int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err);
 
+/* Every entry text fits (at most 8), from the first resolution step that finds any; *n is 0 when
+ * none does. */
+int eccn_catalog_candidates(eccn_catalog *cat, const char *text, const eccn_part **cand, size_t *n,
+                            eccn_error *err);
+/* The one part whose id or alias is text (case-insensitive), or NULL. */
+const eccn_part *eccn_catalog_find_name(const eccn_catalog *cat, const char *text);
 /* Resolves text to one part. ECCN_ENOTFOUND: unknown, err->msg suggests the nearest names.
  * ECCN_EINPUT: ambiguous, err->msg lists the candidates. */
 int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,

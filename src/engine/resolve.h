@@ -9,6 +9,7 @@
 #define ECCN_RESOLVE_H
 
 #include "catalog.h"
+#include "eval.h"
 #include "rules.h"
 
 /* Reads data_dir/resolve.yaml (absent: no vocabulary); its digest goes into the revision. */
@@ -25,5 +26,12 @@ int eccn_resolve_description(eccn_catalog *cat, const eccn_vocab *vocab, const c
                              const eccn_part **out, eccn_error *err);
 /* Anything typed: part numbers first, then the description. */
 int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out, eccn_error *err);
+
+/* As eccn_resolve, for the question q asks (its date, destination and headquarters): when the
+ * text fits several catalogue entries and they all give the same ECCN and verdict, q->part is the
+ * first and considered (sz bytes) lists them all; when they differ, ECCN_EINPUT lists each with
+ * its variant and answer. considered is "" when the text resolved to one part. */
+int eccn_resolve_query(const eccn_ruleset *rs, const char *text, eccn_query *q, char *considered,
+                       size_t sz, eccn_error *err);
 
 #endif

@@ -19,6 +19,7 @@ struct eccn_vendors {
     size_t nrows, cap;
     eccn_part *views; /* one per row */
     eccn_pnmap *by_pn, *cat_pn, *cat_stem;
+    eccn_pnmap *by_desc; /* rows by description in word form (desc_key) */
     char digest[65];
     double tpp_tolerance;
     char *dir;         /* data/vendors */
@@ -50,6 +51,7 @@ void eccn_vendors_free(eccn_vendors *v)
     free(v->dir);
     free(v->views);
     eccn_pnmap_free(v->by_pn);
+    eccn_pnmap_free(v->by_desc);
     eccn_pnmap_free(v->cat_pn);
     eccn_pnmap_free(v->cat_stem);
     free(v);
@@ -186,6 +188,23 @@ static int load_manifest(eccn_vendors *v, const char *dir, const ydoc *doc, eccn
     return rc;
 }
 
+/* A description's word form: letters and digits lower-cased, every other run one space. */
+static size_t desc_key(const char *s, size_t n, char *out, size_t outsz)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < outsz; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isalnum(c))
+            out[k++] = (char)tolower(c);
+        else if (k && out[k - 1] != ' ')
+            out[k++] = ' ';
+    }
+    while (k && out[k - 1] == ' ')
+        k--;
+    out[k] = '\0';
+    return k;
+}
+
 /* Reads every table, refusing one whose bytes are not those the manifest (and so the revision)
  * names, and maps the rows by part number. */
 static int load_tables(eccn_vendors *v, eccn_error *err)
@@ -210,6 +229,10 @@ static int load_tables(eccn_vendors *v, eccn_error *err)
         r->table = &v->tables[(uintptr_t)r->table];
         size_t n = eccn_partno_norm(r->part_number, strlen(r->part_number), key, sizeof key);
         rc = eccn_pnmap_add(v->by_pn, key, n, r);
+        char dk[256];
+        if (rc == ECCN_OK && r->description &&
+            (n = desc_key(r->description, strlen(r->description), dk, sizeof dk)) != 0)
+            rc = eccn_pnmap_add(v->by_desc, dk, n, r);
     }
     if (rc == ECCN_OK && v->nrows && !(v->views = calloc(v->nrows, sizeof *v->views)))
         rc = ECCN_ENOMEM;
@@ -241,7 +264,8 @@ int eccn_vendors_load(const char *data_dir, eccn_vendors **out, eccn_error *err)
     *out = NULL;
     snprintf(dir, sizeof dir, "%s/vendors", data_dir);
     snprintf(path, sizeof path, "%s/vendors.yaml", dir);
-    if (rc == ECCN_OK && (!(v->by_pn = eccn_pnmap_new()) || !(v->dir = eccn_strdup(dir))))
+    if (rc == ECCN_OK && (!(v->by_pn = eccn_pnmap_new()) || !(v->by_desc = eccn_pnmap_new()) ||
+                          !(v->dir = eccn_strdup(dir))))
         rc = ECCN_ENOMEM;
     if (rc != ECCN_OK)
         goto done;
@@ -420,6 +444,62 @@ int eccn_vendors_by_partno(eccn_vendors *v, const char *s, size_t n, const eccn_
         *out = row_part(v, (size_t)((const eccn_vendor_row *)got[0] - v->rows));
     else
         *out = catalogued(v, s, n, &how);
+    return ECCN_OK;
+}
+
+/* The rows published under this description; ECCN_EINPUT when they carry different ECCNs. */
+static int rows_by_desc(eccn_vendors *v, const char *key, size_t n, const eccn_part **out,
+                        eccn_error *err)
+{
+    const void *got[8];
+    size_t all = eccn_pnmap_get(v->by_desc, key, n, got, 8), shown = all < 8 ? all : 8;
+    /* Rows that differ only in ECCNs outside 3A090/4A090 give one answer to the question eccn
+     * asks (not controlled under them), so they do not make the text ambiguous. */
+    bool differ = false, ac = false;
+    char tier[16];
+    for (size_t i = 0; i < shown; i++) {
+        const eccn_vendor_row *r = got[i];
+        differ |= strcmp(r->eccn, ((const eccn_vendor_row *)got[0])->eccn) != 0;
+        ac |= eccn_vendor_tier(r, true, tier) || eccn_vendor_is_z(r->eccn);
+    }
+    for (size_t i = 1; differ && ac && i < shown; i++)
+        if (strcmp(((const eccn_vendor_row *)got[i])->eccn,
+                   ((const eccn_vendor_row *)got[0])->eccn) != 0) {
+            char list[512] = "";
+            for (size_t j = 0; j < shown; j++) {
+                const eccn_vendor_row *r = got[j];
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s%s %s", j ? ", " : "", r->part_number,
+                         r->eccn);
+            }
+            return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0,
+                             "'%s' is the description of %zu vendor rows with different ECCNs "
+                             "(%s%s); the part number decides",
+                             key, all, list, all > shown ? ", ..." : "");
+        }
+    if (all)
+        *out = row_part(v, (size_t)((const eccn_vendor_row *)got[0] - v->rows));
+    return ECCN_OK;
+}
+
+int eccn_vendors_by_description(eccn_vendors *v, const char *s, const eccn_part **out,
+                                eccn_error *err)
+{
+    char key[256];
+    size_t n = strlen(s);
+    int rc;
+    *out = NULL;
+    if (!v || !v->cat_pn || n >= 1024 || (rc = eccn_vendors_ready(v, err)) != ECCN_OK)
+        return v && v->cat_pn && n < 1024 ? rc : ECCN_OK;
+    size_t k = desc_key(s, n, key, sizeof key);
+    if ((rc = rows_by_desc(v, key, k, out, err)) != ECCN_OK || *out)
+        return rc;
+    /* NVIDIA cuts its descriptions at 40 characters: a full description starts with the cut one. */
+    for (size_t cut = 41; cut-- > 30 && cut < n;) {
+        k = desc_key(s, cut, key, sizeof key);
+        if ((rc = rows_by_desc(v, key, k, out, err)) != ECCN_OK || *out)
+            return rc;
+    }
     return ECCN_OK;
 }
 

@@ -61,6 +61,11 @@ int eccn_vendors_ready(eccn_vendors *v, eccn_error *err);
  */
 int eccn_vendors_by_partno(eccn_vendors *v, const char *s, size_t n, const eccn_part **out,
                            eccn_error *err);
+/* A description exactly as a vendor publishes it (in word form; also a longer text that starts
+ * with a description the vendor cut at 40 characters): *out is its row's part, NULL when no row
+ * has it; ECCN_EINPUT when rows with that description carry different ECCNs. */
+int eccn_vendors_by_description(eccn_vendors *v, const char *s, const eccn_part **out,
+                                eccn_error *err);
 /* The part row i resolves to (made on first use); NULL when out of memory. */
 const eccn_part *eccn_vendors_row_part(eccn_vendors *v, size_t i);
 
