@@ -57,9 +57,10 @@ static int read_entries(const char *path, const char *skip, entry **out, size_t 
     return rc;
 }
 
-static void put_quoted(FILE *f, const char *key, const char *s)
+/* One `key: "value"` line of an entry, prefix first ("  - " for its first line, else "    "). */
+static void put_quoted(FILE *f, const char *prefix, const char *key, const char *s)
 {
-    fprintf(f, "    %s: \"", key);
+    fprintf(f, "%s%s: \"", prefix, key);
     for (; *s; s++)
         if (*s == '"' || *s == '\\')
             fprintf(f, "\\%c", *s);
@@ -83,14 +84,10 @@ static int write_manifest(const char *path, const entry *e, size_t n, const char
         fprintf(f, "review:\n  tpp_tolerance: %s\n", tol);
     fputs("vendors:\n", f);
     for (size_t i = 0; i < n; i++) {
-        fputs("  -", f);
-        put_quoted(f, "name", e[i].name);
-        fputs("  ", f);
-        put_quoted(f, "file", e[i].file);
-        fputs("  ", f);
-        put_quoted(f, "date", e[i].date);
-        fputs("  ", f);
-        put_quoted(f, "source", e[i].source);
+        put_quoted(f, "  - ", "name", e[i].name);
+        put_quoted(f, "    ", "file", e[i].file);
+        put_quoted(f, "    ", "date", e[i].date);
+        put_quoted(f, "    ", "source", e[i].source);
         fprintf(f, "    sha256: %s\n", e[i].sha256);
     }
     bool bad = ferror(f) != 0;
