@@ -8,19 +8,9 @@
 #include "rules.h"
 #include "vendor.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "testing.h"
 
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include <unistd.h>
 
 static eccn_ruleset *load(const char *data_dir)
 {
@@ -219,8 +209,8 @@ static void test_tiers(void)
 
 static void test_import(void)
 {
-    char dir[] = "/tmp/eccn-vendor-XXXXXX", csv[300], cmd[700];
-    CHECK(mkdtemp(dir) != NULL);
+    const char *dir = make_test_dir();
+    char csv[300], cmd[700];
     snprintf(cmd, sizeof cmd, "cp -r %s/data/. %s/ && chmod -R u+w %s", SRC_DIR, dir, dir);
     CHECK(system(cmd) == 0);
     snprintf(csv, sizeof csv, "%s/mine.csv", dir);
@@ -246,10 +236,7 @@ static void test_import(void)
           strcmp(resolved_id(rs, "zz12345678000"), "Test:ZZ-1234-5678-000") == 0);
     eccn_ruleset_free(rs);
     /* A table changed behind the manifest's back is refused when read. */
-    f = fopen(csv, "a");
     snprintf(csv, sizeof csv, "%s/vendors/test-2026-11-01.csv", dir);
-    if (f)
-        fclose(f);
     f = fopen(csv, "a");
     if (f) {
         fputs("ZZ-0000-0000-000,Another,EAR99,\n", f);
@@ -266,14 +253,9 @@ static void test_import(void)
         fclose(f);
     }
     CHECK(eccn_vendors_import(dir, csv, "Bad", "2026-11-01", "x", &err) == ECCN_EINPUT);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CHECK(system(cmd) == 0);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"normal_form", test_normal_form},
     {"map", test_map},
     {"part_numbers", test_part_numbers},
@@ -286,15 +268,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }
