@@ -1,5 +1,6 @@
 /* unit.c: unit tests of the library modules. Each test is a function; `unit NAME` runs one (CTest
  * registers each name), `unit` runs all. A failed CHECK prints the expression and line. */
+#include "testing.h"
 #include "catalog.h"
 #include "cond.h"
 #include "csvr.h"
@@ -8,30 +9,17 @@
 #include "rules.h"
 #include "spec.h"
 #include "util.h"
-#include "walbuf.h"
 #include "ydoc.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static const char *rules_dir = SRC_DIR "/rules", *data_dir = SRC_DIR "/data";
 
@@ -436,102 +424,7 @@ static void test_errors(void)
     CHECK(strcmp(line, "inv.csv:7:3: bad date") == 0);
 }
 
-enum { WALBUF_ROWS = 1220 }; /* the rows test_walbuf commits: the sum of tx * 13 % 60 + 1 */
-
-static int rows_in(const char *path, const char *vfs)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, vfs) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
-/* The child of test_walbuf: commits 40 transactions of 1 to 60 rows through the gathering VFS
- * with its smallest buffer (so that full buffers part frames often), checking after each that
- * another connection (the default VFS) sees all of them, then fills a transaction of several
- * buffers and is killed before committing it. Exits (4) only if a check fails. */
-static void walbuf_child(const char *path)
-{
-    sqlite3 *db = NULL;
-    int persist = 1, rows = 0;
-    eccn_walbuf_set_capacity(0);
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ECCN_WALBUF_VFS) !=
-        SQLITE_OK)
-        _exit(3);
-    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    if (sqlite3_exec(db,
-                     "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                     "PRAGMA wal_autocheckpoint=0; CREATE TABLE t(k INTEGER PRIMARY KEY, v BLOB)",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        _exit(3);
-    for (int tx = 1; tx <= 40; tx++) {
-        char sql[256];
-        int n = tx * 13 % 60 + 1;
-        snprintf(sql, sizeof sql,
-                 "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                 "WHERE i < %d) INSERT INTO t(v) SELECT randomblob(700) FROM n; COMMIT",
-                 n);
-        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-            _exit(3);
-        if (rows_in(path, NULL) != (rows += n))
-            _exit(4);
-    }
-    if (rows != WALBUF_ROWS)
-        _exit(3);
-    if (sqlite3_exec(db,
-                     "PRAGMA cache_size=50; BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
-                     "SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO t(v) SELECT randomblob(700) "
-                     "FROM n",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        _exit(3);
-    kill(getpid(), SIGKILL);
-    _exit(5);
-}
-
-/* The gathering VFS (walbuf.h): a committed transaction is in the log file when COMMIT returns,
- * so another connection reads it at once and it survives the writer's being killed; what was
- * never committed is not seen, even when it filled the buffer several times. */
-static void test_walbuf(void)
-{
-    char dir[] = "/tmp/eccn-walbuf-XXXXXX", path[256], aux[300];
-    CHECK(mkdtemp(dir) != NULL);
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    CHECK(eccn_walbuf_register() == SQLITE_OK);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0)
-        walbuf_child(path);
-    int status = 0;
-    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL); /* not exit 3, 4 or 5 */
-    CHECK(rows_in(path, NULL) == WALBUF_ROWS);
-    CHECK(rows_in(path, ECCN_WALBUF_VFS) == WALBUF_ROWS);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-          sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
-          sqlite3_step(st) == SQLITE_ROW &&
-          strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(aux, sizeof aux, "%s%s", path, suffixes[i]);
-        unlink(aux);
-    }
-    CHECK(rmdir(dir) == 0);
-}
-
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"errors", test_errors},
     {"dates", test_dates},
     {"spec", test_spec},
@@ -543,20 +436,9 @@ static const struct {
     {"resolution", test_resolution},
     {"three_valued", test_three_valued},
     {"csv", test_csv},
-    {"walbuf", test_walbuf},
 };
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

@@ -6,6 +6,7 @@
  * Expected values come from the regulation, not from eccn's output: thresholds are those of
  * ../shared/reference/regulations.md (cited by section at each use) and are also read back from
  * the rule files to show the two agree; dates are the effective dates the memo gives. */
+#include "testing.h"
 #include "catalog.h"
 #include "cond.h"
 #include "eval.h"
@@ -19,15 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x);                  \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static const char *rules_dir = SRC_DIR "/rules", *data_dir = SRC_DIR "/data";
 
@@ -1263,10 +1255,7 @@ static void test_synthetic_what_if(void)
     eccn_ruleset_free(rs);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} TESTS[] = {
+static const test_case TESTS[] = {
     {"effective_windows", test_effective_windows},
     {"rule_2022_dates", test_rule_2022_dates},
     {"rule_2023_macau", test_rule_2023_macau},
@@ -1292,15 +1281,5 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            TESTS[i].fn();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

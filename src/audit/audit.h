@@ -5,7 +5,8 @@
  * any moment leaves a consistent ledger and `--resume` ends with exactly one result per line.
  *
  * Reporting is the caller's: the audit fills an eccn_audit_summary (owned by the caller, released
- * with eccn_audit_summary_free) and calls an optional progress hook.
+ * with eccn_audit_summary_free) and calls an optional progress hook. The rows themselves are the
+ * ledger's business (audit_store.h), which also compares two runs (eccn_audit_store_diff).
  */
 #ifndef ECCN_AUDIT_H
 #define ECCN_AUDIT_H
@@ -106,19 +107,5 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *o,
 /* Fills the summary of a run already in the ledger (for reuse and resume). */
 int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err);
 void eccn_audit_summary_free(eccn_audit_summary *s);
-
-/* One line whose verdict or ECCN differs between two runs of the same inventory. Strings are
- * valid only during the callback. Dates are YYYYMMDD, 0 when the line had none. */
-typedef struct eccn_audit_change {
-    long long line;
-    const char *line_id, *part, *destination;
-    const char *verdict_a, *eccn_a, *verdict_b, *eccn_b;
-    int date_a, date_b;
-    const char *provisions_b; /* JSON array: the provisions behind B's answer */
-    const char *reason_b;
-} eccn_audit_change;
-
-int eccn_audit_diff(eccn_ledger *l, long long run_a, long long run_b,
-                    int (*fn)(const eccn_audit_change *c, void *ctx), void *ctx, eccn_error *err);
 
 #endif

@@ -152,6 +152,11 @@ static int find_dirs(cli_env *env)
     return 0;
 }
 
+int cli_find_data(cli_env *env)
+{
+    return find_dirs(env);
+}
+
 int cli_open_retention(cli_env *env, eccn_retention_policy *pol)
 {
     eccn_error err = {0};
@@ -232,11 +237,10 @@ int cli_id(const char *what, const char *text, long long *out)
 
 const char *cli_country(const eccn_ruleset *rs, const char *what, const char *text)
 {
-    const char *code = eccn_geo_resolve(rs->geo, text);
-    if (!code)
-        cli_errorf("%s: unknown country '%s' (expected an ISO 3166-1 alpha-2 code such as CN, "
-                   "or a country name)",
-                   what, text);
+    const char *code;
+    eccn_error err = {0};
+    if (eccn_geo_lookup(rs->geo, text, &code, &err) != ECCN_OK)
+        cli_errorf("%s: %s", what, err.msg);
     return code;
 }
 

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "eval.h"
 #include "ledger.h"
+#include "record.h"
 #include "retention.h"
 #include "rules.h"
 #include "util.h"
@@ -35,6 +36,9 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
 int cli_open_rules(cli_env *env, eccn_ruleset **rs);
 /* Reads data/recordkeeping.yaml (found as cli_open_rules finds data/). */
 int cli_open_retention(cli_env *env, eccn_retention_policy *pol);
+/* Finds data/ (and rules/) as cli_open_rules does, for commands that need only data/: 0 or
+ * EXIT_USAGE. */
+int cli_find_data(cli_env *env);
 /* How a command opens the ledger: CLI_LEDGER_CREATE makes it when absent (audit);
  * CLI_LEDGER_BRIEF too, for one short transaction (check: eccn_ledger_open_brief);
  * CLI_LEDGER_PRESENT needs it to exist and migrates it (commands that read or annotate it, which a
@@ -84,10 +88,12 @@ int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);
 int cmd_audit(cli_env *env, int argc, char **argv);
 int cmd_vendors(cli_env *env, int argc, char **argv);
+int cmd_screen(cli_env *env, int argc, char **argv); /* cmd_screen.c */
+int cmd_lists(cli_env *env, int argc, char **argv);  /* lists show | import (cmd_screen.c) */
 
-/* Shared by check and replay: evaluate and write a verdict row's fields. */
+/* Shared by check and replay: the verdict row of an evaluation (record.h), with who asked and
+ * what they typed. rec is the caller's to free (eccn_record_free), also on failure. */
 int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                 const char *input_kind, const char *input, eccn_verdict_row *row,
-                 eccn_buf bufs[6]);
+                 const char *input_kind, const char *input, eccn_record *rec);
 
 #endif

@@ -1,5 +1,6 @@
 /* cmd_audit.c: `eccn audit`, `eccn audit --resume RUN` and `eccn audit diff A B`. */
 #include "audit.h"
+#include "audit_store.h"
 #include "cli.h"
 #include "jsonw.h"
 
@@ -61,7 +62,7 @@ static void counts_json(jsonw *w, const char *key, const eccn_count *c, size_t n
     jsonw_obj_end(w);
 }
 
-static void lines_json(jsonw *w, const eccn_audit_line *l, size_t n, char (*reasons)[200])
+static void lines_json(jsonw *w, const eccn_audit_line *l, size_t n, const char (*reasons)[200])
 {
     jsonw_arr_begin(w);
     for (size_t i = 0; i < n; i++) {
@@ -133,7 +134,7 @@ static int audit_diff(cli_env *env, int argc, char **argv)
     jsonw_init(&d.w, &out);
     if (d.json)
         jsonw_arr_begin(&d.w);
-    if (eccn_audit_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
+    if (eccn_audit_store_diff(l, a, b, print_change, &d, &err) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
     } else if (d.json) {
@@ -149,11 +150,135 @@ static int audit_diff(cli_env *env, int argc, char **argv)
     return rc;
 }
 
+typedef struct audit_args {
+    eccn_audit_opts o;
+    bool json, quiet;
+    const char *out_path, *resume;
+} audit_args;
+
+/* The options of `eccn audit FILE`; --resume is checked once the ledger is open. */
+static int parse_args(int argc, char **argv, audit_args *a)
+{
+    const char *delim = NULL, *batch = NULL;
+    eccn_audit_opts *o = &a->o;
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (cli_opt(argc, argv, &i, "--date", &v))
+            o->default_date = v;
+        else if (cli_opt(argc, argv, &i, "--to", &v))
+            o->default_to = v;
+        else if (cli_opt(argc, argv, &i, "--out", &v))
+            a->out_path = v;
+        else if (cli_opt(argc, argv, &i, "--resume", &v))
+            a->resume = v;
+        else if (cli_opt(argc, argv, &i, "--delimiter", &v))
+            delim = v;
+        else if (cli_opt(argc, argv, &i, "--batch", &v))
+            batch = v;
+        else if (cli_opt(argc, argv, &i, "--map", &v)) {
+            if (cli_map(v, o->maps, &o->nmaps))
+                return EXIT_USAGE;
+        } else {
+            if (strcmp(argv[i], "--json") == 0)
+                a->json = true;
+            else if (strcmp(argv[i], "--quiet") == 0)
+                a->quiet = true;
+            else if (strcmp(argv[i], "--strict") == 0)
+                o->strict = true;
+            else if (strcmp(argv[i], "--force") == 0)
+                o->force = true;
+            else if (argv[i][0] == '-' && argv[i][1]) {
+                cli_errorf("audit: unknown option '%s'", argv[i]);
+                return EXIT_USAGE;
+            } else if (o->path) {
+                cli_errorf("audit: one file at a time");
+                return EXIT_USAGE;
+            } else
+                o->path = argv[i];
+            continue;
+        }
+        if (!v)
+            return EXIT_USAGE;
+    }
+    if (delim) {
+        if (strcmp(delim, "tab") == 0 || strcmp(delim, "\\t") == 0)
+            o->delimiter = '\t';
+        else if (strlen(delim) == 1 &&
+                 (delim[0] == ',' || delim[0] == ';' || delim[0] == '\t' || delim[0] == '|'))
+            o->delimiter = delim[0];
+        else {
+            cli_errorf("--delimiter: expected , ; | or tab");
+            return EXIT_USAGE;
+        }
+    }
+    if (batch && cli_id("--batch", batch, &o->batch))
+        return EXIT_USAGE;
+    eccn_date d;
+    return o->default_date && cli_date(o->default_date, &d) ? EXIT_USAGE : 0;
+}
+
+static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
+{
+    eccn_buf out = {0};
+    jsonw w;
+    jsonw_init(&w, &out);
+    jsonw_obj_begin(&w);
+    jsonw_kv_int(&w, "run_id", s->run_id);
+    jsonw_key(&w, "reused");
+    jsonw_bool(&w, s->reused);
+    jsonw_kv_str(&w, "file", s->file);
+    jsonw_kv_str(&w, "sha256", s->sha256);
+    jsonw_kv_str(&w, "rules_revision", rs->revision);
+    jsonw_kv_int(&w, "lines_read", s->lines_read);
+    jsonw_kv_int(&w, "results", s->results);
+    jsonw_kv_int(&w, "errors", s->errors);
+    jsonw_kv_int(&w, "license_required", s->licence_required);
+    jsonw_kv_int(&w, "indeterminate", s->indeterminate);
+    jsonw_kv_int(&w, "no_license_required", s->no_licence);
+    counts_json(&w, "by_verdict", s->by_verdict, s->nverdict);
+    counts_json(&w, "by_eccn", s->by_eccn, s->neccn);
+    counts_json(&w, "by_destination", s->by_destination, s->ndestination);
+    jsonw_key(&w, "license_required_lines");
+    lines_json(&w, s->licence_lines, s->nlicence_lines, NULL);
+    jsonw_key(&w, "error_lines");
+    lines_json(&w, s->error_lines, s->nerror_lines, s->error_reasons);
+    jsonw_obj_end(&w);
+    printf("%s\n", out.data);
+    eccn_buf_free(&out);
+}
+
+static void print_text(const eccn_audit_summary *s, const eccn_ruleset *rs, const char *db_path)
+{
+    printf("audit run %lld%s: %s (sha256 %.16s...)\n", s->run_id,
+           s->reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
+           s->file, s->sha256);
+    printf("lines read %lld = results %lld + errors %lld\n", s->lines_read, s->results, s->errors);
+    print_counts("by verdict:", s->by_verdict, s->nverdict);
+    print_counts("by ECCN:", s->by_eccn, s->neccn);
+    print_counts("by destination:", s->by_destination, s->ndestination);
+    if (s->nlicence_lines)
+        printf("lines that need a licence (first %zu of %lld):\n", s->nlicence_lines,
+               s->licence_required);
+    for (size_t i = 0; i < s->nlicence_lines; i++)
+        printf("  line %lld %s %s x%lld -> %s on %s: %s\n", s->licence_lines[i].line,
+               s->licence_lines[i].line_id, s->licence_lines[i].part, s->licence_lines[i].quantity,
+               s->licence_lines[i].destination, s->licence_lines[i].date,
+               s->licence_lines[i].eccn[0] ? s->licence_lines[i].eccn
+                                           : "no ECCN (a letter, or Part 746)");
+    if (s->nerror_lines)
+        printf("lines in error (first %zu of %lld):\n", s->nerror_lines, s->errors);
+    for (size_t i = 0; i < s->nerror_lines; i++)
+        printf("  line %lld %s: %s\n", s->error_lines[i].line, s->error_lines[i].part,
+               s->error_reasons[i]);
+    /* The ledger syncs each commit (audit_store.h): what it holds survives a power cut. */
+    printf("rules revision %s; results committed to disk in ledger %s\n", rs->revision, db_path);
+}
+
 int cmd_audit(cli_env *env, int argc, char **argv)
 {
-    eccn_audit_opts o = {0};
-    bool json = false, quiet = false;
-    const char *out_path = NULL, *resume = NULL, *delim = NULL, *batch = NULL;
+    audit_args a;
+    eccn_audit_opts *o = &a.o;
     eccn_ruleset *rs = NULL;
     eccn_ledger *l = NULL;
     eccn_audit_summary s = {0};
@@ -163,70 +288,15 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     bool failed = false; /* the run's own error is printed: fclose's would say it again */
     if (argc > 1 && strcmp(argv[1], "diff") == 0)
         return audit_diff(env, argc, argv);
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (cli_opt(argc, argv, &i, "--date", &v))
-            o.default_date = v;
-        else if (cli_opt(argc, argv, &i, "--to", &v))
-            o.default_to = v;
-        else if (cli_opt(argc, argv, &i, "--out", &v))
-            out_path = v;
-        else if (cli_opt(argc, argv, &i, "--resume", &v))
-            resume = v;
-        else if (cli_opt(argc, argv, &i, "--delimiter", &v))
-            delim = v;
-        else if (cli_opt(argc, argv, &i, "--batch", &v))
-            batch = v;
-        else if (cli_opt(argc, argv, &i, "--map", &v)) {
-            if (cli_map(v, o.maps, &o.nmaps))
-                return EXIT_USAGE;
-        } else {
-            if (strcmp(argv[i], "--json") == 0)
-                json = true;
-            else if (strcmp(argv[i], "--quiet") == 0)
-                quiet = true;
-            else if (strcmp(argv[i], "--strict") == 0)
-                o.strict = true;
-            else if (strcmp(argv[i], "--force") == 0)
-                o.force = true;
-            else if (argv[i][0] == '-' && argv[i][1]) {
-                cli_errorf("audit: unknown option '%s'", argv[i]);
-                return EXIT_USAGE;
-            } else if (o.path) {
-                cli_errorf("audit: one file at a time");
-                return EXIT_USAGE;
-            } else
-                o.path = argv[i];
-            continue;
-        }
-        if (!v)
-            return EXIT_USAGE;
-    }
-    if (delim) {
-        if (strcmp(delim, "tab") == 0 || strcmp(delim, "\\t") == 0)
-            o.delimiter = '\t';
-        else if (strlen(delim) == 1 &&
-                 (delim[0] == ',' || delim[0] == ';' || delim[0] == '\t' || delim[0] == '|'))
-            o.delimiter = delim[0];
-        else {
-            cli_errorf("--delimiter: expected , ; | or tab");
-            return EXIT_USAGE;
-        }
-    }
-    if (batch && cli_id("--batch", batch, &o.batch))
-        return EXIT_USAGE;
-    if (o.default_date) {
-        eccn_date d;
-        if (cli_date(o.default_date, &d))
-            return EXIT_USAGE;
-    }
+    if ((rc = parse_args(argc, argv, &a)))
+        return rc;
     if ((rc = cli_open_ledger(env, CLI_LEDGER_CREATE, &l)))
         return rc;
-    if (resume && cli_id("--resume", resume, &o.resume_run)) {
+    if (a.resume && cli_id("--resume", a.resume, &o->resume_run)) {
         rc = EXIT_USAGE;
         goto done;
     }
-    if (!o.path && !o.resume_run) {
+    if (!o->path && !o->resume_run) {
         cli_errorf("audit: give a CSV file (or - for standard input), --resume RUN, or diff A B");
         rc = EXIT_USAGE;
         goto done;
@@ -238,18 +308,18 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     const char *no_jit = getenv("ECCN_NO_JIT");
     if (!no_jit || strcmp(no_jit, "1") != 0)
         eccn_ruleset_use_jit(rs);
-    if (out_path && !(o.out_csv = fopen(out_path, "w"))) {
-        cli_errorf("--out %s: cannot create the file", out_path);
+    if (a.out_path && !(o->out_csv = fopen(a.out_path, "w"))) {
+        cli_errorf("--out %s: cannot create the file", a.out_path);
         rc = EXIT_USAGE;
         goto done;
     }
-    if (!quiet && isatty(2)) {
+    if (!a.quiet && isatty(2)) {
         prog.start = now_s();
-        o.progress = show_progress;
-        o.progress_ctx = &prog;
+        o->progress = show_progress;
+        o->progress_ctx = &prog;
     }
-    int arc = eccn_audit_run(rs, l, &o, &s, &err);
-    if (o.progress)
+    int arc = eccn_audit_run(rs, l, o, &s, &err);
+    if (o->progress)
         fputs("\r\033[K", stderr);
     if (arc != ECCN_OK) {
         cli_print_error(&err);
@@ -258,71 +328,24 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         if (s.run_id && !s.reused)
             cli_errorf("audit run %lld is incomplete; continue it with `eccn audit --resume %lld`",
                        s.run_id, s.run_id);
-        if (out_path && s.run_id && !s.reused)
+        if (a.out_path && s.run_id && !s.reused)
             cli_errorf("--out %s holds only the lines recorded before the failure; `eccn audit "
                        "--resume %lld --out FILE` writes every line of the run",
-                       out_path, s.run_id);
+                       a.out_path, s.run_id);
         rc = EXIT_USAGE;
         goto done;
     }
     eccn_sort(s.by_verdict, s.nverdict, sizeof *s.by_verdict, cmp_count);
     eccn_sort(s.by_eccn, s.neccn, sizeof *s.by_eccn, cmp_count);
     eccn_sort(s.by_destination, s.ndestination, sizeof *s.by_destination, cmp_count);
-    if (json) {
-        eccn_buf out = {0};
-        jsonw w;
-        jsonw_init(&w, &out);
-        jsonw_obj_begin(&w);
-        jsonw_kv_int(&w, "run_id", s.run_id);
-        jsonw_key(&w, "reused");
-        jsonw_bool(&w, s.reused);
-        jsonw_kv_str(&w, "file", s.file);
-        jsonw_kv_str(&w, "sha256", s.sha256);
-        jsonw_kv_str(&w, "rules_revision", rs->revision);
-        jsonw_kv_int(&w, "lines_read", s.lines_read);
-        jsonw_kv_int(&w, "results", s.results);
-        jsonw_kv_int(&w, "errors", s.errors);
-        jsonw_kv_int(&w, "license_required", s.licence_required);
-        jsonw_kv_int(&w, "indeterminate", s.indeterminate);
-        jsonw_kv_int(&w, "no_license_required", s.no_licence);
-        counts_json(&w, "by_verdict", s.by_verdict, s.nverdict);
-        counts_json(&w, "by_eccn", s.by_eccn, s.neccn);
-        counts_json(&w, "by_destination", s.by_destination, s.ndestination);
-        jsonw_key(&w, "license_required_lines");
-        lines_json(&w, s.licence_lines, s.nlicence_lines, NULL);
-        jsonw_key(&w, "error_lines");
-        lines_json(&w, s.error_lines, s.nerror_lines, s.error_reasons);
-        jsonw_obj_end(&w);
-        printf("%s\n", out.data);
-        eccn_buf_free(&out);
-    } else {
-        printf("audit run %lld%s: %s (sha256 %.16s...)\n", s.run_id,
-               s.reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
-               s.file, s.sha256);
-        printf("lines read %lld = results %lld + errors %lld\n", s.lines_read, s.results, s.errors);
-        print_counts("by verdict:", s.by_verdict, s.nverdict);
-        print_counts("by ECCN:", s.by_eccn, s.neccn);
-        print_counts("by destination:", s.by_destination, s.ndestination);
-        if (s.nlicence_lines)
-            printf("lines that need a licence (first %zu of %lld):\n", s.nlicence_lines,
-                   s.licence_required);
-        for (size_t i = 0; i < s.nlicence_lines; i++)
-            printf("  line %lld %s %s x%lld -> %s on %s: %s\n", s.licence_lines[i].line,
-                   s.licence_lines[i].line_id, s.licence_lines[i].part, s.licence_lines[i].quantity,
-                   s.licence_lines[i].destination, s.licence_lines[i].date,
-                   s.licence_lines[i].eccn[0] ? s.licence_lines[i].eccn
-                                              : "no ECCN (a letter, or Part 746)");
-        if (s.nerror_lines)
-            printf("lines in error (first %zu of %lld):\n", s.nerror_lines, s.errors);
-        for (size_t i = 0; i < s.nerror_lines; i++)
-            printf("  line %lld %s: %s\n", s.error_lines[i].line, s.error_lines[i].part,
-                   s.error_reasons[i]);
-        printf("rules revision %s; ledger %s\n", rs->revision, env->db_path);
-    }
+    if (a.json)
+        print_json(&s, rs);
+    else
+        print_text(&s, rs, env->db_path);
     rc = s.errors ? EXIT_USAGE : s.licence_required ? EXIT_LR : s.indeterminate ? EXIT_INDET : 0;
 done:
-    if (o.out_csv && fclose(o.out_csv) != 0 && !failed) {
-        cli_errorf("--out %s: write failed", out_path);
+    if (o->out_csv && fclose(o->out_csv) != 0 && !failed) {
+        cli_errorf("--out %s: write failed", a.out_path);
         rc = EXIT_USAGE;
     }
     eccn_audit_summary_free(&s);

@@ -256,53 +256,13 @@ done:
 }
 
 int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                 const char *input_kind, const char *input, eccn_verdict_row *row, eccn_buf bufs[6])
+                 const char *input_kind, const char *input, eccn_record *rec)
 {
-    static char date[11];
-    static char now[21];
-    int rc = ECCN_OK;
-    memset(row, 0, sizeof *row);
-    eccn_date_format(q->date, date);
-    eccn_utc_now(now);
-    rc |= eccn_spec_format(&q->spec, &bufs[0]);
-    rc |= eccn_result_metrics_json(r, &bufs[1]);
-    rc |= eccn_result_exceptions_json(r, &bufs[2], false);
-    rc |= eccn_result_provisions_json(r, &bufs[3]);
-    rc |= eccn_result_explanation_json(r, &bufs[4]);
-    jsonw w;
-    jsonw_init(&w, &bufs[5]);
-    jsonw_arr_begin(&w);
-    for (size_t i = 0; i < rs->nacts; i++)
-        if (rs->acts[i].what_if)
-            jsonw_str(&w, rs->acts[i].file);
-    for (size_t i = 0; i < rs->nenforce; i++)
-        jsonw_str(&w, rs->enforce_acts[i]);
-    jsonw_arr_end(&w);
-    rc |= w.status;
-    row->created_at = now;
-    row->user = (char *)cli_user();
-    row->tool_version = ECCN_VERSION;
-    row->rules_revision = (char *)rs->revision;
-    row->input_kind = (char *)input_kind;
-    row->input = (char *)input;
-    row->spec = bufs[0].data ? bufs[0].data : "";
-    row->part_id = q->part ? q->part->id : NULL;
-    row->part_name = (char *)subject_name(q);
-    row->destination = (char *)q->destination;
-    row->headquarters = (char *)(q->headquarters ? q->headquarters : q->destination);
-    row->hq_assumed = r->hq_assumed;
-    row->ship_date = date;
-    row->quantity = q->quantity;
-    row->consignee = (char *)q->consignee;
-    row->metrics = bufs[1].data;
-    row->status = (char *)eccn_status_word(r->status);
-    row->eccn = r->eccn[0] ? (char *)r->eccn : NULL;
-    row->verdict = (char *)eccn_verdict_word(r->verdict);
-    row->review_policy = (char *)r->review_policy;
-    row->license_exceptions = bufs[2].data;
-    row->provisions = bufs[3].data;
-    row->explanation = bufs[4].data;
-    row->what_if = bufs[5].len > 2 ? bufs[5].data : NULL;
+    int rc = eccn_record_from_eval(rs, q, r, ECCN_RECORD_CHECK, rec);
+    rec->row.user = (char *)cli_user();
+    rec->row.input_kind = (char *)input_kind;
+    rec->row.input = (char *)input;
+    rec->row.part_name = (char *)subject_name(q);
     return rc;
 }
 
@@ -319,8 +279,8 @@ int cmd_check(cli_env *env, int argc, char **argv)
     eccn_query q;
     eccn_result r = {0};
     eccn_error err = {0};
-    eccn_buf out = {0}, bufs[6] = {{0}};
-    eccn_verdict_row row;
+    eccn_buf out = {0};
+    eccn_record rec = {0};
     long long id = 0;
     int rc = evaluate_args(env, argc, argv, ARGS_CHECK, &a, &rs, &q, &r);
     if (rc)
@@ -328,25 +288,13 @@ int cmd_check(cli_env *env, int argc, char **argv)
     if (!a.no_record) {
         if ((rc = cli_open_ledger(env, CLI_LEDGER_BRIEF, &l)))
             goto done;
-        if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &row,
-                         bufs) != ECCN_OK) {
+        if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &rec) !=
+            ECCN_OK) {
             cli_errorf("out of memory");
             rc = EXIT_USAGE;
             goto done;
         }
-        /* The revision row and the verdict row are one transaction: both or neither. */
-        sqlite3 *db = eccn_ledger_db(l);
-        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-            eccn_ledger_fail(l, "cannot start a ledger transaction", &err);
-            cli_print_error(&err);
-            rc = EXIT_USAGE;
-            goto done;
-        }
-        if (eccn_ledger_note_revision(l, rs, &err) != ECCN_OK ||
-            eccn_ledger_add_verdict(l, &row, &id, &err) != ECCN_OK ||
-            (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
-             eccn_ledger_fail(l, "cannot commit the verdict", &err))) {
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        if (eccn_ledger_add_verdict(l, rs, &rec.row, &id, &err) != ECCN_OK) {
             cli_print_error(&err);
             rc = EXIT_USAGE;
             goto done;
@@ -409,8 +357,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     }
     rc = verdict_exit(r.verdict);
 done:
-    for (int i = 0; i < 6; i++)
-        eccn_buf_free(&bufs[i]);
+    eccn_record_free(&rec);
     eccn_buf_free(&out);
     eccn_result_free(&r);
     eccn_ledger_close(l);

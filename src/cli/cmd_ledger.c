@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "resolve.h"
 #include "jsonw.h"
+#include "ledger_query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -149,32 +150,28 @@ static int ledger_show(cli_env *env, int argc, char **argv)
     return 0;
 }
 
+static int print_run(const eccn_ledger_run *run, void *ctx)
+{
+    (void)ctx;
+    printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s\n", run->id, run->started_at, run->status,
+           run->lines_read, run->results, run->errors, run->file);
+    return ECCN_OK;
+}
+
 static int ledger_runs(cli_env *env)
 {
     eccn_ledger *l = NULL;
-    sqlite3_stmt *st = NULL;
+    eccn_error err = {0};
     int rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l);
     if (rc)
         return rc;
-    if (sqlite3_prepare_v2(eccn_ledger_db(l),
-                           "SELECT id, started_at, status, lines_read, results, errors, file "
-                           "FROM audit_runs ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK) {
-        eccn_error err;
-        eccn_ledger_fail(l, "cannot read audit runs", &err);
-        cli_print_error(&err);
-        eccn_ledger_close(l);
-        return EXIT_USAGE;
-    }
     printf("   run  started (UTC)         status      lines  results  errors  file\n");
-    while (sqlite3_step(st) == SQLITE_ROW)
-        printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s\n", (long long)sqlite3_column_int64(st, 0),
-               sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-               (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
-               (long long)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6));
-    sqlite3_finalize(st);
+    if (eccn_ledger_each_run(l, 0, NULL, NULL, print_run, NULL, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        rc = EXIT_USAGE;
+    }
     eccn_ledger_close(l);
-    return 0;
+    return rc;
 }
 
 int cmd_ledger(cli_env *env, int argc, char **argv)
@@ -221,6 +218,85 @@ static bool same(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* A verdict's outcome in replay --json: key: {status, eccn, verdict, review_policy, ...}. */
+static void replay_side(jsonw *w, const char *key, const eccn_verdict_row *r)
+{
+    jsonw_key(w, key);
+    jsonw_obj_begin(w);
+    jsonw_kv_str(w, "status", r->status);
+    jsonw_kv_str(w, "eccn", r->eccn);
+    jsonw_kv_str(w, "verdict", r->verdict);
+    jsonw_kv_str(w, "review_policy", r->review_policy);
+    jsonw_kv_raw(w, "license_exceptions", r->license_exceptions);
+    jsonw_kv_raw(w, "provisions", r->provisions);
+    jsonw_obj_end(w);
+}
+
+static void replay_json(long long id, bool holds, const eccn_verdict_row *then,
+                        const eccn_verdict_row *now, const char *revision_now, eccn_buf *out)
+{
+    jsonw w;
+    jsonw_init(&w, out);
+    jsonw_obj_begin(&w);
+    jsonw_kv_int(&w, "id", id);
+    jsonw_key(&w, "holds");
+    jsonw_bool(&w, holds);
+    jsonw_kv_str(&w, "rules_revision_then", then->rules_revision);
+    jsonw_kv_str(&w, "rules_revision_now", revision_now);
+    replay_side(&w, "then", then);
+    replay_side(&w, "now", now);
+    jsonw_obj_end(&w);
+    printf("%s\n", out->data);
+}
+
+/* Prints each provision id of from (" id1 id2 ", ids_of) that is not in to: as one that no longer
+ * decides (gone), or as one that now does. */
+static void print_missing(const char *from, const char *to, const eccn_ruleset *rs, bool gone)
+{
+    char *save = NULL, *copy = eccn_strdup(from);
+    for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
+        char key[300];
+        snprintf(key, sizeof key, " %s ", t);
+        if (strstr(to, key))
+            continue;
+        const eccn_provision *p = eccn_ruleset_find(rs, t);
+        if (gone)
+            printf("  no longer decides: %s%s%s\n", t, p ? " " : " (no longer in the rules)",
+                   p ? p->citation : "");
+        else
+            printf("  now decided by: %s %s [%s]\n", t, p ? p->title : "", p ? p->citation : "");
+    }
+    free(copy);
+}
+
+/* provisions_then and provisions_now: " id1 id2 " (ids_of). */
+static void replay_text(long long id, bool holds, const eccn_verdict_row *then,
+                        const eccn_verdict_row *now, const eccn_ruleset *rs,
+                        const char *provisions_then, const char *provisions_now)
+{
+    printf("verdict %lld (%s, %s to %s on %s)\n", id, then->input,
+           then->part_id ? then->part_id : "spec", then->destination, then->ship_date);
+    printf("  rules revision then: %s\n  rules revision now:  %s%s\n", then->rules_revision,
+           rs->revision, strcmp(then->rules_revision, rs->revision) == 0 ? " (same)" : "");
+    printf("  then: %s, %s, %s\n  now:  %s, %s, %s\n", then->status, then->eccn ? then->eccn : "-",
+           then->verdict, now->status, now->eccn ? now->eccn : "-", now->verdict);
+    if (holds)
+        printf("  STILL HOLDS\n");
+    else {
+        printf("  CHANGED\n");
+        if (!same(then->review_policy, now->review_policy))
+            printf("  review policy: '%s' -> '%s'\n",
+                   then->review_policy ? then->review_policy : "-",
+                   now->review_policy ? now->review_policy : "-");
+        if (!same(then->license_exceptions, now->license_exceptions))
+            printf("  licence exceptions: %s -> %s\n", then->license_exceptions,
+                   now->license_exceptions);
+    }
+    /* Which provisions made the difference: deciding then but not now, and the reverse. */
+    print_missing(provisions_then, provisions_now, rs, true);
+    print_missing(provisions_now, provisions_then, rs, false);
+}
+
 int cmd_replay(cli_env *env, int argc, char **argv)
 {
     long long id;
@@ -228,10 +304,11 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     eccn_ledger *l = NULL;
     eccn_ruleset *rs = NULL;
     eccn_verdict_row old = {0}, now;
+    eccn_record rec = {0};
     eccn_result r = {0};
     eccn_query q = {0};
     eccn_error err = {0};
-    eccn_buf bufs[6] = {{0}}, oldids = {0}, newids = {0}, out = {0};
+    eccn_buf oldids = {0}, newids = {0}, out = {0};
     int rc = cli_id("ledger id", argc > 1 ? argv[1] : NULL, &id);
     if (rc || (rc = cli_open_ledger(env, CLI_LEDGER_PRESENT, &l)) ||
         (rc = cli_open_rules(env, &rs)))
@@ -266,96 +343,24 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         goto done;
     }
     if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK ||
-        cli_fill_row(rs, &q, &r, old.input_kind, old.input, &now, bufs) != ECCN_OK) {
+        cli_fill_row(rs, &q, &r, old.input_kind, old.input, &rec) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
         goto done;
     }
+    now = rec.row;
     bool holds = same(old.status, now.status) && same(old.eccn, now.eccn) &&
                  same(old.verdict, now.verdict) && same(old.review_policy, now.review_policy) &&
                  same(old.license_exceptions, now.license_exceptions);
     ids_of(old.provisions, &oldids);
     ids_of(now.provisions, &newids);
-    if (json) {
-        jsonw w;
-        jsonw_init(&w, &out);
-        jsonw_obj_begin(&w);
-        jsonw_kv_int(&w, "id", id);
-        jsonw_key(&w, "holds");
-        jsonw_bool(&w, holds);
-        jsonw_kv_str(&w, "rules_revision_then", old.rules_revision);
-        jsonw_kv_str(&w, "rules_revision_now", rs->revision);
-        const char *fields[][3] = {{"status", old.status, now.status},
-                                   {"eccn", old.eccn, now.eccn},
-                                   {"verdict", old.verdict, now.verdict},
-                                   {"review_policy", old.review_policy, now.review_policy}};
-        jsonw_key(&w, "then");
-        jsonw_obj_begin(&w);
-        for (int i = 0; i < 4; i++) {
-            jsonw_kv_str(&w, fields[i][0], fields[i][1]);
-        }
-        jsonw_kv_raw(&w, "license_exceptions", old.license_exceptions);
-        jsonw_kv_raw(&w, "provisions", old.provisions);
-        jsonw_obj_end(&w);
-        jsonw_key(&w, "now");
-        jsonw_obj_begin(&w);
-        for (int i = 0; i < 4; i++) {
-            jsonw_kv_str(&w, fields[i][0], fields[i][2]);
-        }
-        jsonw_kv_raw(&w, "license_exceptions", now.license_exceptions);
-        jsonw_kv_raw(&w, "provisions", now.provisions);
-        jsonw_obj_end(&w);
-        jsonw_obj_end(&w);
-        printf("%s\n", out.data);
-    } else {
-        printf("verdict %lld (%s, %s to %s on %s)\n", id, old.input,
-               old.part_id ? old.part_id : "spec", old.destination, old.ship_date);
-        printf("  rules revision then: %s\n  rules revision now:  %s%s\n", old.rules_revision,
-               rs->revision, strcmp(old.rules_revision, rs->revision) == 0 ? " (same)" : "");
-        printf("  then: %s, %s, %s\n  now:  %s, %s, %s\n", old.status, old.eccn ? old.eccn : "-",
-               old.verdict, now.status, now.eccn ? now.eccn : "-", now.verdict);
-        if (holds)
-            printf("  STILL HOLDS\n");
-        else {
-            printf("  CHANGED\n");
-            if (!same(old.review_policy, now.review_policy))
-                printf("  review policy: '%s' -> '%s'\n",
-                       old.review_policy ? old.review_policy : "-",
-                       now.review_policy ? now.review_policy : "-");
-            if (!same(old.license_exceptions, now.license_exceptions))
-                printf("  licence exceptions: %s -> %s\n", old.license_exceptions,
-                       now.license_exceptions);
-        }
-        /* Which provisions made the difference: deciding then but not now, and the reverse. */
-        char *save = NULL, *copy = eccn_strdup(oldids.data);
-        for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t;
-             t = strtok_r(NULL, " ", &save)) {
-            char key[300];
-            snprintf(key, sizeof key, " %s ", t);
-            if (!strstr(newids.data, key)) {
-                const eccn_provision *p = eccn_ruleset_find(rs, t);
-                printf("  no longer decides: %s%s%s\n", t, p ? " " : " (no longer in the rules)",
-                       p ? p->citation : "");
-            }
-        }
-        free(copy);
-        copy = eccn_strdup(newids.data);
-        for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t;
-             t = strtok_r(NULL, " ", &save)) {
-            char key[300];
-            snprintf(key, sizeof key, " %s ", t);
-            if (!strstr(oldids.data, key)) {
-                const eccn_provision *p = eccn_ruleset_find(rs, t);
-                printf("  now decided by: %s %s [%s]\n", t, p ? p->title : "",
-                       p ? p->citation : "");
-            }
-        }
-        free(copy);
-    }
+    if (json)
+        replay_json(id, holds, &old, &now, rs->revision, &out);
+    else
+        replay_text(id, holds, &old, &now, rs, oldids.data, newids.data);
     rc = holds ? 0 : 1;
 done:
-    for (int i = 0; i < 6; i++)
-        eccn_buf_free(&bufs[i]);
+    eccn_record_free(&rec);
     eccn_buf_free(&oldids);
     eccn_buf_free(&newids);
     eccn_buf_free(&out);

@@ -184,6 +184,32 @@ static const help_command COMMANDS[] = {
      {{NULL, NULL}},
      {"eccn rules show ac2023/3A090.a.2", "eccn rules test"},
      "lint, test: 0 clean, 1 problems found; 2 usage or input error."},
+    {"screen",
+     {"screen NAME [--country CC] [--json]", "screen --batch FILE [--country CC]"},
+     "screen a party against the US Consolidated Screening List",
+     "Compares a consignee's or end user's name, with its aliases and legal-form words aside, "
+     "against every name and alias of the lists bundled in data/lists (Entity List, MEU, Denied "
+     "Persons, SDN and the rest), and says clear, hit or possible match for review, with the "
+     "entry, its list, its Federal Register citation and the words that matched. A clear result "
+     "means: not on the lists as bundled on their date; parties owned 50% or more by listed ones "
+     "are not on them (docs/screening.md).",
+     {{"--country CC", "the party's country: a match in another country scores lower"},
+      {"--batch FILE", "one name a line"},
+      {"--json", "JSON on stdout"}},
+     {"eccn screen \"Huawei Technologies Co., Ltd.\" --country CN"},
+     "0 clear; 1 hit; 3 possible match for review; 2 usage or input error."},
+    {"lists",
+     {"lists show [--json]", "lists import FILE [--force] [--date D] [--source TEXT]"},
+     "the screening lists: what is bundled, and replacing them with a newer download",
+     "`import` reads the Consolidated Screening List as trade.gov publishes it (CSV or JSON, "
+     "detected), reports its counts by list, refuses a file that lost a whole list unless --force, "
+     "and installs it atomically with its date and SHA-256.",
+     {{"--json", "JSON on stdout"},
+      {"--force", "install even though whole lists are missing"},
+      {"--date D", "the date the file was published"},
+      {"--source TEXT", "where it came from"}},
+     {"eccn lists show", "eccn lists import consolidated.csv --date 2026-12-01"},
+     "0 done; 2 usage or input error."},
     {"help",
      {"help [COMMAND]"},
      "this help, or one command's",

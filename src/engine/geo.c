@@ -16,7 +16,15 @@ typedef struct country {
     eccn_date treated_from;
     char parent[8]; /* regions only */
     int line, col;  /* of its entry, for a duplicate found after sorting */
+    char **keys;    /* every name and code it is known by, as name_key writes them; owned */
+    size_t nkeys;
 } country;
+
+/* A name that means more than one country ("Korea"): refused, naming them. */
+typedef struct ambiguous_name {
+    char key[64];
+    char codes[64]; /* "KR, KP" */
+} ambiguous_name;
 
 typedef struct member {
     char code[8];
@@ -35,14 +43,21 @@ struct eccn_geo {
     size_t ncountries;
     group *groups;
     size_t ngroups;
+    ambiguous_name *ambiguous;
+    size_t nambiguous;
 };
 
 void eccn_geo_free(eccn_geo *geo)
 {
     if (!geo)
         return;
-    for (size_t i = 0; i < geo->ncountries; i++)
+    for (size_t i = 0; i < geo->ncountries; i++) {
         free(geo->countries[i].names); /* a ynode_strv list: one block */
+        for (size_t j = 0; j < geo->countries[i].nkeys; j++)
+            free(geo->countries[i].keys[j]);
+        free(geo->countries[i].keys);
+    }
+    free(geo->ambiguous);
     free(geo->countries);
     for (size_t i = 0; i < geo->ngroups; i++)
         free(geo->groups[i].members);
@@ -92,6 +107,96 @@ static int scalar_into(const char *file, const ynode *n, char *out, size_t outsz
     return ECCN_OK;
 }
 
+/* A name as it is compared: letters and digits only, ASCII folded to lower case, so that
+ * "Hong Kong", "HONGKONG" and "Hong-Kong" are one name, and "U.K." is "uk". Bytes of UTF-8
+ * characters are kept as they are. */
+static void name_key(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x80 || isalnum(c))
+            out[n++] = (char)tolower(c);
+    }
+    out[n] = '\0';
+}
+
+static int add_key(country *c, const char *name)
+{
+    char key[256];
+    name_key(name, key, sizeof key);
+    if (!key[0])
+        return ECCN_OK;
+    for (size_t i = 0; i < c->nkeys; i++)
+        if (strcmp(c->keys[i], key) == 0)
+            return ECCN_OK;
+    char **grown = realloc(c->keys, (c->nkeys + 1) * sizeof *grown);
+    if (!grown)
+        return ECCN_ENOMEM;
+    c->keys = grown;
+    if (!(c->keys[c->nkeys] = eccn_strdup(key)))
+        return ECCN_ENOMEM;
+    c->nkeys++;
+    return ECCN_OK;
+}
+
+/* The keys of a place: its names, its other codes and the names trade uses for it; an ISO name
+ * written "Korea, Republic of" also as "Republic of Korea". */
+static int add_keys(country *c, const char *file, const ynode *e, eccn_error *err)
+{
+    static const char *const LISTS[] = {"codes", "also_known_as"};
+    int rc = ECCN_OK;
+    for (size_t i = 0; rc == ECCN_OK && i < c->nnames; i++) {
+        const char *comma = strstr(c->names[i], ", ");
+        if ((rc = add_key(c, c->names[i])) == ECCN_OK && comma) {
+            char turned[256];
+            snprintf(turned, sizeof turned, "%s %.*s", comma + 2, (int)(comma - c->names[i]),
+                     c->names[i]);
+            rc = add_key(c, turned);
+        }
+    }
+    for (size_t l = 0; rc == ECCN_OK && l < 2; l++) {
+        const ynode *list = ynode_get(e, LISTS[l]);
+        if (list && list->kind != YN_SEQ)
+            return eccn_fail(err, ECCN_EINPUT, file, list->line, list->col,
+                             "%s: expected a list of names", LISTS[l]);
+        for (size_t i = 0; rc == ECCN_OK && list && i < list->nkids; i++) {
+            if (list->kids[i]->kind != YN_SCALAR)
+                return eccn_fail(err, ECCN_EINPUT, file, list->kids[i]->line, list->kids[i]->col,
+                                 "%s: expected a name", LISTS[l]);
+            rc = add_key(c, list->kids[i]->str);
+        }
+    }
+    return rc;
+}
+
+static int load_ambiguous(eccn_geo *geo, const char *file, const ynode *seq, eccn_error *err)
+{
+    if (!seq)
+        return ECCN_OK;
+    if (seq->kind != YN_SEQ || !(geo->ambiguous = calloc(seq->nkids, sizeof *geo->ambiguous)))
+        return seq->kind != YN_SEQ ? eccn_fail(err, ECCN_EINPUT, file, seq->line, seq->col,
+                                               "ambiguous: expected a list")
+                                   : ECCN_ENOMEM;
+    for (size_t i = 0; i < seq->nkids; i++) {
+        const ynode *e = seq->kids[i], *name = ynode_get(e, "name"), *codes = ynode_get(e, "codes");
+        ambiguous_name *a = &geo->ambiguous[geo->nambiguous++];
+        if (!name || name->kind != YN_SCALAR || !codes || codes->kind != YN_SEQ || codes->nkids < 2)
+            return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col,
+                             "expected name: and codes: with two or more country codes");
+        name_key(name->str, a->key, sizeof a->key);
+        for (size_t j = 0; j < codes->nkids; j++) {
+            const ynode *code = codes->kids[j];
+            if (code->kind != YN_SCALAR || !find_code(geo, code->str))
+                return eccn_fail(err, ECCN_EINPUT, file, code->line, code->col,
+                                 "expected a country code");
+            size_t len = strlen(a->codes);
+            snprintf(a->codes + len, sizeof a->codes - len, "%s%s", j ? " or " : "", code->str);
+        }
+    }
+    return ECCN_OK;
+}
+
 static int load_places(eccn_geo *geo, const char *file, const ynode *seq, bool regions,
                        eccn_error *err)
 {
@@ -118,6 +223,8 @@ static int load_places(eccn_geo *geo, const char *file, const ynode *seq, bool r
         const ynode *names = ynode_get(e, "names");
         if (names && names->kind == YN_SEQ &&
             (rc = ynode_strv(file, e, "names", &c->names, &c->nnames, err)) != ECCN_OK)
+            return rc;
+        if ((rc = add_keys(c, file, e, err)) != ECCN_OK)
             return rc;
         const ynode *t = ynode_get(e, "treated_as");
         if (t && (rc = scalar_into(file, t, c->treated_as, sizeof c->treated_as,
@@ -230,6 +337,8 @@ int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, ecc
                            c->code);
     }
     if (rc == ECCN_OK)
+        rc = load_ambiguous(geo, countries->path, ynode_get(countries->root, "ambiguous"), err);
+    if (rc == ECCN_OK)
         rc = load_groups(geo, groups->path, ynode_get(groups->root, "groups"), err);
     if (rc != ECCN_OK) {
         eccn_geo_free(geo);
@@ -239,16 +348,36 @@ int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, ecc
     return ECCN_OK;
 }
 
-const char *eccn_geo_resolve(const eccn_geo *geo, const char *text)
+int eccn_geo_lookup(const eccn_geo *geo, const char *text, const char **code, eccn_error *err)
 {
     const country *c = find_code(geo, text);
-    if (c)
-        return c->code;
-    for (size_t i = 0; i < geo->ncountries; i++)
-        for (size_t j = 0; j < geo->countries[i].nnames; j++)
-            if (eccn_streq_ci(geo->countries[i].names[j], text))
-                return geo->countries[i].code;
-    return NULL;
+    char key[256];
+    *code = NULL;
+    if (c) {
+        *code = c->code;
+        return ECCN_OK;
+    }
+    name_key(text, key, sizeof key);
+    for (size_t i = 0; key[0] && i < geo->ncountries; i++)
+        for (size_t j = 0; j < geo->countries[i].nkeys; j++)
+            if (strcmp(geo->countries[i].keys[j], key) == 0) {
+                *code = geo->countries[i].code;
+                return ECCN_OK;
+            }
+    for (size_t i = 0; key[0] && i < geo->nambiguous; i++)
+        if (strcmp(geo->ambiguous[i].key, key) == 0)
+            return eccn_fail(err, ECCN_EINPUT, "", 0, 0, "'%s' could be %s: give the code", text,
+                             geo->ambiguous[i].codes);
+    return eccn_fail(err, ECCN_ENOTFOUND, "", 0, 0,
+                     "unknown country '%s' (expected an ISO 3166-1 code or name, such as CN, CHN, "
+                     "156 or China)",
+                     text);
+}
+
+const char *eccn_geo_resolve(const eccn_geo *geo, const char *text)
+{
+    const char *code;
+    return eccn_geo_lookup(geo, text, &code, NULL) == ECCN_OK ? code : NULL;
 }
 
 const char *eccn_geo_name(const eccn_geo *geo, const char *code)

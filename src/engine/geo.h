@@ -18,8 +18,12 @@ typedef struct eccn_geo eccn_geo;
 int eccn_geo_load(const ydoc *countries, const ydoc *groups, eccn_geo **out, eccn_error *err);
 void eccn_geo_free(eccn_geo *geo);
 
-/* A country or region code ("CN", "cn", "UA-43") or a name ("China", "Hong Kong") to its canonical
- * code; NULL when unknown. */
+/* A country or region code ("CN", "cn", "UA-43"), an ISO 3166-1 alpha-3 or numeric code, or a
+ * name ("China", "Hong Kong SAR", "Republic of Korea"; case, spaces and punctuation aside) to its
+ * canonical code. ECCN_ENOTFOUND when unknown; ECCN_EINPUT when the name is one of several
+ * countries' ("Korea"); err says which. */
+int eccn_geo_lookup(const eccn_geo *geo, const char *text, const char **code, eccn_error *err);
+/* eccn_geo_lookup's code, or NULL when unknown or ambiguous. */
 const char *eccn_geo_resolve(const eccn_geo *geo, const char *text);
 const char *eccn_geo_name(const eccn_geo *geo, const char *code);
 bool eccn_geo_is_group(const eccn_geo *geo, const char *id);

@@ -1,21 +1,20 @@
 /* impact.c: comparing two dates (see impact.h). */
 #include "impact.h"
 
-#include <stdint.h>
+#include "hmap.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct slot {
-    const void *key[3]; /* part, destination, headquarters: canonical pointers */
-    bool used, changed;
+    bool changed;
     eccn_change change;
 } slot;
 
 struct eccn_impact {
     const eccn_ruleset *rs;
     eccn_date before, after;
-    slot *slots;
-    size_t cap, n;
+    eccn_hmap slots; /* part, destination, headquarters (canonical pointers) -> slot */
 };
 
 eccn_impact *eccn_impact_new(const eccn_ruleset *rs, eccn_date before, eccn_date after)
@@ -25,6 +24,7 @@ eccn_impact *eccn_impact_new(const eccn_ruleset *rs, eccn_date before, eccn_date
         im->rs = rs;
         im->before = before;
         im->after = after;
+        eccn_hmap_init(&im->slots, sizeof(slot));
     }
     return im;
 }
@@ -32,33 +32,8 @@ eccn_impact *eccn_impact_new(const eccn_ruleset *rs, eccn_date before, eccn_date
 void eccn_impact_free(eccn_impact *im)
 {
     if (im)
-        free(im->slots);
+        eccn_hmap_free(&im->slots);
     free(im);
-}
-
-static size_t slot_of(const eccn_impact *im, const void *const key[3])
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < 3; i++)
-        h = (h ^ (uint64_t)(uintptr_t)key[i]) * 0xff51afd7ed558ccdull;
-    size_t i = (size_t)(h ^ (h >> 31)) & (im->cap - 1);
-    while (im->slots[i].used && memcmp(im->slots[i].key, key, sizeof im->slots[i].key) != 0)
-        i = (i + 1) & (im->cap - 1);
-    return i;
-}
-
-static int grow(eccn_impact *im)
-{
-    eccn_impact bigger = *im;
-    bigger.cap = im->cap ? im->cap * 2 : 256;
-    if (!(bigger.slots = calloc(bigger.cap, sizeof *bigger.slots)))
-        return ECCN_ENOMEM;
-    for (size_t i = 0; i < im->cap; i++)
-        if (im->slots[i].used)
-            bigger.slots[slot_of(&bigger, im->slots[i].key)] = im->slots[i];
-    free(im->slots);
-    *im = bigger;
-    return ECCN_OK;
 }
 
 static void outcome_of(const eccn_result *r, eccn_outcome *o)
@@ -140,16 +115,15 @@ int eccn_impact_of(eccn_impact *im, const eccn_part *part, const char *destinati
     const void *key[3] = {part, destination, hq};
     int rc;
     *out = NULL;
-    if ((im->n + 1) * 2 > im->cap && (rc = grow(im)) != ECCN_OK)
-        return rc;
-    slot *s = &im->slots[slot_of(im, key)];
-    if (!s->used) {
-        memset(s, 0, sizeof *s);
-        if ((rc = compare(im, part, destination, hq, s, err)) != ECCN_OK)
+    slot *s = eccn_hmap_find(&im->slots, key, sizeof key);
+    if (!s) {
+        slot fresh = {0};
+        bool added;
+        if ((rc = compare(im, part, destination, hq, &fresh, err)) != ECCN_OK)
             return rc;
-        memcpy(s->key, key, sizeof s->key);
-        s->used = true;
-        im->n++;
+        if (!(s = eccn_hmap_get(&im->slots, key, sizeof key, &added)))
+            return ECCN_ENOMEM;
+        *s = fresh;
     }
     *out = s->changed ? &s->change : NULL;
     return ECCN_OK;

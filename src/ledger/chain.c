@@ -2,6 +2,7 @@
 #include "chain.h"
 
 #include "digest.h"
+#include "ledger_internal.h"
 
 #include <string.h>
 

@@ -10,15 +10,13 @@
  * names its table), so a row cannot move between chains unnoticed; an audit line's encoding then
  * fits SHA-256's two blocks. It is defined on SQLite values, so a row can be encoded from what is
  * bound when it is written and from what is read when it is verified. The SQL function
- * eccn_chain(prev, v1, ...) computes the same hash inside a statement. SHA-256 comes from
- * libcrypto (digest.h).
+ * eccn_chain(prev, v1, ...) computes the same hash inside a statement; both, being SQLite's, are
+ * declared in ledger_internal.h. SHA-256 comes from libcrypto (digest.h).
  */
 #ifndef ECCN_CHAIN_H
 #define ECCN_CHAIN_H
 
 #include "util.h"
-
-#include <sqlite3.h>
 
 #define ECCN_HASH_LEN 32
 
@@ -34,15 +32,11 @@ void eccn_chain_null(eccn_chain_enc *e);
 void eccn_chain_int(eccn_chain_enc *e, long long v);
 void eccn_chain_real(eccn_chain_enc *e, double v);
 void eccn_chain_text(eccn_chain_enc *e, const char *s, size_t n);
-void eccn_chain_value(eccn_chain_enc *e, sqlite3_value *v);
 /* The hash of what was encoded, or the first failure. */
 int eccn_chain_finish(const eccn_chain_enc *e, unsigned char out[ECCN_HASH_LEN]);
 
 /* The genesis of a chain: SHA-256 of the parent hash (zeros, or an audit run's) and the table. */
 int eccn_chain_genesis(const unsigned char parent[ECCN_HASH_LEN], const char *table,
                        unsigned char out[ECCN_HASH_LEN]);
-
-/* Registers eccn_chain(prev BLOB, v1, ...) -> BLOB on db (prev NULL: the zero hash). */
-int eccn_chain_register(sqlite3 *db);
 
 #endif

@@ -1,5 +1,6 @@
 /* integrity.c: walking and checking the ledger's hash chains (see integrity.h). */
 #include "integrity.h"
+#include "ledger_internal.h"
 
 #include <stdio.h>
 #include <string.h>

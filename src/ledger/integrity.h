@@ -4,9 +4,7 @@
  * The chains: verdicts in id order from a zero hash; and for each audit run, its texts and its
  * evaluations in id order and its results in key order, each from the run's genesis hash (over
  * the run's fixed fields: id, file, start, rules revision, options). A purge leaves a checkpoint
- * (ledger_checkpoints) from which a chain continues. Nothing here writes, except
- * eccn_integrity_chain_existing, which the schema migration calls to chain the rows of a ledger
- * written before the chain existed.
+ * (ledger_checkpoints) from which a chain continues. Nothing here writes.
  */
 #ifndef ECCN_INTEGRITY_H
 #define ECCN_INTEGRITY_H
@@ -39,7 +37,5 @@ int eccn_integrity_verdicts_genesis(unsigned char out[ECCN_HASH_LEN]);
  * the genesis when it has no row yet; for resuming a run. */
 int eccn_integrity_run_head(eccn_ledger *l, long long run_id, const char *table,
                             unsigned char out[ECCN_HASH_LEN], eccn_error *err);
-/* Fills the hash of every row that has none, in chain order (schema migration 1 -> 2). */
-int eccn_integrity_chain_existing(eccn_ledger *l, eccn_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /* retention.c: holds and purges (see retention.h). */
 #include "retention.h"
 
-#include "chain.h"
+#include "ledger_internal.h"
 #include "ydoc.h"
 
 #include <stdio.h>
@@ -52,6 +52,22 @@ done:
     free(source);
     ydoc_free(doc);
     return rc;
+}
+
+int eccn_retention_keep_until(eccn_ledger *l, const eccn_retention_policy *pol, const char *latest,
+                              char out[16], eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l, "SELECT date(?, ?)", &st, err);
+    out[0] = '\0';
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, latest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, pol->modifier, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, 16, "%s", eccn_ledger_col(st, 0));
+    sqlite3_finalize(st);
+    return ECCN_OK;
 }
 
 /* Runs a statement whose parameters are 64-bit integers and texts given as one list. */

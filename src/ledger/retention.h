@@ -25,6 +25,11 @@ typedef struct eccn_retention_policy {
  * errors name the file, line and column. */
 int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_error *err);
 
+/* The last day a record whose latest ship date is latest (YYYY-MM-DD) must be kept: latest plus
+ * the period, as SQLite's date arithmetic has it ("" when latest is not a date). */
+int eccn_retention_keep_until(eccn_ledger *l, const eccn_retention_policy *pol, const char *latest,
+                              char out[16], eccn_error *err);
+
 /* Places a hold on verdict_id or on run_id (the other 0). */
 int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, const char *reason,
                         const char *user, long long *hold_id, eccn_error *err);

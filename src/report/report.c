@@ -4,369 +4,11 @@
 #include "chart.h"
 #include "csvr.h"
 #include "jsonw.h"
+#include "ledger_query.h"
+#include "report_data.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- what the report says, gathered first (small: groups, parts, provisions) ---- */
-
-typedef struct group {
-    char dest[8], eccn[32];
-    long long lines, qty;
-} group;
-
-typedef struct part {
-    char id[64], eccn[32], by[64], status[16];
-    double tpp, pd;
-    bool has_tpp, has_pd;
-    long long lines;
-} part;
-
-typedef struct strset {
-    char **v;
-    size_t n, cap;
-} strset;
-
-typedef struct report {
-    eccn_ledger *l;
-    sqlite3 *db;
-    const eccn_report_opts *o;
-    FILE *out;
-    eccn_error *err;
-    long long *runs;
-    size_t nruns, runs_cap;
-    long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
-    long long quantity, licence_qty;
-    group *groups;
-    size_t ngroups, groups_cap;
-    part *parts;
-    size_t nparts, parts_cap;
-    strset revisions, provisions;
-    char latest[11]; /* the latest ship date, YYYY-MM-DD, or "" */
-} report;
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static int strset_add(strset *s, const char *v)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], v) == 0)
-            return ECCN_OK;
-    char **g = eccn_grow(s->v, &s->cap, s->n + 1, sizeof *g, 16);
-    if (!g)
-        return ECCN_ENOMEM;
-    s->v = g;
-    return (s->v[s->n] = eccn_strdup(v)) ? (s->n++, ECCN_OK) : ECCN_ENOMEM;
-}
-
-static void strset_free(strset *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-}
-
-/* One judged group of lines: n lines of quantity qty, all with the same outcome. */
-static int count(report *r, const char *verdict, const char *dest, const char *eccn,
-                 const char *exceptions, const char *part_id, double tpp, bool has_tpp, double pd,
-                 bool has_pd, const char *by, const char *status, long long n, long long qty)
-{
-    r->lines += n;
-    r->quantity += qty;
-    if (strcmp(verdict, "license_required") == 0) {
-        r->licence += n;
-        r->licence_qty += qty;
-        if (exceptions && strcmp(exceptions, "[]") != 0 && *exceptions)
-            r->exceptions += n;
-        size_t g = 0;
-        while (g < r->ngroups &&
-               (strcmp(r->groups[g].dest, dest) || strcmp(r->groups[g].eccn, eccn)))
-            g++;
-        if (g == r->ngroups) {
-            group *grown = eccn_grow(r->groups, &r->groups_cap, g + 1, sizeof *grown, 32);
-            if (!grown)
-                return ECCN_ENOMEM;
-            r->groups = grown;
-            memset(&r->groups[g], 0, sizeof *grown);
-            snprintf(r->groups[g].dest, sizeof grown->dest, "%s", dest);
-            snprintf(r->groups[g].eccn, sizeof grown->eccn, "%s", eccn);
-            r->ngroups++;
-        }
-        r->groups[g].lines += n;
-        r->groups[g].qty += qty;
-    } else if (strcmp(verdict, "indeterminate") == 0) {
-        r->indeterminate += n;
-    } else {
-        r->no_licence += n;
-    }
-    if (!part_id || !*part_id)
-        return ECCN_OK;
-    /* A part is listed once per classification it had: the same part shipped under the 2022
-     * and the 2023 rules can be two rows. */
-    size_t p = 0;
-    while (p < r->nparts && (strcmp(r->parts[p].id, part_id) || strcmp(r->parts[p].eccn, eccn) ||
-                             strcmp(r->parts[p].by, by ? by : "")))
-        p++;
-    if (p == r->nparts) {
-        part *grown = eccn_grow(r->parts, &r->parts_cap, p + 1, sizeof *grown, 32);
-        if (!grown)
-            return ECCN_ENOMEM;
-        r->parts = grown;
-        part *np = &r->parts[p];
-        memset(np, 0, sizeof *np);
-        snprintf(np->id, sizeof np->id, "%s", part_id);
-        snprintf(np->eccn, sizeof np->eccn, "%s", eccn);
-        snprintf(np->by, sizeof np->by, "%s", by ? by : "");
-        snprintf(np->status, sizeof np->status, "%s", status);
-        np->tpp = tpp;
-        np->has_tpp = has_tpp;
-        np->pd = pd;
-        np->has_pd = has_pd;
-        r->nparts++;
-    }
-    r->parts[p].lines += n;
-    return ECCN_OK;
-}
-
-static void note_date(report *r, const char *d)
-{
-    if (d && strlen(d) == 10 && strcmp(d, r->latest) > 0)
-        snprintf(r->latest, sizeof r->latest, "%s", d);
-}
-
-/* The first classification among a provisions JSON array, by id (SQL does the JSON). */
-#define FIRST_CLASS(col)                                                                           \
-    "(SELECT json_extract(p.value, '$.id') FROM json_each(" col ") p WHERE "                       \
-    "json_extract(p.value, '$.kind') = 'classification' LIMIT 1)"
-#define EVAL_FIRST_CLASS FIRST_CLASS("e.provisions")
-#define VERDICT_FIRST_CLASS FIRST_CLASS("provisions")
-
-static int gather_run(report *r, long long run)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-    /* One pass over the run's results, grouped by evaluation; then the evaluations. */
-    const char *sql =
-        "SELECT COALESCE(e.verdict, 'error'), COALESCE(e.destination, ''), COALESCE(e.eccn, ''), "
-        "e.license_exceptions, e.part_id, e.tpp, e.pd, " EVAL_FIRST_CLASS ", c.n, c.q, c.latest, "
-        "COALESCE(e.status, '') FROM (SELECT eval_id, count(*) AS n, sum(quantity) AS q, "
-        "max(ship_date) AS latest FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
-        " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = c.eval_id";
-    if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, run);
-    int step;
-    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *verdict = col(st, 0);
-        long long n = sqlite3_column_int64(st, 8), q = sqlite3_column_int64(st, 9);
-        int latest = sqlite3_column_int(st, 10);
-        if (latest) {
-            char d[11];
-            eccn_ymd_format(latest, d);
-            note_date(r, d);
-        }
-        if (strcmp(verdict, "error") == 0) {
-            r->errors += n;
-            r->lines += n;
-            continue;
-        }
-        rc = count(r, verdict, col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-                   sqlite3_column_double(st, 5), sqlite3_column_type(st, 5) != SQLITE_NULL,
-                   sqlite3_column_double(st, 6), sqlite3_column_type(st, 6) != SQLITE_NULL,
-                   col(st, 7), col(st, 11), n, q);
-    }
-    if (rc == ECCN_OK && step != SQLITE_DONE)
-        rc = eccn_ledger_fail(r->l, "cannot aggregate the audit run", r->err);
-    sqlite3_finalize(st);
-    if (rc != ECCN_OK ||
-        (rc = eccn_ledger_prepare(
-             r->l,
-             "SELECT rules_revision FROM audit_runs WHERE id=?1 UNION SELECT DISTINCT "
-             "json_extract(p.value, '$.id') FROM audit_evals e, json_each(e.provisions) p "
-             "WHERE e.run_id=?1",
-             &st, r->err)) != ECCN_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, run);
-    for (bool first = true; rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW; first = false)
-        rc = strset_add(first ? &r->revisions : &r->provisions, col(st, 0));
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int gather_checks(report *r)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(
-        r->l,
-        "SELECT verdict, destination, COALESCE(eccn, ''), license_exceptions, part_id, "
-        "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " VERDICT_FIRST_CLASS
-        ", quantity, ship_date, rules_revision, provisions, status FROM verdicts WHERE "
-        "date(created_at) BETWEEN COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
-        "ORDER BY id",
-        &st, r->err);
-    if (rc != ECCN_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
-    sqlite3_stmt *ids = NULL;
-    if ((rc = eccn_ledger_prepare(r->l, "SELECT json_extract(value, '$.id') FROM json_each(?1)",
-                                  &ids, r->err)) != ECCN_OK) {
-        sqlite3_finalize(st);
-        return rc;
-    }
-    int step;
-    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        long long q = sqlite3_column_int64(st, 8);
-        r->checks++;
-        note_date(r, col(st, 9));
-        rc = count(r, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-                   sqlite3_column_double(st, 5), sqlite3_column_type(st, 5) != SQLITE_NULL,
-                   sqlite3_column_double(st, 6), sqlite3_column_type(st, 6) != SQLITE_NULL,
-                   col(st, 7), col(st, 12), 1, q);
-        if (rc == ECCN_OK)
-            rc = strset_add(&r->revisions, col(st, 10));
-        sqlite3_bind_text(ids, 1, col(st, 11), -1, SQLITE_TRANSIENT);
-        while (rc == ECCN_OK && sqlite3_step(ids) == SQLITE_ROW)
-            rc = strset_add(&r->provisions, col(ids, 0));
-        sqlite3_reset(ids);
-    }
-    if (rc == ECCN_OK && step != SQLITE_DONE)
-        rc = eccn_ledger_fail(r->l, "cannot read the checks", r->err);
-    sqlite3_finalize(ids);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int gather(report *r)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(r->l,
-                                 r->o->run_id
-                                     ? "SELECT id FROM audit_runs WHERE id=?3"
-                                     : "SELECT id FROM audit_runs WHERE date(started_at) BETWEEN "
-                                       "COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') "
-                                       "ORDER BY id",
-                                 &st, r->err);
-    if (rc != ECCN_OK)
-        return rc;
-    sqlite3_bind_text(st, 1, r->o->since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->o->until, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r->o->run_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        long long *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
-        if (!g) {
-            rc = ECCN_ENOMEM;
-            break;
-        }
-        r->runs = g;
-        r->runs[r->nruns++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    if (rc == ECCN_OK && r->o->run_id && !r->nruns)
-        return eccn_fail(r->err, ECCN_ENOTFOUND, eccn_ledger_path(r->l), 0, 0,
-                         "no audit run %lld in the ledger", r->o->run_id);
-    for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
-        rc = gather_run(r, r->runs[i]);
-    if (rc == ECCN_OK && !r->o->run_id)
-        rc = gather_checks(r);
-    eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, eccn_cmp_strings);
-    eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, eccn_cmp_strings);
-    return rc;
-}
-
-static int cmp_group(const void *a, const void *b)
-{
-    const group *x = a, *y = b;
-    int c = strcmp(x->dest, y->dest);
-    return c ? c : strcmp(x->eccn, y->eccn);
-}
-
-static int cmp_part(const void *a, const void *b)
-{
-    const part *x = a, *y = b;
-    int c = strcmp(x->id, y->id);
-    return c ? c : (c = strcmp(x->eccn, y->eccn)) ? c : strcmp(x->by, y->by);
-}
-
-/* ---- provisions, from the rules revisions recorded in the ledger ---- */
-
-typedef struct prov {
-    char *id, *kind, *title, *citation, *source, *eccn, *effective, *ends, *tests;
-    int other_tests;
-} prov;
-
-typedef struct provs {
-    prov *v;
-    size_t n, cap;
-} provs;
-
-static void provs_free(provs *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        char **f[] = {&p->v[i].id,        &p->v[i].kind,   &p->v[i].title,
-                      &p->v[i].citation,  &p->v[i].source, &p->v[i].eccn,
-                      &p->v[i].effective, &p->v[i].ends,   &p->v[i].tests};
-        for (size_t k = 0; k < sizeof f / sizeof *f; k++)
-            free(*f[k]);
-    }
-    free(p->v);
-}
-
-/* Every provision of the revisions used, once (the first revision that has it). */
-static int load_provisions(report *r, provs *out)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = eccn_ledger_prepare(
-        r->l,
-        "SELECT json_extract(p.value, '$.id'), json_extract(p.value, '$.kind'), "
-        "json_extract(p.value, '$.title'), json_extract(p.value, '$.citation'), "
-        "json_extract(p.value, '$.source'), json_extract(p.value, '$.eccn'), "
-        "json_extract(p.value, '$.effective'), json_extract(p.value, '$.ends'), "
-        "json_extract(p.value, '$.tests'), json_extract(p.value, '$.other_tests') "
-        "FROM rules_revisions r, json_each(r.provisions) p WHERE r.revision = ?",
-        &st, r->err);
-    for (size_t i = 0; rc == ECCN_OK && i < r->revisions.n; i++) {
-        sqlite3_bind_text(st, 1, r->revisions.v[i], -1, SQLITE_STATIC);
-        while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW) {
-            bool seen = false;
-            for (size_t k = 0; k < out->n && !seen; k++)
-                seen = strcmp(out->v[k].id, col(st, 0)) == 0;
-            if (seen)
-                continue;
-            prov *g = eccn_grow(out->v, &out->cap, out->n + 1, sizeof *g, 64);
-            if (!g) {
-                rc = ECCN_ENOMEM;
-                break;
-            }
-            out->v = g;
-            prov *p = &out->v[out->n++];
-            memset(p, 0, sizeof *p);
-            char **f[] = {&p->id,   &p->kind,      &p->title, &p->citation, &p->source,
-                          &p->eccn, &p->effective, &p->ends,  &p->tests};
-            for (int k = 0; k < 9; k++)
-                if (!(*f[k] = eccn_strdup(col(st, k))))
-                    rc = ECCN_ENOMEM;
-            p->other_tests =
-                sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
-        }
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static const prov *find_prov(const provs *p, const char *id)
-{
-    for (size_t i = 0; i < p->n; i++)
-        if (strcmp(p->v[i].id, id) == 0)
-            return &p->v[i];
-    return NULL;
-}
 
 /* ---- the control map's regions: paragraphs of 3A090 in force on the latest ship date whose
  * tests are all on TPP and PD ---- */
@@ -389,47 +31,48 @@ static void add_line(double *v, size_t *n, double x)
         v[(*n)++] = x;
 }
 
+typedef struct region_ctx {
+    map *m;
+    eccn_chart_region g;
+    bool drawable;
+} region_ctx;
+
+static int region_test(const char *metric, const char *op, double x, void *ctx)
+{
+    region_ctx *c = ctx;
+    bool lower = op[0] == '>';
+    if (strcmp(metric, "tpp") == 0) {
+        *(lower ? &c->g.tpp_lo : &c->g.tpp_hi) = x;
+        add_line(c->m->tpp_lines, &c->m->ntpp, x);
+    } else if (strcmp(metric, "pd") == 0) {
+        *(lower ? &c->g.pd_lo : &c->g.pd_hi) = x;
+        add_line(c->m->pd_lines, &c->m->npd, x);
+    } else {
+        c->drawable = false;
+    }
+    return ECCN_OK;
+}
+
 static void build_map(report *r, const provs *p, map *m)
 {
-    sqlite3_stmt *st = NULL;
     memset(m, 0, sizeof *m);
     snprintf(m->when, sizeof m->when, "%s", r->latest[0] ? r->latest : r->o->generated_at);
-    if (eccn_ledger_prepare(r->l,
-                            "SELECT json_extract(value, '$.metric'), json_extract(value, '$.op'), "
-                            "json_extract(value, '$.value') FROM json_each(?)",
-                            &st, r->err) != ECCN_OK)
-        return;
     for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
         const prov *v = &p->v[i];
         if (strcmp(v->kind, "classification") || v->other_tests != 0 || !*v->tests ||
             strcmp(v->effective, m->when) > 0 || (*v->ends && strcmp(v->ends, m->when) <= 0))
             continue;
-        eccn_chart_region g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12};
-        bool drawable = true;
-        sqlite3_bind_text(st, 1, v->tests, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *metric = col(st, 0), *op = col(st, 1);
-            double x = sqlite3_column_double(st, 2);
-            bool lower = op[0] == '>';
-            if (strcmp(metric, "tpp") == 0) {
-                *(lower ? &g.tpp_lo : &g.tpp_hi) = x;
-                add_line(m->tpp_lines, &m->ntpp, x);
-            } else if (strcmp(metric, "pd") == 0) {
-                *(lower ? &g.pd_lo : &g.pd_hi) = x;
-                add_line(m->pd_lines, &m->npd, x);
-            } else {
-                drawable = false;
-            }
-        }
-        sqlite3_reset(st);
-        if (!drawable)
+        region_ctx c = {
+            .m = m, .g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12}, .drawable = true};
+        /* A region that cannot be read is left out, as one on other axes is. */
+        if (eccn_ledger_provision_tests(r->l, v->tests, region_test, &c, r->err) != ECCN_OK ||
+            !c.drawable)
             continue;
         snprintf(m->labels[m->nregions], sizeof m->labels[0], "%s (%s)", v->eccn, v->id);
-        g.label = m->labels[m->nregions];
-        g.eccn = v->eccn;
-        m->regions[m->nregions++] = g;
+        c.g.label = m->labels[m->nregions];
+        c.g.eccn = v->eccn;
+        m->regions[m->nregions++] = c.g;
     }
-    sqlite3_finalize(st);
 }
 
 static void control_map(report *r, const map *m, FILE *out)
@@ -477,95 +120,40 @@ static void destination_bars(report *r, FILE *out)
 
 /* ---- lines, streamed ---- */
 
-typedef struct line {
-    const char *source; /* "audit" or "check" */
-    long long run, line;
-    const char *line_id, *part, *resolved, *dest, *date, *verdict, *eccn, *policy, *exceptions,
-        *reason;
-    long long qty;
-} line;
+typedef eccn_ledger_line line;
 
-#define SHIP_DATE_TEXT ECCN_SQL_YMD("r.ship_date")
-#define RUN_LINES                                                                                  \
-    "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
-    "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
-    "ELSE " SHIP_DATE_TEXT " END, COALESCE(e.verdict, 'error'), COALESCE(e.eccn, ''), "            \
-    "COALESCE(e.review_policy, ''), COALESCE(e.license_exceptions, '[]'), "                        \
-    "COALESCE(r.error, e.reason, ''), r.quantity FROM audit_results r "                            \
-    "LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = r.eval_id "                               \
-    "LEFT JOIN audit_texts p ON p.run_id = ?1 AND p.id = r.part_text "                             \
-    "LEFT JOIN audit_texts d ON d.run_id = ?1 AND d.id = r.desc_text "                             \
-    "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
-#define CHECK_LINES                                                                                \
-    "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
-    "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \
-    "'indeterminate' THEN 'undecided: ' || (SELECT json_extract(p.value, '$.title') FROM "         \
-    "json_each(provisions) p "                                                                     \
-    "LIMIT 1) ELSE '' END, quantity FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?2, "    \
-    "'0000-00-00') AND COALESCE(?3, '9999-12-31')"
+typedef struct line_fn {
+    report *r;
+    int (*fn)(report *r, const line *ln, void *ctx);
+    void *ctx;
+} line_fn;
+
+static int call_line(const eccn_ledger_line *ln, void *ctx)
+{
+    line_fn *f = ctx;
+    return f->fn(f->r, ln, f->ctx);
+}
 
 /* Calls fn for the lines in scope, runs first then checks, in order; problems: only the
  * indeterminate and error lines. */
 static int each_line(report *r, bool problems, int (*fn)(report *r, const line *ln, void *ctx),
                      void *ctx)
 {
+    line_fn f = {r, fn, ctx};
     int rc = ECCN_OK;
-    char sql[2048];
-    for (size_t pass = 0; rc == ECCN_OK && pass <= r->nruns; pass++) {
-        bool checks = pass == r->nruns;
-        if (checks && r->o->run_id)
-            break;
-        snprintf(sql, sizeof sql, "%s%s ORDER BY %s", checks ? CHECK_LINES : RUN_LINES,
-                 !problems ? ""
-                 : checks  ? " AND verdict = 'indeterminate'"
-                           : " AND (r.error IS NOT NULL OR r.eval_id IN (SELECT id FROM "
-                             "audit_evals WHERE run_id = ?1 AND verdict = 'indeterminate'))",
-                 checks ? "id" : "r.key");
-        sqlite3_stmt *st = NULL;
-        if ((rc = eccn_ledger_prepare(r->l, sql, &st, r->err)) != ECCN_OK)
-            break;
-        if (!checks)
-            sqlite3_bind_int64(st, 1, r->runs[pass]);
-        else {
-            sqlite3_bind_text(st, 2, r->o->since, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, r->o->until, -1, SQLITE_STATIC);
-        }
-        int step;
-        while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-            line ln = {.source = checks ? "check" : "audit",
-                       .run = checks ? 0 : r->runs[pass],
-                       .line = sqlite3_column_int64(st, 0),
-                       .line_id = col(st, 1),
-                       .part = col(st, 2),
-                       .resolved = col(st, 3),
-                       .dest = col(st, 4),
-                       .date = col(st, 5),
-                       .verdict = col(st, 6),
-                       .eccn = col(st, 7),
-                       .policy = col(st, 8),
-                       .exceptions = col(st, 9),
-                       .reason = col(st, 10),
-                       .qty = sqlite3_column_int64(st, 11)};
-            rc = fn(r, &ln, ctx);
-        }
-        if (rc == ECCN_OK && step != SQLITE_DONE)
-            rc = eccn_ledger_fail(r->l, "cannot read the report's lines", r->err);
-        sqlite3_finalize(st);
-    }
+    for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
+        rc = eccn_ledger_run_lines(r->l, r->runs[i], problems, call_line, &f, r->err);
+    if (rc == ECCN_OK && !r->o->run_id)
+        rc = eccn_ledger_check_lines(r->l, r->o->since, r->o->until, problems, call_line, &f,
+                                     r->err);
     return rc;
 }
 
 static void keep_until(report *r, char out[16])
 {
-    sqlite3_stmt *st = NULL;
-    snprintf(out, 16, "%s", "");
-    if (!r->latest[0] || eccn_ledger_prepare(r->l, "SELECT date(?, ?)", &st, r->err) != ECCN_OK)
-        return;
-    sqlite3_bind_text(st, 1, r->latest, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->o->retention->modifier, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(out, 16, "%s", col(st, 0));
-    sqlite3_finalize(st);
+    out[0] = '\0';
+    if (r->latest[0])
+        eccn_retention_keep_until(r->l, r->o->retention, r->latest, out, r->err);
 }
 
 /* ---- CSV: every line in scope (docs/report-schema.md) ---- */
@@ -704,7 +292,7 @@ static int write_json(report *r, const provs *p)
     jsonw_key(w, "provisions");
     jsonw_arr_begin(w);
     for (size_t i = 0; i < r->provisions.n; i++) {
-        const prov *v = find_prov(p, r->provisions.v[i]);
+        const prov *v = eccn_report_find_prov(p, r->provisions.v[i]);
         jsonw_obj_begin(w);
         jkv(w, "id", r->provisions.v[i]);
         jkv(w, "kind", v ? v->kind : NULL);
@@ -853,23 +441,22 @@ static int write_chart_file(report *r, const char *suffix, const map *m, char *n
     return fclose(f) == 0 ? ECCN_OK : eccn_fail(r->err, ECCN_EIO, path, 0, 0, "write failed");
 }
 
-static int write_doc(report *r, const provs *p, bool html)
+/* The title block (organisation, generation, tool, ledger, scope, revisions) and the summary. */
+static void doc_title(doc *d)
 {
-    doc d = {r, html};
+    report *r = d->r;
     FILE *f = r->out;
-    char buf[256], keep[16], a[32], b[32], c[32];
-    map m;
-    int rc = ECCN_OK;
-    build_map(r, p, &m);
+    bool html = d->html;
+    char buf[256], a[32], b[32];
     snprintf(buf, sizeof buf, "Export-control compliance report%s%s", r->o->org ? ": " : "",
              r->o->org ? r->o->org : "");
     if (html) {
         fputs(HTML_HEAD, f);
-        esc(&d, buf);
+        esc(d, buf);
         fputs(HTML_STYLE, f);
     }
-    heading(&d, 1, buf);
-    /* Title block */
+    heading(d, 1, buf);
+
     char scope[128];
     if (r->o->run_id)
         snprintf(scope, sizeof scope, "audit run %lld", r->o->run_id);
@@ -877,23 +464,23 @@ static int write_doc(report *r, const provs *p, bool html)
         snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s",
                  r->o->since ? r->o->since : "the start", r->o->until ? r->o->until : "today");
     const char *head2[] = {"", ""};
-    table_begin(&d, head2, 2);
+    table_begin(d, head2, 2);
     const char *rows[][2] = {{"organisation", r->o->org ? r->o->org : "(not given)"},
                              {"generated at (UTC)", r->o->generated_at},
                              {"tool", "eccn " ECCN_VERSION},
                              {"ledger", r->o->ledger_name},
                              {"scope", scope}};
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-        table_row(&d, rows[i], 2, false);
+        table_row(d, rows[i], 2, false);
     for (size_t i = 0; i < r->revisions.n; i++) {
         const char *rv[] = {"rules revision", r->revisions.v[i]};
-        table_row(&d, rv, 2, false);
+        table_row(d, rv, 2, false);
     }
-    table_end(&d);
+    table_end(d);
     /* Summary */
-    heading(&d, 2, "Summary");
+    heading(d, 2, "Summary");
     const char *sh[] = {"", "lines", "quantity"};
-    table_begin(&d, sh, 3);
+    table_begin(d, sh, 3);
     struct {
         const char *what;
         long long lines, qty;
@@ -908,53 +495,20 @@ static int write_doc(report *r, const provs *p, bool html)
         snprintf(a, sizeof a, "%lld", sum[i].lines);
         snprintf(b, sizeof b, "%lld", sum[i].qty);
         const char *cells[] = {sum[i].what, a, sum[i].has_qty ? b : ""};
-        table_row(&d, cells, 3, false);
+        table_row(d, cells, 3, false);
     }
-    table_end(&d);
+    table_end(d);
     snprintf(buf, sizeof buf, "%lld single checks and %zu audit runs.", r->checks, r->nruns);
-    para(&d, buf);
-    /* Charts */
-    heading(&d, 2, "Charts");
-    if (html) {
-        control_map(r, &m, f);
-        destination_bars(r, f);
-    } else {
-        char name[4200];
-        if ((rc = write_chart_file(r, "control-map", &m, name, sizeof name)) != ECCN_OK)
-            return rc;
-        fprintf(f, "![Control map](%s)\n\n", name);
-        if ((rc = write_chart_file(r, "destinations", NULL, name, sizeof name)) != ECCN_OK)
-            return rc;
-        fprintf(f, "![Licence-required quantity by destination](%s)\n\n", name);
-    }
-    para(&d, "The control map shades each 3A090 paragraph in force on the date shown whose tests "
-             "are all on TPP and performance density; paragraphs that also test other facts "
-             "(datacenter design, I/O bandwidth) are not drawn. Hollow points: PD unknown.");
-    /* Licence required */
-    heading(&d, 2, "Licence required, by destination and ECCN");
-    const char *lh[] = {"destination", "ECCN", "lines", "quantity"};
-    table_begin(&d, lh, 4);
-    for (size_t g = 0; g < r->ngroups; g++) {
-        snprintf(a, sizeof a, "%lld", r->groups[g].lines);
-        snprintf(b, sizeof b, "%lld", r->groups[g].qty);
-        const char *cells[] = {
-            r->groups[g].dest,
-            r->groups[g].eccn[0] ? r->groups[g].eccn : "none (by letter or Part 746)", a, b};
-        table_row(&d, cells, 4, false);
-    }
-    table_end(&d);
-    /* Problems */
-    heading(&d, 2, "Indeterminate and error lines");
-    const char *ph[] = {"source",      "run",       "line",    "line id", "part",
-                        "destination", "ship date", "verdict", "reason"};
-    table_begin(&d, ph, sizeof ph / sizeof *ph);
-    if ((rc = each_line(r, true, doc_problem, &d)) != ECCN_OK)
-        return rc;
-    table_end(&d);
-    /* Parts */
-    heading(&d, 2, "Parts seen");
+    para(d, buf);
+}
+
+static void doc_parts(doc *d)
+{
+    report *r = d->r;
+    char a[32], b[32], c[32];
+    heading(d, 2, "Parts seen");
     const char *th[] = {"part", "ECCN", "TPP", "PD", "deciding test", "lines"};
-    table_begin(&d, th, 6);
+    table_begin(d, th, 6);
     for (size_t i = 0; i < r->nparts; i++) {
         const part *pt = &r->parts[i];
         snprintf(a, sizeof a, "%.6g", pt->tpp);
@@ -968,45 +522,59 @@ static int write_doc(report *r, const provs *p, bool html)
                                pt->has_pd ? b : "unknown",
                                pt->by[0] ? pt->by : "-",
                                c};
-        table_row(&d, cells, 6, false);
+        table_row(d, cells, 6, false);
     }
-    table_end(&d);
-    /* Provisions */
-    heading(&d, 2, "Provisions cited");
+    table_end(d);
+}
+
+static void doc_provisions(doc *d, const provs *p)
+{
+    report *r = d->r;
+    FILE *f = r->out;
+    bool html = d->html;
+    heading(d, 2, "Provisions cited");
     const char *vh[] = {"provision", "title", "citation", "source"};
-    table_begin(&d, vh, 4);
+    table_begin(d, vh, 4);
     for (size_t i = 0; i < r->provisions.n; i++) {
-        const prov *v = find_prov(p, r->provisions.v[i]);
+        const prov *v = eccn_report_find_prov(p, r->provisions.v[i]);
         const char *cells[] = {r->provisions.v[i], v ? v->title : "", v ? v->citation : "",
                                v ? v->source : ""};
         if (!html || !v || !*v->source) {
-            table_row(&d, cells, 4, false);
+            table_row(d, cells, 4, false);
             continue;
         }
         fputs("<tr>", f);
         for (int k = 0; k < 3; k++) {
             fputs("<td>", f);
-            esc(&d, cells[k]);
+            esc(d, cells[k]);
             fputs("</td>", f);
         }
         fputs("<td><a href=\"", f);
-        esc(&d, v->source);
+        esc(d, v->source);
         fputs("\">", f);
-        esc(&d, v->source);
+        esc(d, v->source);
         fputs("</a></td></tr>\n", f);
     }
-    table_end(&d);
+    table_end(d);
     /* Rules revisions and what they contain */
-    heading(&d, 2, "Rules revisions used");
+    heading(d, 2, "Rules revisions used");
     for (size_t i = 0; i < r->revisions.n; i++)
-        para(&d, r->revisions.v[i]);
+        para(d, r->revisions.v[i]);
     eccn_buf ids = {0};
     for (size_t k = 0; k < p->n; k++)
         eccn_buf_printf(&ids, "%s%s", ids.len ? ", " : "", p->v[k].id);
-    para(&d, "Their provisions:");
-    para(&d, ids.data ? ids.data : "(none recorded)");
+    para(d, "Their provisions:");
+    para(d, ids.data ? ids.data : "(none recorded)");
     eccn_buf_free(&ids);
-    /* Recordkeeping */
+}
+
+/* The recordkeeping note (EAR 762.6), and the end of the document. */
+static void doc_footer(doc *d)
+{
+    report *r = d->r;
+    FILE *f = r->out;
+    bool html = d->html;
+    char buf[256], keep[16];
     keep_until(r, keep);
     if (keep[0])
         snprintf(buf, sizeof buf,
@@ -1020,25 +588,72 @@ static int write_doc(report *r, const provs *p, bool html)
                  r->o->retention->citation, r->o->retention->years);
     if (html) {
         fputs("<footer>", f);
-        esc(&d, buf);
+        esc(d, buf);
         fputs("</footer>\n</body>\n</html>\n", f);
     } else {
         fputs("---\n\n", f);
-        para(&d, buf);
+        para(d, buf);
     }
+}
+
+static int write_doc(report *r, const provs *p, bool html)
+{
+    doc dd = {r, html}, *d = &dd;
+    FILE *f = r->out;
+    char a[32], b[32];
+    map m;
+    int rc = ECCN_OK;
+    build_map(r, p, &m);
+    doc_title(d);
+    /* Charts */
+    heading(d, 2, "Charts");
+    if (html) {
+        control_map(r, &m, f);
+        destination_bars(r, f);
+    } else {
+        char name[4200];
+        if ((rc = write_chart_file(r, "control-map", &m, name, sizeof name)) != ECCN_OK)
+            return rc;
+        fprintf(f, "![Control map](%s)\n\n", name);
+        if ((rc = write_chart_file(r, "destinations", NULL, name, sizeof name)) != ECCN_OK)
+            return rc;
+        fprintf(f, "![Licence-required quantity by destination](%s)\n\n", name);
+    }
+    para(d, "The control map shades each 3A090 paragraph in force on the date shown whose tests "
+            "are all on TPP and performance density; paragraphs that also test other facts "
+            "(datacenter design, I/O bandwidth) are not drawn. Hollow points: PD unknown.");
+    /* Licence required */
+    heading(d, 2, "Licence required, by destination and ECCN");
+    const char *lh[] = {"destination", "ECCN", "lines", "quantity"};
+    table_begin(d, lh, 4);
+    for (size_t g = 0; g < r->ngroups; g++) {
+        snprintf(a, sizeof a, "%lld", r->groups[g].lines);
+        snprintf(b, sizeof b, "%lld", r->groups[g].qty);
+        const char *cells[] = {
+            r->groups[g].dest,
+            r->groups[g].eccn[0] ? r->groups[g].eccn : "none (by letter or Part 746)", a, b};
+        table_row(d, cells, 4, false);
+    }
+    table_end(d);
+    /* Problems */
+    heading(d, 2, "Indeterminate and error lines");
+    const char *ph[] = {"source",      "run",       "line",    "line id", "part",
+                        "destination", "ship date", "verdict", "reason"};
+    table_begin(d, ph, sizeof ph / sizeof *ph);
+    if ((rc = each_line(r, true, doc_problem, d)) != ECCN_OK)
+        return rc;
+    table_end(d);
+    doc_parts(d);
+    doc_provisions(d, p);
+    doc_footer(d);
     return ferror(f) ? eccn_fail(r->err, ECCN_EIO, "report", 0, 0, "write failed") : ECCN_OK;
 }
 
 int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn_error *err)
 {
-    report r = {.l = l, .db = eccn_ledger_db(l), .o = o, .out = out, .err = err};
+    report r = {.l = l, .o = o, .out = out, .err = err};
     provs p = {0};
-    int rc = gather(&r);
-    if (rc == ECCN_OK) {
-        eccn_sort(r.groups, r.ngroups, sizeof *r.groups, cmp_group);
-        eccn_sort(r.parts, r.nparts, sizeof *r.parts, cmp_part);
-        rc = load_provisions(&r, &p);
-    }
+    int rc = eccn_report_data_gather(&r, &p);
     if (rc == ECCN_OK) {
         switch (o->format) {
         case ECCN_REPORT_CSV:
@@ -1051,11 +666,6 @@ int eccn_report_write(eccn_ledger *l, const eccn_report_opts *o, FILE *out, eccn
             rc = write_doc(&r, &p, o->format == ECCN_REPORT_HTML);
         }
     }
-    provs_free(&p);
-    strset_free(&r.revisions);
-    strset_free(&r.provisions);
-    free(r.runs);
-    free(r.groups);
-    free(r.parts);
+    eccn_report_data_free(&r, &p);
     return rc;
 }

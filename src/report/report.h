@@ -7,8 +7,8 @@
  * revisions used and their provisions); a summary; licence-required lines grouped by destination
  * and ECCN; the indeterminate and error lines with their reasons; the parts seen with TPP, PD,
  * ECCN and deciding provision; every provision cited; the recordkeeping date (EAR 762.6).
- * Aggregates are computed in SQL per audit run (a million lines make a few thousand groups);
- * detail lines are streamed. Formats and their schemas: docs/report-schema.md.
+ * Aggregates are computed by the ledger per audit run (ledger_query.h: a million lines make a few
+ * thousand groups); detail lines are streamed. Formats and their schemas: docs/report-schema.md.
  */
 #ifndef ECCN_REPORT_H
 #define ECCN_REPORT_H

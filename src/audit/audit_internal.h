@@ -1,0 +1,147 @@
+/*
+ * audit_internal.h: what the files of the audit module share. An audit is one `run`, filled by:
+ *   lines.c     reading a line and resolving its texts, once per distinct text (also for scan);
+ *   pipeline.c  the two threads: one reads and judges lines into batches of rows, the other
+ *               hands them to the ledger's audit store and commits;
+ *   resume.c    what a run was started with, and the maps rebuilt from the ledger to go on;
+ *   out.c       --out's rows and the summary;
+ *   audit.c     eccn_audit_run, which puts them together.
+ * SQL is the ledger's (audit_store.h): nothing here speaks it.
+ */
+#ifndef ECCN_AUDIT_INTERNAL_H
+#define ECCN_AUDIT_INTERNAL_H
+
+#include "audit.h"
+#include "audit_store.h"
+#include "csvr.h"
+#include "digest.h"
+#include "eval.h"
+#include "hmap.h"
+
+#define DEFAULT_BATCH 50000
+
+/* What a run knows of a raw part or description text. */
+typedef struct text_val {
+    long long id; /* its audit_texts row */
+    bool asked;   /* whether it was resolved yet: then to part, or not for why */
+    const eccn_part *part;
+    const char *why; /* in run.part_errors, or NULL when unknown */
+} text_val;
+
+/* An evaluation of the run (evaluation id - 1 indexes run.info). */
+typedef struct eval_info {
+    eccn_verdict verdict;
+    char eccn[32], destination[8];
+    char *reason; /* as recorded in audit_evals.reason (owned), or NULL */
+    long long lines, quantity;
+} eval_info;
+
+/* What a good line's four texts resolved to, so that the few hundred combinations an inventory
+ * repeats cost one lookup a line instead of four (two texts, two countries): about a quarter of
+ * the reading thread's time went to those lookups. */
+typedef struct line_sig {
+    long long ptext_id, dtext_id;
+    const eccn_part *part;
+    const char *dest, *hq;
+    uint32_t place;
+} line_sig;
+
+/* A line's fields, resolved and checked: why is set when the line cannot be judged. */
+typedef struct line_in {
+    const char *ptext, *dtext, *idtext;
+    size_t pn, dn, idn;
+    long long ptext_id, dtext_id; /* rows of audit_texts, 0 for an empty field */
+    const eccn_part *part;
+    const char *dest, *hq;
+    uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */
+    eccn_date date;
+    int ymd; /* date as the ledger stores it, YYYYMMDD */
+    long long qty;
+    const char *why;
+    char whybuf[400];
+} line_in;
+
+typedef struct run {
+    eccn_ruleset *rs;
+    eccn_ledger *l;
+    const eccn_audit_opts *o;
+    eccn_audit_summary *s;
+    eccn_audit_rows *out; /* where the reading thread puts the current batch's rows; NULL: scan */
+    long long run_id;
+    int col[ECCN_F_COUNT]; /* column index of each field, -1 when absent */
+    size_t ncols;
+    char **part_errors;
+    size_t npart_errors;
+    eccn_hmap countries; /* raw text -> its code (const char *), NULL when unknown */
+    eccn_hmap texts;     /* raw text -> text_val */
+    eccn_hmap evals;     /* (part, dest, hq, epoch) -> eval id (long long) */
+    eccn_hmap sigs;      /* the four texts of a good line -> index in sigv + 1 (long long) */
+    line_sig *sigv;
+    size_t nsigs, sigs_cap;
+    /* In front of evals, for lines with a sig: each distinct (part, destination, headquarters)
+     * is a place (triples: its key -> place number, from 1, long long), and eval_at[(place - 1)
+     * * nepochs + epoch] is the eval id, 0 until asked. An array index instead of a hash lookup
+     * whose key lies elsewhere in memory: the second lookup of every line, about a twentieth of
+     * an audit's CPU (perf). */
+    eccn_hmap triples;
+    uint32_t *eval_at;
+    size_t eval_at_cap, nepochs;
+    eval_info *info;
+    size_t ninfo, info_cap;
+    long long next_text, next_eval;
+    eccn_date default_date;
+    const char *default_to;
+    /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
+     * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
+    long long out_committed;
+} run;
+
+/* lines.c */
+void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o);
+void run_free(run *r);
+int take_defaults(run *r, eccn_error *err);
+int map_columns(run *r, const eccn_csv_record *h, eccn_error *err);
+int read_line(run *r, const eccn_csv_record *rec, line_in *in);
+/* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
+eval_info *push_info(run *r);
+
+/* pipeline.c: judges and records the lines of csv from where it stands to its end, *records
+ * counting them (it starts with those read before). Returns with the last rows appended and not
+ * committed, and where the run then stands in final, for eccn_audit_store_finish. */
+int pipeline_run(run *r, eccn_csv *csv, eccn_audit_store *w, long long *records,
+                 eccn_audit_progress *final, eccn_error *err);
+
+/* resume.c */
+void options_text(const eccn_audit_opts *o, eccn_buf *b);
+/* What a run was started with, read back for --resume; the strings live here. */
+typedef struct stored_run {
+    eccn_audit_opts o;
+    char path[4096], date[16], to[64], maps[ECCN_AUDIT_MAX_MAPS][256];
+    long long offset, line, lines_read;
+} stored_run;
+int load_run(eccn_ledger *l, const eccn_audit_opts *given, stored_run *sr, eccn_error *err);
+/* On resume: the distinct strings and evaluations already recorded keep their numbers. */
+int reload(run *r, eccn_error *err);
+
+/* out.c */
+extern const char OUT_HEADER[];
+/* One row of --out. Lengths go with the texts that come straight from a CSV record; the others
+ * are C strings, "" when empty. */
+typedef struct out_row {
+    long long line;
+    const char *line_id, *part;
+    size_t line_id_len, part_len;
+    const char *destination, *date, *verdict, *eccn, *reason;
+} out_row;
+void write_out_row(FILE *f, const out_row *o);
+/* --out's rows of the lines run_id has recorded, from the ledger. */
+int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err);
+/* The --out row of a line just judged (in = NULL: a line in error). */
+void out_line(FILE *f, long long line, const line_in *li, const eval_info *in);
+/* Counts a judged line (in = NULL: a line in error) into the summary. */
+void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_info *in);
+eccn_verdict verdict_from_word(const char *w);
+/* Folds the run's evaluations into the summary's counts, once the run is complete. */
+int fold_counts(run *r, eccn_error *err);
+
+#endif

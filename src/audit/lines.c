@@ -1,0 +1,456 @@
+/* lines.c: reading an inventory's lines: which column is which field, each field trimmed and
+ * checked, and each distinct text resolved once per run (to a part, a country, an audit_texts
+ * row) whatever the number of lines that repeat it. Also eccn_audit_scan and
+ * eccn_audit_run_items, which give `impact` the same lines without recording anything. */
+#include "audit_internal.h"
+#include "resolve.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    int field;
+    const char *names[8];
+} ALIASES[] = {
+    {ECCN_F_PART, {"sku", "part", "part_number", "pn", "material", "item", NULL}},
+    {ECCN_F_DESCRIPTION, {"description", "desc", "item_description", NULL}},
+    {ECCN_F_QUANTITY, {"qty", "quantity", NULL}},
+    {ECCN_F_DESTINATION, {"destination", "dest", "country", "ship_to_country", "ship_to", NULL}},
+    {ECCN_F_DATE, {"ship_date", "date", NULL}},
+    {ECCN_F_CONSIGNEE, {"consignee", "customer", "end_user", NULL}},
+    {ECCN_F_HQ, {"hq", "hq_country", "parent_country", NULL}},
+    {ECCN_F_LINE_ID, {"line", "line_id", "order_line", NULL}},
+};
+static const char *const FIELD_NAMES[ECCN_F_COUNT] = {
+    "part", "description", "quantity", "destination", "date", "consignee", "hq", "line_id"};
+
+bool eccn_audit_field_known(const char *name)
+{
+    for (int f = 0; f < ECCN_F_COUNT; f++)
+        if (strcmp(name, FIELD_NAMES[f]) == 0)
+            return true;
+    return strcmp(name, "ship_date") == 0;
+}
+
+static void norm_header(const char *in, char *out, size_t outsz)
+{
+    size_t j = 0;
+    while (*in && isspace((unsigned char)*in))
+        in++;
+    for (; *in && j + 1 < outsz; in++)
+        out[j++] = (*in == ' ' || *in == '-') ? '_' : (char)tolower((unsigned char)*in);
+    while (j > 0 && out[j - 1] == '_')
+        j--;
+    out[j] = '\0';
+}
+
+int map_columns(run *r, const eccn_csv_record *h, eccn_error *err)
+{
+    const char *file = r->o->path;
+    for (int f = 0; f < ECCN_F_COUNT; f++)
+        r->col[f] = -1;
+    r->ncols = h->nfields;
+    for (size_t i = 0; i < h->nfields; i++) {
+        char name[128];
+        norm_header(h->fields[i], name, sizeof name);
+        for (size_t m = 0; m < r->o->nmaps; m++) {
+            const char *eq = strchr(r->o->maps[m], '=');
+            char col[128];
+            snprintf(col, sizeof col, "%.*s", (int)(eq - r->o->maps[m]), r->o->maps[m]);
+            norm_header(col, col, sizeof col);
+            if (strcmp(col, name) != 0)
+                continue;
+            for (int f = 0; f < ECCN_F_COUNT; f++)
+                if (strcmp(eq + 1, FIELD_NAMES[f]) == 0 ||
+                    (f == ECCN_F_DATE && strcmp(eq + 1, "ship_date") == 0))
+                    r->col[f] = (int)i;
+        }
+    }
+    for (size_t i = 0; i < h->nfields; i++) {
+        char name[128];
+        norm_header(h->fields[i], name, sizeof name);
+        for (size_t a = 0; a < sizeof ALIASES / sizeof *ALIASES; a++)
+            for (int k = 0; ALIASES[a].names[k]; k++)
+                if (strcmp(name, ALIASES[a].names[k]) == 0 && r->col[ALIASES[a].field] < 0)
+                    r->col[ALIASES[a].field] = (int)i;
+    }
+    if (r->col[ECCN_F_PART] < 0 && r->col[ECCN_F_DESCRIPTION] < 0)
+        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
+                         "no part or description column (expected a header such as sku, part, "
+                         "part_number, pn or description, or --map COLUMN=part)");
+    if (r->col[ECCN_F_DESTINATION] < 0 && !r->o->default_to)
+        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
+                         "no destination column (destination, dest, country, ship_to_country, "
+                         "ship_to) and no --to");
+    if (r->col[ECCN_F_DATE] < 0 && !r->o->default_date)
+        return eccn_fail(err, ECCN_EINPUT, file, (int)h->line, 1,
+                         "no ship date column (ship_date, date) and no --date");
+    return ECCN_OK;
+}
+
+static const char *field(const run *r, const eccn_csv_record *rec, int f, size_t *len)
+{
+    int c = r->col[f];
+    if (c < 0 || (size_t)c >= rec->nfields) {
+        *len = 0;
+        return NULL;
+    }
+    /* Trim surrounding blanks: inventory exports pad cells. Blank is what isspace() says in
+     * the C locale, which eccn runs in, without its call per byte. */
+    const char *s = rec->fields[c];
+    size_t n = rec->lens[c];
+    while (n && (*s == ' ' || (*s >= '\t' && *s <= '\r')))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+        n--;
+    *len = n;
+    return s;
+}
+
+/* The entry of a raw part or description text: interned (a row of audit_texts) when first
+ * seen. One lookup serves both the text's id and its part resolution. */
+static int text_entry(run *r, const char *s, size_t n, text_val **out)
+{
+    bool added;
+    text_val *e = eccn_hmap_get(&r->texts, s, n, &added);
+    int rc = ECCN_OK;
+    *out = e;
+    if (!e)
+        return ECCN_ENOMEM;
+    if (added && r->out) { /* no batch: a scan that records nothing */
+        e->id = ++r->next_text;
+        rc = eccn_audit_rows_text(r->out, e->id, s, n);
+    }
+    return rc;
+}
+
+/* Resolves a text to a part once per run; NULL with *why set when it does not resolve. */
+static const eccn_part *resolve_part(run *r, text_val *e, const char **why)
+{
+    if (!e->asked) {
+        eccn_error err = {0};
+        e->asked = true;
+        /* The map's copy of the text is NUL-terminated: resolve from it. */
+        if (eccn_resolve(r->rs, eccn_hmap_key(&r->texts, e, NULL), &e->part, &err) != ECCN_OK) {
+            char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
+            e->part = NULL;
+            if (g) {
+                r->part_errors = g;
+                e->why = g[r->npart_errors++] = eccn_strdup(err.msg);
+            }
+        }
+    }
+    if (!e->part)
+        *why = e->why ? e->why : "unknown part";
+    return e->part;
+}
+
+static const char *resolve_country(run *r, const char *s, size_t n)
+{
+    bool added;
+    const char **code = eccn_hmap_get(&r->countries, s, n, &added);
+    if (code && added)
+        *code = eccn_geo_resolve(r->rs->geo, eccn_hmap_key(&r->countries, code, NULL));
+    return code ? *code : NULL;
+}
+
+/* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
+eval_info *push_info(run *r)
+{
+    eval_info *g = eccn_grow(r->info, &r->info_cap, r->ninfo + 1, sizeof *g, 256);
+    if (!g)
+        return NULL;
+    r->info = g;
+    eval_info *in = &r->info[r->ninfo++];
+    memset(in, 0, sizeof *in);
+    return in;
+}
+
+/* The place (see run.triples) of a resolved part, destination and headquarters: 0 when out of
+ * memory or past UINT32_MAX places, and the lines of that combination then take the evals lookup
+ * alone. */
+static uint32_t place_of(run *r, const eccn_part *part, const char *dest, const char *hq)
+{
+    const void *key[3] = {part, dest, hq};
+    bool added;
+    long long *place = eccn_hmap_get(&r->triples, key, sizeof key, &added);
+    if (!place)
+        return 0;
+    if (added) {
+        size_t n = r->triples.n, need = n * r->nepochs;
+        uint32_t *g = n < UINT32_MAX
+                          ? eccn_grow(r->eval_at, &r->eval_at_cap, need, sizeof *g, 64 * r->nepochs)
+                          : NULL;
+        if (!g)
+            return 0; /* *place stays 0 */
+        memset(g + need - r->nepochs, 0, r->nepochs * sizeof *g);
+        r->eval_at = g;
+        *place = (long long)n;
+    }
+    return (uint32_t)*place;
+}
+
+/* The combination's key: each text with its length before it, so no text can run into another. */
+static size_t sig_key(char *key, size_t cap, const char *const t[4], const size_t n[4])
+{
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        uint32_t n32 = (uint32_t)n[i];
+        if (n[i] > cap || len + sizeof n32 + n[i] > cap)
+            return 0;
+        memcpy(key + len, &n32, sizeof n32);
+        if (n[i])
+            memcpy(key + len + sizeof n32, t[i], n[i]);
+        len += sizeof n32 + n[i];
+    }
+    return len;
+}
+
+/* Resolves the part (by number, else description) and the places of a line with no error yet. */
+static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, const char *hqtext,
+                         size_t hn, const char **why)
+{
+    char *whybuf = in->whybuf;
+    const size_t wsz = sizeof in->whybuf;
+    text_val *pe = NULL, *de = NULL;
+    int rc;
+    if ((in->pn && (rc = text_entry(r, in->ptext, in->pn, &pe)) != ECCN_OK) ||
+        (in->dn && (rc = text_entry(r, in->dtext, in->dn, &de)) != ECCN_OK))
+        return rc;
+    in->ptext_id = pe ? pe->id : 0;
+    in->dtext_id = de ? de->id : 0;
+    if (*why)
+        return ECCN_OK;
+    const char *pwhy = NULL, *dwhy = NULL;
+    if (pe)
+        in->part = resolve_part(r, pe, &pwhy);
+    if (!in->part && de)
+        in->part = resolve_part(r, de, &dwhy);
+    if (!pwhy)
+        pwhy = dwhy;
+    if (!in->part) {
+        snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
+        *why = whybuf;
+        return ECCN_OK;
+    }
+    if (tn)
+        in->dest = resolve_country(r, totext, tn);
+    else if (r->default_to)
+        in->dest = r->default_to;
+    if (!in->dest) {
+        snprintf(whybuf, wsz,
+                 tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
+                 (int)(tn > 60 ? 60 : tn), tn ? totext : "");
+        *why = whybuf;
+        return ECCN_OK;
+    }
+    if (hn && !(in->hq = resolve_country(r, hqtext, hn))) {
+        snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
+                 hqtext);
+        *why = whybuf;
+    }
+    return ECCN_OK;
+}
+
+int read_line(run *r, const eccn_csv_record *rec, line_in *in)
+{
+    size_t qn, tn, datn, hn;
+    const char *qtext = field(r, rec, ECCN_F_QUANTITY, &qn);
+    const char *totext = field(r, rec, ECCN_F_DESTINATION, &tn);
+    const char *datetext = field(r, rec, ECCN_F_DATE, &datn);
+    const char *hqtext = field(r, rec, ECCN_F_HQ, &hn);
+    char *whybuf = in->whybuf;
+    const size_t wsz = sizeof in->whybuf;
+    const char *why = NULL;
+    int rc;
+    memset(in, 0, offsetof(line_in, whybuf));
+    in->ptext = field(r, rec, ECCN_F_PART, &in->pn);
+    in->dtext = field(r, rec, ECCN_F_DESCRIPTION, &in->dn);
+    in->idtext = field(r, rec, ECCN_F_LINE_ID, &in->idn);
+    in->date = ECCN_DATE_NONE;
+    in->qty = 1;
+    if (rec->malformed)
+        why = rec->malformed;
+    else if (rec->nfields != r->ncols) {
+        snprintf(whybuf, wsz, "expected %zu fields as in the header, found %zu", r->ncols,
+                 rec->nfields);
+        why = whybuf;
+    }
+    const char *texts[4] = {in->ptext, in->dtext, totext, hqtext};
+    const size_t lens[4] = {in->pn, in->dn, tn, hn};
+    char key[512];
+    size_t klen = why ? 0 : sig_key(key, sizeof key, texts, lens);
+    bool added;
+    long long *sig = klen ? eccn_hmap_get(&r->sigs, key, klen, &added) : NULL;
+    if (klen && !sig)
+        return ECCN_ENOMEM;
+    if (sig && *sig > 0) {
+        const line_sig *g = &r->sigv[*sig - 1];
+        in->ptext_id = g->ptext_id;
+        in->dtext_id = g->dtext_id;
+        in->part = g->part;
+        in->dest = g->dest;
+        in->hq = g->hq;
+        in->place = g->place;
+    } else {
+        if ((rc = resolve_texts(r, in, totext, tn, hqtext, hn, &why)) != ECCN_OK)
+            return rc;
+        /* Only a good combination is kept; a bad one's entry keeps value 0 and is asked again. */
+        if (sig && !why) {
+            line_sig *g = eccn_grow(r->sigv, &r->sigs_cap, r->nsigs + 1, sizeof *g, 64);
+            if (!g)
+                return ECCN_ENOMEM;
+            r->sigv = g;
+            in->place = place_of(r, in->part, in->dest, in->hq);
+            g[r->nsigs++] =
+                (line_sig){in->ptext_id, in->dtext_id, in->part, in->dest, in->hq, in->place};
+            *sig = (long long)r->nsigs;
+        }
+    }
+    if (!why) {
+        if (datn) {
+            if (!eccn_date_parse_ymd(datetext, datn, &in->date, &in->ymd)) {
+                snprintf(whybuf, wsz, "bad ship date '%.*s' (expected YYYY-MM-DD)",
+                         (int)(datn > 40 ? 40 : datn), datetext);
+                why = whybuf;
+            }
+        } else if (r->default_date != ECCN_DATE_NONE) {
+            in->date = r->default_date;
+            in->ymd = eccn_date_ymd(in->date);
+        } else
+            why = "no ship date (and no --date)";
+    }
+    if (!why && r->col[ECCN_F_QUANTITY] >= 0) {
+        long long qty = 0;
+        bool ok = qn > 0 && qn < 16;
+        for (size_t i = 0; ok && i < qn; i++) {
+            ok = isdigit((unsigned char)qtext[i]);
+            qty = qty * 10 + (qtext[i] - '0');
+        }
+        if (!ok || qty < 1) {
+            snprintf(whybuf, wsz, "bad quantity '%.*s' (expected a whole number >= 1)",
+                     (int)(qn > 40 ? 40 : qn), qtext ? qtext : "");
+            why = whybuf;
+        }
+        in->qty = qty;
+    }
+    in->why = why;
+    return ECCN_OK;
+}
+
+/* --date and --to, for files without those columns. */
+int take_defaults(run *r, eccn_error *err)
+{
+    const eccn_audit_opts *o = r->o;
+    r->default_date = ECCN_DATE_NONE;
+    if (o->default_date &&
+        !eccn_date_parse(o->default_date, strlen(o->default_date), &r->default_date))
+        return eccn_fail(err, ECCN_EINPUT, "--date", 0, 0, "bad date '%s' (expected YYYY-MM-DD)",
+                         o->default_date);
+    if (o->default_to && !(r->default_to = eccn_geo_resolve(r->rs->geo, o->default_to)))
+        return eccn_fail(err, ECCN_EINPUT, "--to", 0, 0, "unknown country '%s'", o->default_to);
+    return ECCN_OK;
+}
+
+void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    r->rs = rs;
+    r->o = o;
+    r->nepochs = rs->nchanges + 1;
+    r->out_committed = -1;
+    eccn_hmap_init(&r->countries, sizeof(const char *));
+    eccn_hmap_init(&r->texts, sizeof(text_val));
+    eccn_hmap_init(&r->evals, sizeof(long long));
+    eccn_hmap_init(&r->sigs, sizeof(long long));
+    eccn_hmap_init(&r->triples, sizeof(long long));
+}
+
+void run_free(run *r)
+{
+    eccn_hmap *maps[] = {&r->countries, &r->texts, &r->evals, &r->sigs, &r->triples};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+        eccn_hmap_free(maps[i]);
+    free(r->sigv);
+    free(r->eval_at);
+    for (size_t i = 0; i < r->npart_errors; i++)
+        free(r->part_errors[i]);
+    free(r->part_errors);
+    for (size_t i = 0; i < r->ninfo; i++)
+        free(r->info[i].reason);
+    free(r->info);
+}
+
+int eccn_audit_scan(eccn_ruleset *rs, const eccn_audit_opts *o,
+                    int (*fn)(const eccn_audit_item *it, void *ctx), void *ctx, eccn_error *err)
+{
+    run r;
+    eccn_csv *csv = NULL;
+    eccn_csv_record rec;
+    int rc, got;
+    run_init(&r, rs, o);
+    if ((rc = take_defaults(&r, err)) != ECCN_OK ||
+        (rc = eccn_csv_open(o->path, o->delimiter, &csv, err)) != ECCN_OK)
+        goto done;
+    if ((got = eccn_csv_next(csv, &rec, err)) <= 0) {
+        rc = got < 0
+                 ? got
+                 : eccn_fail(err, ECCN_EINPUT, o->path, 1, 1, "empty file: expected a header line");
+        goto done;
+    }
+    if ((rc = map_columns(&r, &rec, err)) != ECCN_OK)
+        goto done;
+    while (rc == ECCN_OK && (got = eccn_csv_next(csv, &rec, err)) > 0) {
+        line_in li;
+        if ((rc = read_line(&r, &rec, &li)) != ECCN_OK)
+            break;
+        char id[256];
+        snprintf(id, sizeof id, "%.*s", (int)(li.idn < 255 ? li.idn : 255),
+                 li.idtext ? li.idtext : "");
+        eccn_audit_item it = {.line = rec.line,
+                              .line_id = li.idn ? id : NULL,
+                              .part = li.why ? NULL : li.part,
+                              .destination = li.dest,
+                              .headquarters = li.hq,
+                              .quantity = li.qty,
+                              .why = li.why};
+        rc = fn(&it, ctx);
+    }
+    if (rc == ECCN_OK && got < 0)
+        rc = got;
+done:
+    eccn_csv_close(csv);
+    run_free(&r);
+    return rc;
+}
+
+typedef struct items_ctx {
+    const eccn_ruleset *rs;
+    int (*fn)(const eccn_audit_item *it, void *ctx);
+    void *ctx;
+} items_ctx;
+
+static int each_item(const eccn_audit_item_row *row, void *vctx)
+{
+    const items_ctx *c = vctx;
+    eccn_audit_item it = {
+        .line = row->line,
+        .line_id = row->line_id,
+        .part = eccn_catalog_find_id(c->rs->cat, row->part_id ? row->part_id : ""),
+        .destination = row->destination ? eccn_geo_resolve(c->rs->geo, row->destination) : NULL,
+        .headquarters = row->hq_given ? eccn_geo_resolve(c->rs->geo, row->hq_given) : NULL,
+        .quantity = row->quantity};
+    if (!it.part || !it.destination)
+        it.why = "the recorded part or destination is not in today's catalogue or countries";
+    return c->fn(&it, c->ctx);
+}
+
+int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
+                         int (*fn)(const eccn_audit_item *it, void *ctx), void *ctx,
+                         eccn_error *err)
+{
+    items_ctx c = {rs, fn, ctx};
+    return eccn_audit_store_each_item(l, run_id, each_item, &c, err);
+}

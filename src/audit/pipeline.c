@@ -1,0 +1,299 @@
+/* pipeline.c: the audit as a two-stage pipeline. A worker thread reads the CSV, resolves and
+ * judges each line and gathers the rows it wants recorded into a batch; the calling thread, which
+ * alone touches the ledger, appends each batch to the audit store (which hashes each row onto its
+ * chain) and commits where the worker marked it, with the position to resume from. The two halves
+ * cost about the same, so on two cores a run takes about half as long. */
+#define _GNU_SOURCE /* pthread_setname_np */
+#include "audit_internal.h"
+
+#include "record.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CHUNK_LINES 4096 /* lines per hand-over */
+/* 64k lines in flight (about 8 MiB): enough to cover the inserting thread's pause at each commit,
+ * so the reading thread rarely waits. Measured: 3 slots 0.67 s, 8 slots 0.59 s, 16 slots 0.55 s
+ * for a million lines. */
+#define NSLOTS 16
+
+typedef struct batch {
+    eccn_audit_rows *rows;
+    eccn_audit_progress progress; /* after the batch's last line */
+    long long out_end;            /* --out's size after the batch's lines, or -1 when it has none */
+    bool last;                    /* the input ended with this batch */
+    bool commit;                  /* a transaction ends with this batch */
+    int rc;         /* not ECCN_OK: the worker failed in this batch, which must not commit */
+    eccn_error err; /* with rc */
+} batch;
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    batch slot[NSLOTS];
+    batch *full[NSLOTS]; /* handed over, oldest first */
+    size_t nfull;
+    batch *spare[NSLOTS];
+    size_t nspare;
+    bool abort; /* the caller failed: the worker stops at its next hand-over */
+    run *r;
+    eccn_audit_store *w;
+    eccn_csv *csv;
+    long long records, commit_lines;
+} pipeline;
+
+static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
+                    long long *id, eccn_error *err)
+{
+    eccn_query q = {.part = part,
+                    .spec = part->spec,
+                    .date = date,
+                    .destination = dest,
+                    .headquarters = hq,
+                    .quantity = 1,
+                    .no_trace = true};
+    eccn_result res;
+    eccn_record rec = {0};
+    int rc = eccn_evaluate(r->rs, &q, &res, err);
+    if (rc != ECCN_OK)
+        return rc;
+    eval_info *in = push_info(r);
+    const eccn_verdict_row *v = &rec.row;
+    if (!in || (rc = eccn_record_from_eval(r->rs, &q, &res, ECCN_RECORD_AUDIT, &rec)) != ECCN_OK ||
+        (rec.reason && !(in->reason = eccn_strdup(rec.reason)))) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
+    *id = ++r->next_eval;
+    in->verdict = res.verdict;
+    snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
+    snprintf(in->destination, sizeof in->destination, "%s", dest);
+    eccn_audit_eval_row row = {.id = *id,
+                               .part_id = v->part_id,
+                               .destination = v->destination,
+                               .headquarters = v->headquarters,
+                               .epoch_date = v->ship_date,
+                               .status = v->status,
+                               .eccn = v->eccn,
+                               .verdict = v->verdict,
+                               .review_policy = v->review_policy,
+                               .license_exceptions = v->license_exceptions,
+                               .provisions = v->provisions,
+                               .reason = rec.reason,
+                               .hq_given = hq,
+                               .has_tpp = eccn_spec_has(&res.metrics, ECCN_M_TPP),
+                               .has_pd = eccn_spec_has(&res.metrics, ECCN_M_PD),
+                               .tpp = res.metrics.v[ECCN_M_TPP],
+                               .pd = res.metrics.v[ECCN_M_PD]};
+    rc = eccn_audit_rows_eval(r->out, &row);
+done:
+    eccn_record_free(&rec);
+    eccn_result_free(&res);
+    return rc;
+}
+
+/* The evaluation a good line's answer is: dates in the same epoch see the same provisions and
+ * groups, so one evaluation serves them all, and a million lines over five years need a few
+ * thousand evaluations. */
+static int eval_of(run *r, const line_in *li, long long *eval_id, eccn_error *err)
+{
+    const int epoch = eccn_ruleset_epoch(r->rs, li->date);
+    uint32_t *at = li->place ? &r->eval_at[(li->place - 1) * r->nepochs + (size_t)epoch] : NULL;
+    if (at && *at) {
+        *eval_id = *at;
+        return ECCN_OK;
+    }
+    const void *key[4] = {li->part, li->dest, li->hq, (const void *)(intptr_t)epoch};
+    bool added;
+    int rc;
+    long long *id = eccn_hmap_get(&r->evals, key, sizeof key, &added);
+    if (!id)
+        return ECCN_ENOMEM;
+    if (added && (rc = new_eval(r, li->part, li->dest, li->hq, li->date, id, err)) != ECCN_OK)
+        return rc;
+    *eval_id = *id;
+    if (at && *id <= UINT32_MAX)
+        *at = (uint32_t)*id;
+    return ECCN_OK;
+}
+
+/* Judges one line: its result row (a verdict or the reason it has none), the summary, --out. */
+static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
+{
+    line_in li;
+    long long eval_id = 0;
+    int rc = read_line(r, rec, &li);
+    if (rc != ECCN_OK || (!li.why && (rc = eval_of(r, &li, &eval_id, err)) != ECCN_OK))
+        return rc;
+    eccn_audit_result_row row = {.line = rec->line,
+                                 .line_id = li.idn ? li.idtext : NULL,
+                                 .line_id_len = li.idn,
+                                 .part_text = li.ptext_id,
+                                 .desc_text = li.dtext_id,
+                                 .quantity = li.qty,
+                                 .ship_date = li.date != ECCN_DATE_NONE ? li.ymd : 0,
+                                 .eval_id = eval_id,
+                                 .error = li.why};
+    if ((rc = eccn_audit_rows_result(r->out, &row)) != ECCN_OK)
+        return rc;
+    eval_info *in = li.why ? NULL : &r->info[eval_id - 1];
+    note_line(r->s, rec->line, &li, in);
+    if (r->o->out_csv)
+        out_line(r->o->out_csv, rec->line, &li, in);
+    if (li.why && r->o->strict)
+        return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", li.why);
+    return ECCN_OK;
+}
+
+static void report_progress(pipeline *p, time_t *last)
+{
+    const eccn_audit_opts *o = p->r->o;
+    if (!o->progress || (p->records & 4095) != 0)
+        return;
+    time_t now = time(NULL);
+    if (now != *last || (p->records & 65535) == 0) {
+        *last = now;
+        o->progress(p->records, eccn_csv_bytes_read(p->csv), eccn_csv_size(p->csv),
+                    o->progress_ctx);
+    }
+}
+
+/* Fills b with up to CHUNK_LINES lines, stopping early where a transaction ends. */
+static void fill_batch(pipeline *p, batch *b, time_t *last_progress)
+{
+    run *r = p->r;
+    long long next_line = 0;
+    eccn_audit_rows_clear(b->rows);
+    b->last = b->commit = false;
+    b->rc = ECCN_OK;
+    r->out = b->rows;
+    for (int n = 0; n < CHUNK_LINES; n++) {
+        eccn_csv_record rec;
+        int got = eccn_csv_next(p->csv, &rec, &b->err);
+        if (got <= 0) {
+            b->rc = got;
+            b->last = true;
+            break;
+        }
+        next_line = rec.line + 1;
+        b->commit = ++p->records % p->commit_lines == 0;
+        if ((b->rc = audit_line(r, &rec, &b->err)) != ECCN_OK) {
+            b->last = true;
+            break;
+        }
+        if (b->commit)
+            break;
+        report_progress(p, last_progress);
+    }
+    b->out_end = r->o->out_csv ? (long long)ftello(r->o->out_csv) : -1;
+    b->progress = (eccn_audit_progress){.lines_read = p->records,
+                                        .results = r->s->results,
+                                        .errors = r->s->errors,
+                                        .offset = eccn_csv_bytes_read(p->csv),
+                                        .next_line = next_line};
+}
+
+/* The worker's side: fill a spare batch, hand it over, until the input ends or fails. */
+static void *pipeline_worker(void *arg)
+{
+    pipeline *p = arg;
+    time_t last_progress = 0;
+#ifdef __GLIBC__
+    pthread_setname_np(pthread_self(), "eccn-audit"); /* so perf and top tell the halves apart */
+#endif
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->abort && p->nspare == 0)
+            pthread_cond_wait(&p->changed, &p->mu);
+        batch *b = p->abort ? NULL : p->spare[--p->nspare];
+        pthread_mutex_unlock(&p->mu);
+        if (!b)
+            return NULL;
+        fill_batch(p, b, &last_progress);
+        bool last = b->last;
+        pthread_mutex_lock(&p->mu);
+        p->full[p->nfull++] = b;
+        pthread_cond_broadcast(&p->changed);
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            return NULL;
+    }
+}
+
+/* The caller's side: append each batch in order, and commit where the worker marked it. Returns
+ * with the last batch appended and its transaction open, so that the run is finished in the same
+ * transaction; or with the error of the first failure. */
+static int pipeline_consume(pipeline *p, batch **last, eccn_error *err)
+{
+    run *r = p->r;
+    int rc = ECCN_OK;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->nfull == 0)
+            pthread_cond_wait(&p->changed, &p->mu);
+        batch *b = p->full[0];
+        memmove(p->full, p->full + 1, --p->nfull * sizeof *p->full);
+        pthread_mutex_unlock(&p->mu);
+        if (b->rc != ECCN_OK) {
+            *err = b->err;
+            return b->rc;
+        }
+        if ((rc = eccn_audit_store_append(p->w, b->rows, err)) != ECCN_OK)
+            return rc;
+        if (b->last) {
+            *last = b;
+            return ECCN_OK;
+        }
+        if (b->commit) {
+            if ((rc = eccn_audit_store_commit(p->w, &b->progress, err)) != ECCN_OK)
+                return rc;
+            if (r->out_committed >= 0)
+                r->out_committed = b->out_end;
+        }
+        pthread_mutex_lock(&p->mu);
+        p->spare[p->nspare++] = b;
+        pthread_cond_broadcast(&p->changed);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+int pipeline_run(run *r, eccn_csv *csv, eccn_audit_store *w, long long *records,
+                 eccn_audit_progress *final, eccn_error *err)
+{
+    pipeline p = {.r = r,
+                  .w = w,
+                  .csv = csv,
+                  .records = *records,
+                  .commit_lines = r->o->batch > 0 ? r->o->batch : DEFAULT_BATCH};
+    batch *last = NULL;
+    pthread_t worker;
+    int rc = ECCN_OK;
+    for (int i = 0; i < NSLOTS; i++) {
+        if (!(p.slot[i].rows = eccn_audit_rows_new(r->run_id)))
+            rc = ECCN_ENOMEM;
+        p.spare[p.nspare++] = &p.slot[i];
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    r->out_committed = r->o->out_csv ? (long long)ftello(r->o->out_csv) : -1;
+    if (rc == ECCN_OK && pthread_create(&worker, NULL, pipeline_worker, &p) != 0) {
+        rc = eccn_fail(err, ECCN_ENOMEM, r->o->path, 0, 0, "cannot start the audit thread");
+    } else if (rc == ECCN_OK) {
+        rc = pipeline_consume(&p, &last, err);
+        pthread_mutex_lock(&p.mu);
+        p.abort = true;
+        pthread_cond_broadcast(&p.changed);
+        pthread_mutex_unlock(&p.mu);
+        pthread_join(worker, NULL);
+    }
+    *records = p.records;
+    if (rc == ECCN_OK) /* its rows are appended: keep the counts and position */
+        *final = last->progress;
+    for (int i = 0; i < NSLOTS; i++)
+        eccn_audit_rows_free(p.slot[i].rows);
+    pthread_cond_destroy(&p.changed);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
+}

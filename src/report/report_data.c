@@ -1,0 +1,240 @@
+/* report_data.c: gathering what a report says (see report_data.h). */
+#include "report_data.h"
+
+#include "ledger_query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int strset_add(strset *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], v) == 0)
+            return ECCN_OK;
+    char **g = eccn_grow(s->v, &s->cap, s->n + 1, sizeof *g, 16);
+    if (!g)
+        return ECCN_ENOMEM;
+    s->v = g;
+    return (s->v[s->n] = eccn_strdup(v)) ? (s->n++, ECCN_OK) : ECCN_ENOMEM;
+}
+
+static void strset_free(strset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+/* One judged group of lines: n lines of quantity qty, all with the same outcome. */
+static int count(report *r, const char *verdict, const char *dest, const char *eccn,
+                 const char *exceptions, const char *part_id, double tpp, bool has_tpp, double pd,
+                 bool has_pd, const char *by, const char *status, long long n, long long qty)
+{
+    r->lines += n;
+    r->quantity += qty;
+    if (strcmp(verdict, "license_required") == 0) {
+        r->licence += n;
+        r->licence_qty += qty;
+        if (exceptions && strcmp(exceptions, "[]") != 0 && *exceptions)
+            r->exceptions += n;
+        size_t g = 0;
+        while (g < r->ngroups &&
+               (strcmp(r->groups[g].dest, dest) || strcmp(r->groups[g].eccn, eccn)))
+            g++;
+        if (g == r->ngroups) {
+            group *grown = eccn_grow(r->groups, &r->groups_cap, g + 1, sizeof *grown, 32);
+            if (!grown)
+                return ECCN_ENOMEM;
+            r->groups = grown;
+            memset(&r->groups[g], 0, sizeof *grown);
+            snprintf(r->groups[g].dest, sizeof grown->dest, "%s", dest);
+            snprintf(r->groups[g].eccn, sizeof grown->eccn, "%s", eccn);
+            r->ngroups++;
+        }
+        r->groups[g].lines += n;
+        r->groups[g].qty += qty;
+    } else if (strcmp(verdict, "indeterminate") == 0) {
+        r->indeterminate += n;
+    } else {
+        r->no_licence += n;
+    }
+    if (!part_id || !*part_id)
+        return ECCN_OK;
+    /* A part is listed once per classification it had: the same part shipped under the 2022
+     * and the 2023 rules can be two rows. */
+    size_t p = 0;
+    while (p < r->nparts && (strcmp(r->parts[p].id, part_id) || strcmp(r->parts[p].eccn, eccn) ||
+                             strcmp(r->parts[p].by, by ? by : "")))
+        p++;
+    if (p == r->nparts) {
+        part *grown = eccn_grow(r->parts, &r->parts_cap, p + 1, sizeof *grown, 32);
+        if (!grown)
+            return ECCN_ENOMEM;
+        r->parts = grown;
+        part *np = &r->parts[p];
+        memset(np, 0, sizeof *np);
+        snprintf(np->id, sizeof np->id, "%s", part_id);
+        snprintf(np->eccn, sizeof np->eccn, "%s", eccn);
+        snprintf(np->by, sizeof np->by, "%s", by ? by : "");
+        snprintf(np->status, sizeof np->status, "%s", status);
+        np->tpp = tpp;
+        np->has_tpp = has_tpp;
+        np->pd = pd;
+        np->has_pd = has_pd;
+        r->nparts++;
+    }
+    r->parts[p].lines += n;
+    return ECCN_OK;
+}
+
+static void note_date(report *r, const char *d)
+{
+    if (d && strlen(d) == 10 && strcmp(d, r->latest) > 0)
+        snprintf(r->latest, sizeof r->latest, "%s", d);
+}
+
+static int counted(const eccn_ledger_outcome *o, void *ctx)
+{
+    report *r = ctx;
+    note_date(r, o->latest);
+    if (strcmp(o->verdict, "error") == 0) {
+        r->errors += o->lines;
+        r->lines += o->lines;
+        return ECCN_OK;
+    }
+    return count(r, o->verdict, o->destination, o->eccn, o->exceptions, o->part_id, o->tpp,
+                 o->has_tpp, o->pd, o->has_pd, o->classified_by, o->status, o->lines, o->quantity);
+}
+
+static int counted_check(const eccn_ledger_outcome *o, void *ctx)
+{
+    report *r = ctx;
+    r->checks++;
+    return counted(o, ctx);
+}
+
+static int cited_revision(const char *revision, void *ctx)
+{
+    return strset_add(&((report *)ctx)->revisions, revision);
+}
+
+static int cited_provision(const char *id, void *ctx)
+{
+    return strset_add(&((report *)ctx)->provisions, id);
+}
+
+static int add_run(const eccn_ledger_run *run, void *ctx)
+{
+    report *r = ctx;
+    long long *g = eccn_grow(r->runs, &r->runs_cap, r->nruns + 1, sizeof *g, 8);
+    if (!g)
+        return ECCN_ENOMEM;
+    r->runs = g;
+    r->runs[r->nruns++] = run->id;
+    return ECCN_OK;
+}
+
+static int gather(report *r)
+{
+    eccn_ledger_outcome_fns fns = {counted, cited_revision, cited_provision, r};
+    int rc = eccn_ledger_each_run(r->l, r->o->run_id, r->o->since, r->o->until, add_run, r, r->err);
+    if (rc == ECCN_OK && r->o->run_id && !r->nruns)
+        return eccn_fail(r->err, ECCN_ENOTFOUND, eccn_ledger_path(r->l), 0, 0,
+                         "no audit run %lld in the ledger", r->o->run_id);
+    for (size_t i = 0; rc == ECCN_OK && i < r->nruns; i++)
+        rc = eccn_ledger_run_outcomes(r->l, r->runs[i], &fns, r->err);
+    fns.outcome = counted_check;
+    if (rc == ECCN_OK && !r->o->run_id)
+        rc = eccn_ledger_check_outcomes(r->l, r->o->since, r->o->until, &fns, r->err);
+    eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, eccn_cmp_strings);
+    eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, eccn_cmp_strings);
+    return rc;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    int c = strcmp(x->dest, y->dest);
+    return c ? c : strcmp(x->eccn, y->eccn);
+}
+
+static int cmp_part(const void *a, const void *b)
+{
+    const part *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (c = strcmp(x->eccn, y->eccn)) ? c : strcmp(x->by, y->by);
+}
+
+static void provs_free(provs *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        char **f[] = {&p->v[i].id,        &p->v[i].kind,   &p->v[i].title,
+                      &p->v[i].citation,  &p->v[i].source, &p->v[i].eccn,
+                      &p->v[i].effective, &p->v[i].ends,   &p->v[i].tests};
+        for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+            free(*f[k]);
+    }
+    free(p->v);
+}
+
+static int add_prov(const eccn_ledger_provision *lp, void *ctx)
+{
+    provs *out = ctx;
+    for (size_t k = 0; k < out->n; k++)
+        if (strcmp(out->v[k].id, lp->id) == 0)
+            return ECCN_OK;
+    prov *g = eccn_grow(out->v, &out->cap, out->n + 1, sizeof *g, 64);
+    if (!g)
+        return ECCN_ENOMEM;
+    out->v = g;
+    prov *p = &out->v[out->n++];
+    memset(p, 0, sizeof *p);
+    char **f[] = {&p->id,   &p->kind,      &p->title, &p->citation, &p->source,
+                  &p->eccn, &p->effective, &p->ends,  &p->tests};
+    const char *from[] = {lp->id,   lp->kind,      lp->title, lp->citation, lp->source,
+                          lp->eccn, lp->effective, lp->ends,  lp->tests};
+    int rc = ECCN_OK;
+    for (int k = 0; k < 9; k++)
+        if (!(*f[k] = eccn_strdup(from[k])))
+            rc = ECCN_ENOMEM;
+    p->other_tests = lp->other_tests;
+    return rc;
+}
+
+/* Every provision of the revisions used, once (the first revision that has it). */
+static int load_provisions(report *r, provs *out)
+{
+    int rc = ECCN_OK;
+    for (size_t i = 0; rc == ECCN_OK && i < r->revisions.n; i++)
+        rc = eccn_ledger_revision_provisions(r->l, r->revisions.v[i], add_prov, out, r->err);
+    return rc;
+}
+
+const prov *eccn_report_find_prov(const provs *p, const char *id)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->v[i].id, id) == 0)
+            return &p->v[i];
+    return NULL;
+}
+
+int eccn_report_data_gather(report *r, provs *p)
+{
+    int rc = gather(r);
+    if (rc == ECCN_OK) {
+        eccn_sort(r->groups, r->ngroups, sizeof *r->groups, cmp_group);
+        eccn_sort(r->parts, r->nparts, sizeof *r->parts, cmp_part);
+        rc = load_provisions(r, p);
+    }
+    return rc;
+}
+
+void eccn_report_data_free(report *r, provs *p)
+{
+    provs_free(p);
+    strset_free(&r->revisions);
+    strset_free(&r->provisions);
+    free(r->runs);
+    free(r->groups);
+    free(r->parts);
+}

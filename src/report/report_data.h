@@ -1,0 +1,63 @@
+/*
+ * report_data.h: what a report says, gathered from the ledger before a line is written (report.c
+ * writes it): counts, licence-required groups, parts, the rules revisions and provisions cited.
+ * All of it is small (groups, parts, provisions); the lines themselves are streamed by report.c.
+ * Internal to src/report.
+ */
+#ifndef ECCN_REPORT_DATA_H
+#define ECCN_REPORT_DATA_H
+
+#include "report.h"
+
+typedef struct group {
+    char dest[8], eccn[32];
+    long long lines, qty;
+} group;
+
+typedef struct part {
+    char id[64], eccn[32], by[64], status[16];
+    double tpp, pd;
+    bool has_tpp, has_pd;
+    long long lines;
+} part;
+
+typedef struct strset {
+    char **v;
+    size_t n, cap;
+} strset;
+
+typedef struct report {
+    eccn_ledger *l;
+    const eccn_report_opts *o;
+    FILE *out;
+    eccn_error *err;
+    long long *runs;
+    size_t nruns, runs_cap;
+    long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
+    long long quantity, licence_qty;
+    group *groups;
+    size_t ngroups, groups_cap;
+    part *parts;
+    size_t nparts, parts_cap;
+    strset revisions, provisions;
+    char latest[11]; /* the latest ship date, YYYY-MM-DD, or "" */
+} report;
+
+/* The provisions of the revisions used, from the rules revisions recorded in the ledger. */
+typedef struct prov {
+    char *id, *kind, *title, *citation, *source, *eccn, *effective, *ends, *tests;
+    int other_tests;
+} prov;
+
+typedef struct provs {
+    prov *v;
+    size_t n, cap;
+} provs;
+
+/* Fills r (whose l, o, out and err are set) and p: groups and parts sorted, revisions and
+ * provisions sorted and each once. Free both with eccn_report_data_free, also after a failure. */
+int eccn_report_data_gather(report *r, provs *p);
+void eccn_report_data_free(report *r, provs *p);
+const prov *eccn_report_find_prov(const provs *p, const char *id);
+
+#endif
