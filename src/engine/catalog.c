@@ -108,7 +108,9 @@ static int load_form(const char *file, const ynode *e, eccn_part *p, eccn_error 
     for (size_t i = 0; f && f->kind == YN_SCALAR && i < sizeof FORMS / sizeof *FORMS; i++)
         if (strcmp(f->str, FORMS[i]) == 0) {
             p->form = (eccn_form)i;
-            bool ok = p->kind == ECCN_PART_IC ? i != ECCN_FORM_BOARD && i != ECCN_FORM_SYSTEM
+            /* A devices entry may be a whole system when its IC has no entry of its own (a
+             * desktop computer around one chip); a systems entry carries a listed IC. */
+            bool ok = p->kind == ECCN_PART_IC ? i != ECCN_FORM_BOARD
                                               : i == ECCN_FORM_BOARD || i == ECCN_FORM_SYSTEM;
             return ok ? ECCN_OK
                       : eccn_fail(err, ECCN_EINPUT, file, f->line, f->col,
@@ -116,8 +118,8 @@ static int load_form(const char *file, const ynode *e, eccn_part *p, eccn_error 
                                   p->kind == ECCN_PART_IC ? "n IC (devices:)" : " system");
         }
     return eccn_fail(err, ECCN_EINPUT, file, f ? f->line : e->line, f ? f->col : e->col,
-                     "%s: `form:` must be ic, card or module (devices) or board or system "
-                     "(systems)",
+                     "%s: `form:` must be ic, card, module or system (devices) or board or "
+                     "system (systems)",
                      p->id);
 }
 

@@ -49,8 +49,8 @@ void eccn_vendor_crosscheck(const eccn_ruleset *rs, const eccn_part *part, eccn_
         if (r->status == ECCN_ST_CONTROLLED)
             note(r, "the vendor's %s is outside 3A090/4A090, eccn's rules give %s", row->eccn,
                  r->eccn);
-        else if (r->status == ECCN_ST_INDETERMINATE && !part->base) {
-            /* Nothing but the vendor's word is known: its ECCN places the item outside. */
+        else if (r->status == ECCN_ST_INDETERMINATE) {
+            /* eccn's rules cannot place the item; the vendor's ECCN places it outside. */
             r->status = ECCN_ST_NOT_CONTROLLED;
             r->vendor_decided = true;
             snprintf(r->class_note, sizeof r->class_note,

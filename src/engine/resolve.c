@@ -283,6 +283,14 @@ static const eccn_part *as_system(const eccn_ruleset *rs, const eccn_part *p, co
     return sys ? sys : p;
 }
 
+/* A catalogue part named by its description, as its vendor classifies it when the vendor's table
+ * lists its part numbers with one ECCN: so the vendor's answer shows beside eccn's. */
+static const eccn_part *with_vendor(const eccn_ruleset *rs, const eccn_part *p)
+{
+    const eccn_part *view = eccn_vendors_view_of(rs->vendors, p);
+    return view ? view : p;
+}
+
 int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out, eccn_error *err)
 {
     size_t n = strlen(text);
@@ -293,7 +301,7 @@ int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out
         rc = eccn_vendors_by_partno(rs->vendors, text, n, &p, err);
     if (rc == ECCN_OK && !p && n < 4096)
         rc = partno_inside(rs->vendors, text, &p, err);
-    /* A catalogue id or alias needs no vendor table. */
+    /* A catalogue id or alias needs no description matching. */
     if (rc == ECCN_OK && !p)
         p = eccn_catalog_find_name(rs->cat, text);
     /* A description exactly as a vendor publishes it is that vendor's row, accessory or not. */
@@ -302,11 +310,11 @@ int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out
     if (rc != ECCN_OK)
         return rc;
     if (p) {
-        *out = p;
+        *out = with_vendor(rs, p); /* a catalogue name: the vendor's view of it, if one */
         return ECCN_OK;
     }
     if ((rc = eccn_resolve_description(rs->cat, rs->vocab, text, &p, err)) == ECCN_OK)
-        *out = as_system(rs, p, text);
+        *out = with_vendor(rs, as_system(rs, p, text));
     return rc;
 }
 
@@ -363,7 +371,7 @@ int eccn_resolve_query(const eccn_ruleset *rs, const char *text, eccn_query *q, 
                          "variant (form factor, memory) decides",
                          text, n, why);
     }
-    q->part = as_system(rs, cand[0], text);
+    q->part = with_vendor(rs, as_system(rs, cand[0], text));
     q->spec = q->part->spec;
     return ECCN_OK;
 }

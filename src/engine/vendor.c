@@ -503,6 +503,32 @@ int eccn_vendors_by_description(eccn_vendors *v, const char *s, const eccn_part 
     return ECCN_OK;
 }
 
+const eccn_part *eccn_vendors_view_of(eccn_vendors *v, const eccn_part *p)
+{
+    const eccn_part *view = NULL;
+    const char *eccn = NULL;
+    if (!v || !p || p->vrow || p->npart_numbers == 0 || eccn_vendors_ready(v, NULL) != ECCN_OK)
+        return NULL;
+    for (size_t i = 0; i < p->npart_numbers; i++) {
+        const void *got[8];
+        char key[128];
+        size_t k =
+            eccn_partno_norm(p->part_numbers[i], strlen(p->part_numbers[i]), key, sizeof key);
+        size_t n = eccn_pnmap_get(v->by_pn, key, k, got, 8);
+        for (size_t j = 0; j < n && j < 8; j++) {
+            const eccn_vendor_row *r = got[j];
+            /* Numbers the vendor classifies differently leave the part without one answer. */
+            if (eccn && strcmp(eccn, r->eccn) != 0)
+                return NULL;
+            eccn = r->eccn;
+            const eccn_part *rp = row_part(v, (size_t)(r - v->rows));
+            if (!view && rp && rp->base == p)
+                view = rp;
+        }
+    }
+    return view;
+}
+
 bool eccn_vendor_is_z(const char *eccn)
 {
     const char *z = strstr(eccn, ".z");

@@ -66,6 +66,9 @@ int eccn_vendors_by_partno(eccn_vendors *v, const char *s, size_t n, const eccn_
  * has it; ECCN_EINPUT when rows with that description carry different ECCNs. */
 int eccn_vendors_by_description(eccn_vendors *v, const char *s, const eccn_part **out,
                                 eccn_error *err);
+/* A catalogue part as the vendor classifies it: the view of one of its part numbers' rows, when
+ * the vendor lists its numbers all with one ECCN; NULL otherwise. */
+const eccn_part *eccn_vendors_view_of(eccn_vendors *v, const eccn_part *p);
 /* The part row i resolves to (made on first use); NULL when out of memory. */
 const eccn_part *eccn_vendors_row_part(eccn_vendors *v, size_t i);
 
