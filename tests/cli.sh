@@ -69,7 +69,7 @@ contains "bad spec message" "$T/err" "fp8: expected a finite number"
 expect "ambiguous, agreeing" 0 "${E[@]}" classify A100
 contains "ambiguous, agreeing: candidates" "$T/out" "candidates considered (all give this answer): a100-sxm4-80gb, a100-sxm4-40gb, a100-pcie-80gb"
 expect "ambiguous" 2 "${E[@]}" classify A800 --date 2023-06-01
-contains "ambiguous message" "$T/err" "'A800' fits 3 catalogue entries that answer differently"
+contains "ambiguous message" "$T/err" "'A800' fits 4 catalogue entries that answer differently"
 expect "unknown sku" 2 "${E[@]}" classify "Voodoo 5"
 contains "unknown suggests" "$T/err" "nearest catalogue entries"
 expect "ledger count before bad input" 0 "${E[@]}" ledger list --json
