@@ -293,7 +293,7 @@ tamper "verdicts swapped" "UPDATE verdicts SET ship_date=CASE id WHEN 1 THEN '20
 tamper "result changed" "UPDATE audit_results SET quantity=quantity+1 WHERE key=(2<<32)+40" "audit run 2 results, row 40"
 tamper "evaluation changed" "UPDATE audit_evals SET verdict='no_license_required' WHERE run_id=2 AND id=1" "audit run 2 evals, row 1"
 tamper "run deleted" "DELETE FROM audit_results WHERE key>>32=1; DELETE FROM audit_evals WHERE run_id=1; DELETE FROM audit_texts WHERE run_id=1; DELETE FROM audit_runs WHERE id=1" "audit run 1 is missing"
-tamper "run file renamed" "DROP TRIGGER audit_runs_fixed; UPDATE audit_runs SET file='other.csv' WHERE id=2" "audit run 2"
+tamper "run file renamed" "DROP TRIGGER audit_runs_fixed; UPDATE audit_runs SET file='other.csv' WHERE id=2" "trigger audit_runs_fixed: changed or missing"
 # holds and purges
 expect "hold needs reason" 2 "${E[@]}" --db "$L" ledger hold 2
 expect "hold verdict" 0 "${E[@]}" --db "$L" ledger hold 2 --reason "BIS subpoena 2026-117"

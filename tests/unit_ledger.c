@@ -1,8 +1,9 @@
 /* unit_ledger.c: unit tests of the ledger module: opening, the hash chain, retention, and the
  * queries reports are built from. `unit_ledger NAME` runs one case (CTest registers each), each in
- * a temporary directory of its own. The only file outside src/ledger/ that uses SQLite directly:
- * to tamper with a ledger as someone with the file and the sqlite3 tool could. */
+ * a directory of its own. It uses SQLite directly only to tamper with a ledger as someone with the
+ * file and the sqlite3 tool could. */
 #include "testing.h"
+
 #include "audit.h"
 #include "integrity.h"
 #include "ledger.h"
@@ -18,28 +19,21 @@
 #include <unistd.h>
 
 static const char *rules_dir = SRC_DIR "/rules", *data_dir = SRC_DIR "/data";
-static char dir[64], ledger_path[128];
+static char dir[128], ledger_path[160];
 static eccn_ruleset *rs;
 
-/* The case's own directory and ledger path, and the rule set verdicts are recorded against. */
-static void setup(void)
+/* The case's own directory (in the program's, which run_tests removes) and ledger path, and the
+ * rule set verdicts are recorded against. */
+static void setup(const char *name)
 {
     eccn_error err = {0};
-    snprintf(dir, sizeof dir, "/tmp/eccn-unit-ledger-XXXXXX");
-    if (!mkdtemp(dir) || eccn_ruleset_open(rules_dir, data_dir, NULL, 0, &rs, &err) != ECCN_OK) {
-        fprintf(stderr, "setup failed: %s\n", err.msg);
+    snprintf(dir, sizeof dir, "%s/%s", make_test_dir(), name);
+    if (mkdir(dir, 0700) != 0 ||
+        eccn_ruleset_open(rules_dir, data_dir, NULL, 0, &rs, &err) != ECCN_OK) {
+        fprintf(stderr, "setup of %s failed: %s\n", name, err.msg);
         exit(1);
     }
     snprintf(ledger_path, sizeof ledger_path, "%s/ledger.db", dir);
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    eccn_ruleset_free(rs);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
 }
 
 static eccn_verdict_row verdict(const char *created, const char *dest, const char *ship,
@@ -462,34 +456,43 @@ static void test_report_run(void)
     eccn_ledger_close(l);
 }
 
+/* Each case in a directory of its own, with the rule set loaded. */
+#define CASE(name)                                                                                 \
+    static void case_##name(void)                                                                  \
+    {                                                                                              \
+        setup(#name);                                                                              \
+        test_##name();                                                                             \
+        eccn_ruleset_free(rs);                                                                     \
+    }
+CASE(add_get)
+CASE(refuses_foreign)
+CASE(present_missing)
+CASE(chain_changed)
+CASE(chain_deleted_first)
+CASE(chain_deleted_middle)
+CASE(chain_deleted_last)
+CASE(chain_inserted)
+CASE(purge_period)
+CASE(purge_hold)
+CASE(report_checks)
+CASE(report_run)
+
 static const test_case TESTS[] = {
-    {"add_get", test_add_get},
-    {"refuses_foreign", test_refuses_foreign},
-    {"present_missing", test_present_missing},
-    {"chain_changed", test_chain_changed},
-    {"chain_deleted_first", test_chain_deleted_first},
-    {"chain_deleted_middle", test_chain_deleted_middle},
-    {"chain_deleted_last", test_chain_deleted_last},
-    {"chain_inserted", test_chain_inserted},
-    {"purge_period", test_purge_period},
-    {"purge_hold", test_purge_hold},
-    {"report_checks", test_report_checks},
-    {"report_run", test_report_run},
+    {"add_get", case_add_get},
+    {"refuses_foreign", case_refuses_foreign},
+    {"present_missing", case_present_missing},
+    {"chain_changed", case_chain_changed},
+    {"chain_deleted_first", case_chain_deleted_first},
+    {"chain_deleted_middle", case_chain_deleted_middle},
+    {"chain_deleted_last", case_chain_deleted_last},
+    {"chain_inserted", case_chain_inserted},
+    {"purge_period", case_purge_period},
+    {"purge_hold", case_purge_hold},
+    {"report_checks", case_report_checks},
+    {"report_run", case_report_run},
 };
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++)
-        if (argc < 2 || strcmp(argv[1], TESTS[i].name) == 0) {
-            setup(); /* a ledger of its own for each case */
-            TESTS[i].fn();
-            teardown();
-            ran++;
-        }
-    if (!ran) {
-        fprintf(stderr, "no test named %s\n", argv[1]);
-        return 2;
-    }
-    return failures ? 1 : 0;
+    return run_tests(TESTS, sizeof TESTS / sizeof *TESTS, argc, argv);
 }

@@ -20,6 +20,7 @@ enum {
     ECCN_ENOMEM = -3,
     ECCN_EDB = -4, /* the ledger database failed or is not a ledger */
     ECCN_ENOTFOUND = -5,
+    ECCN_ETAMPERED = -6, /* the ledger was changed outside eccn (its schema, say) */
 };
 
 typedef struct eccn_error {

@@ -206,6 +206,16 @@ int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
              : mode == CLI_LEDGER_BRIEF   ? eccn_ledger_open_brief(path, l, &err)
              : mode == CLI_LEDGER_PRESENT ? eccn_ledger_open_present(path, l, &err)
                                           : eccn_ledger_open_existing(path, l, &err);
+    if (rc == ECCN_ETAMPERED && mode == CLI_LEDGER_VERIFY) {
+        /* For `ledger verify` a changed schema is a finding, reported as a broken chain is. */
+        printf("TAMPERED: ");
+        fflush(stdout);
+        char line[2048];
+        eccn_error_format(&err, line, sizeof line);
+        cli_write_safe(stdout, line, strlen(line));
+        putchar('\n');
+        return 1;
+    }
     if (rc != ECCN_OK) {
         cli_print_error(&err);
         return EXIT_USAGE;

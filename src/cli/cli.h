@@ -48,7 +48,8 @@ typedef enum {
     CLI_LEDGER_CREATE,
     CLI_LEDGER_BRIEF,
     CLI_LEDGER_PRESENT,
-    CLI_LEDGER_AS_IS
+    CLI_LEDGER_AS_IS,
+    CLI_LEDGER_VERIFY /* as CLI_LEDGER_AS_IS; a schema changed outside eccn is exit 1, a finding */
 } cli_ledger_mode;
 int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l);
 /* Diagnostics on stderr, "eccn: " first. Both write through cli_write_safe: a message quotes

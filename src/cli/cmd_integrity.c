@@ -49,7 +49,7 @@ int ledger_verify(cli_env *env, int argc, char **argv)
     eccn_ledger *l = NULL;
     int rc = no_arguments(argc, argv);
     if (rc == 0)
-        rc = open_existing(env, &l);
+        rc = cli_open_ledger(env, CLI_LEDGER_VERIFY, &l);
     if (rc == 0)
         rc = report_chain(l);
     eccn_ledger_close(l);

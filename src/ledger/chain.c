@@ -128,7 +128,10 @@ static void chain_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 int eccn_chain_register(sqlite3 *db)
 {
-    return sqlite3_create_function(db, "eccn_chain", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+    /* DIRECTONLY: callable from eccn's own statements, never from a trigger or a view that
+     * someone adds to the file, which could otherwise rewrite each new row and re-hash it. */
+    return sqlite3_create_function(db, "eccn_chain", -1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
                                    chain_fn, NULL, NULL) == SQLITE_OK
                ? ECCN_OK
                : ECCN_EDB;

@@ -2,6 +2,8 @@
 #include "integrity.h"
 #include "jsonw.h"
 #include "ledger_internal.h"
+#include "schema.h"
+#include "schema_listing.h" /* generated at build time by src/ledger/gen */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,131 +48,6 @@ static int note_wal(void *ctx, sqlite3 *db, const char *schema, int frames)
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
 }
-
-bool eccn_ledger_checkpoint_behind(eccn_ledger *l)
-{
-    (void)l;
-    return false;
-}
-
-void eccn_ledger_checkpoint_inline(eccn_ledger *l)
-{
-    (void)l;
-}
-
-/* Schema version 1. Later versions append a step to MIGRATIONS; never edit a shipped one. */
-static const char *const MIGRATIONS[] = {
-    /* 0 -> 1 */
-    "CREATE TABLE rules_revisions("
-    "  revision TEXT PRIMARY KEY,"
-    "  recorded_at TEXT NOT NULL,"
-    "  files TEXT NOT NULL,"     /* JSON array of file names */
-    "  provisions TEXT NOT NULL" /* JSON array of {id, kind, title, citation, source, ...} */
-    ");"
-    "CREATE TABLE verdicts("
-    "  id INTEGER PRIMARY KEY,"
-    "  created_at TEXT NOT NULL,"
-    "  user TEXT NOT NULL,"
-    "  tool_version TEXT NOT NULL,"
-    "  rules_revision TEXT NOT NULL REFERENCES rules_revisions(revision),"
-    "  input_kind TEXT NOT NULL CHECK (input_kind IN ('sku','spec')),"
-    "  input TEXT NOT NULL,"
-    "  spec TEXT NOT NULL,"
-    "  part_id TEXT, part_name TEXT,"
-    "  destination TEXT NOT NULL, headquarters TEXT NOT NULL, hq_assumed INTEGER NOT NULL,"
-    "  ship_date TEXT NOT NULL, quantity INTEGER NOT NULL, consignee TEXT,"
-    "  metrics TEXT NOT NULL, status TEXT NOT NULL, eccn TEXT, verdict TEXT NOT NULL,"
-    "  review_policy TEXT, license_exceptions TEXT NOT NULL, provisions TEXT NOT NULL,"
-    "  explanation TEXT NOT NULL, what_if TEXT"
-    ");"
-    "CREATE INDEX verdicts_created ON verdicts(created_at);"
-    "CREATE TABLE audit_runs("
-    "  id INTEGER PRIMARY KEY,"
-    "  file TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
-    "  rules_revision TEXT NOT NULL REFERENCES rules_revisions(revision),"
-    "  options TEXT NOT NULL,"
-    "  started_at TEXT NOT NULL, finished_at TEXT,"
-    "  status TEXT NOT NULL CHECK (status IN ('incomplete','complete')),"
-    "  lines_read INTEGER NOT NULL DEFAULT 0,"
-    "  results INTEGER NOT NULL DEFAULT 0,"
-    "  errors INTEGER NOT NULL DEFAULT 0,"
-    "  resume_offset INTEGER NOT NULL DEFAULT 0,"
-    "  resume_line INTEGER NOT NULL DEFAULT 0"
-    ");"
-    "CREATE INDEX audit_runs_file ON audit_runs(sha256, rules_revision);"
-    /* Distinct evaluations and distinct raw strings of a run: a million lines of inventory carry
-     * a few hundred distinct parts and questions, so lines refer to them by number. */
-    "CREATE TABLE audit_evals("
-    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL,"
-    "  part_id TEXT, destination TEXT, headquarters TEXT, epoch_date TEXT,"
-    "  status TEXT, eccn TEXT, verdict TEXT NOT NULL, review_policy TEXT,"
-    "  license_exceptions TEXT, provisions TEXT, reason TEXT, tpp REAL, pd REAL, hq_given TEXT,"
-    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
-    "CREATE TABLE audit_texts("
-    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL, text TEXT NOT NULL,"
-    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
-    /* One row per input line. The rowid packs run and line (run << 32 | line) so that a million
-     * results append to one B-tree with no secondary index: the fastest shape SQLite has. */
-    "CREATE TABLE audit_results("
-    "  key INTEGER PRIMARY KEY,"
-    "  line_id TEXT, part_text INTEGER, desc_text INTEGER,"
-    "  quantity INTEGER, ship_date INTEGER," /* YYYYMMDD */
-    "  eval_id INTEGER, error TEXT);"
-    "CREATE VIEW audit_results_v AS SELECT key >> 32 AS run_id, key & 4294967295 AS line,"
-    "  line_id, part_text, desc_text, quantity,"
-    "  CASE WHEN ship_date IS NULL THEN NULL ELSE printf('%04d-%02d-%02d', ship_date / 10000,"
-    "  ship_date / 100 % 100, ship_date % 100) END AS ship_date, eval_id, error"
-    "  FROM audit_results;"
-    "CREATE VIEW audit_lines AS SELECT r.run_id, r.line, r.line_id,"
-    "  p.text AS part, d.text AS description, e.part_id AS resolved_part, r.quantity,"
-    "  e.destination, e.headquarters, r.ship_date, COALESCE(e.verdict, 'error') AS verdict,"
-    "  e.status, e.eccn, e.review_policy, e.license_exceptions, e.provisions, e.tpp, e.pd,"
-    "  COALESCE(r.error, e.reason) AS reason"
-    "  FROM audit_results_v r"
-    "  LEFT JOIN audit_texts p ON p.run_id = r.run_id AND p.id = r.part_text"
-    "  LEFT JOIN audit_texts d ON d.run_id = r.run_id AND d.id = r.desc_text"
-    "  LEFT JOIN audit_evals e ON e.run_id = r.run_id AND e.id = r.eval_id;",
-    /* 1 -> 2: the hash chain (chain.h), retention and legal hold. Existing rows are chained by
-     * chain_existing() in the same transaction; the triggers come after it (GUARDS). */
-    "ALTER TABLE verdicts ADD COLUMN hash BLOB;"
-    "ALTER TABLE audit_texts ADD COLUMN hash BLOB;"
-    "ALTER TABLE audit_evals ADD COLUMN hash BLOB;"
-    "ALTER TABLE audit_results ADD COLUMN hash BLOB;"
-    /* purging is 1 only inside `eccn ledger purge`'s transaction: the triggers below let rows
-     * go then and at no other time. */
-    "CREATE TABLE ledger_control(id INTEGER PRIMARY KEY CHECK (id = 1),"
-    "  purging INTEGER NOT NULL DEFAULT 0);"
-    "INSERT INTO ledger_control VALUES (1, 0);"
-    /* What a purge removed from a chain, and the hash the chain continues from. */
-    "CREATE TABLE ledger_checkpoints("
-    "  id INTEGER PRIMARY KEY, chain TEXT NOT NULL, run_id INTEGER,"
-    "  first_key INTEGER NOT NULL, last_key INTEGER NOT NULL, rows INTEGER NOT NULL,"
-    "  last_hash BLOB, before_date TEXT NOT NULL, purged_at TEXT NOT NULL, user TEXT NOT NULL);"
-    "CREATE TABLE holds("
-    "  id INTEGER PRIMARY KEY, verdict_id INTEGER, run_id INTEGER, reason TEXT NOT NULL,"
-    "  placed_at TEXT NOT NULL, placed_by TEXT NOT NULL, released_at TEXT, released_by TEXT,"
-    "  CHECK ((verdict_id IS NULL) <> (run_id IS NULL)));"
-
-};
-
-/* Append-only tables: UPDATE and DELETE fail unless `eccn ledger purge` is at work. They stop
- * mistakes and casual edits; a determined editor can drop them, which the chain then shows. */
-#define GUARD(table, what)                                                                         \
-    "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table                               \
-    " WHEN (SELECT purging FROM ledger_control) IS NOT 1 BEGIN SELECT RAISE(ABORT, 'eccn "         \
-    "ledger: " table " rows are append-only; only eccn ledger purge removes them'); END;"
-static const char GUARDS[] =
-    GUARD("verdicts", "UPDATE") GUARD("verdicts", "DELETE") GUARD("audit_texts", "UPDATE") GUARD(
-        "audit_texts", "DELETE") GUARD("audit_evals", "UPDATE") GUARD("audit_evals", "DELETE")
-        GUARD("audit_results", "UPDATE") GUARD("audit_results", "DELETE") GUARD(
-            "audit_runs",
-            "DELETE") "CREATE TRIGGER audit_runs_fixed BEFORE UPDATE OF id, file, rules_revision, "
-                      "options, started_at ON audit_runs BEGIN SELECT RAISE(ABORT, 'eccn ledger: "
-                      "an audit run''s file, rules, options and start are fixed'); END;"
-                      "CREATE TRIGGER checkpoints_fixed BEFORE UPDATE ON ledger_checkpoints BEGIN "
-                      "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are fixed'); END;"
-                      "CREATE TRIGGER checkpoints_kept BEFORE DELETE ON ledger_checkpoints BEGIN "
-                      "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are kept'); END;";
 
 int eccn_ledger_backup(eccn_ledger *l, const char *dest, eccn_error *err)
 {
@@ -251,12 +128,13 @@ static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
             v = now - 1;
             continue;
         }
-        if (sqlite3_exec(l->db, MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK) {
+        if (sqlite3_exec(l->db, eccn_schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
             rc = eccn_ledger_fail(l, "schema migration failed", err);
             goto rollback;
         }
-        if (v + 1 == 2 && ((rc = eccn_integrity_chain_existing(l, err)) != ECCN_OK ||
-                           sqlite3_exec(l->db, GUARDS, NULL, NULL, NULL) != SQLITE_OK)) {
+        if (v + 1 == 2 &&
+            ((rc = eccn_integrity_chain_existing(l, err)) != ECCN_OK ||
+             sqlite3_exec(l->db, eccn_schema_guards, NULL, NULL, NULL) != SQLITE_OK)) {
             if (rc == ECCN_OK)
                 rc = eccn_ledger_fail(l, "schema migration failed", err);
             goto rollback;
@@ -272,6 +150,49 @@ static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
         return rc;
     }
     return ECCN_OK;
+}
+
+/* The first line of a that b does not hold whole, or NULL. */
+static const char *first_line_not_in(const char *a, const char *b)
+{
+    for (const char *line = a; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        size_t n = strcspn(line, "\n") + 1;
+        bool found = false;
+        for (const char *p = b; p && *p && !found; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+            found = strncmp(p, line, n) == 0;
+        if (!found)
+            return line;
+    }
+    return NULL;
+}
+
+/* The ledger's schema (tables, indexes, triggers, views) must be exactly what eccn created: a
+ * trigger added with sqlite3, say, could rewrite every verdict after eccn inserts it. Checked on
+ * every open, before anything is written, against the listing that eccn's own migrations give
+ * an empty database, made when eccn is built (building it on each open took 1.5 ms). */
+static int check_schema(eccn_ledger *l, eccn_error *err)
+{
+    eccn_buf have = {0};
+    const eccn_buf want = {.data = (char *)ECCN_SCHEMA_LISTING};
+    int rc = ECCN_OK;
+    if (eccn_schema_listing(l->db, &have) != ECCN_OK)
+        rc = eccn_ledger_fail(l, "cannot read the ledger's schema", err);
+    else if (strcmp(want.data, have.data ? have.data : "") != 0) {
+        const char *kind = "changed or missing", *obj = first_line_not_in(want.data, have.data);
+        if (!obj) {
+            kind = "not created by eccn";
+            obj = first_line_not_in(have.data, want.data);
+        }
+        int n = obj ? (int)strcspn(obj, "\t") : 0; /* the type */
+        int m = obj ? (int)strcspn(obj + n + 1, "\t") : 0;
+        rc = eccn_fail(err, ECCN_ETAMPERED, l->path, 0, 0,
+                       "the ledger's schema is not what eccn created (%.*s %.*s: %s): it was "
+                       "changed outside eccn; refusing to use it",
+                       n, obj ? obj : "", m, obj ? obj + n + 1 : "", kind);
+    }
+    eccn_buf_free(&have);
+    return rc;
 }
 
 /* create: make the file (and its directory) when absent. migrate: bring an older schema up to
@@ -364,6 +285,8 @@ static int open_db(const char *path, bool create, bool migrate, bool brief, eccn
         goto fail;
     }
     if (migrate && (rc = migrate_from(l, version, err)) != ECCN_OK)
+        goto fail;
+    if ((migrate || version == ECCN_LEDGER_SCHEMA) && (rc = check_schema(l, err)) != ECCN_OK)
         goto fail;
     *out = l;
     return ECCN_OK;

@@ -62,9 +62,5 @@ int eccn_integrity_chain_existing(eccn_ledger *l, eccn_error *err);
 /* Stores the revision with its files and provisions if not yet present; inside the caller's
  * transaction. */
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err);
-/* Do nothing: kept while the audit calls them (a checkpoint thread did not pay, issue 18). Delete
- * once src/audit no longer does. */
-bool eccn_ledger_checkpoint_behind(eccn_ledger *l);
-void eccn_ledger_checkpoint_inline(eccn_ledger *l);
 
 #endif

@@ -1,0 +1,142 @@
+/*
+ * schema.c: the ledger's schema, as the migrations that build it step by step, and its listing.
+ * Only SQL text and one query: src/ledger/gen builds the expected listing from this file alone
+ * when eccn is built, and ledger.c runs the migrations and compares the listing on open.
+ */
+#include "schema.h"
+
+#include <stdio.h>
+
+/* Schema version 1. Later versions append a step to eccn_schema_migrations; never edit a shipped
+ * one. */
+const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
+    /* 0 -> 1 */
+    "CREATE TABLE rules_revisions("
+    "  revision TEXT PRIMARY KEY,"
+    "  recorded_at TEXT NOT NULL,"
+    "  files TEXT NOT NULL,"     /* JSON array of file names */
+    "  provisions TEXT NOT NULL" /* JSON array of {id, kind, title, citation, source, ...} */
+    ");"
+    "CREATE TABLE verdicts("
+    "  id INTEGER PRIMARY KEY,"
+    "  created_at TEXT NOT NULL,"
+    "  user TEXT NOT NULL,"
+    "  tool_version TEXT NOT NULL,"
+    "  rules_revision TEXT NOT NULL REFERENCES rules_revisions(revision),"
+    "  input_kind TEXT NOT NULL CHECK (input_kind IN ('sku','spec')),"
+    "  input TEXT NOT NULL,"
+    "  spec TEXT NOT NULL,"
+    "  part_id TEXT, part_name TEXT,"
+    "  destination TEXT NOT NULL, headquarters TEXT NOT NULL, hq_assumed INTEGER NOT NULL,"
+    "  ship_date TEXT NOT NULL, quantity INTEGER NOT NULL, consignee TEXT,"
+    "  metrics TEXT NOT NULL, status TEXT NOT NULL, eccn TEXT, verdict TEXT NOT NULL,"
+    "  review_policy TEXT, license_exceptions TEXT NOT NULL, provisions TEXT NOT NULL,"
+    "  explanation TEXT NOT NULL, what_if TEXT"
+    ");"
+    "CREATE INDEX verdicts_created ON verdicts(created_at);"
+    "CREATE TABLE audit_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  file TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+    "  rules_revision TEXT NOT NULL REFERENCES rules_revisions(revision),"
+    "  options TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL, finished_at TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('incomplete','complete')),"
+    "  lines_read INTEGER NOT NULL DEFAULT 0,"
+    "  results INTEGER NOT NULL DEFAULT 0,"
+    "  errors INTEGER NOT NULL DEFAULT 0,"
+    "  resume_offset INTEGER NOT NULL DEFAULT 0,"
+    "  resume_line INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX audit_runs_file ON audit_runs(sha256, rules_revision);"
+    /* Distinct evaluations and distinct raw strings of a run: a million lines of inventory carry
+     * a few hundred distinct parts and questions, so lines refer to them by number. */
+    "CREATE TABLE audit_evals("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL,"
+    "  part_id TEXT, destination TEXT, headquarters TEXT, epoch_date TEXT,"
+    "  status TEXT, eccn TEXT, verdict TEXT NOT NULL, review_policy TEXT,"
+    "  license_exceptions TEXT, provisions TEXT, reason TEXT, tpp REAL, pd REAL, hq_given TEXT,"
+    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE audit_texts("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL, text TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    /* One row per input line. The rowid packs run and line (run << 32 | line) so that a million
+     * results append to one B-tree with no secondary index: the fastest shape SQLite has. */
+    "CREATE TABLE audit_results("
+    "  key INTEGER PRIMARY KEY,"
+    "  line_id TEXT, part_text INTEGER, desc_text INTEGER,"
+    "  quantity INTEGER, ship_date INTEGER," /* YYYYMMDD */
+    "  eval_id INTEGER, error TEXT);"
+    "CREATE VIEW audit_results_v AS SELECT key >> 32 AS run_id, key & 4294967295 AS line,"
+    "  line_id, part_text, desc_text, quantity,"
+    "  CASE WHEN ship_date IS NULL THEN NULL ELSE printf('%04d-%02d-%02d', ship_date / 10000,"
+    "  ship_date / 100 % 100, ship_date % 100) END AS ship_date, eval_id, error"
+    "  FROM audit_results;"
+    "CREATE VIEW audit_lines AS SELECT r.run_id, r.line, r.line_id,"
+    "  p.text AS part, d.text AS description, e.part_id AS resolved_part, r.quantity,"
+    "  e.destination, e.headquarters, r.ship_date, COALESCE(e.verdict, 'error') AS verdict,"
+    "  e.status, e.eccn, e.review_policy, e.license_exceptions, e.provisions, e.tpp, e.pd,"
+    "  COALESCE(r.error, e.reason) AS reason"
+    "  FROM audit_results_v r"
+    "  LEFT JOIN audit_texts p ON p.run_id = r.run_id AND p.id = r.part_text"
+    "  LEFT JOIN audit_texts d ON d.run_id = r.run_id AND d.id = r.desc_text"
+    "  LEFT JOIN audit_evals e ON e.run_id = r.run_id AND e.id = r.eval_id;",
+    /* 1 -> 2: the hash chain (chain.h), retention and legal hold. Existing rows are chained by
+     * chain_existing() in the same transaction; the triggers come after it (GUARDS). */
+    "ALTER TABLE verdicts ADD COLUMN hash BLOB;"
+    "ALTER TABLE audit_texts ADD COLUMN hash BLOB;"
+    "ALTER TABLE audit_evals ADD COLUMN hash BLOB;"
+    "ALTER TABLE audit_results ADD COLUMN hash BLOB;"
+    /* purging is 1 only inside `eccn ledger purge`'s transaction: the triggers below let rows
+     * go then and at no other time. */
+    "CREATE TABLE ledger_control(id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  purging INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO ledger_control VALUES (1, 0);"
+    /* What a purge removed from a chain, and the hash the chain continues from. */
+    "CREATE TABLE ledger_checkpoints("
+    "  id INTEGER PRIMARY KEY, chain TEXT NOT NULL, run_id INTEGER,"
+    "  first_key INTEGER NOT NULL, last_key INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    "  last_hash BLOB, before_date TEXT NOT NULL, purged_at TEXT NOT NULL, user TEXT NOT NULL);"
+    "CREATE TABLE holds("
+    "  id INTEGER PRIMARY KEY, verdict_id INTEGER, run_id INTEGER, reason TEXT NOT NULL,"
+    "  placed_at TEXT NOT NULL, placed_by TEXT NOT NULL, released_at TEXT, released_by TEXT,"
+    "  CHECK ((verdict_id IS NULL) <> (run_id IS NULL)));"
+
+};
+
+/* Append-only tables: UPDATE and DELETE fail unless `eccn ledger purge` is at work. They stop
+ * mistakes and casual edits; a determined editor can drop them, which the chain then shows. */
+#define GUARD(table, what)                                                                         \
+    "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table                               \
+    " WHEN (SELECT purging FROM ledger_control) IS NOT 1 BEGIN SELECT RAISE(ABORT, 'eccn "         \
+    "ledger: " table " rows are append-only; only eccn ledger purge removes them'); END;"
+const char eccn_schema_guards[] =
+    GUARD("verdicts", "UPDATE") GUARD("verdicts", "DELETE") GUARD("audit_texts", "UPDATE") GUARD(
+        "audit_texts", "DELETE") GUARD("audit_evals", "UPDATE") GUARD("audit_evals", "DELETE")
+        GUARD("audit_results", "UPDATE") GUARD("audit_results", "DELETE") GUARD(
+            "audit_runs",
+            "DELETE") "CREATE TRIGGER audit_runs_fixed BEFORE UPDATE OF id, file, rules_revision, "
+                      "options, started_at ON audit_runs BEGIN SELECT RAISE(ABORT, 'eccn ledger: "
+                      "an audit run''s file, rules, options and start are fixed'); END;"
+                      "CREATE TRIGGER checkpoints_fixed BEFORE UPDATE ON ledger_checkpoints BEGIN "
+                      "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are fixed'); END;"
+                      "CREATE TRIGGER checkpoints_kept BEFORE DELETE ON ledger_checkpoints BEGIN "
+                      "SELECT RAISE(ABORT, 'eccn ledger: checkpoints are kept'); END;";
+
+int eccn_schema_listing(sqlite3 *db, eccn_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                                "ORDER BY type, name",
+                                -1, &st, NULL) == SQLITE_OK
+                 ? ECCN_OK
+                 : ECCN_EDB;
+    eccn_buf_reset(out);
+    while (rc == ECCN_OK && sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; rc == ECCN_OK && i < 4; i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            rc = eccn_buf_printf(out, "%s%c", t ? (const char *)t : "", i == 3 ? '\n' : '\t');
+        }
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# evidence.sh: attacks on the ledger by someone who can write the file (issue 19), each of which
+# must be refused by the command or reported by `ledger verify`. Prints one line per attack and
+# "N passed, N failed". Usage: evidence.sh ECCN SRC_DIR. Skipped (77) without the sqlite3 CLI.
+set -u
+ECCN=$1
+SRC=$2
+command -v sqlite3 >/dev/null || { echo "SKIPPED: the sqlite3 CLI is not installed"; exit 77; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export HOME="$T" XDG_STATE_HOME="$T/state"
+E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# A ledger with three verdicts and an audit run, copied fresh for each attack.
+L0="$T/base.db"
+"${E[@]}" --db "$T/w.db" check "H100 SXM5" --to CN --date 2024-06-01 >/dev/null
+"${E[@]}" --db "$T/w.db" check L4 --to DE --date 2024-06-01 >/dev/null
+"${E[@]}" --db "$T/w.db" check H20 --to CN --date 2024-06-01 >/dev/null
+printf 'part,quantity,destination,date\nH100 SXM5,8,CN,2024-06-01\nL4,2,DE,2024-06-01\n' >"$T/inv.csv"
+"${E[@]}" --db "$T/w.db" audit "$T/inv.csv" --quiet >/dev/null
+# One self-contained file (the log folded in), so that a plain copy is the whole ledger.
+"${E[@]}" --db "$T/w.db" ledger backup "$L0" >/dev/null
+"${E[@]}" --db "$L0" ledger verify >/dev/null || { echo "FAIL the base ledger does not verify"; exit 1; }
+
+# attack NAME SQL: applies SQL to a copy; then a check must be refused (exit 2, nothing written)
+# or verify must report it (exit 1).
+attack() {
+    local L="$T/$1.db"
+    cp "$L0" "$L"
+    sqlite3 "$L" "$2" 2>"$T/sqlerr" || { bad "$1: the attack itself failed: $(cat "$T/sqlerr")"; return; }
+    local before after
+    before=$(sqlite3 "$L" "SELECT count(*) FROM verdicts")
+    "${E[@]}" --db "$L" check "H100 SXM5" --to CN --date 2024-06-01 >"$T/out" 2>"$T/err"
+    local check=$?
+    after=$(sqlite3 "$L" "SELECT count(*) FROM verdicts")
+    "${E[@]}" --db "$L" ledger verify >"$T/vout" 2>"$T/verr"
+    local verify=$?
+    if [ "$check" = 2 ] && [ "$before" = "$after" ] && [ "$verify" = 1 ]; then
+        ok "$1: check refused, verify: $(head -1 "$T/vout")"
+    elif [ "$verify" = 1 ]; then
+        ok "$1: verify: $(head -1 "$T/vout")"
+    else
+        bad "$1: check exit $check ($before -> $after verdicts), verify exit $verify: $(cat "$T/vout" "$T/verr" | head -2)"
+    fi
+}
+
+# A trigger that rewrites each new verdict and re-hashes it with eccn's own function.
+attack "rewriting trigger" "CREATE TRIGGER evil AFTER INSERT ON verdicts BEGIN UPDATE ledger_control SET purging=1; UPDATE verdicts SET verdict='no_license_required', hash=eccn_chain((SELECT hash FROM verdicts WHERE id=new.id-1), new.id) WHERE id=new.id; UPDATE ledger_control SET purging=0; END"
+# The guards dropped, then a verdict changed.
+attack "guard dropped, verdict changed" "DROP TRIGGER verdicts_no_UPDATE; UPDATE verdicts SET verdict='no_license_required' WHERE id=1"
+# A view or an index added: not eccn's.
+attack "view added" "CREATE VIEW v AS SELECT * FROM verdicts"
+attack "index added" "CREATE INDEX i ON verdicts(verdict)"
+# A table's definition changed (the CHECK on input_kind dropped by rewriting the schema).
+attack "definition changed" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql=replace(sql, 'CHECK (input_kind IN (''sku'',''spec''))', '') WHERE name='verdicts'; PRAGMA writable_schema=OFF"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
