@@ -71,6 +71,7 @@ static const char *const ECCN_COLS[] = {"eccn", NULL};
 static const char *const DESC_COLS[] = {"description", NULL};
 static const char *const TPP_COLS[] = {"tpp_per_gpu", "tpp", NULL};
 static const char *const A1_COLS[] = {"meets_3a090a1", NULL};
+static const char *const HTS_COLS[] = {"hts_us", "hts", NULL};
 
 static char *field(const eccn_csv_record *r, int c)
 {
@@ -85,7 +86,7 @@ static char *field(const eccn_csv_record *r, int c)
     return eccn_strndup(s, n);
 }
 
-static int add_row(eccn_vendors *v, const eccn_csv_record *rec, const int col[5], size_t table)
+static int add_row(eccn_vendors *v, const eccn_csv_record *rec, const int col[6], size_t table)
 {
     eccn_vendor_row *g = eccn_grow(v->rows, &v->cap, v->nrows + 1, sizeof *g, 1024);
     if (!g)
@@ -96,7 +97,10 @@ static int add_row(eccn_vendors *v, const eccn_csv_record *rec, const int col[5]
     r->table = (const eccn_vendor_table *)(uintptr_t)table; /* fixed up once tables stop moving */
     r->line = rec->line;
     r->meets_a1 = -1;
-    char *tpp = field(rec, col[3]), *a1 = field(rec, col[4]);
+    char *tpp = field(rec, col[3]), *a1 = field(rec, col[4]), *hts = field(rec, col[5]);
+    /* HTS heading 8542 is "electronic integrated circuits": the vendor ships the part as an IC. */
+    r->is_ic = hts && strncmp(hts, "8542", 4) == 0;
+    free(hts);
     r->part_number = field(rec, col[0]);
     r->eccn = field(rec, col[1]);
     r->description = field(rec, col[2]);
@@ -115,7 +119,7 @@ static int load_table(eccn_vendors *v, size_t ti, eccn_error *err)
     eccn_vendor_table *t = &v->tables[ti];
     eccn_csv *c = NULL;
     eccn_csv_record rec;
-    int col[5] = {-1, -1, -1, -1, -1}, rc = eccn_csv_open(t->path, ',', &c, err), got;
+    int col[6] = {-1, -1, -1, -1, -1, -1}, rc = eccn_csv_open(t->path, ',', &c, err), got;
     t->first = v->nrows;
     if (rc != ECCN_OK)
         return rc;
@@ -126,6 +130,7 @@ static int load_table(eccn_vendors *v, size_t ti, eccn_error *err)
     col[0] = col_of(&rec, PN_COLS), col[1] = col_of(&rec, ECCN_COLS);
     col[2] = col_of(&rec, DESC_COLS), col[3] = col_of(&rec, TPP_COLS),
     col[4] = col_of(&rec, A1_COLS);
+    col[5] = col_of(&rec, HTS_COLS);
     if (col[0] < 0 || col[1] < 0) {
         rc = eccn_fail(err, ECCN_EINPUT, t->path, 1, 1,
                        "a vendor table needs part_number and eccn columns");
@@ -366,9 +371,9 @@ static int own_part(eccn_part *p, const eccn_vendor_row *r)
     p->kind = ECCN_PART_IC;
     p->vendor = r->table->name;
     p->model = r->description && *r->description ? r->description : r->part_number;
-    /* The vendor says what it is only through its ECCN: 3A090 is an IC, anything else a part
-     * sold as an assembly. */
-    p->form = strncmp(r->eccn, "3A090", 5) == 0 ? ECCN_FORM_IC : ECCN_FORM_CARD;
+    /* The vendor says what it is through its ECCN (3A090 is an IC) or its tariff heading (8542,
+     * integrated circuits); anything else is taken as a part sold as an assembly. */
+    p->form = strncmp(r->eccn, "3A090", 5) == 0 || r->is_ic ? ECCN_FORM_IC : ECCN_FORM_CARD;
     eccn_spec_init(&p->spec);
     if (r->has_tpp)
         eccn_spec_set(&p->spec, ECCN_M_TPP, r->tpp);

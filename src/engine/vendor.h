@@ -28,6 +28,7 @@ typedef struct eccn_vendor_row {
     bool has_tpp;
     double tpp;   /* the vendor's TPP per GPU, when published */
     int meets_a1; /* the vendor's own "meets 3A090.a.1": 1, 0, or -1 when not published */
+    bool is_ic;   /* its US tariff heading is 8542 (integrated circuits) */
     long long line;
     const eccn_part *part; /* what the row resolves to (a view, owned by eccn_vendors) */
     const char *link; /* "part number", "suffix", "description", or NULL: not in the catalogue */
