@@ -31,5 +31,19 @@ grep -q '"status":"indeterminate"' "$T/out" && bad "a vendor row is left undecid
 # One table only.
 "$ECCN" --rules "$SRC/rules" --data "$SRC/data" vendors check --vendor AMD --date 2026-12-01 >"$T/amd"
 grep -q '^8554 rows, 0 flagged' "$T/amd" && ok || bad "AMD alone: $(tail -1 "$T/amd")"
+# Import: a user's CSV replaces nothing else, lands beside the others, and changes the revision.
+cp -r "$SRC/data" "$T/data"
+chmod -R u+w "$T/data"
+printf 'part_number,description,eccn\nQQ-0001-0002-000,Demo accelerator card,4A090.b\n' >"$T/mine.csv"
+before=$("$ECCN" --rules "$SRC/rules" --data "$T/data" vendors list | tail -1)
+if "$ECCN" --rules "$SRC/rules" --data "$T/data" vendors import "$T/mine.csv" --vendor Demo --date 2026-11-30 >"$T/imp"; then ok; else bad "import exit $?"; fi
+[ -f "$T/data/vendors/demo-2026-11-30.csv" ] && ok || bad "import did not copy the table"
+after=$("$ECCN" --rules "$SRC/rules" --data "$T/data" vendors list | tail -1)
+[ "$before" != "$after" ] && ok || bad "the revision did not change with the import"
+"$ECCN" --rules "$SRC/rules" --data "$T/data" vendors list | grep -q '^NVIDIA 2026-07-31: 1352 rows' && ok || bad "import lost NVIDIA's table"
+"$ECCN" --rules "$SRC/rules" --data "$T/data" classify qq00010002000 --date 2026-12-01 >"$T/c"
+grep -q 'ECCN: 4A090.b (controlled)' "$T/c" && ok || bad "imported row: $(head -3 "$T/c")"
+"$ECCN" --rules "$SRC/rules" --data "$T/data" vendors import "$T/mine.csv" --vendor Demo >/dev/null 2>&1
+[ $? = 2 ] && ok || bad "import without --date should be a usage error"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
