@@ -31,6 +31,18 @@ grep -q '"status":"indeterminate"' "$T/out" && bad "a vendor row is left undecid
 # One table only.
 "$ECCN" --rules "$SRC/rules" --data "$SRC/data" vendors check --vendor AMD --date 2026-12-01 >"$T/amd"
 grep -q '^8554 rows, 0 flagged' "$T/amd" && ok || bad "AMD alone: $(tail -1 "$T/amd")"
+# An audit tries a line's part-number column, then its description, part numbers inside included.
+cat >"$T/orders.csv" <<'CSV'
+line_id,part_number,description,quantity,destination,ship_date
+1,,Order item 900-21010-0000-000 NVIDIA H100 PCIe,1,CN,2026-11-01
+2,NOT-A-PART,HGX H100 board p/n 935-24287-0000-000,1,CN,2026-11-01
+3,900210100000000,,1,DE,2026-11-01
+4,,L40 power cable,1,CN,2026-11-01
+CSV
+"$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/l.db" audit "$T/orders.csv" --quiet >"$T/audit" 2>&1
+grep -q 'lines read 4 = results 3 + errors 1' "$T/audit" && ok || bad "audit: $(head -3 "$T/audit")"
+grep -q "L40 power cable.*accessory" "$T/audit" && ok || bad "audit: the accessory line is not an error naming why"
+
 # Import: a user's CSV replaces nothing else, lands beside the others, and changes the revision.
 cp -r "$SRC/data" "$T/data"
 chmod -R u+w "$T/data"
