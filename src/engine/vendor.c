@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct eccn_vendors {
     eccn_vendor_table *tables;
@@ -377,7 +378,10 @@ static int own_part(eccn_part *p, const eccn_vendor_row *r)
     eccn_spec_init(&p->spec);
     if (r->has_tpp)
         eccn_spec_set(&p->spec, ECCN_M_TPP, r->tpp);
-    snprintf(p->spec.name, sizeof p->spec.name, "%s %s", r->table->name, p->model);
+    size_t vn = strlen(r->table->name); /* "NVIDIA NVIDIA ..." says it once */
+    bool named = strncasecmp(p->model, r->table->name, vn) == 0 && p->model[vn] == ' ';
+    snprintf(p->spec.name, sizeof p->spec.name, "%s%s%s", named ? "" : r->table->name,
+             named ? "" : " ", p->model);
     p->vrow = r;
     return ECCN_OK;
 }
@@ -492,20 +496,18 @@ int eccn_vendors_by_description(eccn_vendors *v, const char *s, const eccn_part 
 {
     char key[256];
     size_t n = strlen(s);
-    int rc;
     *out = NULL;
-    if (!v || !v->cat_pn || n >= 1024 || (rc = eccn_vendors_ready(v, err)) != ECCN_OK)
-        return v && v->cat_pn && n < 1024 ? rc : ECCN_OK;
+    if (!v || !v->cat_pn || n >= 1024)
+        return ECCN_OK; /* no tables, or longer than any description */
+    int rc = eccn_vendors_ready(v, err);
+    if (rc != ECCN_OK)
+        return rc;
     size_t k = desc_key(s, n, key, sizeof key);
-    if ((rc = rows_by_desc(v, key, k, out, err)) != ECCN_OK || *out)
+    if ((rc = rows_by_desc(v, key, k, out, err)) != ECCN_OK || *out || n <= 40)
         return rc;
     /* NVIDIA cuts its descriptions at 40 characters: a full description starts with the cut one. */
-    for (size_t cut = 41; cut-- > 30 && cut < n;) {
-        k = desc_key(s, cut, key, sizeof key);
-        if ((rc = rows_by_desc(v, key, k, out, err)) != ECCN_OK || *out)
-            return rc;
-    }
-    return ECCN_OK;
+    k = desc_key(s, 40, key, sizeof key);
+    return rows_by_desc(v, key, k, out, err);
 }
 
 const eccn_part *eccn_vendors_view_of(eccn_vendors *v, const eccn_part *p)
