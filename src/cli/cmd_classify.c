@@ -156,8 +156,10 @@ static void print_classification_text(const eccn_query *q, const eccn_result *r)
     if (g_considered[0])
         printf("  candidates considered (all give this answer): %s\n", g_considered);
     if (r->vendor_eccn[0])
-        printf("  vendor ECCN: %s (%s classification table, %s)%s%s\n", r->vendor_eccn,
-               r->vendor_name, r->vendor_date, r->review[0] ? "; REVIEW: " : "", r->review);
+        printf("  vendor ECCN: %s (%s classification table, %s%s)%s%s\n", r->vendor_eccn,
+               r->vendor_name, r->vendor_date,
+               r->vendor_later ? ", after the date asked: shown, not applied" : "",
+               r->review[0] ? "; REVIEW: " : "", r->review);
     if (q->part && q->part->kind == ECCN_PART_SYSTEM && q->part->component)
         printf("  carries: %d x %s (%s)\n", q->part->count, q->part->component->id,
                r->ic_eccn[0] ? r->ic_eccn : eccn_status_word(r->ic_status));
@@ -190,6 +192,8 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
         jsonw_kv_str(w, "eccn", r->vendor_eccn);
         jsonw_key(w, "decided");
         jsonw_bool(w, r->vendor_decided);
+        jsonw_key(w, "after_date_asked");
+        jsonw_bool(w, r->vendor_later);
         jsonw_kv_str(w, "review", r->review[0] ? r->review : NULL);
         jsonw_obj_end(w);
     }

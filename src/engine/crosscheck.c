@@ -40,8 +40,7 @@ void eccn_vendor_crosscheck(const eccn_ruleset *rs, const eccn_part *part, eccn_
     snprintf(was, sizeof was, "%s", r->eccn[0] ? r->eccn : eccn_status_word(r->status));
     eccn_date since;
     if (!eccn_date_parse(row->table->date, strlen(row->table->date), &since) || date < since) {
-        note(r, "the vendor's table is dated %s, after the date asked (%s decides nothing then)",
-             row->table->date, row->eccn);
+        r->vendor_later = true;
         return;
     }
 

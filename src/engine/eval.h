@@ -55,6 +55,7 @@ typedef struct eccn_result {
     const char *vendor_name, *vendor_date;
     char review[384];
     bool vendor_decided;
+    bool vendor_later; /* the vendor's table is dated after the query: shown, not applied */
     eccn_verdict verdict;
     const char *review_policy;       /* borrowed, NULL when none stated */
     const eccn_provision **deciding; /* licence provisions that decided the verdict */
