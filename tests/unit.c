@@ -294,7 +294,7 @@ static void test_three_valued(void)
     /* Effective-date selection: the 2022 rule before 2023-11-17, the 2023 rule from it. */
     eccn_date_parse("2023-11-16", 10, &q.date);
     eccn_spec_parse("tpp=5000,io_bw=700", &q.spec, &err);
-    CHECK(eccn_evaluate(rs, &q, &r, &err) == 0 && strcmp(r.eccn, "3A090") == 0);
+    CHECK(eccn_evaluate(rs, &q, &r, &err) == 0 && strcmp(r.eccn, "3A090.a") == 0);
     eccn_result_free(&r);
     eccn_date_parse("2023-11-17", 10, &q.date);
     CHECK(eccn_evaluate(rs, &q, &r, &err) == 0 && strcmp(r.eccn, "3A090.a") == 0);

@@ -16,6 +16,8 @@
 #include "geo.h"
 #include "util.h"
 
+typedef struct eccn_vocab eccn_vocab;
+
 typedef enum {
     ECCN_PROV_CLASSIFICATION, /* the item is in an ECCN paragraph */
     ECCN_PROV_EXCLUSION,      /* a note that takes items out of listed paragraphs */
@@ -77,6 +79,10 @@ typedef struct eccn_ruleset {
     size_t nchanges;
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
+    /* Vendor tables and the resolution vocabulary (vendor.h, resolve.h); their digests are folded
+     * into the revision. */
+    struct eccn_vendors *vendors;
+    struct eccn_vocab *vocab;
 } eccn_ruleset;
 
 /* Loads every .yaml file in rules_dir and data_dir's catalogue and geography. what_if names further
