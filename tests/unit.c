@@ -112,6 +112,17 @@ static void test_yaml_errors(void)
     CHECK(ydoc_load_mem("bomb.yaml", (const unsigned char *)bomb, strlen(bomb), &doc, &err) ==
           ECCN_EINPUT);
     CHECK(strstr(err.msg, "anchors") || strstr(err.msg, "aliases"));
+    /* A key given twice: an error at the second, naming the first (YAML readers differ on which
+     * wins). The same key in two different mappings is fine. */
+    const char *dup = "act:\n  id: x\n  title: t\n  id: y\n";
+    CHECK(ydoc_load_mem("dup.yaml", (const unsigned char *)dup, strlen(dup), &doc, &err) ==
+          ECCN_EINPUT);
+    CHECK(err.line == 4 && err.col == 3 && strstr(err.msg, "duplicate key 'id'") &&
+          strstr(err.msg, "line 2"));
+    const char *twice = "a: {id: 1}\nb: {id: 2}\n";
+    CHECK(ydoc_load_mem("twice.yaml", (const unsigned char *)twice, strlen(twice), &doc, &err) ==
+          ECCN_OK);
+    ydoc_free(doc);
     eccn_buf deep = {0};
     for (int i = 0; i < 200; i++)
         eccn_buf_puts(&deep, "[");
