@@ -218,6 +218,16 @@ int eccn_evaluate(const eccn_ruleset *rs, const eccn_query *q, eccn_result *out,
     int rc;
     memset(r, 0, sizeof *r);
     r->verdict = ECCN_V_NONE;
+    if (rs->first_date != ECCN_DATE_NONE && q->date < rs->first_date) {
+        /* Before the first classification the rules model, "not controlled" would be a guess
+         * about rules eccn does not hold. */
+        char d[11], first[11];
+        eccn_date_format(q->date, d);
+        eccn_date_format(rs->first_date, first);
+        return eccn_fail(err, ECCN_EINPUT, "", 0, 0,
+                         "%s is before the rules eccn models: they cover shipments from %s", d,
+                         first);
+    }
     r->no_trace = q->no_trace;
     r->metrics = ic ? ic->spec : q->spec;
     eccn_metrics_derive(&r->metrics);

@@ -230,7 +230,8 @@ static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_
         (rc = ynode_str(path, a, "title", true, &act->title, err)) != ECCN_OK ||
         (rc = ynode_str(path, a, "citation", true, &act->citation, err)) != ECCN_OK ||
         (rc = ynode_str(path, a, "source", true, &act->source, err)) != ECCN_OK ||
-        (rc = ynode_date(path, a, "published", false, &act->published, err)) != ECCN_OK)
+        (rc = ynode_date(path, a, "published", false, &act->published, err)) != ECCN_OK ||
+        (rc = ynode_date(path, a, "covers_from", false, &act->covers_from, err)) != ECCN_OK)
         goto done;
     for (size_t i = 0; i + 1 < rs->nacts; i++)
         if (strcmp(rs->acts[i].id, act->id) == 0) {
@@ -440,6 +441,11 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
         if (rc == ECCN_OK)
             rc = eccn_digest_hex(d, rs->revision);
     }
+    rs->first_date = ECCN_DATE_NONE;
+    for (size_t i = 0; i < rs->nacts; i++)
+        if (rs->acts[i].covers_from != ECCN_DATE_NONE &&
+            (rs->first_date == ECCN_DATE_NONE || rs->acts[i].covers_from > rs->first_date))
+            rs->first_date = rs->acts[i].covers_from;
 done:
     eccn_digest_free(d);
     if (rc != ECCN_OK) {
