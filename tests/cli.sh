@@ -325,9 +325,9 @@ expect "report under 10 years" 0 "${E10[@]}" --db "$L" report --run 2 --format j
 contains "report states 10 years" "$T/out" '"basis":"15 CFR 762.6(a): 10 years from the latest ship date'
 sed -i 's/^  years: 10$/  years: five/' "$T/data10/recordkeeping.yaml"
 expect "bad retention period" 2 "${E10[@]}" --db "$L" ledger purge --before 2026-01-01
-contains "bad retention period named" "$T/err" "recordkeeping.yaml:7:10: retention.years: expected a whole number"
+contains "bad retention period named" "$T/err" "recordkeeping.yaml:9:10: retention.years: expected a whole number"
 expect "lint checks recordkeeping" 2 "${E10[@]}" rules lint
-contains "lint names the period" "$T/err" "recordkeeping.yaml:7:10: retention.years"
+contains "lint names the period" "$T/err" "recordkeeping.yaml:9:10: retention.years"
 rm "$T/data10/recordkeeping.yaml"
 expect "no retention file" 2 "${E10[@]}" --db "$L" report --run 2 --format json
 contains "no retention file named" "$T/err" "data10/recordkeeping.yaml"
