@@ -119,7 +119,8 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
     L="$T/traced/ledger"
     stray=$(grep -o '"[^"]*"' "$T/trace" | tr -d '"' | sort -u | while read -r p; do
         case $p in
-        "$SRC/rules" | "$SRC/rules/"*.yaml | "$SRC/data/"*.yaml | "$L" | "$L/l.db"*) ;;
+        "$SRC/rules" | "$SRC/rules/"*.yaml | "$SRC/data/"*.yaml | "$SRC/data/vendors/"*.csv) ;;
+        "$L" | "$L/l.db"*) ;;
         "$T/traced/state" | "$T/traced/state/"*) ;; # the signed head and its key
         /etc/ld.so.cache | /lib/* | /lib64/* | /usr/lib/* | /usr/lib64/*) ;;
         /etc/nsswitch.conf | /etc/passwd | /etc/group | /dev/urandom | /etc/localtime) ;;

@@ -83,5 +83,15 @@ sed 's/^chain verdicts \([0-9]*\)/chain verdicts 9\1/' "$T/filed.head" >"$T/edit
 "${E[@]}" --db "$L0" ledger verify --head "$T/edited.head" >"$T/vout" 2>&1
 [ $? = 2 ] && grep -q "signature does not hold" "$T/vout" && ok "edited head refused" || bad "edited head: $(cat "$T/vout")"
 
+# The law is not data: a --data directory that shortens the recordkeeping period is refused.
+cp -r "$SRC/data" "$T/short-data"
+sed -i 's/^  years: [0-9]*$/  years: 1/' "$T/short-data/recordkeeping.yaml"
+cp "$L0" "$T/purge.db"
+"$ECCN" --rules "$SRC/rules" --data "$T/short-data" --db "$T/purge.db" ledger purge --before 2099-01-01 >"$T/out" 2>&1
+if [ $? = 2 ] && grep -q "shorter than the 5 years" "$T/out" &&
+    [ "$(sqlite3 "$T/purge.db" "SELECT count(*) FROM verdicts")" = 3 ]; then
+    ok "recordkeeping shortened to 1 year: refused, nothing purged"
+else bad "recordkeeping shortened: $(cat "$T/out")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

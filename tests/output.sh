@@ -46,7 +46,7 @@ verdicts() { sqlite3 "$ECCN_DB" "SELECT count(*) FROM verdicts"; }
 # check: short by default; --explain shows the tree with its ALL/ANY/NOT.
 expect "check short" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 --no-record
 contains "check short: verdict" "$T/out" "64 x H800 SXM5 80GB (HGX board) -> CN (China) on 2024-02-01: LICENCE REQUIRED"
-contains "check short: ECCN" "$T/out" "  ECCN: 3A090.a by ac2023/3A090.a.1"
+contains "check short: ECCN" "$T/out" "  ECCN: 4A090.a by ac2023/4A090.a"
 contains "check short: deciding" "$T/out" "  deciding provision: ac2023/license-d5-macau"
 lacks "check short: no tree" "$T/out" "A:5, A:6"
 [ "$(wc -l <"$T/out")" -le 8 ] && pass=$((pass + 1)) ||
@@ -216,8 +216,8 @@ contains "report html: what-if left out, said" "$T/out" "1 what-if checks left o
 lacks "report html: what-if not listed" "$T/out" "<td>L40</td>"
 contains "report html: re-audits said" "$T/out" "2 earlier audit runs of the same files left out"
 contains "report html: licence lines" "$T/out" "<h2>Licence-required lines</h2>"
-contains "report html: a licence line" "$T/out" "<tr><td>NVIDIA H800 SXM5 80GB</td><td>4</td><td>HK</td><td>2024-02-01</td><td>3A090.a</td><td>ac2023/license-d5-macau</td><td>run 3 line 5</td></tr>"
-contains "report html: the check's licence line" "$T/out" "<td>64</td><td>CN</td><td>2024-02-01</td><td>3A090.a</td><td>ac2023/license-d5-macau</td><td>check"
+contains "report html: a licence line" "$T/out" "<tr><td>NVIDIA H800 SXM5 80GB</td><td>4</td><td>HK</td><td>2024-02-01</td><td>4A090.a</td><td>ac2023/license-d5-macau</td><td>run 3 line 5</td></tr>"
+contains "report html: the check's licence line" "$T/out" "<td>64</td><td>CN</td><td>2024-02-01</td><td>4A090.a</td><td>ac2023/license-d5-macau</td><td>check"
 # The map: the end of the period (--until), and a note when the ship dates span a rule change.
 expect "report --until" 0 "${E[@]}" --db "$R" report --until 2099-12-31
 contains "map drawn for --until" "$T/out" "classification regions in force on 2099-12-31"

@@ -254,6 +254,7 @@ static void record_kinds(void)
     const eccn_part *part = NULL;
     eccn_result r = {0};
     eccn_record check = {0}, audit = {0};
+    /* An SXM5 module: 4A090.a, the ECCN of record of an assembly carrying a 3A090.a IC. */
     CHECK(eccn_catalog_resolve(rs->cat, "H800 SXM5", &part, &err) == ECCN_OK && part);
     eccn_query q = {.part = part, .spec = part->spec, .destination = "CN", .quantity = 1};
     CHECK(eccn_date_parse("2024-02-01", 10, &q.date));
@@ -261,7 +262,7 @@ static void record_kinds(void)
     CHECK(eccn_record_from_eval(rs, &q, &r, ECCN_RECORD_CHECK, &check) == ECCN_OK);
     CHECK(eccn_record_from_eval(rs, &q, &r, ECCN_RECORD_AUDIT, &audit) == ECCN_OK);
     const eccn_verdict_row *c = &check.row, *a = &audit.row;
-    CHECK(strcmp(c->verdict, "license_required") == 0 && strcmp(c->eccn, "3A090.a") == 0);
+    CHECK(strcmp(c->verdict, "license_required") == 0 && strcmp(c->eccn, "4A090.a") == 0);
     CHECK(strcmp(c->verdict, a->verdict) == 0 && strcmp(c->status, a->status) == 0 &&
           strcmp(c->eccn, a->eccn) == 0 && strcmp(c->provisions, a->provisions) == 0 &&
           strcmp(c->ship_date, "2024-02-01") == 0 && strcmp(a->ship_date, c->ship_date) == 0);

@@ -281,8 +281,8 @@ static void test_rule_2022_dates(void)
     eccn_ruleset *rs = load();
     eccn_spec s = spec("tpp=5000,io_bw=700,datacenter=yes");
     CHECK(classified(rs, &s, "2022-10-06", "", ""));
-    CHECK(classified(rs, &s, "2022-10-07", "3A090", "ac2022/3A090"));
-    CHECK(classified(rs, &s, "2023-11-16", "3A090", "ac2022/3A090"));
+    CHECK(classified(rs, &s, "2022-10-07", "3A090.a", "ac2022/3A090"));
+    CHECK(classified(rs, &s, "2023-11-16", "3A090.a", "ac2022/3A090"));
     CHECK(classified(rs, &s, "2023-11-17", "3A090.a", "ac2023/3A090.a.1"));
     /* The licence for China (1.4; Hong Kong counts as China since 2020-12-23) from the same day. */
     CHECK(verdict(rs, &s, "2022-10-06", "CN", NULL) == ECCN_V_NO_LICENSE);
@@ -542,7 +542,7 @@ static void test_threshold_2022(void)
     const char *day = "2023-06-01";
     eccn_spec s = tpp_pd(4800, NAN, 1);
     eccn_spec_set(&s, ECCN_M_IO_BW, 600);
-    CHECK(classified(rs, &s, day, "3A090", "ac2022/3A090"));
+    CHECK(classified(rs, &s, day, "3A090.a", "ac2022/3A090"));
     eccn_spec_set(&s, ECCN_M_IO_BW, below(600));
     CHECK(classified(rs, &s, day, "", ""));
     eccn_spec_set(&s, ECCN_M_IO_BW, 600);
@@ -555,7 +555,7 @@ static void test_threshold_2022(void)
     eccn_spec a800 = spec("tpp=4992,interconnect=400,pcie=64");
     CHECK(classified(rs, &a800, day, "", ""));
     eccn_spec sum = spec("tpp=4992,interconnect=536,pcie=64");
-    CHECK(classified(rs, &sum, day, "3A090", "ac2022/3A090"));
+    CHECK(classified(rs, &sum, day, "3A090.a", "ac2022/3A090"));
     eccn_ruleset_free(rs);
 }
 
@@ -661,7 +661,9 @@ static void test_threshold_not_datacenter(void)
         CHECK(r.status == ECCN_ST_NOT_CONTROLLED && r.metrics.v[ECCN_M_TPP] < 4800);
         eccn_result_free(&r);
         eval_at(rs, full, NULL, day, NULL, NULL, &r);
-        CHECK(r.status == ECCN_ST_CONTROLLED && strcmp(r.eccn, "3A090.a") == 0);
+        /* Sold as a card: 4A090.a, carrying a 3A090.a IC. */
+        CHECK(r.status == ECCN_ST_CONTROLLED && strcmp(r.eccn, "4A090.a") == 0 &&
+              strcmp(r.ic_eccn, "3A090.a") == 0);
         eccn_result_free(&r);
     }
     eccn_ruleset_free(rs);
@@ -751,7 +753,7 @@ static void test_systems(void)
           strcmp(r.ic_eccn, "3A090.a") == 0);
     eccn_result_free(&r);
     eval_at(rs, hgx, NULL, "2023-06-01", NULL, NULL, &r);
-    CHECK(strcmp(r.eccn, "4A090") == 0 && strcmp(r.ic_eccn, "3A090") == 0);
+    CHECK(strcmp(r.eccn, "4A090.a") == 0 && strcmp(r.ic_eccn, "3A090.a") == 0);
     eccn_result_free(&r);
     eval_at(rs, hgx, NULL, "2022-10-06", NULL, NULL, &r);
     CHECK(r.status == ECCN_ST_NOT_CONTROLLED);

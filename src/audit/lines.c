@@ -3,6 +3,7 @@
  * row) whatever the number of lines that repeat it. Also eccn_audit_scan and
  * eccn_audit_run_items, which give `impact` the same lines without recording anything. */
 #include "audit_internal.h"
+#include "resolve.h"
 
 #include "erp.h"
 
@@ -53,8 +54,7 @@ static const eccn_part *resolve_part(run *r, text_val *e, const char **why)
         eccn_error err = {0};
         e->asked = true;
         /* The map's copy of the text is NUL-terminated: resolve from it. */
-        if (eccn_catalog_resolve(r->rs->cat, eccn_hmap_key(&r->texts, e, NULL), &e->part, &err) !=
-            ECCN_OK) {
+        if (eccn_resolve(r->rs, eccn_hmap_key(&r->texts, e, NULL), &e->part, &err) != ECCN_OK) {
             char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
             e->part = NULL;
             if (g) {

@@ -266,7 +266,8 @@ void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_in
 static int add_count(eccn_count **v, size_t *n, const char *key, long long lines, long long qty)
 {
     for (size_t i = 0; i < *n; i++)
-        if (strcmp((*v)[i].key, key) == 0) {
+        /* as stored: a key is cut to the array's size, and must still find its count */
+        if (strncmp((*v)[i].key, key, sizeof(*v)[i].key - 1) == 0) {
             (*v)[i].lines += lines;
             (*v)[i].quantity += qty;
             return ECCN_OK;

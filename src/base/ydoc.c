@@ -38,6 +38,26 @@ static int add_kid(ynode *parent, ynode *kid)
     return ECCN_OK;
 }
 
+/* A key given twice in one mapping is an error: YAML readers disagree on which one counts (the
+ * first, or the last), so a rule file that says two things must say which it means. Called with
+ * the node just added to a mapping; keys sit at even positions. */
+static int check_duplicate_key(const ynode *map, const char *name, eccn_error *err)
+{
+    size_t last = map->nkids - 1;
+    const ynode *key = map->kids[last];
+    if (map->kind != YN_MAP || last % 2 != 0 || key->kind != YN_SCALAR)
+        return ECCN_OK;
+    for (size_t i = 0; i < last; i += 2) {
+        const ynode *k = map->kids[i];
+        if (k->kind == YN_SCALAR && k->len == key->len && memcmp(k->str, key->str, k->len) == 0)
+            return eccn_fail(err, ECCN_EINPUT, name, key->line, key->col,
+                             "duplicate key '%s' (first at line %d, column %d): give each key "
+                             "once",
+                             key->str, k->line, k->col);
+    }
+    return ECCN_OK;
+}
+
 static int parse_events(yaml_parser_t *p, const char *name, ynode **root, eccn_error *err)
 {
     ynode *stack[YDOC_MAX_DEPTH + 1];
@@ -110,6 +130,8 @@ static int parse_events(yaml_parser_t *p, const char *name, ynode **root, eccn_e
                 *root = n;
             } else if ((rc = add_kid(stack[depth - 1], n)) != ECCN_OK) {
                 node_free(n);
+                break;
+            } else if ((rc = check_duplicate_key(stack[depth - 1], name, err)) != ECCN_OK) {
                 break;
             }
             if (n->kind != YN_SCALAR) {

@@ -90,6 +90,7 @@ int ledger_head(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_rules(cli_env *env, int argc, char **argv);
 int cmd_audit(cli_env *env, int argc, char **argv);
+int cmd_vendors(cli_env *env, int argc, char **argv);
 int cmd_screen(cli_env *env, int argc, char **argv); /* cmd_screen.c */
 int cmd_lists(cli_env *env, int argc, char **argv);  /* lists show | import (cmd_screen.c) */
 

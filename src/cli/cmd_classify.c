@@ -1,5 +1,6 @@
 /* cmd_classify.c: `eccn classify`, `eccn check` and `eccn margin`. */
 #include "cli.h"
+#include "resolve.h"
 #include "jsonw.h"
 #include "margin.h"
 
@@ -67,6 +68,9 @@ static int parse_args(int argc, char **argv, item_args *a, int mode)
     return 0;
 }
 
+/* The catalogue entries a text fitted, all answering alike (eccn_resolve_query), for the output. */
+static char g_considered[512];
+
 /* Builds the query from the arguments; prints a diagnostic and returns EXIT_USAGE on bad input. */
 static int build_query(eccn_ruleset *rs, const item_args *a, eccn_query *q)
 {
@@ -75,20 +79,20 @@ static int build_query(eccn_ruleset *rs, const item_args *a, eccn_query *q)
     q->quantity = 1;
     if (cli_date(a->date_text, &q->date))
         return EXIT_USAGE;
-    if (a->sku) {
-        if (eccn_catalog_resolve(rs->cat, a->sku, &q->part, &err) != ECCN_OK) {
-            cli_print_error(&err);
-            return EXIT_USAGE;
-        }
-        q->spec = q->part->spec;
-    } else if (eccn_spec_parse(a->spec_text, &q->spec, &err) != ECCN_OK) {
-        cli_print_error(&err);
-        return EXIT_USAGE;
-    }
     if (a->to && !(q->destination = cli_country(rs, "--to", a->to)))
         return EXIT_USAGE;
     if (a->hq && !(q->headquarters = cli_country(rs, "--hq", a->hq)))
         return EXIT_USAGE;
+    /* Resolved for the question asked: candidates that all answer alike are an answer. */
+    if (a->sku) {
+        if (eccn_resolve_query(rs, a->sku, q, g_considered, sizeof g_considered, &err) != ECCN_OK) {
+            cli_print_error(&err);
+            return EXIT_USAGE;
+        }
+    } else if (eccn_spec_parse(a->spec_text, &q->spec, &err) != ECCN_OK) {
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
     if (a->qty_text) {
         char *end;
         long long n = strtoll(a->qty_text, &end, 10);
@@ -146,7 +150,19 @@ static void print_classification_text(const eccn_query *q, const eccn_result *r)
     printf("\n");
     if (r->status == ECCN_ST_INDETERMINATE && r->class_note[0])
         printf("  why indeterminate: %s\n", r->class_note);
-    if (q->part && q->part->kind == ECCN_PART_SYSTEM)
+    else if (r->vendor_decided)
+        printf("  decided by: %s\n", r->class_note);
+    if (r->ic_deciding && r->ic_deciding != r->deciding_class)
+        printf("  IC carried: %s by %s [%s]\n", r->ic_eccn, r->ic_deciding->id,
+               r->ic_deciding->citation);
+    if (g_considered[0])
+        printf("  candidates considered (all give this answer): %s\n", g_considered);
+    if (r->vendor_eccn[0])
+        printf("  vendor ECCN: %s (%s classification table, %s%s)%s%s\n", r->vendor_eccn,
+               r->vendor_name, r->vendor_date,
+               r->vendor_later ? ", after the date asked: shown, not applied" : "",
+               r->review[0] ? "; REVIEW: " : "", r->review);
+    if (q->part && q->part->kind == ECCN_PART_SYSTEM && q->part->component)
         printf("  carries: %d x %s (%s)\n", q->part->count, q->part->component->id,
                r->ic_eccn[0] ? r->ic_eccn : eccn_status_word(r->ic_status));
     print_metrics_text(r);
@@ -165,6 +181,23 @@ static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query 
     jsonw_kv_str(w, "status", eccn_status_word(r->status));
     if (r->status == ECCN_ST_INDETERMINATE) {
         jsonw_kv_str(w, "indeterminate_reason", r->class_note);
+    }
+    jsonw_kv_str(w, "ic_eccn", r->ic_eccn[0] ? r->ic_eccn : NULL);
+    jsonw_kv_str(w, "form", q->part ? eccn_form_name(q->part->form) : NULL);
+    if (g_considered[0])
+        jsonw_kv_str(w, "candidates_considered", g_considered);
+    if (r->vendor_eccn[0]) {
+        jsonw_key(w, "vendor");
+        jsonw_obj_begin(w);
+        jsonw_kv_str(w, "name", r->vendor_name);
+        jsonw_kv_str(w, "date", r->vendor_date);
+        jsonw_kv_str(w, "eccn", r->vendor_eccn);
+        jsonw_key(w, "decided");
+        jsonw_bool(w, r->vendor_decided);
+        jsonw_key(w, "after_date_asked");
+        jsonw_bool(w, r->vendor_later);
+        jsonw_kv_str(w, "review", r->review[0] ? r->review : NULL);
+        jsonw_obj_end(w);
     }
     jsonw_kv_str(w, "rules_revision", rs->revision);
     int rc = eccn_result_metrics_json(r, &tmp);

@@ -1,5 +1,6 @@
 /* cmd_ledger.c: `eccn ledger list|show|runs` and `eccn replay`. */
 #include "cli.h"
+#include "resolve.h"
 #include "jsonw.h"
 #include "ledger_query.h"
 #include "ledger_show.h"
@@ -318,7 +319,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     q.consignee = old.consignee;
     if (strcmp(old.input_kind, "sku") == 0) {
         q.part = old.part_id ? eccn_catalog_find_id(rs->cat, old.part_id) : NULL;
-        if (!q.part && eccn_catalog_resolve(rs->cat, old.input, &q.part, &err) != ECCN_OK) {
+        if (!q.part && eccn_resolve(rs, old.input, &q.part, &err) != ECCN_OK) {
             cli_print_error(&err);
             rc = EXIT_USAGE;
             goto done;

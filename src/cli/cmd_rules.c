@@ -1,5 +1,6 @@
 /* cmd_rules.c: `eccn rules list|show|lint|test`. */
 #include "cli.h"
+#include "resolve.h"
 #include "ydoc.h"
 
 #include <dirent.h>
@@ -71,6 +72,39 @@ static void lint_problem(const eccn_error *e, void *ctx)
     cli_print_error(e);
 }
 
+/* Resolves a case's part for the question it asks (candidates that all answer alike are an
+ * answer). Returns 0 to go on and evaluate, 1 when the case is settled here (it expected the text
+ * not to resolve), -1 on an error already printed. */
+static int case_part(eccn_ruleset *rs, const char *file, int line, const ynode *part,
+                     const ynode *exp, const char *label, eccn_query *q, char *considered,
+                     size_t sz, int *failed)
+{
+    eccn_error err = {0};
+    const ynode *unres = ynode_get(exp, "resolves"), *m = ynode_get(exp, "error");
+    bool want_unresolved = unres && unres->kind == YN_SCALAR && strcmp(unres->str, "no") == 0;
+    int rc = eccn_resolve_query(rs, part->str, q, considered, sz, &err);
+    if (rc != ECCN_OK && want_unresolved) {
+        bool ok = !m || (m->kind == YN_SCALAR && strstr(err.msg, m->str));
+        printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", label, ok ? "" : ": error was ",
+               ok ? "" : err.msg);
+        *failed += !ok;
+        return 1;
+    }
+    if (rc == ECCN_OK && want_unresolved) {
+        printf("FAIL %s:%d: %s: resolved to %s (expected no resolution)\n", file, line, label,
+               q->part->id);
+        (*failed)++;
+        return 1;
+    }
+    if (rc != ECCN_OK) {
+        err.line = part->line, err.col = part->col;
+        snprintf(err.file, sizeof err.file, "%s", file);
+        cli_print_error(&err);
+        return -1;
+    }
+    return 0;
+}
+
 /* One test case: what it names, and what it expects. */
 static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *failed)
 {
@@ -80,7 +114,7 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
     eccn_query q = {0};
     eccn_result r = {0};
     eccn_error err = {0};
-    char why[1024] = "";
+    char why[1024] = "", considered[512] = "";
     const char *label = name && name->kind == YN_SCALAR ? name->str : "(unnamed)";
     if (!date || date->kind != YN_SCALAR || !eccn_date_parse(date->str, date->len, &q.date) ||
         !exp || exp->kind != YN_MAP || (!part == !spec)) {
@@ -90,23 +124,20 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
         return EXIT_USAGE;
     }
     q.quantity = 1;
-    if (part && eccn_catalog_resolve(rs->cat, part->str, &q.part, &err) != ECCN_OK) {
-        err.line = part->line, err.col = part->col;
-        snprintf(err.file, sizeof err.file, "%s", file);
-        cli_print_error(&err);
-        return EXIT_USAGE;
-    }
-    if (part)
-        q.spec = q.part->spec;
-    else if (eccn_spec_parse(spec->str, &q.spec, &err) != ECCN_OK) {
-        err.line = spec->line, err.col = spec->col;
-        snprintf(err.file, sizeof err.file, "%s", file);
-        cli_print_error(&err);
-        return EXIT_USAGE;
-    }
     if ((to && !(q.destination = eccn_geo_resolve(rs->geo, to->str))) ||
         (hq && !(q.headquarters = eccn_geo_resolve(rs->geo, hq->str)))) {
         eccn_fail(&err, ECCN_EINPUT, file, c->line, c->col, "unknown country in test case");
+        cli_print_error(&err);
+        return EXIT_USAGE;
+    }
+    int settled = part ? case_part(rs, file, c->line, part, exp, label, &q, considered,
+                                   sizeof considered, failed)
+                       : 0;
+    if (settled)
+        return settled < 0 ? EXIT_USAGE : 0;
+    if (!part && eccn_spec_parse(spec->str, &q.spec, &err) != ECCN_OK) {
+        err.line = spec->line, err.col = spec->col;
+        snprintf(err.file, sizeof err.file, "%s", file);
         cli_print_error(&err);
         return EXIT_USAGE;
     }
@@ -118,6 +149,18 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
     size_t wl = 0;
 #define WHY(...)                                                                                   \
     wl += (size_t)snprintf(why + wl, wl < sizeof why ? sizeof why - wl : 0, __VA_ARGS__)
+    if ((e = ynode_get(exp, "part_id")) && q.part &&
+        strcmp(e->str, q.part->base ? q.part->base->id : q.part->id) != 0)
+        WHY(" resolved to %s (expected %s);", q.part->base ? q.part->base->id : q.part->id, e->str);
+    if ((e = ynode_get(exp, "considered")) && !strstr(considered, e->str))
+        WHY(" candidates considered '%s' (expected '%s');", considered, e->str);
+    if ((e = ynode_get(exp, "vendor_eccn")) && strcmp(e->str, r.vendor_eccn) != 0)
+        WHY(" vendor ECCN '%s' (expected '%s');", r.vendor_eccn, e->str);
+    if ((e = ynode_get(exp, "ic_eccn")) && strcmp(e->str, r.ic_eccn) != 0)
+        WHY(" IC ECCN '%s' (expected '%s');", r.ic_eccn, e->str);
+    if ((e = ynode_get(exp, "review")) &&
+        (ynode_is_null(e) ? r.review[0] != '\0' : !strstr(r.review, e->str)))
+        WHY(" review '%s' (expected '%s');", r.review, ynode_is_null(e) ? "" : e->str);
     if ((e = ynode_get(exp, "status")) && strcmp(e->str, eccn_status_word(r.status)) != 0)
         WHY(" status %s (expected %s);", eccn_status_word(r.status), e->str);
     if ((e = ynode_get(exp, "eccn"))) {
@@ -151,6 +194,7 @@ static int run_case(eccn_ruleset *rs, const char *file, const ynode *c, int *fai
     if ((e = ynode_get(exp, "provisions")) && e->kind == YN_SEQ) {
         for (size_t i = 0; i < e->nkids; i++) {
             bool found = r.deciding_class && strcmp(r.deciding_class->id, e->kids[i]->str) == 0;
+            found |= r.ic_deciding && strcmp(r.ic_deciding->id, e->kids[i]->str) == 0;
             for (size_t j = 0; j < r.ndeciding; j++)
                 found |= strcmp(r.deciding[j]->id, e->kids[i]->str) == 0;
             if (!found)

@@ -138,6 +138,20 @@ static const help_command COMMANDS[] = {
       "eccn audit diff 6 7"},
      "2 if any line was in error, else 1 if any needs a licence, else 3 if any is indeterminate, "
      "else 0."},
+    {"vendors",
+     {"vendors [list]", "vendors check [--vendor NAME] [--date D] [--json]",
+      "vendors import FILE.csv --vendor NAME --date D [--source URL]"},
+     "the vendors' export-classification tables: list, cross-check, import",
+     "Lists the vendor tables in data/vendors/ with their dates and digests; checks every row "
+     "against eccn's own classification and lists where they disagree or eccn cannot decide; "
+     "adds or replaces a vendor's table from the CSV it publishes (docs/vendors.md).",
+     {{"--vendor NAME", "only this vendor's rows (check), or the vendor (import)"},
+      {"--date D", "the date to classify on (check), or the table's date (import)"},
+      {"--source URL", "where the table was downloaded (import)"},
+      {"--json", "JSON on stdout (check)"}},
+     {"eccn vendors check --vendor NVIDIA",
+      "eccn vendors import eccn.csv --vendor NVIDIA --date 2026-07-31"},
+     "0 done; 2 usage or input error."},
     {"report",
      {"report [--run ID | --since D --until D] [--format html|md|json|csv]",
       "       [-o FILE [--force]] [--org NAME] [--include-what-if]"},

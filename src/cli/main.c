@@ -67,7 +67,7 @@ int main(int argc, char **argv)
         {"classify", cmd_classify}, {"check", cmd_check},   {"margin", cmd_margin},
         {"impact", cmd_impact},     {"report", cmd_report}, {"ledger", cmd_ledger},
         {"replay", cmd_replay},     {"rules", cmd_rules},   {"audit", cmd_audit},
-        {"screen", cmd_screen},     {"lists", cmd_lists},
+        {"screen", cmd_screen},     {"lists", cmd_lists},   {"vendors", cmd_vendors},
     };
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(cmd, COMMANDS[i].name) == 0)

@@ -90,6 +90,39 @@ static int load_figures(const char *file, const ynode *e, eccn_part *p, eccn_err
     return ECCN_OK;
 }
 
+static const char *const FORMS[] = {"ic", "card", "module", "board", "system"};
+
+const char *eccn_form_name(eccn_form f)
+{
+    return (unsigned)f < sizeof FORMS / sizeof *FORMS ? FORMS[f] : "?";
+}
+
+/* `form:` says whether a part is sold as an IC or as an assembly, which decides its ECCN of
+ * record; without it a devices entry is taken as an IC and a systems entry as a system. */
+static int load_form(const char *file, const ynode *e, eccn_part *p, eccn_error *err)
+{
+    const ynode *f = ynode_get(e, "form");
+    p->form = p->kind == ECCN_PART_IC ? ECCN_FORM_IC : ECCN_FORM_SYSTEM;
+    if (!f)
+        return ECCN_OK;
+    for (size_t i = 0; f && f->kind == YN_SCALAR && i < sizeof FORMS / sizeof *FORMS; i++)
+        if (strcmp(f->str, FORMS[i]) == 0) {
+            p->form = (eccn_form)i;
+            /* A devices entry may be a whole system when its IC has no entry of its own (a
+             * desktop computer around one chip); a systems entry carries a listed IC. */
+            bool ok = p->kind == ECCN_PART_IC ? i != ECCN_FORM_BOARD
+                                              : i == ECCN_FORM_BOARD || i == ECCN_FORM_SYSTEM;
+            return ok ? ECCN_OK
+                      : eccn_fail(err, ECCN_EINPUT, file, f->line, f->col,
+                                  "%s: form '%s' does not fit a%s entry", p->id, f->str,
+                                  p->kind == ECCN_PART_IC ? "n IC (devices:)" : " system");
+        }
+    return eccn_fail(err, ECCN_EINPUT, file, f ? f->line : e->line, f ? f->col : e->col,
+                     "%s: `form:` must be ic, card, module or system (devices) or board or "
+                     "system (systems)",
+                     p->id);
+}
+
 static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_part_kind kind,
                       eccn_error *err)
 {
@@ -124,6 +157,8 @@ static int load_entry(eccn_catalog *cat, const char *file, const ynode *e, eccn_
     if (eccn_catalog_find_id(cat, p->id) != p)
         return eccn_fail(err, ECCN_EINPUT, file, e->line, e->col, "duplicate id '%s'", p->id);
     if ((rc = load_figures(file, e, p, err)) != ECCN_OK)
+        return rc;
+    if ((rc = load_form(file, e, p, err)) != ECCN_OK)
         return rc;
     if (kind == ECCN_PART_SYSTEM) {
         const ynode *cnt = ynode_get(e, "count");
@@ -241,6 +276,25 @@ static bool contains_ci(const char *hay, size_t hn, const char *needle)
     return false;
 }
 
+const eccn_part *eccn_catalog_find_name(const eccn_catalog *cat, const char *text)
+{
+    const char *s;
+    size_t n;
+    const eccn_part *found = NULL;
+    trim(text, &s, &n);
+    for (size_t i = 0; i < cat->n; i++) {
+        const eccn_part *p = &cat->parts[i];
+        bool hit = eq_ci_n(s, n, p->id);
+        for (size_t j = 0; !hit && j < p->naliases; j++)
+            hit = eq_ci_n(s, n, p->aliases[j]);
+        if (hit && found && found != p)
+            return NULL;
+        if (hit)
+            found = p;
+    }
+    return found;
+}
+
 static void add_cand(const eccn_part **c, size_t *n, const eccn_part *p)
 {
     for (size_t i = 0; i < *n; i++)
@@ -265,15 +319,16 @@ static int pick(const eccn_part **c, size_t n, const char *text, const eccn_part
     return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "ambiguous part '%s': could be %s", text, list);
 }
 
-int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,
-                         eccn_error *err)
+/* The entries text fits, from the first step that finds any: exact names, a part number inside,
+ * the description patterns, a bare model name shared by variants. */
+static int find_cands(eccn_catalog *cat, const char *text, const eccn_part **cand, size_t *nc,
+                      eccn_error *err)
 {
-    const eccn_part *cand[MAX_CANDIDATES];
-    size_t ncand = 0;
     const char *s;
     size_t n;
     int rc;
-    *out = NULL;
+    size_t ncand = 0;
+    *nc = 0;
     trim(text, &s, &n);
     if (n == 0)
         return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "empty part name");
@@ -289,21 +344,19 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
         if (hit)
             add_cand(cand, &ncand, p);
     }
-    if (ncand)
-        return pick(cand, ncand, text, out, err);
 
     /* 2. A vendor part number inside a longer description. */
-    for (size_t i = 0; i < cat->n; i++)
+    bool before = ncand != 0;
+    for (size_t i = 0; !before && i < cat->n; i++)
         for (size_t j = 0; j < cat->parts[i].npart_numbers; j++)
             if (contains_ci(s, n, cat->parts[i].part_numbers[j]))
                 add_cand(cand, &ncand, &cat->parts[i]);
-    if (ncand)
-        return pick(cand, ncand, text, out, err);
 
     /* 3. Free text against the description patterns. */
-    if ((rc = eccn_catalog_compile(cat, err)) != ECCN_OK)
+    if (!ncand && (rc = eccn_catalog_compile(cat, err)) != ECCN_OK)
         return rc;
-    for (size_t i = 0; i < cat->n; i++) {
+    before = ncand != 0;
+    for (size_t i = 0; !before && i < cat->n; i++) {
         const eccn_part *p = &cat->parts[i];
         if (!p->re)
             continue;
@@ -314,13 +367,31 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
             return eccn_fail(err, ECCN_EINPUT, cat->path, p->pattern_line, p->pattern_col,
                              "%s: pattern exceeded its match limit on '%s'", p->id, text);
     }
-    if (ncand)
-        return pick(cand, ncand, text, out, err);
 
     /* 4. A bare model name shared by several variants ("H100") is ambiguous, not unknown. */
-    for (size_t i = 0; i < cat->n; i++)
+    before = ncand != 0;
+    for (size_t i = 0; !before && i < cat->n; i++)
         if (eq_ci_n(s, n, cat->parts[i].model))
             add_cand(cand, &ncand, &cat->parts[i]);
+    *nc = ncand;
+    return ECCN_OK;
+}
+
+int eccn_catalog_candidates(eccn_catalog *cat, const char *text, const eccn_part **cand, size_t *n,
+                            eccn_error *err)
+{
+    return find_cands(cat, text, cand, n, err);
+}
+
+int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,
+                         eccn_error *err)
+{
+    const eccn_part *cand[MAX_CANDIDATES];
+    size_t ncand = 0;
+    int rc;
+    *out = NULL;
+    if ((rc = find_cands(cat, text, cand, &ncand, err)) != ECCN_OK)
+        return rc;
     if (ncand)
         return pick(cand, ncand, text, out, err);
 
@@ -329,7 +400,10 @@ int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **
     int bestd[3] = {99, 99, 99};
     for (size_t i = 0; i < cat->n; i++) {
         const eccn_part *p = &cat->parts[i];
+        /* The nearest of the entry's names: id, model, and every alias. */
         int d = eccn_edit_distance(text, p->id, 99);
+        int dm = eccn_edit_distance(text, p->model, 99);
+        d = dm < d ? dm : d;
         for (size_t j = 0; j < p->naliases; j++) {
             int da = eccn_edit_distance(text, p->aliases[j], 99);
             d = da < d ? da : d;

@@ -16,6 +16,19 @@
 
 typedef enum { ECCN_PART_IC, ECCN_PART_SYSTEM } eccn_part_kind;
 
+/* What is sold: 3A090 judges the IC, but a card, module, board or system carrying a 3A090 IC is
+ * an assembly in 4A090 (regulations.md 2.7), and that is its ECCN of record. */
+typedef enum {
+    ECCN_FORM_IC,
+    ECCN_FORM_CARD,
+    ECCN_FORM_MODULE,
+    ECCN_FORM_BOARD,
+    ECCN_FORM_SYSTEM,
+} eccn_form;
+const char *eccn_form_name(eccn_form f);
+
+struct eccn_vendor_row; /* vendor.h */
+
 typedef struct eccn_part {
     char *id;
     eccn_part_kind kind;
@@ -33,6 +46,11 @@ typedef struct eccn_part {
     const struct eccn_part *component; /* systems: the IC they carry */
     int count;                         /* systems: how many, 0 when not known */
     struct eccn_rx *re;                /* compiled pattern, owned */
+    eccn_form form;                    /* `form:`; an IC entry sold as a card is an assembly */
+    /* Set only on the views vendor.c makes of a part for one vendor row: the row, and the
+     * catalogue entry viewed (NULL when the catalogue does not model the row's part). */
+    const struct eccn_vendor_row *vrow;
+    const struct eccn_part *base;
 } eccn_part;
 
 typedef struct eccn_catalog eccn_catalog;
@@ -48,6 +66,12 @@ void eccn_catalog_use_jit(eccn_catalog *cat);
 /* Compiles every description pattern now (rules lint uses it to report a bad one). */
 int eccn_catalog_compile(eccn_catalog *cat, eccn_error *err);
 
+/* Every entry text fits (at most 8), from the first resolution step that finds any; *n is 0 when
+ * none does. */
+int eccn_catalog_candidates(eccn_catalog *cat, const char *text, const eccn_part **cand, size_t *n,
+                            eccn_error *err);
+/* The one part whose id or alias is text (case-insensitive), or NULL. */
+const eccn_part *eccn_catalog_find_name(const eccn_catalog *cat, const char *text);
 /* Resolves text to one part. ECCN_ENOTFOUND: unknown, err->msg suggests the nearest names.
  * ECCN_EINPUT: ambiguous, err->msg lists the candidates. */
 int eccn_catalog_resolve(eccn_catalog *cat, const char *text, const eccn_part **out,

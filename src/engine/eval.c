@@ -2,6 +2,7 @@
 #include "eval.h"
 
 #include "jsonw.h"
+#include "crosscheck.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,9 +213,21 @@ int eccn_evaluate(const eccn_ruleset *rs, const eccn_query *q, eccn_result *out,
     eccn_subject s = {0};
     const eccn_part *part = q->part;
     const eccn_part *ic = part && part->kind == ECCN_PART_SYSTEM ? part->component : part;
+    /* A card or module is sold as an assembly carrying its IC: 4A090 is its ECCN of record. */
+    bool assembly = part && (part->kind == ECCN_PART_SYSTEM || part->form != ECCN_FORM_IC);
     int rc;
     memset(r, 0, sizeof *r);
     r->verdict = ECCN_V_NONE;
+    if (rs->first_date != ECCN_DATE_NONE && q->date < rs->first_date) {
+        /* Before the first classification the rules model, "not controlled" would be a guess
+         * about rules eccn does not hold. */
+        char d[11], first[11];
+        eccn_date_format(q->date, d);
+        eccn_date_format(rs->first_date, first);
+        return eccn_fail(err, ECCN_EINPUT, "", 0, 0,
+                         "%s is before the rules eccn models: they cover shipments from %s", d,
+                         first);
+    }
     r->no_trace = q->no_trace;
     r->metrics = ic ? ic->spec : q->spec;
     eccn_metrics_derive(&r->metrics);
@@ -234,7 +247,8 @@ int eccn_evaluate(const eccn_ruleset *rs, const eccn_query *q, eccn_result *out,
     if ((rc = classify(rs, &s, ECCN_PART_IC, r, &r->status, r->eccn, &dec)) != ECCN_OK)
         goto fail;
     r->deciding_class = dec;
-    if (part && part->kind == ECCN_PART_SYSTEM) {
+    if (assembly) {
+        r->ic_deciding = dec;
         r->ic_status = r->status;
         memcpy(r->ic_eccn, r->eccn, sizeof r->eccn);
         s.kind = ECCN_PART_SYSTEM;
@@ -247,6 +261,8 @@ int eccn_evaluate(const eccn_ruleset *rs, const eccn_query *q, eccn_result *out,
             goto fail;
         r->deciding_class = dec;
     }
+    if (part && part->vrow)
+        eccn_vendor_crosscheck(rs, part, q->date, r);
     s.status = r->status;
     s.eccn = r->eccn[0] ? r->eccn : NULL;
     if (q->destination && (rc = determine(rs, &s, r)) != ECCN_OK)

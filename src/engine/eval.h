@@ -46,7 +46,16 @@ typedef struct eccn_result {
     char ic_eccn[32]; /* systems: the IC's paragraph */
     eccn_status ic_status;
     const eccn_provision *deciding_class; /* the classification that fired, if any */
+    const eccn_provision *ic_deciding;    /* assemblies: the 3A090 paragraph of the IC carried */
     char class_note[256];                 /* why the classification is indeterminate, when it is */
+    /* Where a vendor table classifies the part (vendor.h): its ECCN beside eccn's, and why the
+     * two need a person's review ("" when they agree). vendor_decided: eccn's rules could not
+     * place the item and the answer is the vendor's tier. */
+    char vendor_eccn[32];
+    const char *vendor_name, *vendor_date;
+    char review[384];
+    bool vendor_decided;
+    bool vendor_later; /* the vendor's table is dated after the query: shown, not applied */
     eccn_verdict verdict;
     const char *review_policy;       /* borrowed, NULL when none stated */
     const eccn_provision **deciding; /* licence provisions that decided the verdict */

@@ -1,6 +1,9 @@
 /* rules.c: loading the rule files and data into a rule set (see rules.h, docs/rules.md). */
 #include "rules.h"
 
+#include "resolve.h"
+#include "vendor.h"
+
 #include "digest.h"
 #include "ydoc.h"
 
@@ -31,6 +34,8 @@ void eccn_ruleset_free(eccn_ruleset *rs)
 {
     if (!rs)
         return;
+    eccn_vendors_free(rs->vendors);
+    eccn_vocab_free(rs->vocab);
     for (size_t i = 0; i < rs->nprovs; i++) {
         eccn_provision *p = &rs->provs[i];
         free(p->id);
@@ -225,7 +230,8 @@ static int load_act_file(eccn_ruleset *rs, const char *path, bool what_if, eccn_
         (rc = ynode_str(path, a, "title", true, &act->title, err)) != ECCN_OK ||
         (rc = ynode_str(path, a, "citation", true, &act->citation, err)) != ECCN_OK ||
         (rc = ynode_str(path, a, "source", true, &act->source, err)) != ECCN_OK ||
-        (rc = ynode_date(path, a, "published", false, &act->published, err)) != ECCN_OK)
+        (rc = ynode_date(path, a, "published", false, &act->published, err)) != ECCN_OK ||
+        (rc = ynode_date(path, a, "covers_from", false, &act->covers_from, err)) != ECCN_OK)
         goto done;
     for (size_t i = 0; i + 1 < rs->nacts; i++)
         if (strcmp(rs->acts[i].id, act->id) == 0) {
@@ -315,7 +321,7 @@ static int load_data(const char *data_dir, const char *name, ydoc **out, eccn_er
     return ydoc_load_file(path, out, err);
 }
 
-int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *const *what_if,
+static int open_rules(const char *rules_dir, const char *data_dir, const char *const *what_if,
                       size_t nwhat_if, eccn_ruleset **out, eccn_error *err)
 {
     eccn_ruleset *rs = calloc(1, sizeof *rs);
@@ -403,6 +409,45 @@ done:
     free_strv(rule_files, nrule);
     ydoc_free(doc);
     ydoc_free(doc2);
+    if (rc != ECCN_OK) {
+        eccn_ruleset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return ECCN_OK;
+}
+
+/* The vendor tables and the vocabulary resolution reads are loaded beside the rules, and their
+ * digests fold into the revision, so a replay knows which vendor data it saw. */
+int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *const *what_if,
+                      size_t nwhat_if, eccn_ruleset **out, eccn_error *err)
+{
+    eccn_ruleset *rs = NULL;
+    int rc = open_rules(rules_dir, data_dir, what_if, nwhat_if, &rs, err);
+    eccn_digest *d = NULL;
+    *out = NULL;
+    if (rc != ECCN_OK)
+        return rc;
+    if ((rc = eccn_vocab_load(data_dir, &rs->vocab, err)) != ECCN_OK ||
+        (rc = eccn_vendors_load(data_dir, &rs->vendors, err)) != ECCN_OK ||
+        (rc = eccn_vendors_attach(rs->vendors, rs->cat, rs->vocab, err)) != ECCN_OK)
+        goto done;
+    if (*eccn_vendors_digest(rs->vendors) || *eccn_vocab_digest(rs->vocab)) {
+        rc = (d = eccn_digest_new()) ? eccn_digest_update(d, rs->revision, 64) : ECCN_ENOMEM;
+        if (rc == ECCN_OK)
+            rc = eccn_digest_update(d, eccn_vocab_digest(rs->vocab), 64);
+        if (rc == ECCN_OK)
+            rc = eccn_digest_update(d, eccn_vendors_digest(rs->vendors), 64);
+        if (rc == ECCN_OK)
+            rc = eccn_digest_hex(d, rs->revision);
+    }
+    rs->first_date = ECCN_DATE_NONE;
+    for (size_t i = 0; i < rs->nacts; i++)
+        if (rs->acts[i].covers_from != ECCN_DATE_NONE &&
+            (rs->first_date == ECCN_DATE_NONE || rs->acts[i].covers_from > rs->first_date))
+            rs->first_date = rs->acts[i].covers_from;
+done:
+    eccn_digest_free(d);
     if (rc != ECCN_OK) {
         eccn_ruleset_free(rs);
         return rc;

@@ -16,6 +16,8 @@
 #include "geo.h"
 #include "util.h"
 
+typedef struct eccn_vocab eccn_vocab;
+
 typedef enum {
     ECCN_PROV_CLASSIFICATION, /* the item is in an ECCN paragraph */
     ECCN_PROV_EXCLUSION,      /* a note that takes items out of listed paragraphs */
@@ -27,6 +29,10 @@ typedef enum {
 typedef struct eccn_act {
     char *id, *title, *citation, *source, *file;
     eccn_date published;
+    /* The first day the act's model is complete (`covers_from:`), or ECCN_DATE_NONE: an act that
+     * models each provision from the date of its current form, while earlier forms of the same
+     * control existed, says from when all of them are there. */
+    eccn_date covers_from;
     bool what_if; /* loaded with --what-if: applied as if in force and enforced */
 } eccn_act;
 
@@ -74,9 +80,15 @@ typedef struct eccn_ruleset {
     size_t nfiles;
     char *rules_dir, *data_dir;
     eccn_date *changes; /* sorted dates on which anything in force changes */
+    eccn_date first_date; /* the first day the rules cover: the latest covers_from of the acts
+                           * (ECCN_DATE_NONE: no act says); earlier questions are refused */
     size_t nchanges;
     char **enforce_acts; /* act ids applied with --what-if despite non-enforcement */
     size_t nenforce;
+    /* Vendor tables and the resolution vocabulary (vendor.h, resolve.h); their digests are folded
+     * into the revision. */
+    struct eccn_vendors *vendors;
+    struct eccn_vocab *vocab;
 } eccn_ruleset;
 
 /* Loads every .yaml file in rules_dir and data_dir's catalogue and geography. what_if names further

@@ -199,9 +199,10 @@ done:
     return rc;
 }
 
-/* Writes text to path through a temporary file, synced and renamed; the directory synced too. */
-static int write_atomically(const char *dir, const char *path, const eccn_buf *text,
-                            eccn_error *err)
+/* Writes text to path through a temporary file, synced and renamed: after a crash the head is
+ * the old one or the new one, never a torn one. The directory is not synced: a head that goes
+ * back one write after a crash only lets the ledger be ahead of it, which verify accepts. */
+static int write_atomically(const char *path, const eccn_buf *text, eccn_error *err)
 {
     eccn_buf tmp = {0};
     int rc = eccn_buf_printf(&tmp, "%s.XXXXXX", path), fd = -1;
@@ -214,9 +215,6 @@ static int write_atomically(const char *dir, const char *path, const eccn_buf *t
         if (fd >= 0)
             close(fd);
         unlink(tmp.data);
-    } else if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-        fsync(fd);
-        close(fd);
     }
     eccn_buf_free(&tmp);
     return rc;
@@ -254,7 +252,7 @@ int eccn_head_store(const char *dir, eccn_head *h, const eccn_sign_key *k, eccn_
         rc = ECCN_OK;
     }
     if (rc == ECCN_OK && (rc = eccn_head_encode(h, k, &text, err)) == ECCN_OK)
-        rc = write_atomically(sub.data, path.data, &text, err);
+        rc = write_atomically(path.data, &text, err);
 done:
     eccn_buf_free(&path);
     eccn_buf_free(&sub);

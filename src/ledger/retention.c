@@ -45,6 +45,16 @@ int eccn_retention_load(const char *data_dir, eccn_retention_policy *out, eccn_e
                        "retention.citation: at most %zu characters", sizeof out->citation - 1);
         goto done;
     }
+    /* The law is not data a caller can override downward: the period shipped in eccn's own
+     * data/recordkeeping.yaml is compiled in (CMakeLists.txt) as the least any file may give. */
+    if (n < ECCN_RETENTION_MIN_YEARS) {
+        at = years;
+        rc = eccn_fail(err, ECCN_EINPUT, path, at->line, at->col,
+                       "retention.years: %lld is shorter than the %d years of %s; a period can "
+                       "be lengthened, never shortened",
+                       n, ECCN_RETENTION_MIN_YEARS, ECCN_RETENTION_MIN_CITATION);
+        goto done;
+    }
     out->years = (int)n;
     snprintf(out->citation, sizeof out->citation, "%s", citation);
     snprintf(out->modifier, sizeof out->modifier, "+%d years", out->years);

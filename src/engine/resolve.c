@@ -1,0 +1,377 @@
+/* resolve.c: part numbers first, then descriptions, never an accessory as its GPU (resolve.h). */
+#include "resolve.h"
+
+#include "digest.h"
+#include "partno.h"
+#include "vendor.h"
+#include "ydoc.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct eccn_vocab {
+    char **accessory, **brands, **systems;
+    size_t naccessory, nbrands, nsystems;
+    char digest[65];
+    /* Systems made for texts that name their accelerators ("8x H100 SXM5"): owned, kept until
+     * the rule set is freed, so a part returned stays valid like a catalogue entry. */
+    eccn_part **made;
+    size_t nmade;
+};
+
+void eccn_vocab_free(eccn_vocab *v)
+{
+    if (!v)
+        return;
+    free(v->accessory);
+    free(v->brands);
+    free(v->systems);
+    for (size_t i = 0; i < v->nmade; i++) {
+        free(v->made[i]->id);
+        free(v->made[i]->model);
+        free(v->made[i]);
+    }
+    free(v->made);
+    free(v);
+}
+
+const char *eccn_vocab_digest(const eccn_vocab *v)
+{
+    return v ? v->digest : "";
+}
+
+int eccn_vocab_load(const char *data_dir, eccn_vocab **out, eccn_error *err)
+{
+    char path[4200];
+    ydoc *doc = NULL;
+    eccn_vocab *v = calloc(1, sizeof *v);
+    int rc = v ? ECCN_OK : ECCN_ENOMEM;
+    *out = NULL;
+    snprintf(path, sizeof path, "%s/resolve.yaml", data_dir);
+    FILE *probe = rc == ECCN_OK ? fopen(path, "rb") : NULL;
+    if (!probe)
+        goto done;
+    fclose(probe);
+    if ((rc = ydoc_load_file(path, &doc, err)) == ECCN_OK &&
+        (rc = ynode_strv(path, doc->root, "accessory_words", &v->accessory, &v->naccessory, err)) ==
+            ECCN_OK &&
+        (rc = ynode_strv(path, doc->root, "brand_words", &v->brands, &v->nbrands, err)) ==
+            ECCN_OK &&
+        (rc = ynode_strv(path, doc->root, "system_words", &v->systems, &v->nsystems, err)) ==
+            ECCN_OK)
+        memcpy(v->digest, doc->sha256, sizeof v->digest);
+done:
+    ydoc_free(doc);
+    if (rc != ECCN_OK) {
+        eccn_vocab_free(v);
+        return rc;
+    }
+    *out = v;
+    return ECCN_OK;
+}
+
+static bool word_at(const char *t, size_t tn, size_t i, const char *w, size_t wn)
+{
+    if (i + wn > tn || (i > 0 && isalnum((unsigned char)t[i - 1])) ||
+        (i + wn < tn && isalnum((unsigned char)t[i + wn])))
+        return false;
+    for (size_t k = 0; k < wn; k++)
+        if (tolower((unsigned char)t[i + k]) != tolower((unsigned char)w[k]))
+            return false;
+    return true;
+}
+
+const char *eccn_vocab_accessory(const eccn_vocab *v, const char *text)
+{
+    size_t tn = strlen(text);
+    for (size_t j = 0; v && j < v->naccessory; j++) {
+        size_t wn = strlen(v->accessory[j]);
+        for (size_t i = 0; wn && i + wn <= tn; i++)
+            if (word_at(text, tn, i, v->accessory[j], wn))
+                return v->accessory[j];
+    }
+    return NULL;
+}
+
+/* text without the brand words it starts with, into out; false when it starts with none. */
+static bool strip_brands(const eccn_vocab *v, const char *text, char *out, size_t outsz)
+{
+    const char *t = text;
+    bool any = false, again = true;
+    while (again && v) {
+        again = false;
+        while (*t && !isalnum((unsigned char)*t))
+            t++;
+        for (size_t j = 0; j < v->nbrands && !again; j++) {
+            size_t wn = strlen(v->brands[j]);
+            if (word_at(t, strlen(t), 0, v->brands[j], wn)) {
+                t += wn;
+                any = again = true;
+            }
+        }
+    }
+    snprintf(out, outsz, "%s", t);
+    return any && *out;
+}
+
+/* "8x H100", "8 x H200", "4X L40S": how many accelerators a server description names; 0 when
+ * it names no count. */
+static int named_count(const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1])))
+            continue;
+        int c = 0;
+        const char *q = p;
+        while (isdigit((unsigned char)*q) && c < 1000)
+            c = c * 10 + (*q++ - '0');
+        while (*q == ' ')
+            q++;
+        if ((*q == 'x' || *q == 'X') && (q[1] == ' ' || isalpha((unsigned char)q[1])) && c >= 1)
+            return c;
+    }
+    return 0;
+}
+
+static bool has_word(const char *text, const char *w)
+{
+    size_t tn = strlen(text), wn = strlen(w);
+    for (size_t i = 0; wn && i + wn <= tn; i++)
+        if (word_at(text, tn, i, w, wn))
+            return true;
+    return false;
+}
+
+/* The entries whose model name stands in text as whole words, the longest such names only ("H100
+ * NVL" over "H100"). Not for a text that names a system (a word of `system_words`) without
+ * saying how many accelerators it carries: that is a system eccn does not model, not its GPU. */
+static void by_model_word(const eccn_catalog *cat, const eccn_vocab *v, const char *text,
+                          const eccn_part **cand, size_t *n)
+{
+    size_t best = 0;
+    *n = 0;
+    for (size_t i = 0; v && i < v->nsystems; i++)
+        if (has_word(text, v->systems[i]) && !named_count(text))
+            return;
+    for (size_t i = 0; i < eccn_catalog_count(cat); i++) {
+        const eccn_part *p = eccn_catalog_at(cat, i);
+        size_t l = strlen(p->model);
+        if (p->kind != ECCN_PART_IC || l < best || !has_word(text, p->model))
+            continue;
+        if (l > best)
+            *n = 0, best = l;
+        if (*n < 8)
+            cand[(*n)++] = p;
+    }
+}
+
+/* The catalogue's candidates for text, tried again without its leading brand words, then by the
+ * model names standing in it, when it has none. */
+static int candidates(eccn_catalog *cat, const eccn_vocab *vocab, const char *text,
+                      const eccn_part **cand, size_t *n, eccn_error *err)
+{
+    char bare[512];
+    int rc = eccn_catalog_candidates(cat, text, cand, n, err);
+    if (rc == ECCN_OK && *n == 0 && strlen(text) < sizeof bare &&
+        strip_brands(vocab, text, bare, sizeof bare))
+        rc = eccn_catalog_candidates(cat, bare, cand, n, err);
+    if (rc == ECCN_OK && *n == 0)
+        by_model_word(cat, vocab, text, cand, n);
+    return rc;
+}
+
+static const char *accessory_error(const char *text, const char *acc, eccn_error *err)
+{
+    eccn_fail(err, ECCN_ENOTFOUND, NULL, 0, 0,
+              "'%s' names an accessory or other item ('%s'), not the GPU or system it mentions; "
+              "it resolves only by its part number (vendor table or catalogue)",
+              text, acc);
+    return NULL;
+}
+
+int eccn_resolve_description(eccn_catalog *cat, const eccn_vocab *vocab, const char *text,
+                             const eccn_part **out, eccn_error *err)
+{
+    const char *acc = eccn_vocab_accessory(vocab, text);
+    const eccn_part *cand[8];
+    size_t n = 0;
+    *out = NULL;
+    if (acc) {
+        accessory_error(text, acc, err);
+        return ECCN_ENOTFOUND;
+    }
+    int rc = candidates(cat, vocab, text, cand, &n, err);
+    if (rc != ECCN_OK)
+        return rc;
+    if (n == 1) {
+        *out = cand[0];
+        return ECCN_OK;
+    }
+    if (n > 1) {
+        char list[512] = "";
+        for (size_t i = 0; i < n; i++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", cand[i]->id);
+        }
+        return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0, "ambiguous part '%s': could be %s", text,
+                         list);
+    }
+    /* Unknown: the catalogue's message names the nearest entries. */
+    return eccn_catalog_resolve(cat, text, out, err);
+}
+
+/* A part number inside a longer text: each token that looks like one, tried in turn. */
+static int partno_inside(eccn_vendors *v, const char *s, const eccn_part **out, eccn_error *err)
+{
+    static const char SEP[] = ",;()[]/|:#";
+    const char *p = s;
+    int rc = ECCN_OK;
+    *out = NULL;
+    while (*p && !*out && rc == ECCN_OK) {
+        while (*p && (isspace((unsigned char)*p) || strchr(SEP, *p)))
+            p++;
+        const char *b = p;
+        while (*p && !isspace((unsigned char)*p) && !strchr(SEP, *p))
+            p++;
+        if (p > b && eccn_partno_like(b, (size_t)(p - b)))
+            rc = eccn_vendors_by_partno(v, b, (size_t)(p - b), out, err);
+    }
+    return rc;
+}
+
+/* A system carrying count of ic, made once per (ic, count) and kept in the vocabulary. */
+static const eccn_part *made_system(eccn_vocab *v, const eccn_part *ic, int count, const char *text)
+{
+    for (size_t i = 0; i < v->nmade; i++)
+        if (v->made[i]->component == ic && v->made[i]->count == count)
+            return v->made[i];
+    eccn_part **g = realloc(v->made, (v->nmade + 1) * sizeof *g), *p;
+    if (!g)
+        return NULL;
+    v->made = g;
+    if (!(p = calloc(1, sizeof *p)))
+        return NULL;
+    size_t l = strlen(ic->id) + 32;
+    p->id = malloc(l);
+    p->model = eccn_strdup(text);
+    if (!p->id || !p->model) {
+        free(p->id), free(p->model), free(p);
+        return NULL;
+    }
+    snprintf(p->id, l, "system:%dx:%s", count, ic->id);
+    p->kind = ECCN_PART_SYSTEM;
+    p->form = ECCN_FORM_SYSTEM;
+    p->vendor = ic->vendor;
+    p->sources = ic->sources;
+    p->nsources = ic->nsources;
+    p->component = ic;
+    p->count = count;
+    p->spec = ic->spec;
+    snprintf(p->spec.name, sizeof p->spec.name, "%s", text);
+    v->made[v->nmade++] = p;
+    return p;
+}
+
+/* A description that names its accelerators with a count is a system carrying them (4A090),
+ * not the accelerator itself. */
+static const eccn_part *as_system(const eccn_ruleset *rs, const eccn_part *p, const char *text)
+{
+    int count = rs->vocab && p && p->kind == ECCN_PART_IC && !p->vrow ? named_count(text) : 0;
+    const eccn_part *sys = count ? made_system(rs->vocab, p, count, text) : NULL;
+    return sys ? sys : p;
+}
+
+/* A catalogue part named by its description, as its vendor classifies it when the vendor's table
+ * lists its part numbers with one ECCN: so the vendor's answer shows beside eccn's. */
+static const eccn_part *with_vendor(const eccn_ruleset *rs, const eccn_part *p)
+{
+    const eccn_part *view = eccn_vendors_view_of(rs->vendors, p);
+    return view ? view : p;
+}
+
+int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out, eccn_error *err)
+{
+    size_t n = strlen(text);
+    const eccn_part *p = NULL;
+    int rc = ECCN_OK;
+    *out = NULL;
+    if (eccn_partno_like(text, n))
+        rc = eccn_vendors_by_partno(rs->vendors, text, n, &p, err);
+    if (rc == ECCN_OK && !p && n < 4096)
+        rc = partno_inside(rs->vendors, text, &p, err);
+    /* A catalogue id or alias needs no description matching. */
+    if (rc == ECCN_OK && !p)
+        p = eccn_catalog_find_name(rs->cat, text);
+    /* A description exactly as a vendor publishes it is that vendor's row, accessory or not. */
+    if (rc == ECCN_OK && !p)
+        rc = eccn_vendors_by_description(rs->vendors, text, &p, err);
+    if (rc != ECCN_OK)
+        return rc;
+    if (p) {
+        *out = with_vendor(rs, p); /* a catalogue name: the vendor's view of it, if one */
+        return ECCN_OK;
+    }
+    if ((rc = eccn_resolve_description(rs->cat, rs->vocab, text, &p, err)) == ECCN_OK)
+        *out = with_vendor(rs, as_system(rs, p, text));
+    return rc;
+}
+
+/* What the question asks of a candidate: its ECCN and verdict. */
+static int answer(const eccn_ruleset *rs, const eccn_query *q, const eccn_part *p, eccn_result *r,
+                  eccn_error *err)
+{
+    eccn_query c = *q;
+    c.part = p;
+    c.spec = p->spec;
+    c.no_trace = true;
+    return eccn_evaluate(rs, &c, r, err);
+}
+
+int eccn_resolve_query(const eccn_ruleset *rs, const char *text, eccn_query *q, char *considered,
+                       size_t sz, eccn_error *err)
+{
+    const eccn_part *cand[8];
+    size_t n = 0;
+    considered[0] = '\0';
+    int rc = eccn_resolve(rs, text, &q->part, err);
+    if (rc == ECCN_OK)
+        q->spec = q->part->spec;
+    if (rc != ECCN_EINPUT || candidates(rs->cat, rs->vocab, text, cand, &n, err) != ECCN_OK ||
+        n < 2)
+        return rc;
+    eccn_result first, r;
+    char why[768] = "";
+    bool same = true;
+    for (size_t i = 0; i < n; i++) {
+        eccn_result *x = i ? &r : &first;
+        if ((rc = answer(rs, q, cand[i], x, err)) != ECCN_OK) {
+            if (i)
+                eccn_result_free(&first);
+            return rc;
+        }
+        size_t l = strlen(why);
+        snprintf(why + l, sizeof why - l, "%s%s [%s]: %s, %s", i ? "; " : "", cand[i]->id,
+                 cand[i]->variant ? cand[i]->variant : cand[i]->model,
+                 x->eccn[0] ? x->eccn : eccn_status_word(x->status), eccn_verdict_word(x->verdict));
+        l = strlen(considered);
+        snprintf(considered + l, sz - l, "%s%s", i ? ", " : "", cand[i]->id);
+        if (i) {
+            same &= r.status == first.status && strcmp(r.eccn, first.eccn) == 0 &&
+                    r.verdict == first.verdict;
+            eccn_result_free(&r);
+        }
+    }
+    eccn_result_free(&first);
+    if (!same) {
+        considered[0] = '\0';
+        return eccn_fail(err, ECCN_EINPUT, NULL, 0, 0,
+                         "'%s' fits %zu catalogue entries that answer differently (%s); the "
+                         "variant (form factor, memory) decides",
+                         text, n, why);
+    }
+    q->part = with_vendor(rs, as_system(rs, cand[0], text));
+    q->spec = q->part->spec;
+    return ECCN_OK;
+}
