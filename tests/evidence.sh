@@ -67,6 +67,7 @@ attack "definition changed" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET
 attack "last verdict cut off" "UPDATE ledger_control SET purging=1; DELETE FROM verdicts WHERE id=(SELECT max(id) FROM verdicts); UPDATE ledger_control SET purging=0"
 attack "forged checkpoint hides deletions" "UPDATE ledger_control SET purging=1; INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, last_hash, before_date, purged_at, user) VALUES ('verdicts', 1, 3, 3, NULL, '2031-01-01', '2031-01-01T00:00:00Z', 'x'); DELETE FROM verdicts; UPDATE ledger_control SET purging=0"
 attack "audit run's file digest changed" "UPDATE audit_runs SET sha256='0000000000000000000000000000000000000000000000000000000000000000', size=1 WHERE id=1"
+attack "a rules revision's citation changed" "UPDATE rules_revisions SET provisions=replace(provisions, '88 FR 73458', 'javascript:alert(1)')"
 attack "audit run's last line cut off" "UPDATE ledger_control SET purging=1; DELETE FROM audit_results WHERE key=(SELECT max(key) FROM audit_results); UPDATE ledger_control SET purging=0"
 
 # Both the ledger and this machine's state directory in the attacker's hands: the head filed
