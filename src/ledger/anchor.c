@@ -84,12 +84,16 @@ static int add_tip(eccn_head *h, size_t *cap, sqlite3_stmt *st, const char *name
 /* The rules revisions a verdict or run names, with their files and provisions (citations and
  * sources that reports print): rows only ever added. */
 #define REVISIONS_SQL "SELECT * FROM rules_revisions ORDER BY rowid"
+/* The holds as placed (a release fills in the other columns later). */
+#define HOLDS_SQL                                                                                  \
+    "SELECT id, verdict_id, run_id, reason, placed_at, placed_by FROM holds ORDER BY id"
 
 /* The chains made over rows that have no hash of their own, each row added after the others. */
 static const char *rows_chain_sql(const char *name)
 {
     return strcmp(name, "checkpoints") == 0 ? CHECKPOINTS_SQL
            : strcmp(name, "revisions") == 0 ? REVISIONS_SQL
+           : strcmp(name, "holds") == 0     ? HOLDS_SQL
                                             : NULL;
 }
 /* A run's record in two parts that never change once written: what it was started with, and,
@@ -106,6 +110,7 @@ static int collect_tips(eccn_ledger *l, eccn_head *h, eccn_error *err)
         "SELECT id, hash FROM verdicts ORDER BY id DESC LIMIT 1",
         CHECKPOINTS_SQL,
         REVISIONS_SQL,
+        HOLDS_SQL,
         RUN_RECORD_SQL,
         RUN_FINAL_SQL,
         "SELECT id FROM audit_runs ORDER BY id",
@@ -129,19 +134,21 @@ static int collect_tips(eccn_ledger *l, eccn_head *h, eccn_error *err)
         rc = add_chain(h, &cap, "checkpoints", rows, hash);
     if (rc == ECCN_OK && (rc = rows_hash(st[2], -1, hash, &rows)) == ECCN_OK)
         rc = add_chain(h, &cap, "revisions", rows, hash);
-    while (rc == ECCN_OK && sqlite3_step(st[5]) == SQLITE_ROW) {
-        long long run = sqlite3_column_int64(st[5], 0);
+    if (rc == ECCN_OK && (rc = rows_hash(st[3], -1, hash, &rows)) == ECCN_OK)
+        rc = add_chain(h, &cap, "holds", rows, hash);
+    while (rc == ECCN_OK && sqlite3_step(st[6]) == SQLITE_ROW) {
+        long long run = sqlite3_column_int64(st[6], 0);
         char name[64];
         for (int part = 0; rc == ECCN_OK && part < 2; part++) {
             snprintf(name, sizeof name, "run %lld %s", run, part ? "final" : "record");
-            sqlite3_bind_int64(st[3 + part], 1, run);
-            if ((rc = rows_hash(st[3 + part], 1, hash, &rows)) == ECCN_OK && rows == 1)
+            sqlite3_bind_int64(st[4 + part], 1, run);
+            if ((rc = rows_hash(st[4 + part], 1, hash, &rows)) == ECCN_OK && rows == 1)
                 rc = add_chain(h, &cap, name, run, hash);
         }
         for (int c = 0; rc == ECCN_OK && c < 3; c++) {
             snprintf(name, sizeof name, "run %lld %s", run, RUN_CHAIN[c]);
-            sqlite3_bind_int64(st[6 + c], 1, run);
-            rc = add_tip(h, &cap, st[6 + c], name, c == 2 ? 0xffffffffLL : -1);
+            sqlite3_bind_int64(st[7 + c], 1, run);
+            rc = add_tip(h, &cap, st[7 + c], name, c == 2 ? 0xffffffffLL : -1);
         }
     }
     for (size_t i = 0; i < NSQL; i++)
