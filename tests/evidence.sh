@@ -23,6 +23,7 @@ L0="$T/base.db"
 printf 'part,quantity,destination,date\nH100 SXM5,8,CN,2024-06-01\nL4,2,DE,2024-06-01\n' >"$T/inv.csv"
 "${E[@]}" --db "$T/w.db" audit "$T/inv.csv" --quiet >/dev/null
 # One self-contained file (the log folded in), so that a plain copy is the whole ledger.
+"${E[@]}" --db "$T/w.db" ledger hold 1 --reason "subpoena" >/dev/null
 "${E[@]}" --db "$T/w.db" ledger backup "$L0" >/dev/null
 "${E[@]}" --db "$L0" ledger head >"$T/filed.head" || { echo "FAIL no signed head"; exit 1; }
 "${E[@]}" --db "$L0" ledger verify >/dev/null || { echo "FAIL the base ledger does not verify"; exit 1; }
@@ -63,10 +64,13 @@ attack "index added" "CREATE INDEX i ON verdicts(verdict)"
 # A table's definition changed (the CHECK on input_kind dropped by rewriting the schema).
 attack "definition changed" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql=replace(sql, 'CHECK (input_kind IN (''sku'',''spec''))', '') WHERE name='verdicts'; PRAGMA writable_schema=OFF"
 
+# A hold deleted (the guards on holds are the chain's business now: it is in the signed head).
+attack "a hold deleted" "DELETE FROM holds"
 # With the guards left alone: the purge flag set by hand. The chains stay whole; the head shows it.
 attack "last verdict cut off" "UPDATE ledger_control SET purging=1; DELETE FROM verdicts WHERE id=(SELECT max(id) FROM verdicts); UPDATE ledger_control SET purging=0"
 attack "forged checkpoint hides deletions" "UPDATE ledger_control SET purging=1; INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, last_hash, before_date, purged_at, user) VALUES ('verdicts', 1, 3, 3, NULL, '2031-01-01', '2031-01-01T00:00:00Z', 'x'); DELETE FROM verdicts; UPDATE ledger_control SET purging=0"
 attack "audit run's file digest changed" "UPDATE audit_runs SET sha256='0000000000000000000000000000000000000000000000000000000000000000', size=1 WHERE id=1"
+attack "a rules revision's citation changed" "UPDATE rules_revisions SET provisions=replace(provisions, '88 FR 73458', 'javascript:alert(1)')"
 attack "audit run's last line cut off" "UPDATE ledger_control SET purging=1; DELETE FROM audit_results WHERE key=(SELECT max(key) FROM audit_results); UPDATE ledger_control SET purging=0"
 
 # Both the ledger and this machine's state directory in the attacker's hands: the head filed

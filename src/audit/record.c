@@ -82,3 +82,33 @@ void eccn_record_free(eccn_record *rec)
         eccn_buf_free(bufs[i]);
     memset(rec, 0, sizeof *rec);
 }
+
+int eccn_record_add_parties(eccn_record *rec, eccn_verdict verdict, const eccn_party_finding *f,
+                            size_t n)
+{
+    eccn_buf all = {0}, one = {0};
+    int rc = ECCN_OK;
+    const char *old = rec->provisions.data ? rec->provisions.data : "[]";
+    size_t len = strlen(old);
+    /* The provisions array, less its closing bracket, then one object a party. */
+    rc = eccn_buf_append(&all, old, len > 0 ? len - 1 : 0);
+    for (size_t i = 0; rc == ECCN_OK && i < n; i++) {
+        jsonw w;
+        eccn_buf_reset(&one);
+        jsonw_init(&w, &one);
+        eccn_party_finding_json(&f[i], &w);
+        rc = eccn_buf_printf(&all, "%s%s", all.len > 1 ? "," : "", one.data ? one.data : "{}");
+    }
+    if (rc == ECCN_OK)
+        rc = eccn_buf_puts(&all, "]");
+    eccn_buf_free(&one);
+    if (rc != ECCN_OK) {
+        eccn_buf_free(&all);
+        return rc;
+    }
+    eccn_buf_free(&rec->provisions);
+    rec->provisions = all;
+    rec->row.provisions = rec->provisions.data;
+    rec->row.verdict = (char *)eccn_verdict_word(verdict);
+    return ECCN_OK;
+}

@@ -10,6 +10,7 @@
 
 #include "eval.h"
 #include "ledger.h"
+#include "party.h"
 
 typedef enum {
     /* Every field of a verdicts row that comes from the evaluation (the caller adds who asked
@@ -34,5 +35,10 @@ typedef struct eccn_record {
 int eccn_record_from_eval(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
                           eccn_record_kind kind, eccn_record *rec);
 void eccn_record_free(eccn_record *rec);
+/* Adds the screening of the parties to the record: each finding joins the provisions (JSON, so
+ * the chain covers it) with the lists revision it was screened against, and the verdict is the
+ * one eccn_party_verdict gives. */
+int eccn_record_add_parties(eccn_record *rec, eccn_verdict verdict, const eccn_party_finding *f,
+                            size_t n);
 
 #endif

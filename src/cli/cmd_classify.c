@@ -1,5 +1,6 @@
 /* cmd_classify.c: `eccn classify`, `eccn check` and `eccn margin`. */
 #include "cli.h"
+#include "party.h"
 #include "resolve.h"
 #include "jsonw.h"
 #include "margin.h"
@@ -9,7 +10,7 @@
 #include <string.h>
 
 typedef struct item_args {
-    const char *sku, *spec_text, *date_text, *to, *hq, *qty_text, *consignee;
+    const char *sku, *spec_text, *date_text, *to, *hq, *qty_text, *consignee, *end_user;
     bool json, explain, no_record, record;
 } item_args;
 
@@ -34,6 +35,8 @@ static int parse_args(int argc, char **argv, item_args *a, int mode)
             a->qty_text = v;
         else if (check && cli_opt(argc, argv, &i, "--consignee", &v))
             a->consignee = v;
+        else if (check && cli_opt(argc, argv, &i, "--end-user", &v))
+            a->end_user = v;
         else {
             took = false;
             if (strcmp(argv[i], "--json") == 0)
@@ -399,6 +402,59 @@ static void check_text(const cli_env *env, const eccn_ruleset *rs, const eccn_qu
         printf("  (--explain: every provision and test behind this)\n");
 }
 
+/* Screens the consignee and the end user named (none: nothing loaded). Returns 0 or EXIT_USAGE;
+ * *n findings to free. */
+static int screen_parties(cli_env *env, const item_args *a, const eccn_query *q,
+                          eccn_screen_lists **lists, eccn_party_finding f[2], size_t *n)
+{
+    const char *names[2] = {a->consignee, a->end_user}, *roles[2] = {"consignee", "end user"};
+    eccn_error err = {0};
+    *n = 0;
+    if (!a->consignee && !a->end_user)
+        return 0;
+    int rc = cli_find_data(env);
+    if (rc == 0 && eccn_screen_lists_load(env->data_dir, lists, &err) != ECCN_OK)
+        rc = EXIT_USAGE;
+    for (int i = 0; rc == 0 && i < 2; i++)
+        if (names[i]) {
+            if (eccn_party_screen(*lists, roles[i], names[i], q->destination, &f[*n], &err) !=
+                ECCN_OK)
+                rc = EXIT_USAGE;
+            else
+                ++*n;
+        }
+    if (rc && err.msg[0])
+        cli_print_error(&err);
+    return rc;
+}
+
+/* Each party screened, as a compliance officer reads it: the list entry and why it decides. */
+static void parties_text(const eccn_party_finding *f, size_t n, const char *lists_date)
+{
+    for (size_t i = 0; i < n; i++) {
+        const eccn_screen_match *m = f[i].match;
+        if (!m) {
+            printf("  %s: not on the screening lists as bundled on %s\n", f[i].role, lists_date);
+            continue;
+        }
+        const eccn_screen_entry *e = m->entry;
+        printf("  %s: %s %s (%.2f) on %s%s%s [%s]\n", f[i].role,
+               f[i].effect == ECCN_PARTY_REVIEW ? "possible match, for review:" : "listed:",
+               e->name, m->score, e->list, e->entity_number[0] ? " " : "", e->entity_number,
+               e->federal_register_notice[0] ? e->federal_register_notice : e->source);
+        if (f[i].effect == ECCN_PARTY_LICENSE_REQUIRED || f[i].effect == ECCN_PARTY_DENIED)
+            printf("    deciding: %s%s%s%s%s\n", f[i].citation,
+                   e->license_requirement[0] ? "; licence requirement: " : "",
+                   e->license_requirement, e->license_policy[0] ? "; policy: " : "",
+                   e->license_policy);
+        if (f[i].effect == ECCN_PARTY_DENIED)
+            printf("    export privileges denied: no export to this party\n");
+        if (f[i].effect == ECCN_PARTY_OUTSIDE_EAR)
+            printf("    outside the EAR (%s%s%s): review before shipping\n", e->source,
+                   e->programs[0] ? ", programme " : "", e->programs);
+    }
+}
+
 int cmd_check(cli_env *env, int argc, char **argv)
 {
     item_args a;
@@ -409,16 +465,22 @@ int cmd_check(cli_env *env, int argc, char **argv)
     eccn_error err = {0};
     eccn_buf out = {0};
     eccn_record rec = {0};
+    eccn_screen_lists *lists = NULL;
+    eccn_party_finding parties[2];
+    size_t nparties = 0;
     long long id = 0;
     int rc = evaluate_args(env, argc, argv, ARGS_CHECK, &a, &rs, &q, &r);
-    if (rc)
+    if (rc || (rc = screen_parties(env, &a, &q, &lists, parties, &nparties)))
         goto done;
     if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &rec) !=
-        ECCN_OK) {
+            ECCN_OK ||
+        (nparties && eccn_record_add_parties(&rec, eccn_party_verdict(r.verdict, parties, nparties),
+                                             parties, nparties) != ECCN_OK)) {
         cli_errorf("out of memory");
         rc = EXIT_USAGE;
         goto done;
     }
+    r.verdict = eccn_party_verdict(r.verdict, parties, nparties);
     if (a.record && a.no_record) {
         cli_errorf("check: --record and --no-record contradict each other");
         rc = EXIT_USAGE;
@@ -438,11 +500,30 @@ int cmd_check(cli_env *env, int argc, char **argv)
     }
     if (a.json) {
         check_json(rs, &q, &r, &rec, id, &out);
+        /* The parties' screening joins the object: "screening": [finding, ...]. */
+        if (nparties && out.len && out.data[out.len - 1] == '}') {
+            eccn_buf more = {0};
+            jsonw w;
+            jsonw_init(&w, &more);
+            jsonw_arr_begin(&w);
+            for (size_t i = 0; i < nparties; i++)
+                eccn_party_finding_json(&parties[i], &w);
+            jsonw_arr_end(&w);
+            out.data[--out.len] = '\0';
+            eccn_buf_printf(&out, ",\"screening\":%s}", more.data ? more.data : "[]");
+            eccn_buf_free(&more);
+        }
         printf("%s\n", out.data);
-    } else
+    } else {
         check_text(env, rs, &q, &r, &rec, id, a.explain);
+        if (nparties)
+            parties_text(parties, nparties, eccn_screen_lists_info(lists)->date);
+    }
     rc = verdict_exit(r.verdict);
 done:
+    for (size_t i = 0; i < nparties; i++)
+        eccn_party_finding_free(&parties[i]);
+    eccn_screen_lists_free(lists);
     eccn_record_free(&rec);
     eccn_buf_free(&out);
     eccn_result_free(&r);

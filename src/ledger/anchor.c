@@ -81,6 +81,21 @@ static int add_tip(eccn_head *h, size_t *cap, sqlite3_stmt *st, const char *name
 }
 
 #define CHECKPOINTS_SQL "SELECT * FROM ledger_checkpoints ORDER BY id"
+/* The rules revisions a verdict or run names, with their files and provisions (citations and
+ * sources that reports print): rows only ever added. */
+#define REVISIONS_SQL "SELECT * FROM rules_revisions ORDER BY rowid"
+/* The holds as placed (a release fills in the other columns later). */
+#define HOLDS_SQL                                                                                  \
+    "SELECT id, verdict_id, run_id, reason, placed_at, placed_by FROM holds ORDER BY id"
+
+/* The chains made over rows that have no hash of their own, each row added after the others. */
+static const char *rows_chain_sql(const char *name)
+{
+    return strcmp(name, "checkpoints") == 0 ? CHECKPOINTS_SQL
+           : strcmp(name, "revisions") == 0 ? REVISIONS_SQL
+           : strcmp(name, "holds") == 0     ? HOLDS_SQL
+                                            : NULL;
+}
 /* A run's record in two parts that never change once written: what it was started with, and,
  * once complete, the digest and size of the file it judged and when it finished. */
 #define RUN_RECORD_SQL                                                                             \
@@ -94,6 +109,8 @@ static int collect_tips(eccn_ledger *l, eccn_head *h, eccn_error *err)
     static const char *const SQL[] = {
         "SELECT id, hash FROM verdicts ORDER BY id DESC LIMIT 1",
         CHECKPOINTS_SQL,
+        REVISIONS_SQL,
+        HOLDS_SQL,
         RUN_RECORD_SQL,
         RUN_FINAL_SQL,
         "SELECT id FROM audit_runs ORDER BY id",
@@ -115,19 +132,23 @@ static int collect_tips(eccn_ledger *l, eccn_head *h, eccn_error *err)
         rc = add_tip(h, &cap, st[0], "verdicts", -1);
     if (rc == ECCN_OK && (rc = rows_hash(st[1], -1, hash, &rows)) == ECCN_OK)
         rc = add_chain(h, &cap, "checkpoints", rows, hash);
-    while (rc == ECCN_OK && sqlite3_step(st[4]) == SQLITE_ROW) {
-        long long run = sqlite3_column_int64(st[4], 0);
+    if (rc == ECCN_OK && (rc = rows_hash(st[2], -1, hash, &rows)) == ECCN_OK)
+        rc = add_chain(h, &cap, "revisions", rows, hash);
+    if (rc == ECCN_OK && (rc = rows_hash(st[3], -1, hash, &rows)) == ECCN_OK)
+        rc = add_chain(h, &cap, "holds", rows, hash);
+    while (rc == ECCN_OK && sqlite3_step(st[6]) == SQLITE_ROW) {
+        long long run = sqlite3_column_int64(st[6], 0);
         char name[64];
         for (int part = 0; rc == ECCN_OK && part < 2; part++) {
             snprintf(name, sizeof name, "run %lld %s", run, part ? "final" : "record");
-            sqlite3_bind_int64(st[2 + part], 1, run);
-            if ((rc = rows_hash(st[2 + part], 1, hash, &rows)) == ECCN_OK && rows == 1)
+            sqlite3_bind_int64(st[4 + part], 1, run);
+            if ((rc = rows_hash(st[4 + part], 1, hash, &rows)) == ECCN_OK && rows == 1)
                 rc = add_chain(h, &cap, name, run, hash);
         }
         for (int c = 0; rc == ECCN_OK && c < 3; c++) {
             snprintf(name, sizeof name, "run %lld %s", run, RUN_CHAIN[c]);
-            sqlite3_bind_int64(st[5 + c], 1, run);
-            rc = add_tip(h, &cap, st[5 + c], name, c == 2 ? 0xffffffffLL : -1);
+            sqlite3_bind_int64(st[7 + c], 1, run);
+            rc = add_tip(h, &cap, st[7 + c], name, c == 2 ? 0xffffffffLL : -1);
         }
     }
     for (size_t i = 0; i < NSQL; i++)
@@ -277,9 +298,10 @@ static int hash_now(eccn_ledger *l, const eccn_head_chain *c, unsigned char out[
     long long run = 0, rows = 0;
     char table[16] = "";
     const char *sql = "SELECT hash FROM verdicts WHERE id = ?2";
-    bool computed = strcmp(c->name, "checkpoints") == 0;
+    const char *rows_sql = rows_chain_sql(c->name);
+    bool computed = rows_sql != NULL;
     if (computed)
-        sql = CHECKPOINTS_SQL;
+        sql = rows_sql;
     else if (sscanf(c->name, "run %lld %15s", &run, table) == 2) {
         computed = strcmp(table, "record") == 0 || strcmp(table, "final") == 0;
         sql = computed ? (table[0] == 'r' ? RUN_RECORD_SQL : RUN_FINAL_SQL)
@@ -298,7 +320,7 @@ static int hash_now(eccn_ledger *l, const eccn_head_chain *c, unsigned char out[
     if (sqlite3_bind_parameter_count(st) >= 2)
         sqlite3_bind_int64(st, 2, c->position);
     if (computed) {
-        long long want = strcmp(c->name, "checkpoints") == 0 ? c->position : 1;
+        long long want = rows_sql ? c->position : 1;
         rc = rows_hash(st, want, out, &rows);
         *present = rows == want;
     } else if ((*present = sqlite3_step(st) == SQLITE_ROW)) {
@@ -337,8 +359,8 @@ int eccn_ledger_check_head(eccn_ledger *l, const eccn_head *h, bool *agrees, cha
                      "%s, row %lld does not have the hash the head signed: it (or a row before "
                      "it) was changed",
                      c->name, c->position);
-        } else if (!present && (strcmp(c->name, "checkpoints") == 0 ||
-                                !purged(l, run, c->position, signed_checkpoints))) {
+        } else if (!present &&
+                   (rows_chain_sql(c->name) || !purged(l, run, c->position, signed_checkpoints))) {
             *agrees = false;
             snprintf(what, whatsz,
                      "%s, row %lld is missing, and no signed checkpoint accounts for it: rows "

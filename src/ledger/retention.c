@@ -135,6 +135,8 @@ int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, 
                   "VALUES (NULLIF(?1, 0), NULLIF(?2, 0), ?3, ?4, ?5)",
                   ids, 2, texts, 3, NULL, err);
     *hold_id = sqlite3_last_insert_rowid(eccn_ledger_db(l));
+    if (rc == ECCN_OK)
+        eccn_ledger_anchor(l); /* the holds as placed are in the signed head */
     return rc;
 }
 
@@ -145,10 +147,13 @@ int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_i
     eccn_utc_now(now);
     const char *texts[] = {now, user};
     const long long ids[] = {verdict_id, run_id};
-    return run_stmt(l,
-                    "UPDATE holds SET released_at=?3, released_by=?4 WHERE released_at IS NULL AND "
-                    "verdict_id IS NULLIF(?1, 0) AND run_id IS NULLIF(?2, 0)",
-                    ids, 2, texts, 2, released, err);
+    int rc = run_stmt(l,
+                      "UPDATE holds SET released_at=?3, released_by=?4 WHERE released_at IS NULL "
+                      "AND verdict_id IS NULLIF(?1, 0) AND run_id IS NULLIF(?2, 0)",
+                      ids, 2, texts, 2, released, err);
+    if (rc == ECCN_OK)
+        eccn_ledger_anchor(l);
+    return rc;
 }
 
 /* The oldest stretch of verdicts that may go: each past retention before `before` and today, and

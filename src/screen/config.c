@@ -49,6 +49,17 @@ static bool iso_code(const ynode *k, bool value)
                       k->str[1] <= 'Z');
 }
 
+static bool effect_word(const ynode *k, bool value)
+{
+    return !value || strcmp(k->str, "license_required") == 0 || strcmp(k->str, "denied") == 0;
+}
+
+static bool any_text(const ynode *k, bool value)
+{
+    (void)value;
+    return k->len > 0;
+}
+
 static bool one_word(const ynode *k, bool value)
 {
     eccn_buf b = {0};
@@ -137,6 +148,14 @@ int scr_config_load(const char *data_dir, scr_config *cfg, eccn_error *err)
         rc = pairs(path, doc->root, "abbreviations", one_word,
                    "of abbreviations to words, each one normalised word (intl: international)",
                    &cfg->abbreviations, &cfg->nabbreviations, err);
+    if (rc == ECCN_OK)
+        rc = pairs(path, doc->root, "effects", effect_word,
+                   "of list codes to license_required or denied", &cfg->effects, &cfg->neffects,
+                   err);
+    if (rc == ECCN_OK)
+        rc = pairs(path, doc->root, "effect_citations", any_text,
+                   "of list codes to the rule that gives the effect", &cfg->effect_citations,
+                   &cfg->neffect_citations, err);
 done:
     if (rc != ECCN_OK)
         scr_config_free(cfg);
@@ -155,6 +174,13 @@ void scr_config_free(scr_config *cfg)
     for (size_t i = 0; i < cfg->nabbreviations; i++)
         free(cfg->abbreviations[i]);
     free(cfg->abbreviations);
+    char **owned[] = {cfg->effects, cfg->effect_citations};
+    size_t nowned[] = {cfg->neffects, cfg->neffect_citations};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < nowned[k]; i++)
+            free(owned[k][i]);
+        free(owned[k]);
+    }
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -34,6 +34,10 @@ typedef struct scr_config {
     size_t ncountry_aliases;
     char **abbreviations; /* pairs: the abbreviation, then the word it stands for */
     size_t nabbreviations;
+    char **effects; /* pairs: a list's code, then what a hit on it does (screen.h) */
+    size_t neffects;
+    char **effect_citations; /* pairs: a list's code, then the rule that says so */
+    size_t neffect_citations;
 } scr_config;
 
 enum { TOK_LEGAL = 1, TOK_STOP = 2, TOK_QUALIFIER = 4 };
