@@ -326,7 +326,7 @@ int cmd_audit(cli_env *env, int argc, char **argv)
     eccn_outfile out = {0};
     progress prog = {0};
     int rc = 0;
-    bool failed = false; /* the run's own error is printed: fclose's would say it again */
+    bool failed = false; /* the run's own error is printed: --out's commit would say it again */
     if (argc > 1 && strcmp(argv[1], "diff") == 0)
         return audit_diff(env, argc, argv);
     if ((rc = parse_args(argc, argv, &a)))
