@@ -121,6 +121,7 @@ contains "one line for one reason" "$T/out" "13 lines: dates look like MM/DD/YYY
 expect "forced dmy reused" 2 "${E[@]}" audit "$T/us.csv" --date-format dmy --quiet
 contains "reused run reused" "$T/out" "a finished run of the same bytes"
 contains "reused run's one line" "$T/out" "13 lines: dates look like MM/DD/YYYY: use --date-format mdy"
+contains "reused run's warning" "$T/out" "warning: no quantity column"
 
 # An ISO first date, then dates either order could read: each line says so, once in the summary.
 printf 'sku,country,date\nH20,CN,2024-06-01\nH20,CN,03/04/2024\nH20,CN,05/06/2024\n' >"$T/iso1.csv"

@@ -32,6 +32,12 @@ static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_err
     *reused = true;
     rc = eccn_audit_summarise(r->l, prev, r->s, err);
     r->s->date_format = r->datefmt; /* as decided now, which is how that run read them */
+    /* What the header tells (columns not used, fields missing) is said as for a fresh run: the
+     * header maps as it did then, or the options, and so the run, would differ. */
+    eccn_csv_record h;
+    eccn_error ignored = {0};
+    if (rc == ECCN_OK && eccn_csv_next(csv, &h, &ignored) > 0)
+        map_columns(r, &h, &ignored);
     if (rc == ECCN_OK && o->out_csv)
         rc = write_recorded_out(r->l, prev, o->out_csv, err);
     snprintf(r->s->file, sizeof r->s->file, "%s", o->path);

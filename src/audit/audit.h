@@ -77,7 +77,7 @@ typedef struct eccn_audit_summary {
     size_t nerror_lines;
     long long licence_required, indeterminate, no_licence;
     /* What the header told: the columns no field took, and the fields it lacks that a reader of
-     * the results must know of (no quantity: quantities unknown). Empty for a reused run. */
+     * the results must know of (no quantity: quantities unknown). */
     char unused_columns[512];
     char warnings[4][200];
     size_t nwarnings;
