@@ -79,6 +79,25 @@ void cli_write_safe(FILE *f, const char *s, size_t n)
     }
 }
 
+void cli_printf(const char *fmt, ...)
+{
+    va_list ap, again;
+    char small[1024];
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof small)
+        cli_write_safe(stdout, small, (size_t)n);
+    else if (n > 0) {
+        char *big = malloc((size_t)n + 1);
+        if (big && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+            cli_write_safe(stdout, big, (size_t)n);
+        free(big);
+    }
+    va_end(again);
+}
+
 void cli_errorf(const char *fmt, ...)
 {
     char line[2048];

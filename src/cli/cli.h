@@ -59,6 +59,8 @@ void cli_print_error(const eccn_error *err);
 /* Writes n bytes, each control character but newline and tab (C0, DEL, and C1 as UTF-8) as
  * \xNN, so that escape sequences from input are shown, not obeyed. */
 void cli_write_safe(FILE *f, const char *s, size_t n);
+/* printf to stdout through cli_write_safe: for text output that quotes what input files hold. */
+void cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a --date value or today's date when NULL. */
 int cli_date(const char *text, eccn_date *out);

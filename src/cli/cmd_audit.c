@@ -44,9 +44,9 @@ static void show_progress(long long lines, long long bytes, long long size, void
 
 static void print_counts(const char *title, const eccn_count *c, size_t n)
 {
-    printf("%s\n", title);
+    cli_printf("%s\n", title);
     for (size_t i = 0; i < n; i++)
-        printf("  %-22s %10lld lines  %12lld units\n", c[i].key, c[i].lines, c[i].quantity);
+        cli_printf("  %-22s %10lld lines  %12lld units\n", c[i].key, c[i].lines, c[i].quantity);
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -104,9 +104,9 @@ static int print_change(const eccn_audit_change *c, void *vctx)
     eccn_ymd_format(c->date_b, db);
     d->n++;
     if (!d->json) {
-        printf("line %lld %s %s -> %s: %s %s (%s) -> %s %s (%s)  %s%s%s\n", c->line, c->line_id,
-               c->part, c->destination, c->verdict_a, c->eccn_a, da, c->verdict_b, c->eccn_b, db,
-               c->provisions_b, c->reason_b[0] ? "  " : "", c->reason_b);
+        cli_printf("line %lld %s %s -> %s: %s %s (%s) -> %s %s (%s)  %s%s%s\n", c->line, c->line_id,
+                   c->part, c->destination, c->verdict_a, c->eccn_a, da, c->verdict_b, c->eccn_b,
+                   db, c->provisions_b, c->reason_b[0] ? "  " : "", c->reason_b);
         return ECCN_OK;
     }
     jsonw *w = &d->w;
@@ -276,43 +276,45 @@ static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
 
 static void print_text(const eccn_audit_summary *s, const eccn_ruleset *rs, const char *db_path)
 {
-    printf("audit run %lld%s: %s (sha256 %.16s...)\n", s->run_id,
-           s->reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
-           s->file, s->sha256);
-    printf("lines read %lld = results %lld + errors %lld\n", s->lines_read, s->results, s->errors);
+    cli_printf("audit run %lld%s: %s (sha256 %.16s...)\n", s->run_id,
+               s->reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
+               s->file, s->sha256);
+    cli_printf("lines read %lld = results %lld + errors %lld\n", s->lines_read, s->results,
+               s->errors);
     if (s->date_format == ECCN_DATEFMT_DMY || s->date_format == ECCN_DATEFMT_MDY)
-        printf("dates read as %s\n", eccn_datefmt_name(s->date_format));
+        cli_printf("dates read as %s\n", eccn_datefmt_name(s->date_format));
     if (s->unused_columns[0])
-        printf("columns not used: %s\n", s->unused_columns);
+        cli_printf("columns not used: %s\n", s->unused_columns);
     for (size_t i = 0; i < s->nwarnings; i++)
-        printf("warning: %s\n", s->warnings[i]);
+        cli_printf("warning: %s\n", s->warnings[i]);
     /* One line per reason, however many lines share it. */
     for (size_t i = 0; i < s->nerror_kinds; i++)
-        printf("%lld line%s: %s\n", s->by_error[i].lines, s->by_error[i].lines == 1 ? "" : "s",
-               s->by_error[i].key);
+        cli_printf("%lld line%s: %s\n", s->by_error[i].lines, s->by_error[i].lines == 1 ? "" : "s",
+                   s->by_error[i].key);
     print_counts("by verdict:", s->by_verdict, s->nverdict);
     print_counts("by ECCN:", s->by_eccn, s->neccn);
     print_counts("by destination:", s->by_destination, s->ndestination);
     if (s->nlicence_lines)
-        printf("lines that need a licence (first %zu of %lld):\n", s->nlicence_lines,
-               s->licence_required);
+        cli_printf("lines that need a licence (first %zu of %lld):\n", s->nlicence_lines,
+                   s->licence_required);
     for (size_t i = 0; i < s->nlicence_lines; i++) {
         char qty[24] = "unknown";
         if (s->licence_lines[i].quantity > 0)
             snprintf(qty, sizeof qty, "%lld", s->licence_lines[i].quantity);
-        printf("  line %lld %s %s x%s -> %s on %s: %s\n", s->licence_lines[i].line,
-               s->licence_lines[i].line_id, s->licence_lines[i].part, qty,
-               s->licence_lines[i].destination, s->licence_lines[i].date,
-               s->licence_lines[i].eccn[0] ? s->licence_lines[i].eccn
-                                           : "no ECCN (a letter, or Part 746)");
+        cli_printf("  line %lld %s %s x%s -> %s on %s: %s\n", s->licence_lines[i].line,
+                   s->licence_lines[i].line_id, s->licence_lines[i].part, qty,
+                   s->licence_lines[i].destination, s->licence_lines[i].date,
+                   s->licence_lines[i].eccn[0] ? s->licence_lines[i].eccn
+                                               : "no ECCN (a letter, or Part 746)");
     }
     if (s->nerror_lines)
-        printf("lines in error (first %zu of %lld):\n", s->nerror_lines, s->errors);
+        cli_printf("lines in error (first %zu of %lld):\n", s->nerror_lines, s->errors);
     for (size_t i = 0; i < s->nerror_lines; i++)
-        printf("  line %lld %s: %s\n", s->error_lines[i].line, s->error_lines[i].part,
-               s->error_reasons[i]);
+        cli_printf("  line %lld %s: %s\n", s->error_lines[i].line, s->error_lines[i].part,
+                   s->error_reasons[i]);
     /* The ledger syncs each commit (audit_store.h): what it holds survives a power cut. */
-    printf("rules revision %s; results committed to disk in ledger %s\n", rs->revision, db_path);
+    cli_printf("rules revision %s; results committed to disk in ledger %s\n", rs->revision,
+               db_path);
 }
 
 int cmd_audit(cli_env *env, int argc, char **argv)
