@@ -228,5 +228,17 @@ expect "report of a calm period" 0 "${E[@]}" --db "$T/calm.db" report
 contains "calm map: latest ship date" "$T/out" "classification regions in force on 2024-07-01"
 lacks "calm map: no rule change" "$T/out" "spans a change of the rules"
 
+# An audit under --what-if is marked in its summary, its run and the listing, and a report of the
+# period leaves it out.
+W="$T/whatif-audit.db"
+printf 'part,quantity,destination,date\nH100 SXM5,2,DE,2025-06-01\n' >"$T/wi.csv"
+"${E[@]}" --db "$W" audit "$T/wi.csv" --quiet >/dev/null
+expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv"
+contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+expect "what-if audit: runs" 0 "${E[@]}" --db "$W" ledger runs
+contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision)"
+expect "what-if audit: report" 0 "${E[@]}" --db "$W" report --format json
+contains "what-if audit: left out of the period" "$T/out" '"what_if_runs_left_out":1'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

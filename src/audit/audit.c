@@ -145,6 +145,13 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         goto done;
     s->date_format = r.datefmt;
     options_text(o, r.datefmt, &opts);
+    /* A run judged with rules not in force is marked so in its fixed, chained options: reports
+     * and listings leave it out of what was decided (issue 20: what-if is never a decision). */
+    for (size_t i = 0; i < rs->nacts; i++)
+        if (rs->acts[i].what_if)
+            eccn_buf_printf(&opts, "what_if=%s\n", rs->acts[i].id);
+    for (size_t i = 0; i < rs->nenforce; i++)
+        eccn_buf_printf(&opts, "what_if=%s\n", rs->enforce_acts[i]);
     if (!opts.data) {
         rc = ECCN_ENOMEM;
         goto done;

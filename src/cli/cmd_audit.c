@@ -276,6 +276,12 @@ static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
 
 static void print_text(const eccn_audit_summary *s, const eccn_ruleset *rs, const char *db_path)
 {
+    bool what_if = rs->nenforce > 0;
+    for (size_t i = 0; i < rs->nacts; i++)
+        what_if = what_if || rs->acts[i].what_if;
+    if (what_if)
+        cli_printf("WHAT-IF, NOT A DECISION: judged under rules not in force (--what-if); the run "
+                   "is marked so and reports leave it out\n");
     cli_printf("audit run %lld%s: %s (sha256 %.16s...)\n", s->run_id,
                s->reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
                s->file, s->sha256);

@@ -141,8 +141,9 @@ static int ledger_show(cli_env *env, int argc, char **argv)
 static int print_run(const eccn_ledger_run *run, void *ctx)
 {
     (void)ctx;
-    printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s\n", run->id, run->started_at, run->status,
-           run->lines_read, run->results, run->errors, run->file);
+    cli_printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s%s\n", run->id, run->started_at,
+               run->status, run->lines_read, run->results, run->errors, run->file,
+               run->what_if ? "  (WHAT-IF, not a decision)" : "");
     return ECCN_OK;
 }
 

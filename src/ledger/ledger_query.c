@@ -46,7 +46,8 @@ static int run_row(sqlite3_stmt *st, void *vctx)
                            .results = sqlite3_column_int64(st, 4),
                            .errors = sqlite3_column_int64(st, 5),
                            .file = col(st, 6),
-                           .sha256 = col(st, 7)};
+                           .sha256 = col(st, 7),
+                           .what_if = sqlite3_column_int(st, 8) != 0};
     return c->fn(&run, c->ctx);
 }
 
@@ -57,7 +58,8 @@ int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, co
     sqlite3_stmt *st = NULL;
     int rc = eccn_ledger_prepare(
         l,
-        "SELECT id, started_at, status, lines_read, results, errors, file, sha256 FROM audit_runs "
+        "SELECT id, started_at, status, lines_read, results, errors, file, sha256, "
+        "instr(options, 'what_if=') > 0 FROM audit_runs "
         "WHERE "
         "CASE WHEN ?3 <> 0 THEN id = ?3 WHEN ?1 IS NULL AND ?2 IS NULL THEN 1 ELSE "
         "date(started_at) BETWEEN COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') END "

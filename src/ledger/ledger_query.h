@@ -17,6 +17,7 @@ typedef struct eccn_ledger_run {
     const char *started_at, *status, *file;
     const char *sha256; /* of the file's bytes: two runs of the same input share it */
     long long lines_read, results, errors;
+    bool what_if; /* judged with rules not in force (--what-if): not a decision */
 } eccn_ledger_run;
 
 /* The audit runs in id order: run_id alone when it is not 0 (the dates are then ignored), or

@@ -290,6 +290,7 @@ static int write_json(report *r, const provs *p)
     jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
     jsonw_kv_int(w, "what_if_checks", r->what_if);
     jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
+    jsonw_kv_int(w, "what_if_runs_left_out", r->what_if_runs_left);
     jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
     jsonw_obj_end(w);
     jsonw_key(w, "license_required");
@@ -549,6 +550,13 @@ static void doc_title(doc *d)
                  "%lld what-if checks left out: answers under rules not in force are not "
                  "decisions (eccn report --include-what-if shows them, marked).",
                  r->what_if_left);
+        para(d, buf);
+    }
+    if (r->what_if_runs_left) {
+        snprintf(buf, sizeof buf,
+                 "%lld what-if audit runs left out: lines judged under rules not in force are "
+                 "not decisions (--include-what-if shows them).",
+                 r->what_if_runs_left);
         para(d, buf);
     }
     if (r->what_if) {

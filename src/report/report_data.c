@@ -134,6 +134,11 @@ static int add_run(const eccn_ledger_run *run, void *ctx)
 {
     report *r = ctx;
     bool complete = strcmp(run->status, "complete") == 0;
+    /* A what-if run is not a decision: a report of a period leaves it out unless asked. */
+    if (run->what_if && !r->o->run_id && !r->o->include_what_if) {
+        r->what_if_runs_left++;
+        return ECCN_OK;
+    }
     for (size_t i = 0; !r->o->run_id && run->sha256[0] && i < r->nruns; i++)
         if (strcmp(r->runs[i].sha256, run->sha256) == 0) {
             if (complete || !r->runs[i].complete) { /* runs come in id order: this one is later */

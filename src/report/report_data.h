@@ -40,6 +40,7 @@ typedef struct report {
     long long reaudits; /* earlier runs of a file audited again in scope, left out */
     long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
     long long what_if, what_if_left; /* what-if checks included (marked), and left out */
+    long long what_if_runs_left;     /* what-if audit runs left out */
     long long quantity, licence_qty;
     group *groups;
     size_t ngroups, groups_cap;
