@@ -244,7 +244,7 @@ expect "what-if check" 1 "${E[@]}" --what-if "$T/draft.yaml" check L40 --to DE -
 contains "what-if provision" "$T/out" 'draft/b-everywhere'
 expect "no what-if check" 0 "${E[@]}" check L40 --to DE --date 2024-06-01 --no-record
 "${E[@]}" --db "$T/whatif.db" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
-"${E[@]}" --db "$T/whatif.db" --what-if "$T/draft.yaml" audit "$SRC/data/samples/inventory.csv" --quiet >/dev/null
+"${E[@]}" --db "$T/whatif.db" --what-if "$T/draft.yaml" audit "$SRC/data/samples/inventory.csv" --quiet --record >/dev/null
 expect "what-if audit diff" 1 "${E[@]}" --db "$T/whatif.db" audit diff 1 2
 contains "what-if audit line" "$T/out" "line 12 SO-24003-1"
 contains "what-if audit provision" "$T/out" "draft/b-everywhere"

@@ -233,7 +233,9 @@ lacks "calm map: no rule change" "$T/out" "spans a change of the rules"
 W="$T/whatif-audit.db"
 printf 'part,quantity,destination,date\nH100 SXM5,2,DE,2025-06-01\n' >"$T/wi.csv"
 "${E[@]}" --db "$W" audit "$T/wi.csv" --quiet >/dev/null
-expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv"
+expect "what-if audit without --record" 2 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv"
+contains "what-if audit: asks for --record" "$T/err" "give --record"
+expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record
 contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION"
 expect "what-if audit: runs" 0 "${E[@]}" --db "$W" ledger runs
 contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision)"

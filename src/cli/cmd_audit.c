@@ -162,7 +162,7 @@ static int audit_diff(cli_env *env, int argc, char **argv)
 
 typedef struct audit_args {
     eccn_audit_opts o;
-    bool json, quiet;
+    bool json, quiet, record;
     const char *out_path, *resume;
 } audit_args;
 
@@ -202,6 +202,8 @@ static int parse_args(int argc, char **argv, audit_args *a)
                 o->strict = true;
             else if (strcmp(argv[i], "--force") == 0)
                 o->force = true;
+            else if (strcmp(argv[i], "--record") == 0)
+                a->record = true;
             else if (argv[i][0] == '-' && argv[i][1]) {
                 cli_errorf("audit: unknown option '%s'", argv[i]);
                 return EXIT_USAGE;
@@ -339,6 +341,13 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         return audit_diff(env, argc, argv);
     if ((rc = parse_args(argc, argv, &a)))
         return rc;
+    /* What-if is never mistaken for a decision: an audit records every line it judges, so under
+     * --what-if it runs only when asked to record (and its run is then marked what-if). */
+    if (env->nwhat_if && !a.record && !a.resume) {
+        cli_errorf("audit --what-if records every line it judges: give --record to keep the "
+                   "what-if run (marked as such), or check single parts with check --what-if");
+        return EXIT_USAGE;
+    }
     if ((rc = cli_open_ledger(env, CLI_LEDGER_CREATE, &l)))
         return rc;
     if (a.resume && cli_id("--resume", a.resume, &o->resume_run)) {
