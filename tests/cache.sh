@@ -10,18 +10,12 @@
 # its signed head (in XDG_STATE_HOME) and what the system needs (libraries, the account database,
 # /dev/urandom for SQLite).
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 unset ECCN_DB ECCN_CACHE_DIR XDG_DATA_HOME
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL $*"
-}
 none() { # none NAME LIST: LIST is empty
     if [ -z "$2" ]; then ok; else bad "$1: ${2//$'\n'/ }"; fi
 }
@@ -158,5 +152,4 @@ else
     bad "in-place edit: before '$(cat "$T/edit-before")', after '$(cat "$T/edit-after")'"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

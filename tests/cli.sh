@@ -3,6 +3,7 @@
 # Each check runs a real command and compares its exit status and output; the script ends with a
 # "N passed, N failed" line and exits non-zero when any check failed.
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
@@ -13,29 +14,7 @@ export ECCN_DB="$T/ledger.db"
 # ECCN_WRAP runs every command under a tool (CI: valgrind memcheck).
 read -r -a W <<<"${ECCN_WRAP:-}"
 E=("${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data")
-pass=0
-fail=0
 
-expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL $name: exit $got, wanted $want"
-        sed 's/^/  | /' "$T/err" | head -5
-    fi
-}
-contains() { # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        fail=$((fail + 1))
-        echo "FAIL $1: '$3' not in $2"
-        head -5 "$2" | sed 's/^/  | /'
-    fi
-}
 
 # check: exit statuses and JSON contract
 expect "check licence" 1 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 --json
@@ -370,5 +349,4 @@ wait "$holder"
     pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL check beside a reader: not recorded"; }
 expect "verify after shared and exclusive checks" 0 "${E[@]}" ledger verify
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -4,39 +4,13 @@
 # byte order mark and CRLF, an .xlsx workbook (tests/fixtures/erp.xlsx, made by
 # tests/fixtures/make-erp-xlsx.py), and --out rows to act on. Usage: erp.sh ECCN_BINARY SOURCE_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 read -r -a W <<<"${ECCN_WRAP:-}"
 E=("${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/l.db")
-pass=0
-fail=0
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL $*"
-}
-expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
-        bad "$name: exit $got, wanted $want"
-        sed 's/^/  | /' "$T/err" | head -5
-    fi
-}
-contains() { # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        bad "$1: '$3' not in $2"
-        head -8 "$2" | sed 's/^/  | /'
-    fi
-}
-lacks() { # lacks NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then
-        bad "$1: '$3' in $2"
-    else pass=$((pass + 1)); fi
-}
 field() { # field FILE LINE COLUMN_NAME: one cell of --out's row for an input line
     sqlite3 :memory: ".import --csv $1 t" "SELECT \"$3\" FROM t WHERE line = '$2'"
 }
@@ -210,5 +184,4 @@ else
     echo "note: the run finished before it was killed; resume not exercised"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

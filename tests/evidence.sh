@@ -3,6 +3,7 @@
 # must be refused by the command or reported by `ledger verify`. Prints one line per attack and
 # "N passed, N failed". Usage: evidence.sh ECCN SRC_DIR. Skipped (77) without the sqlite3 CLI.
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 command -v sqlite3 >/dev/null || { echo "SKIPPED: the sqlite3 CLI is not installed"; exit 77; }
@@ -10,10 +11,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export HOME="$T" XDG_STATE_HOME="$T/state"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
-pass=0
-fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # A ledger with three verdicts and an audit run, copied fresh for each attack.
 L0="$T/base.db"
@@ -97,5 +95,4 @@ if [ $? = 2 ] && grep -q "shorter than the 5 years" "$T/out" &&
     ok "recordkeeping shortened to 1 year: refused, nothing purged"
 else bad "recordkeeping shortened: $(cat "$T/out")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -3,14 +3,11 @@
 # unknown one is exit 2, and the bash completion offers the commands and a command's options.
 # Usage: help.sh ECCN SRC_DIR. Ends with "N passed, N failed".
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 commands=$("$ECCN" help --complete)
 [ "$(echo "$commands" | wc -l)" -ge 9 ] && ok || bad "too few commands: $commands"
@@ -37,5 +34,4 @@ complete_words() { # the words offered for a command line whose last word is bei
 [ "$(complete_words eccn au)" = audit ] && ok || bad "completion of 'au': $(complete_words eccn au)"
 complete_words eccn --db x.db check --q | grep -qx -- --qty && ok || bad "completion of check --q"
 complete_words eccn report --fo | grep -qx -- --format && ok || bad "completion of report --fo"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -4,16 +4,13 @@
 # would run as formulas come out of CSV reports as text. Usage: hygiene.sh ECCN SRC_DIR.
 # Ends with "N passed, N failed".
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export ECCN_DB="$T/ledger.db" HOME="$T" XDG_STATE_HOME="$T/state"
 E() { "$ECCN" --rules "$SRC/rules" --data "$SRC/data" "$@"; }
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 esc=$'\e'
 
 E check "XQ9${esc}[31mRED" --to CN --date 2024-06-01 --no-record >"$T/out" 2>"$T/err"
@@ -35,5 +32,4 @@ E audit "$T/f.csv" --out "$T/f-out.csv" >/dev/null 2>&1
 grep -qF "\"'=HYPERLINK(" "$T/f-out.csv" && grep -qF "\"'+cmd\"" "$T/f-out.csv" && ok ||
     bad "--out: formulas not neutralised: $(cat "$T/f-out.csv")"
 cut -d, -f3 "$T/f-out.csv" | grep -q '^[=+@-]' && bad "--out: a cell starts a formula" || ok
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -3,14 +3,11 @@
 # finds and uses them from any directory. Usage: install.sh CMAKE BUILD_DIR.
 # Ends with "N passed, N failed".
 set -u
+. "$(dirname "$0")/lib.sh"
 CMAKE=$1
 BUILD=$2
 T=$(mktemp -d "${TMPDIR:-/tmp}/eccn install XXXXXX") # a space in the prefix
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 "$CMAKE" --install "$BUILD" --prefix "$T/prefix" >"$T/install.log" 2>&1 && ok || bad "cmake --install failed: $(tail -3 "$T/install.log")"
 P="$T/prefix"
@@ -28,5 +25,4 @@ export HOME="$T" ECCN_DB="$T/ledger.db"
 sed -i 's/^  years: 5$/  years: 7/' "$P/share/eccn/data/recordkeeping.yaml"
 "$P/bin/eccn" ledger purge --before 2020-01-01 >"$T/out" 2>&1
 grep -q "retention of 7 years" "$T/out" && ok || bad "installed data not used: $(head -3 "$T/out")"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -4,6 +4,7 @@
 # name a record check it exists, and check's short answer against its --explain tree.
 # Usage: output.sh ECCN_BINARY SOURCE_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
@@ -11,34 +12,7 @@ trap 'rm -rf "$T"' EXIT
 export XDG_STATE_HOME="$T/state" # the signed heads of its ledgers stay here
 export ECCN_DB="$T/ledger.db"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
-pass=0
-fail=0
 
-expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
-        fail=$((fail + 1))
-        echo "FAIL $name: exit $got, wanted $want"
-        sed 's/^/  | /' "$T/err" | head -5
-    fi
-}
-contains() { # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        fail=$((fail + 1))
-        echo "FAIL $1: '$3' not in $2"
-        head -5 "$2" | sed 's/^/  | /'
-    fi
-}
-lacks() { # lacks NAME FILE TEXT
-    if ! grep -qF -- "$3" "$2"; then pass=$((pass + 1)); else
-        fail=$((fail + 1))
-        echo "FAIL $1: '$3' in $2"
-        grep -F -- "$3" "$2" | head -3 | sed 's/^/  | /'
-    fi
-}
 verdicts() { sqlite3 "$ECCN_DB" "SELECT count(*) FROM verdicts"; }
 
 "${E[@]}" check "H800 SXM5" --to CN --date 2024-02-01 --qty 64 >/dev/null
@@ -242,5 +216,4 @@ contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision)"
 expect "what-if audit: report" 0 "${E[@]}" --db "$W" report --format json
 contains "what-if audit: left out of the period" "$T/out" '"what_if_runs_left_out":1'
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

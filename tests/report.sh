@@ -6,6 +6,7 @@
 # the ledger path and rules revision are normalised, so the goldens change only when the report
 # or the rules do.
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 UPDATE=${3:-}
@@ -16,10 +17,6 @@ export XDG_STATE_HOME="$T/state"
 export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
 G="$SRC/tests/golden"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 normalise() { sed -e "s#$T/#LEDGER_DIR/#g" -e 's/[0-9a-f]\{64\}/REVISION/g' "$1"; }
 
 L="$T/l.db"
@@ -76,5 +73,4 @@ else bad "only errors: report failed"; fi
 "${E[@]}" --db "$L" report --run 9 >/dev/null 2>&1; [ $? = 2 ] && ok || bad "missing run: exit status"
 "${E[@]}" --db "$L" report --format pdf >/dev/null 2>&1; [ $? = 2 ] && ok || bad "bad format: exit status"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -7,6 +7,7 @@
 # and the capability for it) exits 77, which CTest reports as skipped; with all parts it is noted
 # and the others run.
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 PART=${3:-all}
@@ -28,23 +29,6 @@ mounted=""
 trap '[ -n "$mounted" ] && umount "$mounted"; chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
 export XDG_STATE_HOME="$T/state" # the signed heads of its ledgers stay here
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data")
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else
-        bad "$name: exit $got, wanted $want"
-        sed 's/^/  | /' "$T/err" | head -5
-    fi
-}
-contains() { # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then ok; else bad "$1: '$3' not in $(basename "$2")"; head -3 "$2" | sed 's/^/  | /'; fi
-}
 intact() { # intact NAME DB
     expect "$1: ledger verify" 0 "${E[@]}" --db "$2" ledger verify
 }

@@ -7,6 +7,7 @@
 # import` on a copy of data/: CSV, JSON, a file missing a whole list, malformed files, a tampered
 # installed file. Ends with "N passed, N failed"; exits non-zero when any check failed.
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
@@ -16,29 +17,6 @@ export XDG_STATE_HOME="$T/state"
 export ECCN_CACHE_DIR="$T/cache"
 read -r -a W <<<"${ECCN_WRAP:-}"
 E=("${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data")
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL $*"
-}
-expect() { # expect NAME WANTED_STATUS COMMAND... ; output in $T/out, stderr in $T/err
-    local name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else
-        bad "$name: exit $got, wanted $want"
-        sed 's/^/  | /' "$T/err" | head -5
-    fi
-}
-contains() { # contains NAME FILE TEXT
-    if grep -qF -- "$3" "$2"; then ok; else
-        bad "$1: '$3' not in $2"
-        head -5 "$2" | sed 's/^/  | /'
-    fi
-}
 
 # --- recall and clear rate ---
 . "$SRC/tests/screen_names.sh"
@@ -188,5 +166,4 @@ echo ' ' >>"$T/data/lists/$(sed -n 's/^file: //p' "$T/data/lists/lists.yaml")"
 expect "tampered" 2 "${D[@]}" screen "Hikvision"
 contains "tampered" "$T/err" "the file changed after it was installed"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

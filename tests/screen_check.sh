@@ -4,16 +4,13 @@
 # the deciding provision; a clear one leaves the part's answer as it was; the screening is in the
 # JSON and in the recorded verdict, chained. Usage: screen_check.sh ECCN SRC. "N passed, N failed".
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export XDG_STATE_HOME="$T/state"
 E=("$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/l.db")
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 # The H20 to China in mid-2024: below the thresholds then, no licence required for the part.
 Q=(check H20 --to CN --date 2024-06-01)
 "${E[@]}" "${Q[@]}" --no-record >"$T/plain"
@@ -39,5 +36,4 @@ grep -q '"verdict":"no_license_required"' "$T/json" && grep -q '"screening":\[' 
 "${E[@]}" check H20 --to IR --date 2024-06-01 --consignee "Bank Melli Iran" --no-record >"$T/out"
 rc=$?
 [ "$rc" != 0 ] && grep -q "on SDN" "$T/out" && grep -q "outside the EAR" "$T/out" && ok || bad "SDN party: exit $rc: $(cat "$T/out")"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -3,14 +3,11 @@
 # decided, and every row flagged for review must be explained in docs/vendors.md, by part number.
 # Usage: vendors.sh ECCN_BINARY SOURCE_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 ECCN=$1
 SRC=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 if "$ECCN" --rules "$SRC/rules" --data "$SRC/data" vendors check --date 2026-12-01 --json >"$T/out"; then ok; else bad "vendors check exit $?"; fi
 rows=$(grep -o '"rows":[0-9]*' "$T/out" | cut -d: -f2)
@@ -57,5 +54,4 @@ after=$("$ECCN" --rules "$SRC/rules" --data "$T/data" vendors list | tail -1)
 grep -q 'ECCN: 4A090.b (controlled)' "$T/c" && ok || bad "imported row: $(head -3 "$T/c")"
 "$ECCN" --rules "$SRC/rules" --data "$T/data" vendors import "$T/mine.csv" --vendor Demo >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "import without --date should be a usage error"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish
