@@ -310,7 +310,8 @@ static int verdict_exit(eccn_verdict v)
 }
 
 static void check_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                       const eccn_record *rec, long long id, eccn_buf *out)
+                       const eccn_record *rec, long long id, const eccn_party_finding *parties,
+                       size_t nparties, eccn_buf *out)
 {
     jsonw w;
     eccn_buf tmp = {0};
@@ -340,6 +341,13 @@ static void check_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_r
     /* A what-if answer says so in the JSON too: null when the rules in force decided. */
     jsonw_kv_raw(&w, "what_if", rec->row.what_if ? rec->row.what_if : "null");
     jsonw_kv_id(&w, "ledger_id", id);
+    if (nparties) { /* each party screened: what it does to the answer, and the lists' match */
+        jsonw_key(&w, "screening");
+        jsonw_arr_begin(&w);
+        for (size_t i = 0; i < nparties; i++)
+            eccn_party_finding_json(&parties[i], &w);
+        jsonw_arr_end(&w);
+    }
     jsonw_obj_end(&w);
 }
 
@@ -499,20 +507,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         }
     }
     if (a.json) {
-        check_json(rs, &q, &r, &rec, id, &out);
-        /* The parties' screening joins the object: "screening": [finding, ...]. */
-        if (nparties && out.len && out.data[out.len - 1] == '}') {
-            eccn_buf more = {0};
-            jsonw w;
-            jsonw_init(&w, &more);
-            jsonw_arr_begin(&w);
-            for (size_t i = 0; i < nparties; i++)
-                eccn_party_finding_json(&parties[i], &w);
-            jsonw_arr_end(&w);
-            out.data[--out.len] = '\0';
-            eccn_buf_printf(&out, ",\"screening\":%s}", more.data ? more.data : "[]");
-            eccn_buf_free(&more);
-        }
+        check_json(rs, &q, &r, &rec, id, parties, nparties, &out);
         printf("%s\n", out.data);
     } else {
         check_text(env, rs, &q, &r, &rec, id, a.explain);
