@@ -63,7 +63,7 @@ attack "index added" "CREATE INDEX i ON verdicts(verdict)"
 attack "definition changed" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql=replace(sql, 'CHECK (input_kind IN (''sku'',''spec''))', '') WHERE name='verdicts'; PRAGMA writable_schema=OFF"
 
 # A hold deleted (the guards on holds are the chain's business now: it is in the signed head).
-attack "a hold deleted" "DELETE FROM holds"
+attack "a hold deleted" "DROP TRIGGER holds_no_DELETE; DELETE FROM holds"
 # With the guards left alone: the purge flag set by hand. The chains stay whole; the head shows it.
 attack "last verdict cut off" "UPDATE ledger_control SET purging=1; DELETE FROM verdicts WHERE id=(SELECT max(id) FROM verdicts); UPDATE ledger_control SET purging=0"
 attack "forged checkpoint hides deletions" "UPDATE ledger_control SET purging=1; INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, last_hash, before_date, purged_at, user) VALUES ('verdicts', 1, 3, 3, NULL, '2031-01-01', '2031-01-01T00:00:00Z', 'x'); DELETE FROM verdicts; UPDATE ledger_control SET purging=0"

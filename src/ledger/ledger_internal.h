@@ -62,6 +62,28 @@ int eccn_chain_register(sqlite3 *db);
  * migration's transaction. */
 int eccn_integrity_chain_existing(eccn_ledger *l, eccn_error *err);
 
+/* A chain over the rows st gives, at most limit of them (limit < 0: all): the hash of the last
+ * and how many there were. For what has no hash column of its own: the purge checkpoints, the
+ * holds, their releases, the rules revisions, and each audit run's own record. Resets st. */
+int eccn_integrity_rows_hash(sqlite3_stmt *st, long long limit, unsigned char out[ECCN_HASH_LEN],
+                             long long *rows);
+/* A run's record in two parts that never change once written: what it was started with, and,
+ * once complete, the digest and size of the file it judged and when it finished (run as ?1). */
+#define ECCN_SQL_RUN_RECORD                                                                        \
+    "SELECT id, file, rules_revision, options, started_at FROM audit_runs WHERE id = ?1"
+#define ECCN_SQL_RUN_FINAL                                                                         \
+    "SELECT sha256, size, finished_at FROM audit_runs WHERE id = ?1 AND status = 'complete'"
+
+/* Records where run stands at a commit (offset, line, lines read) and the SHA-256 of the input
+ * judged so far, on the run's commits chain; inside the caller's transaction. */
+int eccn_integrity_commit(eccn_ledger *l, long long run, long long offset, long long line,
+                          long long lines_read, const char *sha256, eccn_error *err);
+/* Seals finished run run: its record, final record and the ends of its chains, as the next row
+ * of audit_seals; inside the caller's transaction (the one that marks it complete). */
+int eccn_integrity_seal(eccn_ledger *l, long long run, eccn_error *err);
+/* Seals the finished runs that have no seal yet, oldest first (schema migration 3 -> 4). */
+int eccn_integrity_seal_existing(eccn_ledger *l, eccn_error *err);
+
 /* ---- ledger.c ---- */
 
 /* Stores the revision with its files and provisions if not yet present; inside the caller's

@@ -65,6 +65,9 @@ done:
     return rc;
 }
 
+/* A hold stands until a release records its end. */
+#define HOLD_ACTIVE(h) "NOT EXISTS (SELECT 1 FROM hold_releases x WHERE x.hold_id = " h ".id)"
+
 int eccn_retention_keep_until(eccn_ledger *l, const eccn_retention_policy *pol, const char *latest,
                               char out[16], eccn_error *err)
 {
@@ -147,9 +150,13 @@ int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_i
     eccn_utc_now(now);
     const char *texts[] = {now, user};
     const long long ids[] = {verdict_id, run_id};
+    /* A release is a record of its own (hold_releases), in the signed head: the hold's row is
+     * never changed, so that a hold cannot be lifted by editing it. */
     int rc = run_stmt(l,
-                      "UPDATE holds SET released_at=?3, released_by=?4 WHERE released_at IS NULL "
-                      "AND verdict_id IS NULLIF(?1, 0) AND run_id IS NULLIF(?2, 0)",
+                      "INSERT INTO hold_releases(hold_id, released_at, released_by) SELECT h.id, "
+                      "?3, ?4 FROM holds h WHERE " HOLD_ACTIVE(
+                          "h") " AND h.verdict_id IS "
+                               "NULLIF(?1, 0) AND h.run_id IS NULLIF(?2, 0) ORDER BY h.id",
                       ids, 2, texts, 2, released, err);
     if (rc == ECCN_OK)
         eccn_ledger_anchor(l);
@@ -163,9 +170,10 @@ static int verdict_prefix(eccn_ledger *l, const eccn_retention_policy *pol, cons
                           eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = "SELECT v.id, date(v.ship_date, ?1), v.hash, EXISTS (SELECT 1 "
-                      "FROM holds h WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM "
-                      "verdicts v ORDER BY v.id";
+    const char *sql =
+        "SELECT v.id, date(v.ship_date, ?1), v.hash, EXISTS (SELECT 1 "
+        "FROM holds h WHERE h.verdict_id = v.id AND " HOLD_ACTIVE("h") ") FROM "
+                                                                       "verdicts v ORDER BY v.id";
     int rc = eccn_ledger_prepare(l, sql, &st, err), step;
     if (rc == ECCN_OK)
         sqlite3_bind_text(st, 1, pol->modifier, -1, SQLITE_STATIC);
@@ -201,9 +209,11 @@ static int verdict_prefix(eccn_ledger *l, const eccn_retention_policy *pol, cons
 #define RUN_R_KEYS ECCN_SQL_RUN_KEYS("key", "r.id")
 #define RUNS_DUE                                                                                   \
     "SELECT r.id FROM audit_runs r WHERE r.status = 'complete' AND NOT EXISTS (SELECT 1 FROM "     \
-    "holds h WHERE h.run_id = r.id AND h.released_at IS NULL) AND "                                \
-    "date(COALESCE((SELECT " LATEST_SHIP_DATE " FROM audit_results WHERE " RUN_R_KEYS "), "        \
-    "substr(r.started_at, 1, 10)), ?2) < ?1 ORDER BY r.id"
+    "holds h WHERE h.run_id = r.id AND " HOLD_ACTIVE(                                              \
+        "h") ") AND "                                                                              \
+             "date(COALESCE((SELECT " LATEST_SHIP_DATE " FROM audit_results WHERE " RUN_R_KEYS     \
+             "), "                                                                                 \
+             "substr(r.started_at, 1, 10)), ?2) < ?1 ORDER BY r.id"
 
 static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
                      const char *user, eccn_purge_report *rep, eccn_error *err)
@@ -226,6 +236,8 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
         rc = run_stmt(l, "DELETE FROM audit_evals WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_texts WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+    if (rc == ECCN_OK)
+        rc = run_stmt(l, "DELETE FROM audit_commits WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_runs WHERE id = ?1", ids, 1, NULL, 0, NULL, err);
     rep->runs++;
