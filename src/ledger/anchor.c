@@ -62,7 +62,7 @@ static int add_tip(eccn_head *h, size_t *cap, sqlite3_stmt *st, const char *name
 /* The rules revisions a verdict or run names, with their files and provisions (citations and
  * sources that reports print): rows only ever added. */
 #define REVISIONS_SQL "SELECT * FROM rules_revisions ORDER BY rowid"
-/* The holds as placed, and their releases (schema 4: a release is a row of its own; the hold's
+/* The holds as placed, and their releases (schema 5: a release is a row of its own; the hold's
  * released_at and released_by are those of schema 2, copied into hold_releases and fixed). */
 #define HOLDS_SQL                                                                                  \
     "SELECT id, verdict_id, run_id, reason, placed_at, placed_by FROM holds ORDER BY id"

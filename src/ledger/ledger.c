@@ -143,7 +143,7 @@ static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
         }
         /* The runs finished before seals existed are sealed now, so that the signed head names
          * them as one entry too. */
-        if (v + 1 == 4 && (rc = eccn_integrity_seal_existing(l, err)) != ECCN_OK)
+        if (v + 1 == 5 && (rc = eccn_integrity_seal_existing(l, err)) != ECCN_OK)
             goto rollback;
         if (sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
