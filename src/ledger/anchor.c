@@ -3,12 +3,15 @@
  * a file beside it, so two processes writing one ledger store their heads in the order of what
  * they saw, and a head never goes back.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "anchor.h"
 
+#include "digest.h"
 #include "ledger_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,16 +69,18 @@ static int add_tip(eccn_head *h, size_t *cap, sqlite3_stmt *st, const char *name
  * released_at and released_by are those of schema 2, copied into hold_releases and fixed). */
 #define HOLDS_SQL                                                                                  \
     "SELECT id, verdict_id, run_id, reason, placed_at, placed_by FROM holds ORDER BY id"
+#define HOLDS_RELEASED_SQL "SELECT id, released_at, released_by FROM holds ORDER BY id"
 #define RELEASES_SQL "SELECT id, hold_id, released_at, released_by FROM hold_releases ORDER BY id"
 
 /* The chains made over rows that have no hash of their own, each row added after the others. */
 static const char *rows_chain_sql(const char *name)
 {
-    return strcmp(name, "checkpoints") == 0 ? CHECKPOINTS_SQL
-           : strcmp(name, "revisions") == 0 ? REVISIONS_SQL
-           : strcmp(name, "holds") == 0     ? HOLDS_SQL
-           : strcmp(name, "releases") == 0  ? RELEASES_SQL
-                                            : NULL;
+    return strcmp(name, "checkpoints") == 0      ? CHECKPOINTS_SQL
+           : strcmp(name, "revisions") == 0      ? REVISIONS_SQL
+           : strcmp(name, "holds") == 0          ? HOLDS_SQL
+           : strcmp(name, "releases") == 0       ? RELEASES_SQL
+           : strcmp(name, "holds released") == 0 ? HOLDS_RELEASED_SQL
+                                                 : NULL;
 }
 
 /* The chains of the ledger as a whole: name, the SQL of its rows (rows_chain_sql) or of its tip
@@ -89,6 +94,7 @@ static const struct {
     {"revisions", NULL},
     {"holds", NULL},
     {"releases", NULL},
+    {"holds released", NULL}, /* schema 2's record of a release, fixed since schema 5 */
     {"runs", "SELECT id, hash FROM audit_seals ORDER BY id DESC LIMIT 1"},
 };
 enum { NWHOLE = sizeof WHOLE / sizeof *WHOLE };
@@ -196,6 +202,76 @@ static int check_stored(eccn_ledger *l, eccn_error *err)
     return rc;
 }
 
+/* The state directory remembers, for each path it signed a head at (paths/SHA-256 of the real
+ * path), the identity of the ledger there: a ledger whose identity was changed in place would
+ * otherwise have no head here to be checked against, and would pass for a new one. */
+static int path_entry(const eccn_ledger *l, eccn_buf *out)
+{
+    char real[PATH_MAX], hex[65];
+    if (!realpath(l->path, real) || eccn_sha256_hex(real, strlen(real), hex) != ECCN_OK)
+        return ECCN_ENOTFOUND;
+    return eccn_buf_printf(out, "%s/paths/%s", l->anchor_dir, hex);
+}
+
+static void remember_path(const eccn_ledger *l, const char *id)
+{
+    eccn_buf p = {0}, known = {0};
+    eccn_error ignored = {0};
+    if (path_entry(l, &p) == ECCN_OK &&
+        (eccn_read_file(p.data, &known, &ignored) != ECCN_OK || known.len != 64 ||
+         memcmp(known.data, id, 64) != 0) &&
+        eccn_mkdirs_for(p.data, &ignored) == ECCN_OK) {
+        int fd = open(p.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0) {
+            ssize_t n = write(fd, id, 64);
+            (void)n; /* a lost note only weakens the check on open, which says nothing then */
+            close(fd);
+        }
+    }
+    eccn_buf_free(&p);
+    eccn_buf_free(&known);
+}
+
+/* On open: a ledger that holds records, has no head here, and sits where this machine signed
+ * heads for a ledger of another identity, had its identity changed (or is another ledger put in
+ * its place): refused, as a ledger that disagrees with its head is. */
+static int check_identity(eccn_ledger *l, eccn_error *err)
+{
+    eccn_buf p = {0}, known = {0}, head = {0};
+    eccn_error ignored = {0};
+    sqlite3_stmt *st = NULL;
+    char id[65];
+    int rc = eccn_ledger_identity(l, id, err);
+    if (rc == ECCN_OK && path_entry(l, &p) == ECCN_OK &&
+        eccn_read_file(p.data, &known, &ignored) == ECCN_OK && known.len == 64 &&
+        memcmp(known.data, id, 64) != 0 &&
+        eccn_buf_printf(&head, "%s/heads/%.64s.head", l->anchor_dir, known.data) == ECCN_OK &&
+        access(head.data, F_OK) == 0) {
+        eccn_buf_reset(&head);
+        bool own = eccn_buf_printf(&head, "%s/heads/%s.head", l->anchor_dir, id) == ECCN_OK &&
+                   access(head.data, F_OK) == 0;
+        bool records = false;
+        if (!own && (rc = eccn_ledger_prepare(l,
+                                              "SELECT EXISTS (SELECT 1 FROM verdicts) OR EXISTS "
+                                              "(SELECT 1 FROM audit_runs) OR EXISTS (SELECT 1 "
+                                              "FROM ledger_checkpoints)",
+                                              &st, err)) == ECCN_OK)
+            records = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+        if (records)
+            rc = eccn_fail(err, ECCN_ETAMPERED, l->path, 0, 0,
+                           "this ledger's identity is %.16s..., but heads were signed here for "
+                           "ledger %.16s... at this path, and none for this one: its identity "
+                           "was changed, or another ledger put in its place (verify it against "
+                           "a head filed elsewhere with --head FILE)",
+                           id, known.data);
+    }
+    sqlite3_finalize(st);
+    eccn_buf_free(&p);
+    eccn_buf_free(&known);
+    eccn_buf_free(&head);
+    return rc;
+}
+
 /* Builds and stores the head while holding heads/ID.lock. A ledger that no longer holds what
  * the stored head signed is not signed again, so that a head never launders a change. */
 static int anchor_now(eccn_ledger *l, eccn_error *err)
@@ -217,8 +293,9 @@ static int anchor_now(eccn_ledger *l, eccn_error *err)
     if (rc == ECCN_OK && (rc = check_stored(l, err)) == ECCN_OK &&
         (rc = key_path(l, &path)) == ECCN_OK &&
         (rc = eccn_sign_key_open(path.data, &key, &created, err)) == ECCN_OK &&
-        (rc = collect_tips(l, &h, err)) == ECCN_OK)
-        rc = eccn_head_store(l->anchor_dir, &h, key, err);
+        (rc = collect_tips(l, &h, err)) == ECCN_OK &&
+        (rc = eccn_head_store(l->anchor_dir, &h, key, err)) == ECCN_OK)
+        remember_path(l, h.ledger);
     if (lock >= 0)
         close(lock); /* and so unlocked */
     eccn_sign_key_free(key);
@@ -246,7 +323,8 @@ int eccn_ledger_set_anchor(eccn_ledger *l, const char *state_dir,
         return ECCN_ENOMEM;
     l->anchor_warn = warn;
     l->anchor_ctx = ctx;
-    return l->anchor_dir ? check_stored(l, err) : ECCN_OK;
+    int rc = l->anchor_dir ? check_identity(l, err) : ECCN_OK;
+    return rc == ECCN_OK && l->anchor_dir ? check_stored(l, err) : rc;
 }
 
 int eccn_ledger_stored_head(eccn_ledger *l, eccn_head *out, eccn_error *err)

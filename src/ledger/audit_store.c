@@ -491,9 +491,14 @@ int eccn_audit_store_begin_run(eccn_ledger *l, const eccn_ruleset *rs, const cha
         return rc;
     if ((rc = eccn_ledger_note_revision(l, rs, err)) != ECCN_OK ||
         (rc = eccn_ledger_prepare(l,
-                                  "INSERT INTO audit_runs(file, sha256, size, rules_revision, "
-                                  "options, started_at, status) "
-                                  "VALUES (?,'',?,?,?,?,'incomplete')",
+                                  /* a purged run's number is never used again: its seal
+                                   * and checkpoint keep naming it */
+                                  "INSERT INTO audit_runs(id, file, sha256, size, rules_revision, "
+                                  "options, started_at, status) VALUES (1 + (SELECT max(n) FROM "
+                                  "(SELECT COALESCE(max(id), 0) AS n FROM audit_runs UNION ALL "
+                                  "SELECT COALESCE(max(run_id), 0) FROM audit_seals UNION ALL "
+                                  "SELECT COALESCE(max(run_id), 0) FROM ledger_checkpoints)), ?1, "
+                                  "'', ?2, ?3, ?4, ?5, 'incomplete')",
                                   &st, err)) != ECCN_OK)
         goto done;
     sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
