@@ -2,6 +2,7 @@
  * same bytes is reused, else the run is recorded (or an unfinished one taken up again), its lines
  * judged and committed in batches (pipeline.c), and the run marked complete with its digest. */
 #include "audit_internal.h"
+#include "integrity.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,20 @@ static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_err
     if (o->resume_run || o->force || eccn_csv_size(csv) < 0 ||
         !eccn_audit_store_may_match(r->l, eccn_csv_size(csv), r->rs->revision, opts))
         return ECCN_OK;
+    bool sealed = false;
     if ((rc = eccn_digest_file(o->path, sha, NULL, err)) != ECCN_OK ||
         !(prev = eccn_audit_store_find_complete(r->l, sha, r->rs->revision, opts)))
         return rc;
+    /* Its results become this audit's answer: the run must be what was sealed when it finished
+     * (a digest changed in the ledger would otherwise pass another file's verdicts off). */
+    if ((rc = eccn_integrity_run_sealed(r->l, prev, &sealed, err)) != ECCN_OK)
+        return rc;
+    if (!sealed)
+        return eccn_fail(err, ECCN_ETAMPERED, eccn_ledger_path(r->l), 0, 0,
+                         "audit run %lld, whose results this audit would reuse, is not what was "
+                         "sealed when it finished: the ledger was changed outside eccn (see "
+                         "`eccn ledger verify`)",
+                         prev);
     *reused = true;
     rc = eccn_audit_summarise(r->l, prev, r->s, err);
     r->s->date_format = r->datefmt; /* as decided now, which is how that run read them */

@@ -542,6 +542,47 @@ static int seal_holds(eccn_ledger *l, sqlite3_stmt *seal, sqlite3_stmt *purged, 
     return rc;
 }
 
+int eccn_integrity_run_sealed(eccn_ledger *l, long long run_id, bool *holds, eccn_error *err)
+{
+    static const unsigned char zero[ECCN_HASH_LEN];
+    unsigned char prev[ECCN_HASH_LEN], hash[ECCN_HASH_LEN];
+    sqlite3_stmt *st = NULL, *purged = NULL;
+    eccn_chain_enc e = {0};
+    char what[256] = "";
+    *holds = false;
+    int rc = eccn_chain_genesis(zero, "audit_seals", prev);
+    if (rc != ECCN_OK ||
+        (rc = eccn_ledger_prepare(l, "SELECT 1 WHERE ?1 IS NULL", &purged, err)) != ECCN_OK ||
+        (rc = eccn_ledger_prepare(l,
+                                  "SELECT run_id, record, final, texts, texts_hash, evals, "
+                                  "evals_hash, results, results_hash, commits, commits_hash, id, "
+                                  "hash, (SELECT p.hash FROM audit_seals p WHERE p.id = s.id - 1) "
+                                  "FROM audit_seals s WHERE run_id = ?1",
+                                  &st, err)) != ECCN_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, run_id);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto done;
+    if (sqlite3_column_bytes(st, 13) == ECCN_HASH_LEN)
+        memcpy(prev, sqlite3_column_blob(st, 13), ECCN_HASH_LEN);
+    /* the seal's own hash, from the one before it (a seal changed and its successors re-hashed
+     * changes the last, which the signed head holds) */
+    eccn_chain_start(&e, prev);
+    eccn_chain_value(&e, sqlite3_column_value(st, 11));
+    for (int i = 0; i < 11; i++)
+        eccn_chain_value(&e, sqlite3_column_value(st, i));
+    if ((rc = eccn_chain_finish(&e, hash)) != ECCN_OK ||
+        (rc = seal_holds(l, st, purged, what, sizeof what, err)) != ECCN_OK)
+        goto done;
+    *holds = !what[0] && sqlite3_column_bytes(st, 12) == ECCN_HASH_LEN &&
+             memcmp(hash, sqlite3_column_blob(st, 12), ECCN_HASH_LEN) == 0;
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(purged);
+    eccn_buf_free(&e.buf);
+    return rc;
+}
+
 /* The seals: one chain, never purged; and each one still describes its run. */
 static int verify_seals(eccn_ledger *l, verify *v, eccn_error *err)
 {
