@@ -429,6 +429,115 @@ static int hash_now(eccn_ledger *l, const eccn_head_chain *c, unsigned char out[
     return rc;
 }
 
+/* ---- rows that carry authority: releases and checkpoints, signed when written ---- */
+
+/* What is signed: the SHA-256 of kind, the ledger's identity and the row's first ncols columns,
+ * as the chain encodes them. */
+static int row_message(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                       unsigned char out[ECCN_HASH_LEN])
+{
+    static const unsigned char zero[ECCN_HASH_LEN];
+    char id[65];
+    eccn_chain_enc e = {0};
+    eccn_error ignored = {0};
+    int rc = eccn_ledger_identity(l, id, &ignored);
+    eccn_chain_start(&e, zero);
+    eccn_chain_text(&e, kind, strlen(kind));
+    eccn_chain_text(&e, id, strlen(id));
+    for (int i = 0; i < ncols; i++)
+        eccn_chain_value(&e, sqlite3_column_value(st, i));
+    if (rc == ECCN_OK)
+        rc = eccn_chain_finish(&e, out);
+    eccn_buf_free(&e.buf);
+    return rc;
+}
+
+int eccn_anchor_sign_row(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                         unsigned char sig[ECCN_SIGN_SIGLEN], eccn_error *err)
+{
+    eccn_buf path = {0};
+    eccn_sign_key *key = NULL;
+    unsigned char msg[ECCN_HASH_LEN];
+    bool created;
+    if (!l->anchor_dir)
+        return ECCN_ENOTFOUND;
+    int rc = row_message(l, kind, st, ncols, msg);
+    if (rc == ECCN_OK && (rc = key_path(l, &path)) == ECCN_OK &&
+        (rc = eccn_mkdirs_for(path.data, err)) == ECCN_OK &&
+        (rc = eccn_sign_key_open(path.data, &key, &created, err)) == ECCN_OK)
+        rc = eccn_sign(key, msg, sizeof msg, sig, err);
+    eccn_sign_key_free(key);
+    eccn_buf_free(&path);
+    return rc;
+}
+
+bool eccn_anchor_row_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                            const unsigned char key[ECCN_SIGN_PUBLEN])
+{
+    unsigned char msg[ECCN_HASH_LEN];
+    return sqlite3_column_bytes(st, ncols) == ECCN_SIGN_SIGLEN &&
+           row_message(l, kind, st, ncols, msg) == ECCN_OK &&
+           eccn_sign_verify(key, msg, sizeof msg, sqlite3_column_blob(st, ncols));
+}
+
+/* The releases and checkpoints after those the head signed (deep: all of them) carry
+ * signatures by its key; those without one (written before schema 5) are the head's own, or a
+ * release carried over from the hold it releases. */
+static int signed_rows(eccn_ledger *l, const eccn_head *h, bool deep, bool *agrees, char *what,
+                       size_t whatsz, eccn_error *err)
+{
+    static const struct {
+        const char *kind, *chain, *sql;
+        int ncols;
+    } ROWS[] = {
+        {"release", "releases",
+         "SELECT " ECCN_SQL_RELEASE_COLS ", signature FROM hold_releases r WHERE (id > ?1 OR "
+         "(?2 AND signature IS NOT NULL)) AND NOT (signature IS NULL AND EXISTS (SELECT 1 FROM "
+         "holds h WHERE h.id = r.hold_id AND h.released_at = r.released_at)) ORDER BY id",
+         4},
+        {"checkpoint", "checkpoints",
+         "SELECT " ECCN_SQL_CHECKPOINT_COLS ", signature FROM ledger_checkpoints WHERE id > ?1 "
+         "OR (?2 AND signature IS NOT NULL) ORDER BY id",
+         10},
+    };
+    int rc = ECCN_OK;
+    for (size_t i = 0; rc == ECCN_OK && *agrees && i < sizeof ROWS / sizeof *ROWS; i++) {
+        const eccn_head_chain *c = eccn_head_find(h, ROWS[i].chain);
+        sqlite3_stmt *st = NULL;
+        if ((rc = eccn_ledger_prepare(l, ROWS[i].sql, &st, err)) != ECCN_OK)
+            break;
+        sqlite3_bind_int64(st, 1, c ? c->position : 0);
+        sqlite3_bind_int(st, 2, deep);
+        while (*agrees && sqlite3_step(st) == SQLITE_ROW)
+            if (!eccn_anchor_row_signed(l, ROWS[i].kind, st, ROWS[i].ncols, h->key) &&
+                !(ROWS[i].ncols == 10 && l->own_checkpoints >= sqlite3_column_int64(st, 0))) {
+                *agrees = false;
+                snprintf(what, whatsz,
+                         "%s %lld is not signed by the head's key: it was added outside eccn, "
+                         "and carries no authority",
+                         ROWS[i].kind, sqlite3_column_int64(st, 0));
+            }
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+int eccn_anchor_check_signed(eccn_ledger *l, eccn_error *err)
+{
+    eccn_head h;
+    bool agrees = true;
+    char what[512];
+    int rc = eccn_ledger_stored_head(l, &h, err);
+    if (rc == ECCN_ENOTFOUND)
+        return ECCN_OK; /* no head, no key: nothing to check against */
+    if (rc == ECCN_OK)
+        rc = signed_rows(l, &h, true, &agrees, what, sizeof what, err);
+    if (rc == ECCN_OK && !agrees)
+        rc = eccn_fail(err, ECCN_ETAMPERED, l->path, 0, 0, "%s", what);
+    eccn_head_free(&h);
+    return rc;
+}
+
 /* The finished runs the head sealed (seals up to `sealed`) that are gone: each must be accounted
  * for by a checkpoint the head signed. What is left of them is verify's (integrity.c). */
 static int sealed_runs_gone(eccn_ledger *l, long long sealed, long long signed_checkpoints,
@@ -494,6 +603,8 @@ static int check_head_at(eccn_ledger *l, const eccn_head *h, bool deep, bool *ag
                      c->name, c->position);
         }
     }
+    if (rc == ECCN_OK && *agrees)
+        rc = signed_rows(l, h, deep, agrees, what, whatsz, err);
     const eccn_head_chain *runs = eccn_head_find(h, "runs");
     if (rc == ECCN_OK && *agrees && runs && deep)
         rc = sealed_runs_gone(l, runs->position, signed_checkpoints, agrees, what, whatsz, err);

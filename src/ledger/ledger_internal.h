@@ -12,6 +12,7 @@
 
 #include "chain.h"
 #include "ledger.h"
+#include "sign.h"
 
 #include <sqlite3.h>
 
@@ -83,6 +84,25 @@ int eccn_integrity_commit(eccn_ledger *l, long long run, long long offset, long 
 int eccn_integrity_seal(eccn_ledger *l, long long run, eccn_error *err);
 /* Seals the finished runs that have no seal yet, oldest first (schema migration 3 -> 4). */
 int eccn_integrity_seal_existing(eccn_ledger *l, eccn_error *err);
+
+/* ---- anchor.c: rows that carry authority (a release, a purge's checkpoint) are signed ---- */
+
+/* Signs the row st stands on (its first ncols columns, as the chain encodes them, after kind
+ * and the ledger's identity) with the key of the ledger's signed head. ECCN_ENOTFOUND when the
+ * ledger keeps no head (no state directory): the row then goes unsigned. */
+int eccn_anchor_sign_row(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                         unsigned char sig[ECCN_SIGN_SIGLEN], eccn_error *err);
+/* Is the row's column ncols a signature, by key, of its first ncols columns? */
+bool eccn_anchor_row_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                            const unsigned char key[ECCN_SIGN_PUBLEN]);
+/* The releases and checkpoints as signed: their columns, and the signature last. */
+#define ECCN_SQL_RELEASE_COLS "id, hold_id, released_at, released_by"
+#define ECCN_SQL_CHECKPOINT_COLS                                                                   \
+    "id, chain, run_id, first_key, last_key, rows, last_hash, before_date, purged_at, user"
+/* Each release (*table "hold_releases") and checkpoint with a signature holds under this
+ * machine's key; those without one are the head's before schema 5 (id at most the position the
+ * stored head signed). Else ECCN_ETAMPERED, naming the row. For a purge. */
+int eccn_anchor_check_signed(eccn_ledger *l, eccn_error *err);
 
 /* ---- ledger.c ---- */
 

@@ -105,6 +105,36 @@ static int run_stmt(eccn_ledger *l, const char *sql, const long long *ints, size
     return rc;
 }
 
+/* Inserts the row sel stands on (the table's signed columns, its id first: ncols of them),
+ * signed as kind by the key of the signed head, through ins (those columns and the signature).
+ * A release lifts a hold, and a checkpoint accounts for purged rows, only with its signature: one
+ * added by hand carries no authority (anchor.c). A ledger kept without a head signs nothing. */
+static int insert_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *sel, int ncols,
+                         const char *ins_sql, eccn_error *err)
+{
+    unsigned char sig[ECCN_SIGN_SIGLEN];
+    sqlite3_stmt *ins = NULL;
+    int rc = eccn_anchor_sign_row(l, kind, sel, ncols, sig, err);
+    bool signed_ = rc == ECCN_OK;
+    if (rc == ECCN_ENOTFOUND)
+        rc = ECCN_OK;
+    if (rc == ECCN_OK && (rc = eccn_ledger_prepare(l, ins_sql, &ins, err)) == ECCN_OK) {
+        for (int i = 0; i < ncols; i++)
+            sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i));
+        if (signed_)
+            sqlite3_bind_blob(ins, ncols + 1, sig, ECCN_SIGN_SIGLEN, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            rc = eccn_ledger_fail(l, "cannot record it", err);
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+#define INSERT_CHECKPOINT                                                                          \
+    "INSERT INTO ledger_checkpoints(" ECCN_SQL_CHECKPOINT_COLS ", signature) VALUES "              \
+    "(?,?,?,?,?,?,?,?,?,?,?)"
+#define NEXT_CHECKPOINT "(SELECT COALESCE(max(id), 0) + 1 FROM ledger_checkpoints)"
+
 static int target_exists(eccn_ledger *l, long long verdict_id, long long run_id, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -147,19 +177,44 @@ int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_i
                            long long *released, eccn_error *err)
 {
     char now[21];
+    sqlite3_stmt *sel = NULL;
     eccn_utc_now(now);
-    const char *texts[] = {now, user};
-    const long long ids[] = {verdict_id, run_id};
-    /* A release is a record of its own (hold_releases), in the signed head: the hold's row is
-     * never changed, so that a hold cannot be lifted by editing it. */
-    int rc = run_stmt(l,
-                      "INSERT INTO hold_releases(hold_id, released_at, released_by) SELECT h.id, "
-                      "?3, ?4 FROM holds h WHERE " HOLD_ACTIVE(
-                          "h") " AND h.verdict_id IS "
-                               "NULLIF(?1, 0) AND h.run_id IS NULLIF(?2, 0) ORDER BY h.id",
-                      ids, 2, texts, 2, released, err);
+    *released = 0;
+    /* A release is a signed record of its own (hold_releases), in the signed head: the hold's
+     * row is never changed, so that a hold cannot be lifted by editing it. One at a time, each
+     * the next id, in one transaction. */
+    int rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err);
+    if (rc != ECCN_OK)
+        return rc;
+    if ((rc = eccn_ledger_prepare(
+             l,
+             "SELECT (SELECT COALESCE(max(id), 0) + 1 FROM hold_releases), h.id, ?3, ?4 FROM "
+             "holds h WHERE " HOLD_ACTIVE("h") " AND h.verdict_id IS NULLIF(?1, 0) AND h.run_id "
+                                               "IS NULLIF(?2, 0) ORDER BY h.id LIMIT 1",
+             &sel, err)) != ECCN_OK)
+        goto done;
+    sqlite3_bind_int64(sel, 1, verdict_id);
+    sqlite3_bind_int64(sel, 2, run_id);
+    sqlite3_bind_text(sel, 3, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(sel, 4, user, -1, SQLITE_STATIC);
+    while (rc == ECCN_OK && sqlite3_step(sel) == SQLITE_ROW) {
+        rc = insert_signed(l, "release", sel, 4,
+                           "INSERT INTO hold_releases(" ECCN_SQL_RELEASE_COLS
+                           ", signature) VALUES (?,?,?,?,?)",
+                           err);
+        sqlite3_reset(sel);
+        ++*released;
+    }
     if (rc == ECCN_OK)
+        rc = eccn_ledger_exec(l, "COMMIT", err);
+done:
+    sqlite3_finalize(sel);
+    if (rc != ECCN_OK) {
+        sqlite3_exec(eccn_ledger_db(l), "ROLLBACK", NULL, NULL, NULL);
+        *released = 0;
+    } else {
         eccn_ledger_anchor(l);
+    }
     return rc;
 }
 
@@ -219,16 +274,26 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
                      const char *user, eccn_purge_report *rep, eccn_error *err)
 {
     const long long ids[] = {run};
-    const char *texts[] = {before, now, user};
     long long rows = 0;
-    int rc = run_stmt(l,
-                      "INSERT INTO ledger_checkpoints(chain, run_id, first_key, last_key, rows, "
-                      "last_hash, before_date, purged_at, user) SELECT 'audit_run', ?1, "
-                      "COALESCE(min(key & 4294967295), 0), COALESCE(max(key & 4294967295), 0), "
-                      "count(*), (SELECT hash FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
-                      " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 "
-                      "FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1,
-                      ids, 1, texts, 3, NULL, err);
+    sqlite3_stmt *sel = NULL;
+    int rc = eccn_ledger_prepare(l,
+                                 "SELECT " NEXT_CHECKPOINT ", 'audit_run', ?1, "
+                                 "COALESCE(min(key & 4294967295), 0), "
+                                 "COALESCE(max(key & 4294967295), 0), count(*), (SELECT hash FROM "
+                                 "audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
+                                 " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 FROM audit_results "
+                                 "WHERE " ECCN_SQL_KEYS_OF_RUN1,
+                                 &sel, err);
+    if (rc == ECCN_OK) {
+        sqlite3_bind_int64(sel, 1, run);
+        sqlite3_bind_text(sel, 2, before, -1, SQLITE_STATIC);
+        sqlite3_bind_text(sel, 3, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(sel, 4, user, -1, SQLITE_STATIC);
+        rc = sqlite3_step(sel) == SQLITE_ROW
+                 ? insert_signed(l, "checkpoint", sel, 10, INSERT_CHECKPOINT, err)
+                 : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
+    }
+    sqlite3_finalize(sel);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1, ids, 1, NULL, 0,
                       &rows, err);
@@ -261,7 +326,10 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
     eccn_utc_now(now);
     if ((rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
-    if ((rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
+    /* A hand-added release would lift a hold, a hand-added checkpoint hide a deletion: each
+     * must carry its signature before anything goes. */
+    if ((rc = eccn_anchor_check_signed(l, err)) != ECCN_OK ||
+        (rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
         (rc = verdict_prefix(l, pol, cutoff, rep, last_hash, err)) != ECCN_OK)
         goto done;
     if (rep->verdicts) {
@@ -271,23 +339,20 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         if ((rc = run_stmt(l, "DELETE FROM verdicts WHERE id BETWEEN ?1 AND ?2", ids, 2, NULL, 0,
                            NULL, err)) != ECCN_OK ||
             (rc = eccn_ledger_prepare(
-                 l,
-                 "INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, "
-                 "last_hash, before_date, purged_at, user) VALUES ('verdicts', ?1, ?2, "
-                 "?3, ?4, ?5, ?6, ?7)",
-                 &ck, err)) != ECCN_OK)
+                 l, "SELECT " NEXT_CHECKPOINT ", 'verdicts', NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7", &ck,
+                 err)) != ECCN_OK)
             goto done;
         for (int i = 0; i < 3; i++)
             sqlite3_bind_int64(ck, i + 1, ids[i]);
         sqlite3_bind_blob(ck, 4, last_hash, ECCN_HASH_LEN, SQLITE_STATIC);
         for (int i = 0; i < 3; i++)
             sqlite3_bind_text(ck, i + 5, texts[i], -1, SQLITE_STATIC);
-        step = sqlite3_step(ck);
+        rc = sqlite3_step(ck) == SQLITE_ROW
+                 ? insert_signed(l, "checkpoint", ck, 10, INSERT_CHECKPOINT, err)
+                 : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
         sqlite3_finalize(ck);
-        if (step != SQLITE_DONE) {
-            rc = eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
+        if (rc != ECCN_OK)
             goto done;
-        }
     }
     if ((rc = eccn_ledger_prepare(l, RUNS_DUE, &due, err)) != ECCN_OK)
         goto done;

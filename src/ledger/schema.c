@@ -144,7 +144,7 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
      * input's bytes judged so far (a workbook: of the whole file), chained per run like its
      * lines, so that --resume refuses a file whose judged part changed. hold_releases: a hold is
      * released by a row here, never by changing the hold; the releases recorded before are
-     * carried over (ledger.c). audit_seals: a finished run's chain ends and its record, sealed
+     * carried over. audit_seals: a finished run's chain ends and its record, sealed
      * in one chain, so that the signed head names one entry for all finished runs (anchor.c);
      * a purge keeps the seals. */
     "CREATE TABLE audit_commits("
@@ -154,7 +154,7 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
     "CREATE TABLE hold_releases("
     "  id INTEGER PRIMARY KEY, hold_id INTEGER NOT NULL REFERENCES holds(id),"
-    "  released_at TEXT NOT NULL, released_by TEXT NOT NULL);"
+    "  released_at TEXT NOT NULL, released_by TEXT NOT NULL, signature BLOB);"
     "INSERT INTO hold_releases(hold_id, released_at, released_by) SELECT id, released_at,"
     "  COALESCE(released_by, '') FROM holds WHERE released_at IS NOT NULL ORDER BY id;"
     "CREATE TABLE audit_seals("
@@ -162,7 +162,11 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "  texts INTEGER NOT NULL, texts_hash BLOB, evals INTEGER NOT NULL, evals_hash BLOB,"
     "  results INTEGER NOT NULL, results_hash BLOB, commits INTEGER NOT NULL, commits_hash BLOB,"
     "  hash BLOB);"
-    "CREATE INDEX audit_runs_status ON audit_runs(status);" GUARD("audit_commits", "UPDATE")
+    "CREATE INDEX audit_runs_status ON audit_runs(status);"
+    /* A release and a purge's checkpoint are signed when written, by the key of the signed
+     * head (anchor.c): one added by hand carries no authority. Those written before are
+     * covered by the heads signed since. */
+    "ALTER TABLE ledger_checkpoints ADD COLUMN signature BLOB;" GUARD("audit_commits", "UPDATE")
         GUARD("audit_commits", "DELETE") GUARD("hold_releases", "UPDATE")
             GUARD("hold_releases", "DELETE") FIXED("audit_seals", "UPDATE")
                 FIXED("audit_seals", "DELETE") FIXED("holds", "UPDATE") FIXED("holds", "DELETE")};
