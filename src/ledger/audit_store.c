@@ -487,6 +487,7 @@ int eccn_audit_store_begin_run(eccn_ledger *l, const eccn_ruleset *rs, const cha
     int rc;
     eccn_utc_now(now);
     if ((rc = make_durable(l, err)) != ECCN_OK ||
+        (rc = eccn_ledger_quick_check(l, err)) != ECCN_OK ||
         (rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
     if ((rc = eccn_ledger_note_revision(l, rs, err)) != ECCN_OK ||

@@ -332,6 +332,22 @@ static void metric_test_json(eccn_metric m, const char *op, double value, void *
     jsonw_obj_end(w);
 }
 
+int eccn_ledger_quick_check(eccn_ledger *l, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l, "PRAGMA quick_check(1)", &st, err), step = SQLITE_DONE;
+    if (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW &&
+        strcmp(eccn_ledger_col(st, 0), "ok") != 0)
+        rc = eccn_fail(err, ECCN_EDB, l->path, 0, 0,
+                       "the ledger fails SQLite's quick check (%s): it accepts nothing until it "
+                       "is restored from a backup (see `eccn ledger check`)",
+                       eccn_ledger_col(st, 0));
+    else if (rc == ECCN_OK && step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "the ledger fails SQLite's quick check", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;

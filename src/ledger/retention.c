@@ -158,7 +158,8 @@ int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, 
     int rc;
     if (!reason || !*reason)
         return eccn_fail(err, ECCN_EINPUT, "--reason", 0, 0, "a hold needs a reason");
-    if ((rc = target_exists(l, verdict_id, run_id, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_quick_check(l, err)) != ECCN_OK ||
+        (rc = target_exists(l, verdict_id, run_id, err)) != ECCN_OK)
         return rc;
     eccn_utc_now(now);
     const char *texts[] = {reason, now, user};
@@ -183,8 +184,8 @@ int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_i
     /* A release is a signed record of its own (hold_releases), in the signed head: the hold's
      * row is never changed, so that a hold cannot be lifted by editing it. One at a time, each
      * the next id, in one transaction. */
-    int rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err);
-    if (rc != ECCN_OK)
+    int rc = eccn_ledger_quick_check(l, err);
+    if (rc != ECCN_OK || (rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
     if ((rc = eccn_ledger_prepare(
              l,
@@ -324,7 +325,8 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
     int rc, step;
     memset(rep, 0, sizeof *rep);
     eccn_utc_now(now);
-    if ((rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_quick_check(l, err)) != ECCN_OK ||
+        (rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
     /* A hand-added release would lift a hold, a hand-added checkpoint hide a deletion: each
      * must carry its signature before anything goes. */
