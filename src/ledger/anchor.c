@@ -61,7 +61,11 @@ static int add_tip(eccn_head *h, size_t *cap, sqlite3_stmt *st, const char *name
     return rc;
 }
 
-#define CHECKPOINTS_SQL "SELECT * FROM ledger_checkpoints ORDER BY id"
+/* The checkpoints' columns of schema 2 (those of schema 5, the signature and the period,
+ * are covered by the signature): a head signed before holds the same hash. */
+#define CHECKPOINTS_SQL                                                                            \
+    "SELECT id, chain, run_id, first_key, last_key, rows, last_hash, before_date, purged_at, "     \
+    "user FROM ledger_checkpoints ORDER BY id"
 /* The rules revisions a verdict or run names, with their files and provisions (citations and
  * sources that reports print): rows only ever added. */
 #define REVISIONS_SQL "SELECT * FROM rules_revisions ORDER BY rowid"
@@ -507,7 +511,7 @@ static int signed_rows(eccn_ledger *l, const eccn_head *h, bool deep, bool *agre
         {"checkpoint", "checkpoints",
          "SELECT " ECCN_SQL_CHECKPOINT_COLS ", signature FROM ledger_checkpoints WHERE id > ?1 "
          "OR (?2 AND signature IS NOT NULL) ORDER BY id",
-         10},
+         ECCN_CHECKPOINT_NCOLS},
     };
     int rc = ECCN_OK;
     for (size_t i = 0; rc == ECCN_OK && *agrees && i < sizeof ROWS / sizeof *ROWS; i++) {
@@ -519,7 +523,8 @@ static int signed_rows(eccn_ledger *l, const eccn_head *h, bool deep, bool *agre
         sqlite3_bind_int(st, 2, deep);
         while (*agrees && sqlite3_step(st) == SQLITE_ROW)
             if (!eccn_anchor_row_signed(l, ROWS[i].kind, st, ROWS[i].ncols, h->key) &&
-                !(ROWS[i].ncols == 10 && l->own_checkpoints >= sqlite3_column_int64(st, 0))) {
+                !(ROWS[i].ncols == ECCN_CHECKPOINT_NCOLS &&
+                  l->own_checkpoints >= sqlite3_column_int64(st, 0))) {
                 *agrees = false;
                 snprintf(what, whatsz,
                          "%s %lld is not signed by the head's key: it was added outside eccn, "

@@ -101,7 +101,9 @@ bool eccn_anchor_row_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *st, 
 /* The releases and checkpoints as signed: their columns, and the signature last. */
 #define ECCN_SQL_RELEASE_COLS "id, hold_id, released_at, released_by"
 #define ECCN_SQL_CHECKPOINT_COLS                                                                   \
-    "id, chain, run_id, first_key, last_key, rows, last_hash, before_date, purged_at, user"
+    "id, chain, run_id, first_key, last_key, rows, last_hash, before_date, purged_at, user, "      \
+    "years"
+#define ECCN_CHECKPOINT_NCOLS 11
 /* Each release (*table "hold_releases") and checkpoint with a signature holds under this
  * machine's key; those without one are the head's before schema 5 (id at most the position the
  * stored head signed). Else ECCN_ETAMPERED, naming the row. For a purge. */

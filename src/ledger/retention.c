@@ -132,7 +132,7 @@ static int insert_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *sel, in
 
 #define INSERT_CHECKPOINT                                                                          \
     "INSERT INTO ledger_checkpoints(" ECCN_SQL_CHECKPOINT_COLS ", signature) VALUES "              \
-    "(?,?,?,?,?,?,?,?,?,?,?)"
+    "(?,?,?,?,?,?,?,?,?,?,?,?)"
 #define NEXT_CHECKPOINT "(SELECT COALESCE(max(id), 0) + 1 FROM ledger_checkpoints)"
 
 static int target_exists(eccn_ledger *l, long long verdict_id, long long run_id, eccn_error *err)
@@ -271,7 +271,7 @@ static int verdict_prefix(eccn_ledger *l, const eccn_retention_policy *pol, cons
              "), "                                                                                 \
              "substr(r.started_at, 1, 10)), ?2) < ?1 ORDER BY r.id"
 
-static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
+static int purge_run(eccn_ledger *l, long long run, int years, const char *before, const char *now,
                      const char *user, eccn_purge_report *rep, eccn_error *err)
 {
     const long long ids[] = {run};
@@ -282,7 +282,7 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
                                  "COALESCE(min(key & 4294967295), 0), "
                                  "COALESCE(max(key & 4294967295), 0), count(*), (SELECT hash FROM "
                                  "audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
-                                 " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 FROM audit_results "
+                                 " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4, ?5 FROM audit_results "
                                  "WHERE " ECCN_SQL_KEYS_OF_RUN1,
                                  &sel, err);
     if (rc == ECCN_OK) {
@@ -290,9 +290,11 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
         sqlite3_bind_text(sel, 2, before, -1, SQLITE_STATIC);
         sqlite3_bind_text(sel, 3, now, -1, SQLITE_STATIC);
         sqlite3_bind_text(sel, 4, user, -1, SQLITE_STATIC);
-        rc = sqlite3_step(sel) == SQLITE_ROW
-                 ? insert_signed(l, "checkpoint", sel, 10, INSERT_CHECKPOINT, err)
-                 : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
+        sqlite3_bind_int(sel, 5, years);
+        rc =
+            sqlite3_step(sel) == SQLITE_ROW
+                ? insert_signed(l, "checkpoint", sel, ECCN_CHECKPOINT_NCOLS, INSERT_CHECKPOINT, err)
+                : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
     }
     sqlite3_finalize(sel);
     if (rc == ECCN_OK)
@@ -341,16 +343,17 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         if ((rc = run_stmt(l, "DELETE FROM verdicts WHERE id BETWEEN ?1 AND ?2", ids, 2, NULL, 0,
                            NULL, err)) != ECCN_OK ||
             (rc = eccn_ledger_prepare(
-                 l, "SELECT " NEXT_CHECKPOINT ", 'verdicts', NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7", &ck,
-                 err)) != ECCN_OK)
+                 l, "SELECT " NEXT_CHECKPOINT ", 'verdicts', NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8",
+                 &ck, err)) != ECCN_OK)
             goto done;
         for (int i = 0; i < 3; i++)
             sqlite3_bind_int64(ck, i + 1, ids[i]);
         sqlite3_bind_blob(ck, 4, last_hash, ECCN_HASH_LEN, SQLITE_STATIC);
         for (int i = 0; i < 3; i++)
             sqlite3_bind_text(ck, i + 5, texts[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int(ck, 8, pol->years);
         rc = sqlite3_step(ck) == SQLITE_ROW
-                 ? insert_signed(l, "checkpoint", ck, 10, INSERT_CHECKPOINT, err)
+                 ? insert_signed(l, "checkpoint", ck, ECCN_CHECKPOINT_NCOLS, INSERT_CHECKPOINT, err)
                  : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
         sqlite3_finalize(ck);
         if (rc != ECCN_OK)
@@ -374,7 +377,7 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         goto done;
     }
     for (size_t i = 0; rc == ECCN_OK && i < nruns; i++)
-        rc = purge_run(l, runs[i], before, now, user, rep, err);
+        rc = purge_run(l, runs[i], pol->years, before, now, user, rep, err);
     if (rc == ECCN_OK)
         rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 0", err);
     if (rc == ECCN_OK && (rc = eccn_ledger_exec(l, "COMMIT", err)) == ECCN_OK) {

@@ -166,7 +166,9 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     /* A release and a purge's checkpoint are signed when written, by the key of the signed
      * head (anchor.c): one added by hand carries no authority. Those written before are
      * covered by the heads signed since. */
-    "ALTER TABLE ledger_checkpoints ADD COLUMN signature BLOB;" GUARD("audit_commits", "UPDATE")
+    "ALTER TABLE ledger_checkpoints ADD COLUMN signature BLOB;"
+    /* and the recordkeeping period, in years, that the purge applied */
+    "ALTER TABLE ledger_checkpoints ADD COLUMN years INTEGER;" GUARD("audit_commits", "UPDATE")
         GUARD("audit_commits", "DELETE") GUARD("hold_releases", "UPDATE")
             GUARD("hold_releases", "DELETE") FIXED("audit_seals", "UPDATE")
                 FIXED("audit_seals", "DELETE") FIXED("holds", "UPDATE") FIXED("holds", "DELETE")};
