@@ -617,9 +617,15 @@ static int check_head_at(eccn_ledger *l, const eccn_head *h, bool deep, bool *ag
                      c->name, c->position);
         }
     }
-    if (rc == ECCN_OK && *agrees)
+    /* signed rows and seals are schema 5's: a ledger verified as it is may be older */
+    sqlite3_stmt *st = NULL;
+    bool v5 = false;
+    if (rc == ECCN_OK && (rc = eccn_ledger_prepare(l, "PRAGMA user_version", &st, err)) == ECCN_OK)
+        v5 = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= 5;
+    sqlite3_finalize(st);
+    if (rc == ECCN_OK && *agrees && v5)
         rc = signed_rows(l, h, deep, agrees, what, whatsz, err);
-    const eccn_head_chain *runs = eccn_head_find(h, "runs");
+    const eccn_head_chain *runs = v5 ? eccn_head_find(h, "runs") : NULL;
     if (rc == ECCN_OK && *agrees && runs && deep)
         rc = sealed_runs_gone(l, runs->position, signed_checkpoints, agrees, what, whatsz, err);
     return rc;
