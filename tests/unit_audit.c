@@ -2,6 +2,7 @@
  * row builder (src/audit/record). `unit_audit NAME` runs one case (CTest registers each),
  * `unit_audit` runs all. A failed CHECK prints the expression and line. */
 #include "audit.h"
+#include "audit_internal.h" /* prefix_hash */
 #include "audit_store.h"
 #include "integrity.h"
 #include "ledger_internal.h" /* sqlite3, to see the connection's sync level */
@@ -138,7 +139,8 @@ static void store_roundtrip(void)
     CHECK(eccn_audit_store_each_eval(l, run_id, check_eval, &nevals, &err) == ECCN_OK &&
           nevals == 1);
     eccn_integrity_report rep;
-    CHECK(eccn_integrity_verify(l, &rep, &err) == ECCN_OK && rep.intact && rep.rows == 6); /* and its seal */
+    CHECK(eccn_integrity_verify(l, &rep, &err) == ECCN_OK && rep.intact &&
+          rep.rows == 6); /* and its seal */
     eccn_audit_rows_free(b);
     drop_ledger(l, dir);
     eccn_ruleset_free(rs);
@@ -275,10 +277,32 @@ static void record_kinds(void)
     eccn_ruleset_free(rs);
 }
 
+/* The digest of the part judged, taken while the reader hands over buffers ahead of it, is the
+ * SHA-256 of exactly the bytes before each position; the whole digest is the file's. */
+static void prefix_digest(void)
+{
+    const char text[] = "part,qty\nH20,1\nL4,2\nA40,3\n";
+    char got[65], want[65];
+    prefix_hash h;
+    CHECK(prefix_init(&h, false) == ECCN_OK);
+    prefix_bytes(text, 10, &h); /* a first buffer, ahead of the first line */
+    CHECK(prefix_at(&h, 9, got) == ECCN_OK && eccn_sha256_hex(text, 9, want) == ECCN_OK);
+    CHECK(strcmp(got, want) == 0);
+    prefix_bytes(text + 10, sizeof text - 11, &h);
+    CHECK(prefix_advance(&h, 16) == ECCN_OK);
+    CHECK(prefix_at(&h, 21, got) == ECCN_OK && eccn_sha256_hex(text, 21, want) == ECCN_OK);
+    CHECK(strcmp(got, want) == 0);
+    CHECK(prefix_at(&h, 5, got) != ECCN_OK); /* behind what is in the digest already */
+    CHECK(prefix_finish(&h, got) == ECCN_OK &&
+          eccn_sha256_hex(text, sizeof text - 1, want) == ECCN_OK);
+    CHECK(strcmp(got, want) == 0);
+    prefix_free(&h);
+}
+
 static const test_case TESTS[] = {
     {"store_roundtrip", store_roundtrip}, {"store_rollback_on_close", store_rollback_on_close},
     {"store_durable", store_durable},     {"scan_repeated_part", scan_repeated_part},
-    {"record_kinds", record_kinds},
+    {"record_kinds", record_kinds},       {"prefix_digest", prefix_digest},
 };
 
 int main(int argc, char **argv)
