@@ -43,6 +43,8 @@ int prefix_advance(prefix_hash *h, long long offset)
     long long n = offset - h->fed;
     if (n < 0 || (size_t)n > h->pending.len)
         return ECCN_EINPUT; /* not a position of the bytes read: a bug, not input */
+    if (n == 0)
+        return ECCN_OK; /* nothing read since (and maybe no buffer yet) */
     int rc = eccn_digest_update(h->d, h->pending.data, (size_t)n);
     if (rc == ECCN_OK) {
         memmove(h->pending.data, h->pending.data + n, h->pending.len - (size_t)n);
