@@ -386,6 +386,8 @@ static void check_text(const cli_env *env, const eccn_ruleset *rs, const eccn_qu
     if (r->hq_assumed)
         printf("  headquarters: taken to be %s (--hq if the consignee's parent is elsewhere)\n",
                q->destination);
+    if (g_considered[0]) /* the text fitted several entries: say which, and that they agree */
+        printf("  candidates considered (all give this answer): %s\n", g_considered);
     for (size_t i = 0; i < r->ndeciding; i++)
         printf("  %s: %s - %s [%s]\n",
                r->verdict == ECCN_V_LICENSE ? "deciding provision" : "undecided provision",
