@@ -22,9 +22,9 @@ static void ready(const char *addr, unsigned port, void *ctx)
 static int count(const char *name, const char *text, unsigned long long max,
                  unsigned long long *out)
 {
-    char *end;
+    char *end = NULL;
     unsigned long long v = text && *text != '-' ? strtoull(text, &end, 10) : 0;
-    if (!text || *end || end == text || v < 1 || v > max) {
+    if (!end || *end || end == text || v < 1 || v > max) {
         cli_errorf("serve: %s: expected a whole number from 1 to %llu, got '%s'", name, max,
                    text ? text : "");
         return EXIT_USAGE;
