@@ -114,6 +114,9 @@ post /v1/check '["H800"]' "${auth[@]}"
 contains "not an object: 400" "$T/code" 400
 post /v1/check "{\"part\":\"$(head -c 5000 /dev/zero | tr '\0' x)\",\"destination\":\"CN\"}" "${auth[@]}"
 contains "a body over --max-body: 413" "$T/code" 413
+post /v1/check "{\"part\":\"$(head -c 5000 /dev/zero | tr '\0' x)\",\"destination\":\"CN\"}" "${auth[@]}" \
+    -H "Transfer-Encoding: chunked"
+contains "a chunked body over --max-body: 413" "$T/code" 413
 curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' x)" \
     "$URL/healthz" >"$T/code"
 contains "headers over the limit refused" "$T/code" 431

@@ -20,7 +20,7 @@ typedef struct conn_req {
     double t0;
     srv_rev *rev;
     eccn_buf body;
-    bool too_large;
+    bool too_large, answered;
 } conn_req;
 
 static double now_s(void)
@@ -97,18 +97,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cr->t0 = now_s();
         cr->rev = srv_rev_acquire(&s->revs);
         *con_cls = cr;
+        /* A body announced larger than the limit is refused before it is read. */
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > s->cfg->max_body) {
+            cr->too_large = cr->answered = true;
+            return answer(s, c, url, method, cr);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (cr->body.len + *upload_size > s->cfg->max_body) {
-            cr->too_large = true; /* read and dropped; answered 413 at the end */
+        /* Past the limit (a chunked body) the rest is read and dropped; 413 at its end. */
+        if (!cr->answered && cr->body.len + *upload_size > s->cfg->max_body) {
+            cr->too_large = true;
             eccn_buf_free(&cr->body);
-        } else if (!cr->too_large && eccn_buf_append(&cr->body, upload, *upload_size) != ECCN_OK)
+        } else if (!cr->answered && !cr->too_large &&
+                   eccn_buf_append(&cr->body, upload, *upload_size) != ECCN_OK)
             return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
     }
-    return answer(s, c, url, method, cr);
+    return cr->answered ? MHD_YES : answer(s, c, url, method, cr);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
