@@ -60,7 +60,7 @@ curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/metrics" >"$T/
 commits=$(sed -n 's/^eccn_ledger_commits_total //p' "$T/metrics")
 written=$(sed -n 's/^eccn_ledger_verdicts_written_total //p' "$T/metrics")
 echo "  serve: $written verdicts in $commits commits ($(awk -v a="$written" -v b="$commits" \
-    'BEGIN {printf "%.1f", a / b}') a commit, one fsync each)"
+    'BEGIN {printf "%.1f", a / b}') a commit; each commit syncs the ledger's log once, and the signed head once)"
 "$B/eccn" "${G[@]}" --db "$T/serve.db" ledger verify >/dev/null && echo "  serve ledger verifies" ||
     echo "  serve ledger does NOT verify" >&2
 IFS='|' read -r figure base ratio <<<"$result"
