@@ -415,6 +415,24 @@ void eccn_help_complete(FILE *f, const char *command)
     }
     const help_command *c = find(command);
     const help_option *sets[2] = {c ? c->options : NULL, GLOBAL_OPTIONS};
+    /* Its subcommands, read from its usage lines: "ledger list ... | ledger show ID" offers list
+     * and show, each once. */
+    char subs[16][16];
+    size_t nsubs = 0;
+    for (size_t i = 0; c && i < sizeof c->synopsis / sizeof *c->synopsis && c->synopsis[i]; i++)
+        for (const char *p = strstr(c->synopsis[i], c->name); p; p = strstr(p + 1, c->name)) {
+            const char *w = p + strlen(c->name);
+            size_t n = *w == ' ' ? strspn(w + 1, "abcdefghijklmnopqrstuvwxyz") : 0, k = 0;
+            if (n == 0 || n >= sizeof subs[0] || (p > c->synopsis[i] && p[-1] != ' ') ||
+                nsubs == sizeof subs / sizeof *subs)
+                continue;
+            while (k < nsubs && (strncmp(subs[k], w + 1, n) != 0 || subs[k][n] != '\0'))
+                k++;
+            if (k == nsubs) {
+                snprintf(subs[nsubs++], sizeof subs[0], "%.*s", (int)n, w + 1);
+                fprintf(f, "%s\n", subs[k]);
+            }
+        }
     for (size_t s = 0; s < 2; s++)
         for (const help_option *o = sets[s]; o && o->flag; o++) {
             /* "-o, --output FILE" offers both spellings; the argument is not a word to offer. */
