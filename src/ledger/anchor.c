@@ -84,7 +84,9 @@ static const char *rows_chain_sql(const char *name)
            : strcmp(name, "holds") == 0          ? HOLDS_SQL
            : strcmp(name, "releases") == 0       ? RELEASES_SQL
            : strcmp(name, "holds released") == 0 ? HOLDS_RELEASED_SQL
-                                                 : NULL;
+           : strcmp(name, "checkpoint years") == 0
+               ? "SELECT id, years FROM ledger_checkpoints ORDER BY id"
+               : NULL;
 }
 
 /* The chains of the ledger as a whole: name, the SQL of its rows (rows_chain_sql) or of its tip
@@ -98,7 +100,8 @@ static const struct {
     {"revisions", NULL},
     {"holds", NULL},
     {"releases", NULL},
-    {"holds released", NULL}, /* schema 2's record of a release, fixed since schema 5 */
+    {"checkpoint years", NULL}, /* the period each purge applied (schema 5) */
+    {"holds released", NULL},   /* schema 2's record of a release, fixed since schema 5 */
     {"runs", "SELECT id, hash FROM audit_seals ORDER BY id DESC LIMIT 1"},
 };
 enum { NWHOLE = sizeof WHOLE / sizeof *WHOLE };
@@ -493,24 +496,24 @@ bool eccn_anchor_row_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *st, 
            eccn_sign_verify(key, msg, sizeof msg, sqlite3_column_blob(st, ncols));
 }
 
-/* The releases and checkpoints after those the head signed (deep: all of them) carry
- * signatures by its key; those without one (written before schema 5) are the head's own, or a
- * release carried over from the hold it releases. */
-static int signed_rows(eccn_ledger *l, const eccn_head *h, bool deep, bool *agrees, char *what,
-                       size_t whatsz, eccn_error *err)
+/* The releases and checkpoints after those the head signed carry signatures by its key (those
+ * it signed are in its chains, columns and period included: a key rotated since leaves them
+ * standing). A release without one is one carried over from the hold it releases. */
+static int signed_rows(eccn_ledger *l, const eccn_head *h, bool *agrees, char *what, size_t whatsz,
+                       eccn_error *err)
 {
     static const struct {
         const char *kind, *chain, *sql;
         int ncols;
     } ROWS[] = {
         {"release", "releases",
-         "SELECT " ECCN_SQL_RELEASE_COLS ", signature FROM hold_releases r WHERE (id > ?1 OR "
-         "(?2 AND signature IS NOT NULL)) AND NOT (signature IS NULL AND EXISTS (SELECT 1 FROM "
+         "SELECT " ECCN_SQL_RELEASE_COLS ", signature FROM hold_releases r WHERE id > ?1 AND "
+         "NOT (signature IS NULL AND EXISTS (SELECT 1 FROM "
          "holds h WHERE h.id = r.hold_id AND h.released_at = r.released_at)) ORDER BY id",
          4},
         {"checkpoint", "checkpoints",
          "SELECT " ECCN_SQL_CHECKPOINT_COLS ", signature FROM ledger_checkpoints WHERE id > ?1 "
-         "OR (?2 AND signature IS NOT NULL) ORDER BY id",
+         "ORDER BY id",
          ECCN_CHECKPOINT_NCOLS},
     };
     int rc = ECCN_OK;
@@ -520,7 +523,6 @@ static int signed_rows(eccn_ledger *l, const eccn_head *h, bool deep, bool *agre
         if ((rc = eccn_ledger_prepare(l, ROWS[i].sql, &st, err)) != ECCN_OK)
             break;
         sqlite3_bind_int64(st, 1, c ? c->position : 0);
-        sqlite3_bind_int(st, 2, deep);
         while (*agrees && sqlite3_step(st) == SQLITE_ROW)
             if (!eccn_anchor_row_signed(l, ROWS[i].kind, st, ROWS[i].ncols, h->key) &&
                 !(ROWS[i].ncols == ECCN_CHECKPOINT_NCOLS &&
@@ -545,7 +547,7 @@ int eccn_anchor_check_signed(eccn_ledger *l, eccn_error *err)
     if (rc == ECCN_ENOTFOUND)
         return ECCN_OK; /* no head, no key: nothing to check against */
     if (rc == ECCN_OK)
-        rc = signed_rows(l, &h, true, &agrees, what, sizeof what, err);
+        rc = signed_rows(l, &h, &agrees, what, sizeof what, err);
     if (rc == ECCN_OK && !agrees)
         rc = eccn_fail(err, ECCN_ETAMPERED, l->path, 0, 0, "%s", what);
     eccn_head_free(&h);
@@ -624,7 +626,7 @@ static int check_head_at(eccn_ledger *l, const eccn_head *h, bool deep, bool *ag
         v5 = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= 5;
     sqlite3_finalize(st);
     if (rc == ECCN_OK && *agrees && v5)
-        rc = signed_rows(l, h, deep, agrees, what, whatsz, err);
+        rc = signed_rows(l, h, agrees, what, whatsz, err);
     const eccn_head_chain *runs = v5 ? eccn_head_find(h, "runs") : NULL;
     if (rc == ECCN_OK && *agrees && runs && deep)
         rc = sealed_runs_gone(l, runs->position, signed_checkpoints, agrees, what, whatsz, err);
