@@ -409,6 +409,18 @@ static const eccn_part *with_vendor(const eccn_ruleset *rs, const eccn_part *p)
     return view ? view : p;
 }
 
+/* Is text one word (surrounding blanks aside)? */
+static bool one_word(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    while (*s && !isspace((unsigned char)*s))
+        s++;
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
 int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out, eccn_error *err)
 {
     size_t n = strlen(text);
@@ -422,6 +434,9 @@ int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out
     /* A catalogue id or alias needs no description matching. */
     if (rc == ECCN_OK && !p)
         p = eccn_catalog_find_name(rs->cat, text);
+    /* One word that does not look like a part number may still be one ("PSP-PS3"). */
+    if (rc == ECCN_OK && !p && n < 128 && one_word(text))
+        rc = eccn_vendors_by_partno(rs->vendors, text, n, &p, err);
     /* A description exactly as a vendor publishes it is that vendor's row, accessory or not. */
     if (rc == ECCN_OK && !p)
         rc = eccn_vendors_by_description(rs->vendors, text, &p, err);
