@@ -159,7 +159,8 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
                                  .quantity = li.qty,
                                  .ship_date = li.date != ECCN_DATE_NONE ? li.ymd : 0,
                                  .eval_id = eval_id,
-                                 .error = li.why};
+                                 .error = li.why,
+                                 .dest_text = li.ttext_id};
     if ((rc = eccn_audit_rows_result(r->out, &row)) != ECCN_OK)
         return rc;
     eval_info *in = li.why ? NULL : &r->info[eval_id - 1];

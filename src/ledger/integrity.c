@@ -10,6 +10,9 @@
  * ledger.c write, in the order they write them. */
 typedef struct chain_def {
     const char *table, *columns, *order, *in_run;
+    /* A column a later schema added: hashed after the others, and only when not NULL, so that
+     * rows written before it existed keep their hashes. */
+    const char *optional;
 } chain_def;
 
 static const chain_def VERDICTS = {
@@ -17,20 +20,23 @@ static const chain_def VERDICTS = {
     "id, created_at, user, tool_version, rules_revision, input_kind, input, spec, part_id, "
     "part_name, destination, headquarters, hq_assumed, ship_date, quantity, consignee, metrics, "
     "status, eccn, verdict, review_policy, license_exceptions, provisions, explanation, what_if",
-    "id", NULL};
+    "id", NULL, NULL};
 static const chain_def RUN_CHAINS[] = {
-    {"audit_texts", "run_id, id, text", "id", "run_id = ?1"},
+    {"audit_texts", "run_id, id, text", "id", "run_id = ?1", NULL},
     {"audit_evals",
      "run_id, id, part_id, destination, headquarters, epoch_date, status, eccn, verdict, "
      "review_policy, license_exceptions, provisions, reason, tpp, pd, hq_given",
-     "id", "run_id = ?1"},
+     "id", "run_id = ?1", NULL},
     {"audit_results", "key, line_id, part_text, desc_text, quantity, ship_date, eval_id, error",
-     "key", ECCN_SQL_KEYS_OF_RUN1},
+     "key", ECCN_SQL_KEYS_OF_RUN1, "dest_text"},
 };
 
 /* Called for each row in chain order with the hash it should have; returns non-zero to stop. */
 typedef int (*row_fn)(const chain_def *c, long long run, long long key, const void *stored,
                       int stored_len, const unsigned char expected[ECCN_HASH_LEN], void *ctx);
+
+static int fill_row(const chain_def *c, long long run, long long key, const void *stored,
+                    int stored_len, const unsigned char expected[ECCN_HASH_LEN], void *ctx);
 
 /* Walks one chain: rows of c (of run `run` when c is per run) from prev, calling fn. *prev ends
  * as the last row's expected hash. */
@@ -41,7 +47,10 @@ static int walk(eccn_ledger *l, const chain_def *c, long long run,
     sqlite3_stmt *st = NULL;
     eccn_chain_enc enc = {0};
     int rc, step, ncols;
-    snprintf(sql, sizeof sql, "SELECT %s, hash FROM %s%s%s ORDER BY %s", c->columns, c->table,
+    /* Filling in chains happens in the migration to schema 2, before any optional column. */
+    const bool optional = c->optional && fn != fill_row;
+    snprintf(sql, sizeof sql, "SELECT %s%s%s, hash FROM %s%s%s ORDER BY %s", c->columns,
+             optional ? ", " : "", optional ? c->optional : "", c->table,
              c->in_run ? " WHERE " : "", c->in_run ? c->in_run : "", c->order);
     if ((rc = eccn_ledger_prepare(l, sql, &st, err)) != ECCN_OK)
         return rc;
@@ -52,7 +61,8 @@ static int walk(eccn_ledger *l, const chain_def *c, long long run,
         unsigned char expected[ECCN_HASH_LEN];
         eccn_chain_start(&enc, prev);
         for (int i = 0; i < ncols; i++)
-            eccn_chain_value(&enc, sqlite3_column_value(st, i));
+            if (!(optional && i == ncols - 1 && sqlite3_column_type(st, i) == SQLITE_NULL))
+                eccn_chain_value(&enc, sqlite3_column_value(st, i));
         if ((rc = eccn_chain_finish(&enc, expected)) != ECCN_OK)
             break;
         long long key = sqlite3_column_int64(st, c->in_run && strcmp(c->order, "id") == 0 ? 1 : 0);
