@@ -3,6 +3,7 @@
 
 #include "jsonw.h"
 #include "crosscheck.h"
+#include "vendor.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,6 +406,32 @@ int eccn_result_missing_text(const eccn_result *r, eccn_buf *out)
     return rc;
 }
 
+/* The vendor row behind an answer, cited like a provision (kind "vendor") when it decided the
+ * classification or is all eccn knows of the part: so a record says what the line was (the
+ * vendor's description) and whose classification it took. */
+static void vendor_entry(const eccn_result *r, jsonw *w)
+{
+    const eccn_vendor_row *row = r->vendor_row;
+    char id[200], title[300], cite[200];
+    if (!row || !(r->vendor_decided || r->vendor_only))
+        return;
+    snprintf(id, sizeof id, "vendor:%s:%s", row->table->name, row->part_number);
+    if (row->description && *row->description)
+        snprintf(title, sizeof title, "%s %s \"%s\": %s", row->table->name, row->part_number,
+                 row->description, row->eccn);
+    else
+        snprintf(title, sizeof title, "%s %s: %s", row->table->name, row->part_number, row->eccn);
+    snprintf(cite, sizeof cite, "%s export-classification table %s (%s, SHA-256 %s)",
+             row->table->name, row->table->date, row->table->file, row->table->sha256);
+    jsonw_obj_begin(w);
+    jsonw_kv_str(w, "id", id);
+    jsonw_kv_str(w, "kind", "vendor");
+    jsonw_kv_str(w, "title", title);
+    jsonw_kv_str(w, "citation", cite);
+    jsonw_kv_str(w, "source", row->table->source);
+    jsonw_obj_end(w);
+}
+
 int eccn_result_provisions_json(const eccn_result *r, eccn_buf *out)
 {
     jsonw w;
@@ -425,6 +452,7 @@ int eccn_result_provisions_json(const eccn_result *r, eccn_buf *out)
         jsonw_kv_str(&w, "source", list[i]->source);
         jsonw_obj_end(&w);
     }
+    vendor_entry(r, &w);
     jsonw_arr_end(&w);
     return w.status;
 }

@@ -451,6 +451,33 @@ int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out
     return rc;
 }
 
+const eccn_part *eccn_resolve_id(const eccn_ruleset *rs, const char *id)
+{
+    const eccn_part *p = eccn_catalog_find_id(rs->cat, id);
+    if (p)
+        return with_vendor(rs, p);
+    const char *colon = strchr(id, ':');
+    if (!colon)
+        return NULL;
+    if (strncmp(id, "system:", 7) == 0) { /* system:8x:h100-sxm5-80gb (made_system) */
+        char *end = NULL;
+        long count = strtol(id + 7, &end, 10);
+        const eccn_part *ic = end && end[0] == 'x' && end[1] == ':' && count > 0 && count < 1000
+                                  ? eccn_catalog_find_id(rs->cat, end + 2)
+                                  : NULL;
+        return ic && ic->kind == ECCN_PART_IC && rs->vocab
+                   ? made_system(rs->vocab, ic, (int)count, id)
+                   : NULL;
+    }
+    /* NAME:PART-NUMBER, a vendor row the catalogue does not model. */
+    eccn_error ignored = {0};
+    if (eccn_vendors_by_partno(rs->vendors, colon + 1, strlen(colon + 1), &p, &ignored) !=
+            ECCN_OK ||
+        !p || strcmp(p->id, id) != 0)
+        return NULL;
+    return p;
+}
+
 /* What the question asks of a candidate: its ECCN and verdict. */
 static int answer(const eccn_ruleset *rs, const eccn_query *q, const eccn_part *p, eccn_result *r,
                   eccn_error *err)
