@@ -140,7 +140,7 @@ static int count_at(const char *s, const char *p, const char **after)
 static bool counted_item(const eccn_vocab *v, const char *t, size_t n, size_t i)
 {
     size_t b = i;
-    while (b > 0 && !strchr(",;+|(", t[b - 1]))
+    while (b > 0 && !strchr(",;+|(/", t[b - 1]))
         b--;
     for (size_t j = 0; j < v->njoins; j++) {
         size_t k = b;
@@ -157,7 +157,7 @@ static bool counted_item(const eccn_vocab *v, const char *t, size_t n, size_t i)
 static bool boundary_between(const eccn_vocab *v, const char *t, size_t a, size_t b)
 {
     for (size_t k = a; k < b; k++)
-        if (strchr(",;+|(", t[k]))
+        if (strchr(",;+|(/", t[k]))
             return true;
     size_t at;
     return first_of(v->joins, v->njoins, t, b, a, &at) != NULL;
