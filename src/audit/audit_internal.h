@@ -27,6 +27,8 @@ typedef struct text_val {
     bool asked;   /* whether it was resolved yet: then to part, or not for why */
     const eccn_part *part;
     const char *why; /* in run.part_errors, or NULL when unknown */
+    /* it fits several catalogue entries: a line answers when they all answer it alike */
+    bool ambiguous, agreed_noted;
 } text_val;
 
 /* An evaluation of the run (evaluation id - 1 indexes run.info). */
@@ -59,6 +61,7 @@ typedef struct line_in {
     const char *ttext;
     size_t tn;
     long long ttext_id;
+    text_val *ambiguous; /* the text that fitted several entries, until the line's answer says */
     const eccn_part *part;
     const char *dest, *hq;
     uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */
@@ -70,6 +73,32 @@ typedef struct line_in {
 } line_in;
 
 #define QTY_UNKNOWN (-1LL)
+
+/* prefix.c: the input's SHA-256, taken while it is read, and at each commit that of the part
+ * judged so far (bytes before the commit's offset), which the commit records so that --resume
+ * can refuse a file whose judged part changed. A workbook has no byte position for a row: its
+ * digest at every commit is of the whole file. */
+typedef struct prefix_hash {
+    eccn_digest *d;
+    long long fed;    /* bytes in d */
+    eccn_buf pending; /* bytes read ahead of the judged part, not in d yet */
+    bool whole;       /* a workbook */
+    int status;       /* the first failure of the hook, which cannot return one */
+} prefix_hash;
+int prefix_init(prefix_hash *h, bool whole);
+void prefix_free(prefix_hash *h);
+/* eccn_csv_on_bytes's hook, ctx the prefix_hash. */
+void prefix_bytes(const void *p, size_t n, void *ctx);
+/* Moves the bytes read before offset (a position read already, at or after the last) into the
+ * digest. */
+int prefix_advance(prefix_hash *h, long long offset);
+/* The hex digest of the bytes before offset (a position read already, at or after the last). */
+int prefix_at(prefix_hash *h, long long offset, char out[65]);
+/* The digest of every byte read. */
+int prefix_finish(prefix_hash *h, char out[65]);
+/* Adds the file's bytes up to limit (-1: all) from where h stands: on resume, the part judged
+ * by an earlier process. */
+int prefix_read_file(prefix_hash *h, const char *path, long long limit, eccn_error *err);
 
 typedef struct run {
     eccn_ruleset *rs;
@@ -87,6 +116,7 @@ typedef struct run {
     size_t npart_errors;
     eccn_hmap countries; /* raw text -> its code (const char *), NULL when unknown */
     eccn_hmap texts;     /* raw text -> text_val */
+    eccn_hmap agreed;    /* (ambiguous text, dest, hq, epoch) -> agreement (lines.c) */
     eccn_hmap evals;     /* (part, dest, hq, epoch) -> eval id (long long) */
     eccn_hmap sigs;      /* the four texts of a good line -> index in sigv + 1 (long long) */
     line_sig *sigv;
@@ -106,6 +136,7 @@ typedef struct run {
     eccn_date default_date;
     eccn_datefmt datefmt; /* how the file writes its dates: --date-format, or decided once */
     const char *default_to;
+    prefix_hash *prefix; /* the input's digest, for each commit */
     /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
      * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
     long long out_committed;

@@ -142,6 +142,10 @@ static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
                 rc = eccn_ledger_fail(l, "schema migration failed", err);
             goto rollback;
         }
+        /* The runs finished before seals existed are sealed now, so that the signed head names
+         * them as one entry too. */
+        if (v + 1 == 5 && (rc = eccn_integrity_seal_existing(l, err)) != ECCN_OK)
+            goto rollback;
         if (sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             rc = eccn_ledger_fail(l, "schema migration failed", err);
@@ -329,6 +333,22 @@ static void metric_test_json(eccn_metric m, const char *op, double value, void *
     jsonw_obj_end(w);
 }
 
+int eccn_ledger_quick_check(eccn_ledger *l, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l, "PRAGMA quick_check(1)", &st, err), step = SQLITE_DONE;
+    if (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW &&
+        strcmp(eccn_ledger_col(st, 0), "ok") != 0)
+        rc = eccn_fail(err, ECCN_EDB, l->path, 0, 0,
+                       "the ledger fails SQLite's quick check (%s): it accepts nothing until it "
+                       "is restored from a backup (see `eccn ledger check`)",
+                       eccn_ledger_col(st, 0));
+    else if (rc == ECCN_OK && step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "the ledger fails SQLite's quick check", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -474,20 +494,35 @@ static int insert_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long *
     return ECCN_OK;
 }
 
-int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_verdict_row *row,
-                            long long *id, eccn_error *err)
+int eccn_ledger_add_verdicts(eccn_ledger *l, eccn_verdict_entry *v, size_t n, eccn_error *err)
 {
-    /* The revision row and the verdict row are one transaction: both or neither. COMMIT returns
+    /* The revision rows and the verdict rows are one transaction: all or none. COMMIT returns
      * once the log is fsynced (synchronous=FULL). */
     int rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err);
     if (rc != ECCN_OK)
         return rc;
-    if ((rc = eccn_ledger_note_revision(l, rs, err)) != ECCN_OK ||
-        (rc = insert_verdict(l, row, id, err)) != ECCN_OK ||
-        (rc = eccn_ledger_exec(l, "COMMIT", err)) != ECCN_OK)
+    for (size_t i = 0; rc == ECCN_OK && i < n; i++) {
+        bool noted = false; /* a batch holds one or two revisions (a reload): noted once each */
+        for (size_t k = 0; k < i && !noted; k++)
+            noted = v[k].rs == v[i].rs;
+        if (!noted)
+            rc = eccn_ledger_note_revision(l, v[i].rs, err);
+        if (rc == ECCN_OK)
+            rc = insert_verdict(l, v[i].row, &v[i].id, err);
+    }
+    if (rc != ECCN_OK || (rc = eccn_ledger_exec(l, "COMMIT", err)) != ECCN_OK)
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
     else
         eccn_ledger_anchor(l);
+    return rc;
+}
+
+int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_verdict_row *row,
+                            long long *id, eccn_error *err)
+{
+    eccn_verdict_entry v = {.rs = rs, .row = row};
+    int rc = eccn_ledger_add_verdicts(l, &v, 1, err);
+    *id = v.id;
     return rc;
 }
 
