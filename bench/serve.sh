@@ -47,7 +47,7 @@ for c in 1 8 64; do
     read -r cn cf _ crate cp50 cp99 < <("$B/eccn-bench-serve" exec "$c" "$SECS" "${CHECK[@]}")
     read -r sn sf _ srate sp50 sp99 < <("$B/eccn-bench-serve" http 127.0.0.1 "$PORT" "$TOKEN" \
         "$c" "$SECS" "$BODY")
-    ratio=$(awk -v a="$srate" -v b="$crate" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')
+    ratio=$(awk -v a="$srate" -v b="$crate" 'BEGIN {r = 0; if (b > 0) r = a / b; printf "%.1f", r}')
     printf '  %-8s %-32s %-32s %s\n' "$c" "$srate/s ${sp50} ms ${sp99} ms" \
         "$crate/s ${cp50} ms ${cp99} ms" "${ratio}x"
     # Every answer counted is a row, and nothing failed.

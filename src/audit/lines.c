@@ -517,7 +517,7 @@ static int each_item(const eccn_audit_item_row *row, void *vctx)
     eccn_audit_item it = {
         .line = row->line,
         .line_id = row->line_id,
-        .part = eccn_catalog_find_id(c->rs->cat, row->part_id ? row->part_id : ""),
+        .part = eccn_resolve_id(c->rs, row->part_id ? row->part_id : ""),
         .destination = row->destination ? eccn_geo_resolve(c->rs->geo, row->destination) : NULL,
         .headquarters = row->hq_given ? eccn_geo_resolve(c->rs->geo, row->hq_given) : NULL,
         .quantity = row->quantity};

@@ -28,6 +28,9 @@ typedef struct cli_env {
     size_t nwhat_if;
     char rules_buf[4096], data_buf[4096], db_buf[4096];
     char state_buf[4096]; /* where the signed head and the key live (cli_open_ledger) */
+    /* the command line as given, global options included (`eccn serve` hands it on whole) */
+    int argc0;
+    char **argv0;
 } cli_env;
 
 /* Takes global options (--rules, --data, --db, --what-if) out of argv wherever they stand. */

@@ -280,7 +280,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     q.quantity = old.quantity;
     q.consignee = old.consignee;
     if (strcmp(old.input_kind, "sku") == 0) {
-        q.part = old.part_id ? eccn_catalog_find_id(rs->cat, old.part_id) : NULL;
+        q.part = old.part_id ? eccn_resolve_id(rs, old.part_id) : NULL;
         if (!q.part && eccn_resolve(rs, old.input, &q.part, &err) != ECCN_OK) {
             cli_print_error(&err);
             rc = EXIT_USAGE;

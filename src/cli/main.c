@@ -43,6 +43,10 @@ static bool wants_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
     static cli_env env; /* 12 KiB of path buffers: not on the stack */
+    static char *argv0[256];
+    env.argc0 = argc < 256 ? argc : 255;
+    memcpy(argv0, argv, (size_t)env.argc0 * sizeof *argv); /* argv0[argc0] stays NULL */
+    env.argv0 = argv0;
     if (cli_take_global(&env, &argc, argv) != 0)
         return EXIT_USAGE;
     if (argc < 2) {

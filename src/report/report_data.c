@@ -44,7 +44,8 @@ static size_t *index_of(eccn_hmap *m, const char *const *texts, size_t n)
 /* One judged group of lines: n lines of quantity qty, all with the same outcome. */
 static int count(report *r, const char *verdict, const char *dest, const char *eccn,
                  const char *exceptions, const char *part_id, double tpp, bool has_tpp, double pd,
-                 bool has_pd, const char *by, const char *status, long long n, long long qty)
+                 bool has_pd, const char *by, const char *status, const char *vendor, long long n,
+                 long long qty)
 {
     r->lines += n;
     r->quantity += qty;
@@ -97,6 +98,7 @@ static int count(report *r, const char *verdict, const char *dest, const char *e
         snprintf(np->eccn, sizeof np->eccn, "%s", eccn);
         snprintf(np->by, sizeof np->by, "%s", by ? by : "");
         snprintf(np->status, sizeof np->status, "%s", status);
+        snprintf(np->vendor, sizeof np->vendor, "%s", vendor ? vendor : "");
         np->tpp = tpp;
         np->has_tpp = has_tpp;
         np->pd = pd;
@@ -126,7 +128,8 @@ static int counted(const eccn_ledger_outcome *o, void *ctx)
         return ECCN_OK;
     }
     return count(r, o->verdict, o->destination, o->eccn, o->exceptions, o->part_id, o->tpp,
-                 o->has_tpp, o->pd, o->has_pd, o->classified_by, o->status, o->lines, o->quantity);
+                 o->has_tpp, o->pd, o->has_pd, o->classified_by, o->status, o->vendor, o->lines,
+                 o->quantity);
 }
 
 static int counted_check(const eccn_ledger_outcome *o, void *ctx)

@@ -17,6 +17,7 @@ typedef struct group {
 
 typedef struct part {
     char id[64], eccn[32], by[64], status[16];
+    char vendor[320]; /* the vendor row it was known by, when eccn's catalogue lacks it, or "" */
     double tpp, pd;
     bool has_tpp, has_pd;
     long long lines;
