@@ -212,8 +212,33 @@ contains "what-if audit: asks for --record" "$T/err" "give --record"
 expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record
 contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION"
 expect "what-if audit: runs" 0 "${E[@]}" --db "$W" ledger runs
-contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision)"
+contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision: aidiff2025)"
 expect "what-if audit: report" 0 "${E[@]}" --db "$W" report --format json
 contains "what-if audit: left out of the period" "$T/out" '"what_if_runs_left_out":1'
+
+# Asked for, a what-if run of a file is shown beside the real run of it, marked, and never in its
+# place: re-audits are the same input judged alike, real runs among themselves, what-if among
+# themselves.
+expect "what-if audit: report --include-what-if" 0 "${E[@]}" --db "$W" report --format json --include-what-if
+json=$(cat "$T/out")
+[ "$(jq '$.summary.audit_runs')" = 2 ] && [ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 0 ] &&
+    ok || bad "report --include-what-if: the what-if run replaced the real one ($(jq '$.summary.audit_runs') runs)"
+expect "what-if audit: report csv --include-what-if" 0 "${E[@]}" --db "$W" report --format csv --include-what-if
+grep -c '^audit,1,.*,$' "$T/out" | grep -qx 1 && ok || bad "report csv: the real run's line is gone or marked"
+grep -c '^audit,2,.*,yes$' "$T/out" | grep -qx 1 && ok || bad "report csv: the what-if run's line is not marked"
+
+# Two sheets of one workbook are two inputs, not a re-audit of one: both are in a report.
+X="$T/sheets.db"
+"${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --quiet >/dev/null
+"${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --sheet Notes --quiet >/dev/null
+expect "report of two sheets" 0 "${E[@]}" --db "$X" report --format json
+json=$(cat "$T/out")
+[ "$(jq '$.summary.audit_runs')" = 2 ] && [ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 0 ] &&
+    ok || bad "report: the Notes sheet replaced the first sheet ($(jq '$.summary.audit_runs') runs)"
+"${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --sheet Notes --quiet --force >/dev/null
+expect "report of a sheet audited again" 0 "${E[@]}" --db "$X" report --format json
+json=$(cat "$T/out")
+[ "$(jq '$.summary.audit_runs')" = 2 ] && [ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 1 ] &&
+    ok || bad "report: a sheet audited again is not a re-audit"
 
 finish

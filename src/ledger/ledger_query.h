@@ -16,8 +16,11 @@ typedef struct eccn_ledger_run {
     long long id;
     const char *started_at, *status, *file;
     const char *sha256; /* of the file's bytes: two runs of the same input share it */
+    const char *sheet;  /* the sheet of a workbook read (--sheet), "" for the first or a CSV */
     long long lines_read, results, errors;
-    bool what_if; /* judged with rules not in force (--what-if): not a decision */
+    /* The acts applied though not in force (--what-if), space-separated; "" for a real run. A
+     * run with any is not a decision. */
+    const char *what_if;
 } eccn_ledger_run;
 
 /* The audit runs in id order: run_id alone when it is not 0 (the dates are then ignored), or
@@ -77,7 +80,7 @@ typedef struct eccn_ledger_line {
         *reason;
     const char *provision; /* the first licence provision that decided it, or "" */
     long long qty;
-    bool what_if; /* a check decided under --what-if */
+    bool what_if; /* a check decided under --what-if, or a line of a what-if run */
 } eccn_ledger_line;
 
 /* Which lines: every one, the indeterminate and error lines, or those that need a licence. */

@@ -33,7 +33,8 @@ typedef struct report {
     eccn_error *err;
     struct run_ref {
         long long id;
-        char sha256[65];
+        char sha256[65], sheet[256];
+        char what_if[256]; /* the run's what-if acts, "" for a decision */
         bool complete;
     } * runs;
     size_t nruns, runs_cap;
@@ -41,6 +42,8 @@ typedef struct report {
     long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
     long long what_if, what_if_left; /* what-if checks included (marked), and left out */
     long long what_if_runs_left;     /* what-if audit runs left out */
+    long long what_if_runs;          /* what-if audit runs included (marked) */
+    char what_if_acts[256];          /* the acts of those runs, space-separated, each once */
     long long quantity, licence_qty;
     group *groups;
     size_t ngroups, groups_cap;
