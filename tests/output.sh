@@ -227,6 +227,22 @@ expect "what-if audit: report csv --include-what-if" 0 "${E[@]}" --db "$W" repor
 grep -c '^audit,1,.*,$' "$T/out" | grep -qx 1 && ok || bad "report csv: the real run's line is gone or marked"
 grep -c '^audit,2,.*,yes$' "$T/out" | grep -qx 1 && ok || bad "report csv: the what-if run's line is not marked"
 
+# A report of the what-if run says so in every format.
+expect "what-if run: report md" 0 "${E[@]}" --db "$W" report --run 2 --format md -o "$T/wi.md"
+contains "what-if run md: banner" "$T/wi.md" "**WHAT-IF, NOT A DECISION: act aidiff2025."
+contains "what-if run md: lines marked" "$T/wi.md" "WHAT-IF run 2 line 2"
+expect "what-if run: report html" 0 "${E[@]}" --db "$W" report --run 2 --format html
+contains "what-if run html: banner" "$T/out" '<p class="what-if"><strong>WHAT-IF, NOT A DECISION: act aidiff2025.'
+expect "what-if run: report json" 0 "${E[@]}" --db "$W" report --run 2 --format json
+contains "what-if run json: acts" "$T/out" '"what_if":["aidiff2025"]'
+contains "what-if run json: counted" "$T/out" '"what_if_runs":1'
+expect "what-if run: report csv" 0 "${E[@]}" --db "$W" report --run 2 --format csv
+contains "what-if run csv: marked" "$T/out" ",yes"
+expect "real run: report json" 0 "${E[@]}" --db "$W" report --run 1 --format json
+contains "real run json: no acts" "$T/out" '"what_if":null'
+expect "real run: report md" 0 "${E[@]}" --db "$W" report --run 1 --format md -o "$T/real.md"
+lacks "real run md: no banner" "$T/real.md" "WHAT-IF"
+
 # Two sheets of one workbook are two inputs, not a re-audit of one: both are in a report.
 X="$T/sheets.db"
 "${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --quiet >/dev/null

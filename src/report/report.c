@@ -118,6 +118,18 @@ static int json_problem(report *r, const line *ln, void *ctx)
     return w->status;
 }
 
+/* The acts, space-separated, as a JSON array. */
+static void write_acts_json(jsonw *w, const char *acts)
+{
+    char one[256];
+    jsonw_arr_begin(w);
+    for (const char *a = acts; *a; a += strcspn(a, " "), a += *a == ' ') {
+        snprintf(one, sizeof one, "%.*s", (int)strcspn(a, " "), a);
+        jsonw_str(w, one);
+    }
+    jsonw_arr_end(w);
+}
+
 static int write_json(report *r, const provs *p)
 {
     jout j = {0};
@@ -139,6 +151,12 @@ static int write_json(report *r, const provs *p)
     jsonw_key(w, "include_what_if");
     jsonw_bool(w, r->o->include_what_if);
     jsonw_obj_end(w);
+    /* The acts of the what-if runs shown: a report of one is no decision (null: none). */
+    jsonw_key(w, "what_if");
+    if (r->what_if_runs)
+        write_acts_json(w, r->what_if_acts);
+    else
+        jsonw_null(w);
     jsonw_key(w, "rules_revisions");
     jsonw_arr_begin(w);
     for (size_t i = 0; i < r->revisions.n; i++)
@@ -158,6 +176,7 @@ static int write_json(report *r, const provs *p)
     jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
     jsonw_kv_int(w, "what_if_checks", r->what_if);
     jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
+    jsonw_kv_int(w, "what_if_runs", r->what_if_runs);
     jsonw_kv_int(w, "what_if_runs_left_out", r->what_if_runs_left);
     jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
     jsonw_obj_end(w);
@@ -325,6 +344,7 @@ static const char HTML_STYLE[] =
     "table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9em}\n"
     "th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#eee}\nsvg{max-width:100%;height:auto;display:block;margin:1em 0}\n"
+    ".what-if{border:3px solid #b00;color:#b00;padding:.5em}\n"
     "footer{border-top:1px solid #999;margin-top:2em;padding-top:.5em;font-size:.9em}\n"
     "@page{margin:14mm 12mm}\n"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
@@ -346,6 +366,30 @@ static int write_chart_file(report *r, const char *suffix, const map *m, char *n
     return fclose(f) == 0 ? ECCN_OK : eccn_fail(r->err, ECCN_EIO, path, 0, 0, "write failed");
 }
 
+/* A report that shows lines judged under rules not in force says so first, where no reader can
+ * miss it: they are no decision. */
+static void what_if_banner(doc *d)
+{
+    report *r = d->r;
+    char buf[600];
+    if (!r->what_if_runs)
+        return;
+    if (r->o->run_id)
+        snprintf(buf, sizeof buf,
+                 "WHAT-IF, NOT A DECISION: %s %s. Audit run %lld was judged under rules not in "
+                 "force (--what-if); its verdicts are not decisions.",
+                 strchr(r->what_if_acts, ' ') ? "acts" : "act", r->what_if_acts, r->o->run_id);
+    else
+        snprintf(buf, sizeof buf,
+                 "WHAT-IF, NOT A DECISION: %s %s. %lld of the audit runs shown were judged under "
+                 "rules not in force (--what-if), included at the report's request; their lines "
+                 "are marked WHAT-IF and are not decisions.",
+                 strchr(r->what_if_acts, ' ') ? "acts" : "act", r->what_if_acts, r->what_if_runs);
+    fputs(d->html ? "<p class=\"what-if\"><strong>" : "**", r->out);
+    esc(d, buf);
+    fputs(d->html ? "</strong></p>\n" : "**\n\n", r->out);
+}
+
 /* The title block (organisation, generation, tool, ledger, scope, revisions) and the summary. */
 static void doc_title(doc *d)
 {
@@ -361,6 +405,7 @@ static void doc_title(doc *d)
         fputs(HTML_STYLE, f);
     }
     heading(d, 1, buf);
+    what_if_banner(d);
 
     char scope[128];
     if (r->o->run_id)
@@ -449,7 +494,8 @@ static int doc_licence_line(report *r, const line *ln, void *ctx)
     char qty[24], where[64];
     snprintf(qty, sizeof qty, "%lld", ln->qty);
     if (ln->run)
-        snprintf(where, sizeof where, "run %lld line %lld", ln->run, ln->line);
+        snprintf(where, sizeof where, "%srun %lld line %lld", ln->what_if ? "WHAT-IF " : "",
+                 ln->run, ln->line);
     else
         snprintf(where, sizeof where, "%scheck %lld", ln->what_if ? "WHAT-IF " : "", ln->line);
     const char *cells[] = {ln->part,      qty,  ln->dest, ln->date, ln->eccn[0] ? ln->eccn : "-",
