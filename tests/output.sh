@@ -209,8 +209,19 @@ printf 'part,quantity,destination,date\nH100 SXM5,2,DE,2025-06-01\n' >"$T/wi.csv
 "${E[@]}" --db "$W" audit "$T/wi.csv" --quiet >/dev/null
 expect "what-if audit without --record" 2 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv"
 contains "what-if audit: asks for --record" "$T/err" "give --record"
-expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record
-contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record --out "$T/wi.out"
+contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION: judged under rules not in force (aidiff2025)"
+# --out, the file a user acts on, marks every row with the acts (a last column, empty when real).
+contains "what-if audit --out: header" "$T/wi.out" ",reason,field,what_if"
+contains "what-if audit --out: row marked" "$T/wi.out" ",license_required,4A090.a,"
+[ "$(sqlite3 :memory: ".import --csv $T/wi.out t" "SELECT group_concat(what_if) FROM t")" = aidiff2025 ] &&
+    ok || bad "what-if audit --out: the row's what_if is not the act"
+expect "what-if audit --json" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record --json
+contains "what-if audit --json: acts" "$T/out" '"what_if":["aidiff2025"]'
+expect "real audit --json" 0 "${E[@]}" --db "$W" audit "$T/wi.csv" --json --out "$T/real.out"
+contains "real audit --json: not what-if" "$T/out" '"what_if":null'
+[ "$(sqlite3 :memory: ".import --csv $T/real.out t" "SELECT quote(what_if) FROM t")" = "''" ] &&
+    ok || bad "real audit --out: what_if not empty"
 expect "what-if audit: runs" 0 "${E[@]}" --db "$W" ledger runs
 contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision: aidiff2025)"
 expect "what-if audit: report" 0 "${E[@]}" --db "$W" report --format json

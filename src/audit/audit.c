@@ -39,7 +39,7 @@ static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_err
     if (rc == ECCN_OK && eccn_csv_next(csv, &h, &ignored) > 0)
         map_columns(r, &h, &ignored);
     if (rc == ECCN_OK && o->out_csv)
-        rc = write_recorded_out(r->l, prev, o->out_csv, err);
+        rc = write_recorded_out(r->l, prev, o->out_csv, r->what_if, err);
     snprintf(r->s->file, sizeof r->s->file, "%s", o->path);
     r->s->reused = true;
     return rc;
@@ -66,7 +66,8 @@ static int take_up(run *r, eccn_csv *csv, const stored_run *sr, eccn_digest **di
     s->by_error = prev.by_error; /* the lines in error so far, by reason: this process adds on */
     s->nerror_kinds = prev.nerror_kinds;
     prev.by_error = NULL;
-    if (r->o->out_csv && (rc = write_recorded_out(r->l, r->run_id, r->o->out_csv, err)) != ECCN_OK)
+    if (r->o->out_csv &&
+        (rc = write_recorded_out(r->l, r->run_id, r->o->out_csv, r->what_if, err)) != ECCN_OK)
         goto done;
     if (sr->offset > 0) {
         eccn_csv_on_bytes(csv, NULL, NULL);
@@ -147,11 +148,15 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     options_text(o, r.datefmt, &opts);
     /* A run judged with rules not in force is marked so in its fixed, chained options: reports
      * and listings leave it out of what was decided (issue 20: what-if is never a decision). */
-    for (size_t i = 0; i < rs->nacts; i++)
-        if (rs->acts[i].what_if)
-            eccn_buf_printf(&opts, "what_if=%s\n", rs->acts[i].id);
-    for (size_t i = 0; i < rs->nenforce; i++)
-        eccn_buf_printf(&opts, "what_if=%s\n", rs->enforce_acts[i]);
+    for (size_t i = 0; i < rs->nacts + rs->nenforce; i++) {
+        const char *act = i < rs->nacts ? rs->acts[i].what_if ? rs->acts[i].id : NULL
+                                        : rs->enforce_acts[i - rs->nacts];
+        size_t len = strlen(r.what_if);
+        if (!act)
+            continue;
+        eccn_buf_printf(&opts, "what_if=%s\n", act);
+        snprintf(r.what_if + len, sizeof r.what_if - len, "%s%s", len ? " " : "", act);
+    }
     if (!opts.data) {
         rc = ECCN_ENOMEM;
         goto done;
@@ -172,6 +177,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     s->lines_read = records;
     rc = finish(&r, w, csv, digest, &final, err);
 done:
+    snprintf(s->what_if, sizeof s->what_if, "%s", r.what_if);
     /* A failure inside a batch rolls the batch back (close): the run stays incomplete, its
      * committed results and resume position agree, and --resume redoes exactly the lost lines.
      * --out is cut back to the lines committed (the worker that wrote the others has ended). */
