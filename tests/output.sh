@@ -200,9 +200,22 @@ contains "map drawn for --until" "$T/out" "classification regions in force on 20
 contains "map: rule change noted" "$T/out" "The period spans a change of the rules (on 2023-11-17"
 printf 'sku,qty,country,date\nH100 SXM5,1,CN,2024-06-01\nH20,1,DE,2024-07-01\n' >"$T/calm.csv"
 "${E[@]}" --db "$T/calm.db" audit "$T/calm.csv" --quiet >/dev/null
-expect "report of a calm period" 0 "${E[@]}" --db "$T/calm.db" report
-contains "calm map: latest ship date" "$T/out" "classification regions in force on 2024-07-01"
-lacks "calm map: no rule change" "$T/out" "spans a change of the rules"
+# The map is drawn for the date the scope ends on: a period without --until ends today (the day
+# the report is generated), a report of one run on its latest ship date.
+expect "report of a calm period" 0 env SOURCE_DATE_EPOCH=1767225600 "${E[@]}" --db "$T/calm.db" report
+contains "calm scope: ends today" "$T/out" "recorded from the start to today, 2026-01-01"
+contains "calm map: the scope's end" "$T/out" "classification regions in force on 2026-01-01"
+contains "calm map: the rules changed since the ship dates" "$T/out" "spans a change of the rules (on 2024-12-02"
+expect "report of a calm run" 0 "${E[@]}" --db "$T/calm.db" report --run 1
+contains "calm run scope: its ship dates" "$T/out" "audit run 1: ship dates 2024-06-01 to 2024-07-01"
+contains "calm run map: its latest ship date" "$T/out" "classification regions in force on 2024-07-01"
+lacks "calm run map: no rule change" "$T/out" "spans a change of the rules"
+# A period with no line in it (the runs were recorded later) still has rules in force at its end.
+expect "report of an empty period" 0 "${E[@]}" --db "$T/calm.db" report --until 2023-12-31
+contains "empty period: map date" "$T/out" "classification regions in force on 2023-12-31"
+lacks "empty period: regions drawn" "$T/out" "none drawable"
+contains "empty period: said" "$T/out" "No line in this period: the map shows the paragraphs of the rules revision recorded last"
+contains "empty period: ac2023's 3A090.a drawn" "$T/out" "ac2023/3A090.a.1"
 
 # An audit under --what-if is marked in its summary, its run and the listing, and a report of the
 # period leaves it out.

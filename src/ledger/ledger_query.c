@@ -429,6 +429,24 @@ int eccn_ledger_revision_provisions(eccn_ledger *l, const char *revision,
     return each_row(l, st, prov_row, &(prov_ctx){fn, ctx}, "cannot read a rules revision", err);
 }
 
+int eccn_ledger_latest_revision(eccn_ledger *l, char out[65], eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(
+        l, "SELECT revision FROM rules_revisions ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+        &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    int step = sqlite3_step(st);
+    out[0] = '\0';
+    if (step == SQLITE_ROW)
+        snprintf(out, 65, "%s", col(st, 0));
+    else if (step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot read the rules revisions", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 typedef struct test_ctx {
     int (*fn)(const char *metric, const char *op, double value, void *ctx);
     void *ctx;

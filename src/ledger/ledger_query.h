@@ -108,6 +108,8 @@ typedef struct eccn_ledger_provision {
 int eccn_ledger_revision_provisions(eccn_ledger *l, const char *revision,
                                     int (*fn)(const eccn_ledger_provision *p, void *ctx), void *ctx,
                                     eccn_error *err);
+/* The rules revision recorded last in out ("" when the ledger has none). */
+int eccn_ledger_latest_revision(eccn_ledger *l, char out[65], eccn_error *err);
 /* Each test of a provision's tests (the JSON above), in order: metric, op (">=", "<"...), value. */
 int eccn_ledger_provision_tests(eccn_ledger *l, const char *tests,
                                 int (*fn)(const char *metric, const char *op, double value,

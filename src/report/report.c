@@ -407,12 +407,17 @@ static void doc_title(doc *d)
     heading(d, 1, buf);
     what_if_banner(d);
 
-    char scope[128];
-    if (r->o->run_id)
+    /* The scope ends on the date the control map is drawn for (eccn_report_period_end). */
+    char scope[160], end[11];
+    eccn_report_period_end(r, end);
+    if (r->o->run_id && r->latest[0])
+        snprintf(scope, sizeof scope, "audit run %lld: ship dates %s to %s", r->o->run_id,
+                 r->earliest, r->latest);
+    else if (r->o->run_id)
         snprintf(scope, sizeof scope, "audit run %lld", r->o->run_id);
     else
-        snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s",
-                 r->o->since ? r->o->since : "the start", r->o->until ? r->o->until : "today");
+        snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s%s",
+                 r->o->since ? r->o->since : "the start", r->o->until ? "" : "today, ", end);
     const char *head2[] = {"", ""};
     table_begin(d, head2, 2);
     const char *rows[][2] = {{"organisation", r->o->org ? r->o->org : "(not given)"},
@@ -585,7 +590,7 @@ static void doc_provisions(doc *d, const provs *p)
     for (size_t k = 0; k < p->n; k++)
         eccn_buf_printf(&ids, "%s%s", ids.len ? ", " : "", p->v[k].id);
     para(d, "Their provisions:");
-    para(d, ids.data ? ids.data : "(none recorded)");
+    para(d, ids.data && r->revisions.n ? ids.data : "(none recorded)");
     eccn_buf_free(&ids);
 }
 
@@ -644,6 +649,14 @@ static int write_doc(report *r, const provs *p, bool html)
             "the period) whose tests are all on TPP and performance density; paragraphs that also "
             "test other facts (datacenter design, I/O bandwidth) are not drawn. Hollow points: PD "
             "unknown.");
+    if (r->map_revision[0]) {
+        char note[200];
+        snprintf(note, sizeof note,
+                 "No line in this period: the map shows the paragraphs of the rules revision "
+                 "recorded last (%.16s...).",
+                 r->map_revision);
+        para(d, note);
+    }
     if (m.changes[0]) {
         char note[320];
         snprintf(note, sizeof note,

@@ -284,7 +284,21 @@ int eccn_report_data_gather(report *r, provs *p)
         eccn_sort(r->parts, r->nparts, sizeof *r->parts, cmp_part);
         rc = load_provisions(r, p);
     }
+    /* A period without a line still has rules in force at its end: those of the ledger's latest
+     * revision, or the map would say none are drawable. */
+    if (rc == ECCN_OK && !r->revisions.n &&
+        (rc = eccn_ledger_latest_revision(r->l, r->map_revision, r->err)) == ECCN_OK &&
+        r->map_revision[0])
+        rc = eccn_ledger_revision_provisions(r->l, r->map_revision, add_prov, p, r->err);
     return rc;
+}
+
+void eccn_report_period_end(const report *r, char out[11])
+{
+    const char *end = r->o->until    ? r->o->until
+                      : r->o->run_id ? r->latest[0] ? r->latest : r->o->generated_at
+                                     : r->o->generated_at;
+    snprintf(out, 11, "%.10s", end);
 }
 
 void eccn_report_data_free(report *r, provs *p)

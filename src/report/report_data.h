@@ -51,6 +51,9 @@ typedef struct report {
     size_t nparts, parts_cap;
     strset revisions, provisions;
     char latest[11], earliest[11]; /* the latest and earliest ship dates, YYYY-MM-DD, or "" */
+    /* No line in scope, so no revision used: the map is drawn from the revision recorded last,
+     * named here ("" otherwise); its provisions are then the report's p. */
+    char map_revision[65];
 } report;
 
 /* The provisions of the revisions used, from the rules revisions recorded in the ledger. */
@@ -64,6 +67,9 @@ typedef struct provs {
     size_t n, cap;
 } provs;
 
+/* The date a report's period ends, as its scope says: --until, else the run's latest ship date
+ * for a report of one run, else the day it was generated. */
+void eccn_report_period_end(const report *r, char out[11]);
 /* Fills r (whose l, o, out and err are set) and p: groups and parts sorted, revisions and
  * provisions sorted and each once. Free both with eccn_report_data_free, also after a failure. */
 int eccn_report_data_gather(report *r, provs *p);

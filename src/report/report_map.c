@@ -54,14 +54,11 @@ static void note_changes(const provs *p, const char *start, map *m)
     }
 }
 
-/* The map is drawn for the end of the period: --until when given, else the latest ship date. */
+/* The map is drawn for the end of the period, the date the report's scope ends on. */
 void eccn_report_build_map(report *r, const provs *p, map *m)
 {
     memset(m, 0, sizeof *m);
-    snprintf(m->when, sizeof m->when, "%s",
-             r->o->until    ? r->o->until
-             : r->latest[0] ? r->latest
-                            : r->o->generated_at);
+    eccn_report_period_end(r, m->when);
     note_changes(p, r->earliest, m);
     for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
         const prov *v = &p->v[i];
