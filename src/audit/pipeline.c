@@ -53,6 +53,31 @@ static int exceptions_text(const eccn_result *res, eccn_buf *b)
     return b->data ? ECCN_OK : ECCN_ENOMEM;
 }
 
+/* What an indeterminate answer lacks, "missing: " and each figure on one line ("; " between),
+ * or nothing. An audit evaluates without the trace that names it, so the few indeterminate
+ * evaluations of a run are made again with it. */
+static int missing_reason(run *r, const eccn_query *q, eccn_buf *out, eccn_error *err)
+{
+    eccn_query traced = *q;
+    eccn_result res;
+    eccn_buf text = {0};
+    traced.no_trace = false;
+    int rc = eccn_evaluate(r->rs, &traced, &res, err);
+    if (rc != ECCN_OK)
+        return rc;
+    if ((rc = eccn_result_missing_text(&res, &text)) == ECCN_OK && text.data) {
+        const char *line = text.data;
+        for (bool first = true; rc == ECCN_OK && *line; first = false) {
+            size_t n = strcspn(line, "\n");
+            rc = eccn_buf_printf(out, "%s%.*s", first ? "missing: " : "; ", (int)n, line);
+            line += n + (line[n] == '\n');
+        }
+    }
+    eccn_buf_free(&text);
+    eccn_result_free(&res);
+    return rc;
+}
+
 static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
                     long long *id, eccn_error *err)
 {
@@ -65,7 +90,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                     .no_trace = true};
     eccn_result res;
     eccn_record rec = {0};
-    eccn_buf exc = {0};
+    eccn_buf exc = {0}, missing = {0};
     int rc = eccn_evaluate(r->rs, &q, &res, err);
     if (rc != ECCN_OK)
         return rc;
@@ -76,9 +101,14 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         goto done;
     }
     /* The reason is recorded for an indeterminate answer only: a note that a classification
-     * cannot be decided, beside a verdict that did not need it, would contradict the verdict. */
+     * cannot be decided, beside a verdict that did not need it, would contradict the verdict.
+     * It names the figure that is missing, as check does. */
     if (res.verdict != ECCN_V_INDETERMINATE)
         rec.reason = NULL;
+    else if ((rc = missing_reason(r, &q, &missing, err)) != ECCN_OK)
+        goto done;
+    else if (missing.data)
+        rec.reason = missing.data;
     /* What decided the verdict: a licence provision, else the classification (audit_store.c
      * picks the same from the recorded JSON). */
     const eccn_provision *by = res.ndeciding ? res.deciding[0] : res.deciding_class;
@@ -113,6 +143,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     rc = eccn_audit_rows_eval(r->out, &row);
 done:
     eccn_buf_free(&exc);
+    eccn_buf_free(&missing);
     eccn_record_free(&rec);
     eccn_result_free(&res);
     return rc;
