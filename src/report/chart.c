@@ -133,6 +133,39 @@ static box place_label(const box *taken, size_t ntaken, double x, double y, size
     return (box){x + 5, y - 5 - h, x + 5 + w, y - 5}; /* no room left: next to the point */
 }
 
+/* The threshold lines of the paragraphs drawn, labelled with their values; each label's box in
+ * taken (when not NULL). Returns how many boxes it took. */
+static size_t thresholds(FILE *out, const axes *a, const double *tpp_lines, size_t ntpp,
+                         const double *pd_lines, size_t npd, box *taken)
+{
+    size_t ntaken = 0;
+    for (size_t i = 0; i < ntpp; i++) {
+        char l[48];
+        snprintf(l, sizeof l, "TPP %g", tpp_lines[i]);
+        fprintf(out,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
+                "stroke-dasharray=\"4 3\"/>\n",
+                LEFT, py(a, tpp_lines[i]), W - RIGHT, py(a, tpp_lines[i]));
+        text(out, W - RIGHT - 4, py(a, tpp_lines[i]) - 3, "end", " fill=\"#555\"", l);
+        if (taken)
+            taken[ntaken++] = text_box(W - RIGHT - 4 - text_width(l), py(a, tpp_lines[i]) - 3, l);
+    }
+    /* Staggered on three rows, far enough apart that neighbouring labels never touch. */
+    for (size_t i = 0; i < npd; i++) {
+        char l[48];
+        double y = TOP + 12 + 14.0 * (double)(i % 3);
+        snprintf(l, sizeof l, "PD %g", pd_lines[i]);
+        fprintf(out,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" "
+                "stroke-dasharray=\"4 3\"/>\n",
+                px(a, pd_lines[i]), TOP, px(a, pd_lines[i]), H - BOTTOM);
+        text(out, px(a, pd_lines[i]) + 3, y, "start", " fill=\"#555\"", l);
+        if (taken)
+            taken[ntaken++] = text_box(px(a, pd_lines[i]) + 3, y, l);
+    }
+    return ntaken;
+}
+
 /* The key to the shading and the points, then each point's number and part, in columns. */
 static void legend(FILE *out, const eccn_chart_point *points, size_t npoints, size_t rows_per_col)
 {
@@ -219,34 +252,10 @@ void eccn_chart_control_map(FILE *out, const char *title, const eccn_chart_regio
             "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
             "total processing performance (log scale)</text>\n",
             (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2);
-    /* Threshold lines of the paragraphs drawn, labelled with their values; the labels' boxes
-     * are taken before the points' numbers are placed, which then keep clear of them. */
+    /* The threshold labels' boxes are taken before the points' numbers are placed, which then
+     * keep clear of them. */
     box *taken = calloc(2 * npoints + ntpp + npd + 1, sizeof *taken);
-    size_t ntaken = 0;
-    for (size_t i = 0; i < ntpp; i++) {
-        char l[48];
-        snprintf(l, sizeof l, "TPP %g", tpp_lines[i]);
-        fprintf(out,
-                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
-                "stroke-dasharray=\"4 3\"/>\n",
-                LEFT, py(&a, tpp_lines[i]), W - RIGHT, py(&a, tpp_lines[i]));
-        text(out, W - RIGHT - 4, py(&a, tpp_lines[i]) - 3, "end", " fill=\"#555\"", l);
-        if (taken)
-            taken[ntaken++] = text_box(W - RIGHT - 4 - text_width(l), py(&a, tpp_lines[i]) - 3, l);
-    }
-    for (size_t i = 0; i < npd; i++) {
-        char l[48];
-        snprintf(l, sizeof l, "PD %g", pd_lines[i]);
-        fprintf(out,
-                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" "
-                "stroke-dasharray=\"4 3\"/>\n",
-                px(&a, pd_lines[i]), TOP, px(&a, pd_lines[i]), H - BOTTOM);
-        text(out, px(&a, pd_lines[i]) + 3, TOP + 12 + 14.0 * (double)(i % 3), "start",
-             " fill=\"#555\"", l);
-        if (taken)
-            taken[ntaken++] =
-                text_box(px(&a, pd_lines[i]) + 3, TOP + 12 + 14.0 * (double)(i % 3), l);
-    }
+    size_t ntaken = thresholds(out, &a, tpp_lines, ntpp, pd_lines, npd, taken);
     /* Parts: a point each, numbered; those without a known PD sit on the left edge, hollow. The
      * numbers are placed where they overlap no other number and no point, and the legend at
      * the right names each: part names at the points ran into one another. */

@@ -118,6 +118,29 @@ static int json_problem(report *r, const line *ln, void *ctx)
     return w->status;
 }
 
+/* The report's counts (docs/report-schema.md: summary). */
+static void json_summary(const report *r, jsonw *w)
+{
+    jsonw_key(w, "summary");
+    jsonw_obj_begin(w);
+    jsonw_kv_int(w, "lines", r->lines);
+    jsonw_kv_int(w, "checks", r->checks);
+    jsonw_kv_int(w, "audit_runs", (long long)r->nruns);
+    jsonw_kv_int(w, "license_required", r->licence);
+    jsonw_kv_int(w, "license_exceptions_available", r->exceptions);
+    jsonw_kv_int(w, "indeterminate", r->indeterminate);
+    jsonw_kv_int(w, "errors", r->errors);
+    jsonw_kv_int(w, "no_license_required", r->no_licence);
+    jsonw_kv_int(w, "quantity", r->quantity);
+    jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
+    jsonw_kv_int(w, "what_if_checks", r->what_if);
+    jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
+    jsonw_kv_int(w, "what_if_runs", r->what_if_runs);
+    jsonw_kv_int(w, "what_if_runs_left_out", r->what_if_runs_left);
+    jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
+    jsonw_obj_end(w);
+}
+
 /* The acts, space-separated, as a JSON array. */
 static void write_acts_json(jsonw *w, const char *acts)
 {
@@ -162,24 +185,7 @@ static int write_json(report *r, const provs *p)
     for (size_t i = 0; i < r->revisions.n; i++)
         jsonw_str(w, r->revisions.v[i]);
     jsonw_arr_end(w);
-    jsonw_key(w, "summary");
-    jsonw_obj_begin(w);
-    jsonw_kv_int(w, "lines", r->lines);
-    jsonw_kv_int(w, "checks", r->checks);
-    jsonw_kv_int(w, "audit_runs", (long long)r->nruns);
-    jsonw_kv_int(w, "license_required", r->licence);
-    jsonw_kv_int(w, "license_exceptions_available", r->exceptions);
-    jsonw_kv_int(w, "indeterminate", r->indeterminate);
-    jsonw_kv_int(w, "errors", r->errors);
-    jsonw_kv_int(w, "no_license_required", r->no_licence);
-    jsonw_kv_int(w, "quantity", r->quantity);
-    jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
-    jsonw_kv_int(w, "what_if_checks", r->what_if);
-    jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
-    jsonw_kv_int(w, "what_if_runs", r->what_if_runs);
-    jsonw_kv_int(w, "what_if_runs_left_out", r->what_if_runs_left);
-    jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
-    jsonw_obj_end(w);
+    json_summary(r, w);
     jsonw_key(w, "license_required");
     jsonw_arr_begin(w);
     for (size_t g = 0; g < r->ngroups; g++) {
