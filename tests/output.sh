@@ -269,6 +269,15 @@ contains "real run json: no acts" "$T/out" '"what_if":null'
 expect "real run: report md" 0 "${E[@]}" --db "$W" report --run 1 --format md -o "$T/real.md"
 lacks "real run md: no banner" "$T/real.md" "WHAT-IF"
 
+# A run is resumed under the rules it started with: a what-if run with its acts, a real one
+# without any (an interrupted run stands in by an edit, reported with a state directory of its own).
+sqlite3 "$W" "UPDATE audit_runs SET status = 'incomplete' WHERE id IN (1, 2)"
+expect "resume a what-if run without --what-if" 2 env XDG_STATE_HOME="$T/no-head-w" "${E[@]}" --db "$W" audit --resume 2
+contains "resume what-if: refused" "$T/err" "audit run 2 was judged under --what-if aidiff2025: resume it with the same --what-if"
+expect "resume a real run under --what-if" 2 env XDG_STATE_HOME="$T/no-head-w" "${E[@]}" --db "$W" --what-if aidiff2025 audit --resume 1
+contains "resume real: refused" "$T/err" "audit run 1 was judged under the rules in force: resume it without --what-if"
+sqlite3 "$W" "UPDATE audit_runs SET status = 'complete' WHERE id IN (1, 2)"
+
 # Two sheets of one workbook are two inputs, not a re-audit of one: both are in a report.
 X="$T/sheets.db"
 "${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --quiet >/dev/null

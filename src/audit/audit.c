@@ -161,6 +161,17 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         rc = ECCN_ENOMEM;
         goto done;
     }
+    /* The rest of a run is judged as its start was: a what-if run under the same acts, a real
+     * run under none, or its lines would mix decisions and what-ifs under one mark. */
+    if (given->resume_run && strcmp(sr.what_if, r.what_if) != 0) {
+        rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0,
+                       sr.what_if[0] ? "audit run %lld was judged under --what-if %s: resume it "
+                                       "with the same --what-if"
+                                     : "audit run %lld was judged under the rules in force%s: "
+                                       "resume it without --what-if",
+                       given->resume_run, sr.what_if);
+        goto done;
+    }
     if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK ||
         (rc = reuse(&r, csv, opts.data, &reused, err)) != ECCN_OK || reused)
         goto done;

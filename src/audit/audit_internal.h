@@ -142,6 +142,7 @@ void options_text(const eccn_audit_opts *o, eccn_datefmt datefmt, eccn_buf *b);
 typedef struct stored_run {
     eccn_audit_opts o;
     char path[4096], date[16], to[64], sheet[256], maps[ECCN_AUDIT_MAX_MAPS][256];
+    char what_if[256]; /* the acts the run was judged under though not in force, space-separated */
     long long offset, line, lines_read;
 } stored_run;
 int load_run(eccn_ledger *l, const eccn_audit_opts *given, stored_run *sr, eccn_error *err);
