@@ -249,6 +249,12 @@ static void fill_batch(pipeline *p, batch *b, time_t *last_progress)
                                         .errors = r->s->errors,
                                         .offset = eccn_csv_bytes_read(p->csv),
                                         .next_line = next_line};
+    /* The bytes judged go into the digest batch by batch (what is read ahead waits); at a
+     * commit, their digest is recorded with it for --resume to compare. */
+    if (b->rc == ECCN_OK && r->prefix && !b->last &&
+        (b->commit ? prefix_at(r->prefix, b->progress.offset, b->progress.sha256)
+                   : prefix_advance(r->prefix, b->progress.offset)) != ECCN_OK)
+        b->rc = eccn_fail(&b->err, ECCN_ENOMEM, r->o->path, 0, 0, "cannot hash the input");
 }
 
 /* The worker's side: fill a spare batch, hand it over, until the input ends or fails. */

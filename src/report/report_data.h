@@ -7,6 +7,7 @@
 #ifndef ECCN_REPORT_DATA_H
 #define ECCN_REPORT_DATA_H
 
+#include "hmap.h"
 #include "report.h"
 
 typedef struct group {
@@ -49,6 +50,9 @@ typedef struct report {
     size_t ngroups, groups_cap;
     part *parts;
     size_t nparts, parts_cap;
+    /* each group's and part's index + 1 by its key: a million-line run has tens of thousands of
+     * evaluations to count into a few hundred groups and parts */
+    eccn_hmap group_at, part_at;
     strset revisions, provisions;
     char latest[11], earliest[11]; /* the latest and earliest ship dates, YYYY-MM-DD, or "" */
     /* No line in scope, so no revision used: the map is drawn from the revision recorded last,
