@@ -95,10 +95,6 @@ int cmd_audit(cli_env *env, int argc, char **argv);
 int cmd_vendors(cli_env *env, int argc, char **argv);
 int cmd_screen(cli_env *env, int argc, char **argv); /* cmd_screen.c */
 int cmd_lists(cli_env *env, int argc, char **argv);  /* lists show | import (cmd_screen.c) */
-
-/* Shared by check and replay: the verdict row of an evaluation (record.h), with who asked and
- * what they typed. rec is the caller's to free (eccn_record_free), also on failure. */
-int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                 const char *input_kind, const char *input, eccn_record *rec);
+int cmd_serve(cli_env *env, int argc, char **argv);  /* cmd_serve.c */
 
 #endif

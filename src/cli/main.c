@@ -68,6 +68,7 @@ int main(int argc, char **argv)
         {"impact", cmd_impact},     {"report", cmd_report}, {"ledger", cmd_ledger},
         {"replay", cmd_replay},     {"rules", cmd_rules},   {"audit", cmd_audit},
         {"screen", cmd_screen},     {"lists", cmd_lists},   {"vendors", cmd_vendors},
+        {"serve", cmd_serve},
     };
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(cmd, COMMANDS[i].name) == 0)
