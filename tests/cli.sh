@@ -115,7 +115,7 @@ expect "audit sample" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --out 
 contains "audit totals" "$T/out" "lines read 200 = results 196 + errors 4"
 contains "audit bad date" "$T/out" "bad ship date '2024-02-30'"
 [ "$(sqlite3 :memory: ".import --csv $T/res.csv t" "SELECT count(*) FROM t")" = 200 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --out rows"; }
-contains "audit out header" "$T/res.csv" "line,line_id,part,resolved_part,quantity,destination,date,verdict,eccn,provision,citation,license_exceptions,reason,field"
+contains "audit out header" "$T/res.csv" "line,line_id,part,resolved_part,quantity,destination,date,verdict,eccn,provision,citation,license_exceptions,reason,field,what_if"
 expect "audit reuse" 2 "${E[@]}" audit "$SRC/data/samples/inventory.csv" --json --out "$T/res2.csv"
 contains "audit reused" "$T/out" '"reused":true'
 # a reused run's --out comes from the ledger, byte for byte what the run wrote as it went

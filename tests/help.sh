@@ -18,6 +18,10 @@ for c in $commands; do
     grep -q "^usage: eccn $c" "$T/a" && grep -q "^examples:" "$T/a" && grep -q "^exit status:" "$T/a" \
         && ok || bad "$c --help lacks usage, examples or exit status"
 done
+# audit --what-if runs only with --record: its help lists it, in the usage and the options.
+"$ECCN" audit --help >"$T/a" 2>&1
+grep -q -- "--force] \[--record\]" "$T/a" && grep -q "^  --record " "$T/a" && ok ||
+    bad "audit --help does not list --record"
 # --help is seen after other options too, and never runs the command (no ledger is created).
 ECCN_DB="$T/ledger.db" "$ECCN" check H100 --to CN --help >"$T/a" 2>&1 && [ ! -e "$T/ledger.db" ] \
     && ok || bad "check ... --help ran the check"

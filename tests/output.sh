@@ -200,9 +200,22 @@ contains "map drawn for --until" "$T/out" "classification regions in force on 20
 contains "map: rule change noted" "$T/out" "The period spans a change of the rules (on 2023-11-17"
 printf 'sku,qty,country,date\nH100 SXM5,1,CN,2024-06-01\nH20,1,DE,2024-07-01\n' >"$T/calm.csv"
 "${E[@]}" --db "$T/calm.db" audit "$T/calm.csv" --quiet >/dev/null
-expect "report of a calm period" 0 "${E[@]}" --db "$T/calm.db" report
-contains "calm map: latest ship date" "$T/out" "classification regions in force on 2024-07-01"
-lacks "calm map: no rule change" "$T/out" "spans a change of the rules"
+# The map is drawn for the date the scope ends on: a period without --until ends today (the day
+# the report is generated), a report of one run on its latest ship date.
+expect "report of a calm period" 0 env SOURCE_DATE_EPOCH=1767225600 "${E[@]}" --db "$T/calm.db" report
+contains "calm scope: ends today" "$T/out" "recorded from the start to today, 2026-01-01"
+contains "calm map: the scope's end" "$T/out" "classification regions in force on 2026-01-01"
+contains "calm map: the rules changed since the ship dates" "$T/out" "spans a change of the rules (on 2024-12-02"
+expect "report of a calm run" 0 "${E[@]}" --db "$T/calm.db" report --run 1
+contains "calm run scope: its ship dates" "$T/out" "audit run 1: ship dates 2024-06-01 to 2024-07-01"
+contains "calm run map: its latest ship date" "$T/out" "classification regions in force on 2024-07-01"
+lacks "calm run map: no rule change" "$T/out" "spans a change of the rules"
+# A period with no line in it (the runs were recorded later) still has rules in force at its end.
+expect "report of an empty period" 0 "${E[@]}" --db "$T/calm.db" report --until 2023-12-31
+contains "empty period: map date" "$T/out" "classification regions in force on 2023-12-31"
+lacks "empty period: regions drawn" "$T/out" "none drawable"
+contains "empty period: said" "$T/out" "No line in this period: the map shows the paragraphs of the rules revision recorded last"
+contains "empty period: ac2023's 3A090.a drawn" "$T/out" "ac2023/3A090.a.1"
 
 # An audit under --what-if is marked in its summary, its run and the listing, and a report of the
 # period leaves it out.
@@ -211,12 +224,73 @@ printf 'part,quantity,destination,date\nH100 SXM5,2,DE,2025-06-01\n' >"$T/wi.csv
 "${E[@]}" --db "$W" audit "$T/wi.csv" --quiet >/dev/null
 expect "what-if audit without --record" 2 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv"
 contains "what-if audit: asks for --record" "$T/err" "give --record"
-expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record
-contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION"
+expect "what-if audit" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record --out "$T/wi.out"
+contains "what-if audit: marked" "$T/out" "WHAT-IF, NOT A DECISION: judged under rules not in force (aidiff2025)"
+# --out, the file a user acts on, marks every row with the acts (a last column, empty when real).
+contains "what-if audit --out: header" "$T/wi.out" ",reason,field,what_if"
+contains "what-if audit --out: row marked" "$T/wi.out" ",license_required,4A090.a,"
+[ "$(sqlite3 :memory: ".import --csv $T/wi.out t" "SELECT group_concat(what_if) FROM t")" = aidiff2025 ] &&
+    ok || bad "what-if audit --out: the row's what_if is not the act"
+expect "what-if audit --json" 1 "${E[@]}" --db "$W" --what-if aidiff2025 audit "$T/wi.csv" --record --json
+contains "what-if audit --json: acts" "$T/out" '"what_if":["aidiff2025"]'
+expect "real audit --json" 0 "${E[@]}" --db "$W" audit "$T/wi.csv" --json --out "$T/real.out"
+contains "real audit --json: not what-if" "$T/out" '"what_if":null'
+[ "$(sqlite3 :memory: ".import --csv $T/real.out t" "SELECT quote(what_if) FROM t")" = "''" ] &&
+    ok || bad "real audit --out: what_if not empty"
 expect "what-if audit: runs" 0 "${E[@]}" --db "$W" ledger runs
-contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision)"
+contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision: aidiff2025)"
 expect "what-if audit: report" 0 "${E[@]}" --db "$W" report --format json
 contains "what-if audit: left out of the period" "$T/out" '"what_if_runs_left_out":1'
+
+# Asked for, a what-if run of a file is shown beside the real run of it, marked, and never in its
+# place: re-audits are the same input judged alike, real runs among themselves, what-if among
+# themselves.
+expect "what-if audit: report --include-what-if" 0 "${E[@]}" --db "$W" report --format json --include-what-if
+json=$(cat "$T/out")
+[ "$(jq '$.summary.audit_runs')" = 2 ] && [ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 0 ] &&
+    ok || bad "report --include-what-if: the what-if run replaced the real one ($(jq '$.summary.audit_runs') runs)"
+expect "what-if audit: report csv --include-what-if" 0 "${E[@]}" --db "$W" report --format csv --include-what-if
+grep -c '^audit,1,.*,$' "$T/out" | grep -qx 1 && ok || bad "report csv: the real run's line is gone or marked"
+grep -c '^audit,2,.*,yes$' "$T/out" | grep -qx 1 && ok || bad "report csv: the what-if run's line is not marked"
+
+# A report of the what-if run says so in every format.
+expect "what-if run: report md" 0 "${E[@]}" --db "$W" report --run 2 --format md -o "$T/wi.md"
+contains "what-if run md: banner" "$T/wi.md" "**WHAT-IF, NOT A DECISION: act aidiff2025."
+contains "what-if run md: lines marked" "$T/wi.md" "WHAT-IF run 2 line 2"
+expect "what-if run: report html" 0 "${E[@]}" --db "$W" report --run 2 --format html
+contains "what-if run html: banner" "$T/out" '<p class="what-if"><strong>WHAT-IF, NOT A DECISION: act aidiff2025.'
+expect "what-if run: report json" 0 "${E[@]}" --db "$W" report --run 2 --format json
+contains "what-if run json: acts" "$T/out" '"what_if":["aidiff2025"]'
+contains "what-if run json: counted" "$T/out" '"what_if_runs":1'
+expect "what-if run: report csv" 0 "${E[@]}" --db "$W" report --run 2 --format csv
+contains "what-if run csv: marked" "$T/out" ",yes"
+expect "real run: report json" 0 "${E[@]}" --db "$W" report --run 1 --format json
+contains "real run json: no acts" "$T/out" '"what_if":null'
+expect "real run: report md" 0 "${E[@]}" --db "$W" report --run 1 --format md -o "$T/real.md"
+lacks "real run md: no banner" "$T/real.md" "WHAT-IF"
+
+# A run is resumed under the rules it started with: a what-if run with its acts, a real one
+# without any (an interrupted run stands in by an edit, reported with a state directory of its own).
+sqlite3 "$W" "UPDATE audit_runs SET status = 'incomplete' WHERE id IN (1, 2)"
+expect "resume a what-if run without --what-if" 2 env XDG_STATE_HOME="$T/no-head-w" "${E[@]}" --db "$W" audit --resume 2
+contains "resume what-if: refused" "$T/err" "audit run 2 was judged under --what-if aidiff2025: resume it with the same --what-if"
+expect "resume a real run under --what-if" 2 env XDG_STATE_HOME="$T/no-head-w" "${E[@]}" --db "$W" --what-if aidiff2025 audit --resume 1
+contains "resume real: refused" "$T/err" "audit run 1 was judged under the rules in force: resume it without --what-if"
+sqlite3 "$W" "UPDATE audit_runs SET status = 'complete' WHERE id IN (1, 2)"
+
+# Two sheets of one workbook are two inputs, not a re-audit of one: both are in a report.
+X="$T/sheets.db"
+"${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --quiet >/dev/null
+"${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --sheet Notes --quiet >/dev/null
+expect "report of two sheets" 0 "${E[@]}" --db "$X" report --format json
+json=$(cat "$T/out")
+[ "$(jq '$.summary.audit_runs')" = 2 ] && [ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 0 ] &&
+    ok || bad "report: the Notes sheet replaced the first sheet ($(jq '$.summary.audit_runs') runs)"
+"${E[@]}" --db "$X" audit "$SRC/tests/fixtures/erp.xlsx" --sheet Notes --quiet --force >/dev/null
+expect "report of a sheet audited again" 0 "${E[@]}" --db "$X" report --format json
+json=$(cat "$T/out")
+[ "$(jq '$.summary.audit_runs')" = 2 ] && [ "$(jq '$.summary.earlier_runs_of_same_file_left_out')" = 1 ] &&
+    ok || bad "report: a sheet audited again is not a re-audit"
 
 # ledger show reads as check --explain: ALL/ANY/NOT, exceptions by name, figures as written.
 expect "check for show" 1 "${E[@]}" check "H100 SXM5 80GB" --to CN --date 2024-06-01 --record

@@ -46,7 +46,7 @@ static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_err
     if (rc == ECCN_OK && eccn_csv_next(csv, &h, &ignored) > 0)
         map_columns(r, &h, &ignored);
     if (rc == ECCN_OK && o->out_csv)
-        rc = write_recorded_out(r->l, prev, o->out_csv, err);
+        rc = write_recorded_out(r->l, prev, o->out_csv, r->what_if, err);
     snprintf(r->s->file, sizeof r->s->file, "%s", o->path);
     r->s->reused = true;
     return rc;
@@ -112,7 +112,8 @@ static int take_up(run *r, eccn_csv *csv, const stored_run *sr, prefix_hash *h, 
     s->by_error = prev.by_error; /* the lines in error so far, by reason: this process adds on */
     s->nerror_kinds = prev.nerror_kinds;
     prev.by_error = NULL;
-    if (r->o->out_csv && (rc = write_recorded_out(r->l, r->run_id, r->o->out_csv, err)) != ECCN_OK)
+    if (r->o->out_csv &&
+        (rc = write_recorded_out(r->l, r->run_id, r->o->out_csv, r->what_if, err)) != ECCN_OK)
         goto done;
     if (sr->offset > 0)
         rc = eccn_csv_seek(csv, sr->offset, sr->line, err);
@@ -188,13 +189,28 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     options_text(o, r.datefmt, &opts);
     /* A run judged with rules not in force is marked so in its fixed, chained options: reports
      * and listings leave it out of what was decided (issue 20: what-if is never a decision). */
-    for (size_t i = 0; i < rs->nacts; i++)
-        if (rs->acts[i].what_if)
-            eccn_buf_printf(&opts, "what_if=%s\n", rs->acts[i].id);
-    for (size_t i = 0; i < rs->nenforce; i++)
-        eccn_buf_printf(&opts, "what_if=%s\n", rs->enforce_acts[i]);
+    for (size_t i = 0; i < rs->nacts + rs->nenforce; i++) {
+        const char *act = i < rs->nacts ? rs->acts[i].what_if ? rs->acts[i].id : NULL
+                                        : rs->enforce_acts[i - rs->nacts];
+        size_t len = strlen(r.what_if);
+        if (!act)
+            continue;
+        eccn_buf_printf(&opts, "what_if=%s\n", act);
+        snprintf(r.what_if + len, sizeof r.what_if - len, "%s%s", len ? " " : "", act);
+    }
     if (!opts.data) {
         rc = ECCN_ENOMEM;
+        goto done;
+    }
+    /* The rest of a run is judged as its start was: a what-if run under the same acts, a real
+     * run under none, or its lines would mix decisions and what-ifs under one mark. */
+    if (given->resume_run && strcmp(sr.what_if, r.what_if) != 0) {
+        rc = eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(l), 0, 0,
+                       sr.what_if[0] ? "audit run %lld was judged under --what-if %s: resume it "
+                                       "with the same --what-if"
+                                     : "audit run %lld was judged under the rules in force%s: "
+                                       "resume it without --what-if",
+                       given->resume_run, sr.what_if);
         goto done;
     }
     if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK ||
@@ -212,6 +228,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     s->lines_read = records;
     rc = finish(&r, w, csv, &prefix, &final, err);
 done:
+    snprintf(s->what_if, sizeof s->what_if, "%s", r.what_if);
     /* A failure inside a batch rolls the batch back (close): the run stays incomplete, its
      * committed results and resume position agree, and --resume redoes exactly the lost lines.
      * --out is cut back to the lines committed (the worker that wrote the others has ended). */

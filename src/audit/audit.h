@@ -86,6 +86,9 @@ typedef struct eccn_audit_summary {
      * mdy"), for the lines judged by this process. */
     eccn_count *by_error;
     size_t nerror_kinds;
+    /* The acts applied though not in force (--what-if), space-separated; "" for a real run: a
+     * what-if run is no decision, and says so wherever it shows. */
+    char what_if[256];
 } eccn_audit_summary;
 
 /* One line of an inventory as resolved, without evaluating or recording it (eccn impact). part is

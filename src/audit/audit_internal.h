@@ -140,6 +140,8 @@ typedef struct run {
     /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
      * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
     long long out_committed;
+    /* The acts applied though not in force (--what-if), space-separated; "" for a real run. */
+    char what_if[256];
 } run;
 
 /* columns.c */
@@ -171,6 +173,7 @@ void options_text(const eccn_audit_opts *o, eccn_datefmt datefmt, eccn_buf *b);
 typedef struct stored_run {
     eccn_audit_opts o;
     char path[4096], date[16], to[64], sheet[256], maps[ECCN_AUDIT_MAX_MAPS][256];
+    char what_if[256]; /* the acts the run was judged under though not in force, space-separated */
     long long offset, line, lines_read;
 } stored_run;
 int load_run(eccn_ledger *l, const eccn_audit_opts *given, stored_run *sr, eccn_error *err);
@@ -186,15 +189,17 @@ typedef struct out_row {
     const char *line_id, *part, *quantity, *destination, *date;
     size_t line_id_len, part_len, quantity_len, destination_len, date_len;
     const char *resolved_part, *verdict, *eccn, *provision, *citation, *exceptions, *reason;
+    const char *what_if; /* the run's what-if acts, NULL or "" for a real run */
 } out_row;
 /* Sets an evaluation's deciding provision and exceptions (interned in r); ECCN_ENOMEM. */
 int info_deciding(run *r, eval_info *in, const char *provision, const char *citation,
                   const char *title, const char *exceptions);
 void write_out_row(FILE *f, const out_row *o);
 /* --out's rows of the lines run_id has recorded, from the ledger. */
-int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err);
+int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, const char *what_if,
+                       eccn_error *err);
 /* The --out row of a line just judged (in = NULL: a line in error). */
-void out_line(FILE *f, long long line, const line_in *li, const eval_info *in);
+void out_line(FILE *f, const char *what_if, long long line, const line_in *li, const eval_info *in);
 /* Counts a judged line (in = NULL: a line in error) into the summary. */
 void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_info *in);
 eccn_verdict verdict_from_word(const char *w);

@@ -9,10 +9,11 @@
 #include <string.h>
 
 /* One row per line: where it is in the input, the part as written and as resolved, what was read
- * of it, the answer and what decided it, and for a line in error the reason and the field at
- * fault. */
+ * of it, the answer and what decided it, for a line in error the reason and the field at fault,
+ * and last the acts applied under --what-if (empty for a real run): a what-if row is never read
+ * as a decision, in whatever program the file is opened. */
 const char OUT_HEADER[] = "line,line_id,part,resolved_part,quantity,destination,date,verdict,eccn,"
-                          "provision,citation,license_exceptions,reason,field\n";
+                          "provision,citation,license_exceptions,reason,field,what_if\n";
 
 /* The field at fault in a line's error, from its reason: the same for a line just judged and one
  * read back from the ledger, which records the reason only. */
@@ -131,12 +132,12 @@ void write_out_row(FILE *f, const out_row *o)
     eccn_csv_write_cell(f, date_given ? as_given : o->date, date_given ? given : o->date_len,
                         false);
     const char *rest[] = {o->verdict,    o->eccn,   o->provision, o->citation,
-                          o->exceptions, o->reason, fault};
+                          o->exceptions, o->reason, fault,        o->what_if ? o->what_if : ""};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
         eccn_csv_write_cell(f, rest[i], strlen(rest[i]), i + 1 == sizeof rest / sizeof *rest);
 }
 
-void out_line(FILE *f, long long line, const line_in *li, const eval_info *in)
+void out_line(FILE *f, const char *what_if, long long line, const line_in *li, const eval_info *in)
 {
     char d[11] = "", q[24] = "unknown", why[600];
     size_t qn = strlen(q);
@@ -151,6 +152,7 @@ void out_line(FILE *f, long long line, const line_in *li, const eval_info *in)
     const char *dest = in ? li->dest : li->ttext ? li->ttext : "";
     size_t dest_len = in ? strlen(li->dest) : li->tn;
     write_out_row(f, &(out_row){.line = line,
+                                .what_if = what_if,
                                 .line_id = li->idn ? li->idtext : "",
                                 .line_id_len = li->idn,
                                 .part = li->pn   ? li->ptext
@@ -176,32 +178,39 @@ void out_line(FILE *f, long long line, const line_in *li, const eval_info *in)
                                                      in ? in->title : "", why, sizeof why)});
 }
 
-static int recorded_row(const eccn_audit_line_row *row, void *ctx)
+typedef struct recorded_ctx {
+    FILE *f;
+    const char *what_if;
+} recorded_ctx;
+
+static int recorded_row(const eccn_audit_line_row *row, void *vctx)
 {
+    const recorded_ctx *c = vctx;
     char date[11] = "", q[24] = "unknown", why[600];
     if (row->ship_date)
         eccn_ymd_format(row->ship_date, date);
     if (row->quantity_known)
         snprintf(q, sizeof q, "%lld", row->quantity);
-    write_out_row(ctx, &(out_row){.line = row->line,
-                                  .line_id = row->line_id,
-                                  .line_id_len = strlen(row->line_id),
-                                  .part = row->part,
-                                  .part_len = strlen(row->part),
-                                  .resolved_part = row->resolved_part,
-                                  .quantity = q,
-                                  .quantity_len = strlen(q),
-                                  .destination = row->destination,
-                                  .destination_len = strlen(row->destination),
-                                  .date = date,
-                                  .date_len = strlen(date),
-                                  .verdict = row->verdict,
-                                  .eccn = row->eccn,
-                                  .provision = row->provision,
-                                  .citation = row->citation,
-                                  .exceptions = row->exceptions,
-                                  .reason = out_reason(row->verdict, row->reason, row->title, why,
-                                                       sizeof why)});
+    write_out_row(c->f, &(out_row){.line = row->line,
+                                   .what_if = c->what_if,
+                                   .line_id = row->line_id,
+                                   .line_id_len = strlen(row->line_id),
+                                   .part = row->part,
+                                   .part_len = strlen(row->part),
+                                   .resolved_part = row->resolved_part,
+                                   .quantity = q,
+                                   .quantity_len = strlen(q),
+                                   .destination = row->destination,
+                                   .destination_len = strlen(row->destination),
+                                   .date = date,
+                                   .date_len = strlen(date),
+                                   .verdict = row->verdict,
+                                   .eccn = row->eccn,
+                                   .provision = row->provision,
+                                   .citation = row->citation,
+                                   .exceptions = row->exceptions,
+                                   .reason = out_reason(row->verdict, row->reason, row->title, why,
+                                                        sizeof why)});
     return ECCN_OK;
 }
 
@@ -224,9 +233,11 @@ int info_deciding(run *r, eval_info *in, const char *provision, const char *cita
     return in->provision && in->citation && in->title && in->exceptions ? ECCN_OK : ECCN_ENOMEM;
 }
 
-int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, eccn_error *err)
+int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, const char *what_if,
+                       eccn_error *err)
 {
-    int rc = eccn_audit_store_each_line(l, run_id, ECCN_AUDIT_LINES_ALL, 0, recorded_row, f, err);
+    recorded_ctx c = {f, what_if};
+    int rc = eccn_audit_store_each_line(l, run_id, ECCN_AUDIT_LINES_ALL, 0, recorded_row, &c, err);
     if (rc == ECCN_OK && ferror(f))
         rc = eccn_fail(err, ECCN_EIO, "--out", 0, 0, "write failed");
     return rc;

@@ -197,7 +197,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
     eval_info *in = li.why ? NULL : &r->info[eval_id - 1];
     note_line(r->s, rec->line, &li, in);
     if (r->o->out_csv)
-        out_line(r->o->out_csv, rec->line, &li, in);
+        out_line(r->o->out_csv, r->what_if, rec->line, &li, in);
     if (li.why && r->o->strict)
         return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", li.why);
     return ECCN_OK;

@@ -39,7 +39,10 @@ static void parse_options(char *text, stored_run *sr)
             sr->o.sheet = strncpy(sr->sheet, t + 6, sizeof sr->sheet - 1);
         else if (strncmp(t, "date_format=", 12) == 0)
             sr->o.date_format = (eccn_datefmt)atoi(t + 12);
-        else if (strncmp(t, "strict=", 7) == 0)
+        else if (strncmp(t, "what_if=", 8) == 0) {
+            size_t len = strlen(sr->what_if);
+            snprintf(sr->what_if + len, sizeof sr->what_if - len, "%s%s", len ? " " : "", t + 8);
+        } else if (strncmp(t, "strict=", 7) == 0)
             sr->o.strict = atoi(t + 7) != 0;
         else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < ECCN_AUDIT_MAX_MAPS) {
             strncpy(sr->maps[sr->o.nmaps], t + 4, sizeof sr->maps[0] - 1);

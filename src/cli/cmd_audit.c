@@ -250,6 +250,18 @@ static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
     jsonw_kv_str(&w, "file", s->file);
     jsonw_kv_str(&w, "sha256", s->sha256);
     jsonw_kv_str(&w, "rules_revision", rs->revision);
+    /* As check --json: the acts applied under --what-if, null for a decision. */
+    jsonw_key(&w, "what_if");
+    if (s->what_if[0]) {
+        char act[256];
+        jsonw_arr_begin(&w);
+        for (const char *a = s->what_if; *a; a += strcspn(a, " "), a += *a == ' ') {
+            snprintf(act, sizeof act, "%.*s", (int)strcspn(a, " "), a);
+            jsonw_str(&w, act);
+        }
+        jsonw_arr_end(&w);
+    } else
+        jsonw_null(&w);
     jsonw_kv_int(&w, "lines_read", s->lines_read);
     jsonw_kv_int(&w, "results", s->results);
     jsonw_kv_int(&w, "errors", s->errors);
@@ -278,12 +290,10 @@ static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
 
 static void print_text(const eccn_audit_summary *s, const eccn_ruleset *rs, const char *db_path)
 {
-    bool what_if = rs->nenforce > 0;
-    for (size_t i = 0; i < rs->nacts; i++)
-        what_if = what_if || rs->acts[i].what_if;
-    if (what_if)
-        cli_printf("WHAT-IF, NOT A DECISION: judged under rules not in force (--what-if); the run "
-                   "is marked so and reports leave it out\n");
+    if (s->what_if[0])
+        cli_printf("WHAT-IF, NOT A DECISION: judged under rules not in force (%s); the run is "
+                   "marked so and reports leave it out\n",
+                   s->what_if);
     cli_printf("audit run %lld%s: %s (sha256 %.16s...)\n", s->run_id,
                s->reused ? " (a finished run of the same bytes and rules; --force to redo)" : "",
                s->file, s->sha256);

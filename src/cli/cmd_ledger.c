@@ -102,9 +102,11 @@ static int ledger_show(cli_env *env, int argc, char **argv)
 static int print_run(const eccn_ledger_run *run, void *ctx)
 {
     (void)ctx;
-    cli_printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s%s\n", run->id, run->started_at,
+    cli_printf("%6lld  %s  %-10s %6lld  %7lld  %6lld  %s%s%s%s%s%s%s\n", run->id, run->started_at,
                run->status, run->lines_read, run->results, run->errors, run->file,
-               run->what_if ? "  (WHAT-IF, not a decision)" : "");
+               run->sheet[0] ? " (sheet " : "", run->sheet, run->sheet[0] ? ")" : "",
+               run->what_if[0] ? "  (WHAT-IF, not a decision: " : "", run->what_if,
+               run->what_if[0] ? ")" : "");
     return ECCN_OK;
 }
 

@@ -110,7 +110,7 @@ static const help_command COMMANDS[] = {
     {"audit",
      {"audit FILE.csv|FILE.xlsx [--date D] [--to CC] [--map COLUMN=FIELD] [--delimiter C]",
       "      [--sheet NAME] [--date-format F] [--strict] [--out RESULTS.csv] [--json] [--quiet] "
-      "[--force]",
+      "[--force] [--record]",
       "audit --resume RUN", "audit diff RUN_A RUN_B [--json]"},
      "judge every line of an inventory or order file and record the results",
      "Reads a CSV file or an Excel workbook (.xlsx: the first sheet, or --sheet; row numbers as "
@@ -133,7 +133,9 @@ static const help_command COMMANDS[] = {
       {"--json", "the summary as JSON"},
       {"--quiet", "no progress"},
       {"--force", "judge the file again even when an identical run exists; replace --out's file"},
-      {"--resume RUN", "continue a run that was interrupted"}},
+      {"--resume RUN", "continue a run that was interrupted"},
+      {"--record",
+       "under --what-if (which needs it), record the run, marked what-if in every output"}},
      {"eccn audit orders.csv --out results.csv",
       "eccn audit export.xlsx --sheet Orders --date-format mdy --out results.csv",
       "eccn audit diff 6 7"},

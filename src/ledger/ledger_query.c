@@ -36,9 +36,30 @@ typedef struct run_ctx {
     void *ctx;
 } run_ctx;
 
+/* The values of every "key=value" line of a run's options (audit's options_text), space-separated
+ * in out: the sheet read, the acts applied under --what-if. */
+static void option_values(const char *options, const char *key, char *out, size_t size)
+{
+    size_t klen = strlen(key), len = 0;
+    out[0] = '\0';
+    for (const char *t = options; t && *t;) {
+        const char *end = strchr(t, '\n');
+        size_t n = end ? (size_t)(end - t) : strlen(t);
+        if (n > klen && strncmp(t, key, klen) == 0 && t[klen] == '=' && len + 1 < size) {
+            int w = snprintf(out + len, size - len, "%s%.*s", len ? " " : "", (int)(n - klen - 1),
+                             t + klen + 1);
+            len = w < 0 ? len : len + (size_t)w < size ? len + (size_t)w : size - 1;
+        }
+        t = end ? end + 1 : t + n;
+    }
+}
+
 static int run_row(sqlite3_stmt *st, void *vctx)
 {
     run_ctx *c = vctx;
+    char sheet[256], acts[256];
+    option_values(col(st, 8), "sheet", sheet, sizeof sheet);
+    option_values(col(st, 8), "what_if", acts, sizeof acts);
     eccn_ledger_run run = {.id = sqlite3_column_int64(st, 0),
                            .started_at = col(st, 1),
                            .status = col(st, 2),
@@ -47,7 +68,8 @@ static int run_row(sqlite3_stmt *st, void *vctx)
                            .errors = sqlite3_column_int64(st, 5),
                            .file = col(st, 6),
                            .sha256 = col(st, 7),
-                           .what_if = sqlite3_column_int(st, 8) != 0};
+                           .sheet = sheet,
+                           .what_if = acts};
     return c->fn(&run, c->ctx);
 }
 
@@ -58,8 +80,8 @@ int eccn_ledger_each_run(eccn_ledger *l, long long run_id, const char *since, co
     sqlite3_stmt *st = NULL;
     int rc = eccn_ledger_prepare(
         l,
-        "SELECT id, started_at, status, lines_read, results, errors, file, sha256, "
-        "instr(options, 'what_if=') > 0 FROM audit_runs "
+        "SELECT id, started_at, status, lines_read, results, errors, file, sha256, options "
+        "FROM audit_runs "
         "WHERE "
         "CASE WHEN ?3 <> 0 THEN id = ?3 WHEN ?1 IS NULL AND ?2 IS NULL THEN 1 ELSE "
         "date(started_at) BETWEEN COALESCE(?1, '0000-00-00') AND COALESCE(?2, '9999-12-31') END "
@@ -290,7 +312,8 @@ int eccn_ledger_count_what_if(eccn_ledger *l, const char *since, const char *unt
                        "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, e.reason, ''), "   \
                        "r.quantity, "                                                              \
                        "COALESCE(" FIRST_LICENCE(                                                  \
-                           "e.provisions") ", ''), 0 FROM audit_results r "                        \
+                           "e.provisions") ", ''), (SELECT instr(options, 'what_if=') > 0 FROM "   \
+                                           "audit_runs WHERE id = ?1) FROM audit_results r "       \
                                            "LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = "  \
                                            "r.eval_id "                                            \
                                            "LEFT JOIN audit_texts p ON p.run_id = ?1 AND p.id = "  \
@@ -421,6 +444,24 @@ int eccn_ledger_revision_provisions(eccn_ledger *l, const char *revision,
         return rc;
     sqlite3_bind_text(st, 1, revision, -1, SQLITE_STATIC);
     return each_row(l, st, prov_row, &(prov_ctx){fn, ctx}, "cannot read a rules revision", err);
+}
+
+int eccn_ledger_latest_revision(eccn_ledger *l, char out[65], eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(
+        l, "SELECT revision FROM rules_revisions ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+        &st, err);
+    if (rc != ECCN_OK)
+        return rc;
+    int step = sqlite3_step(st);
+    out[0] = '\0';
+    if (step == SQLITE_ROW)
+        snprintf(out, 65, "%s", col(st, 0));
+    else if (step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot read the rules revisions", err);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 typedef struct test_ctx {

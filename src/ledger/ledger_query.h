@@ -16,8 +16,11 @@ typedef struct eccn_ledger_run {
     long long id;
     const char *started_at, *status, *file;
     const char *sha256; /* of the file's bytes: two runs of the same input share it */
+    const char *sheet;  /* the sheet of a workbook read (--sheet), "" for the first or a CSV */
     long long lines_read, results, errors;
-    bool what_if; /* judged with rules not in force (--what-if): not a decision */
+    /* The acts applied though not in force (--what-if), space-separated; "" for a real run. A
+     * run with any is not a decision. */
+    const char *what_if;
 } eccn_ledger_run;
 
 /* The audit runs in id order: run_id alone when it is not 0 (the dates are then ignored), or
@@ -80,7 +83,7 @@ typedef struct eccn_ledger_line {
         *reason;
     const char *provision; /* the first licence provision that decided it, or "" */
     long long qty;
-    bool what_if; /* a check decided under --what-if */
+    bool what_if; /* a check decided under --what-if, or a line of a what-if run */
 } eccn_ledger_line;
 
 /* Which lines: every one, the indeterminate and error lines, or those that need a licence. */
@@ -108,6 +111,8 @@ typedef struct eccn_ledger_provision {
 int eccn_ledger_revision_provisions(eccn_ledger *l, const char *revision,
                                     int (*fn)(const eccn_ledger_provision *p, void *ctx), void *ctx,
                                     eccn_error *err);
+/* The rules revision recorded last in out ("" when the ledger has none). */
+int eccn_ledger_latest_revision(eccn_ledger *l, char out[65], eccn_error *err);
 /* Each test of a provision's tests (the JSON above), in order: metric, op (">=", "<"...), value. */
 int eccn_ledger_provision_tests(eccn_ledger *l, const char *tests,
                                 int (*fn)(const char *metric, const char *op, double value,

@@ -80,6 +80,18 @@ typedef struct box {
     double x0, y0, x1, y1;
 } box;
 
+/* Generous for 11-unit sans-serif: no glyph of a threshold label ("TPP 4800") is wider. */
+static double text_width(const char *s)
+{
+    return 7.0 * (double)strlen(s);
+}
+
+/* The box of 11-unit text s written from x on baseline y. */
+static box text_box(double x, double y, const char *s)
+{
+    return (box){x - 1, y - 10, x + text_width(s) + 1, y + 3};
+}
+
 static bool overlaps(box a, box b)
 {
     return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
@@ -119,6 +131,39 @@ static box place_label(const box *taken, size_t ntaken, double x, double y, size
                 return b;
         }
     return (box){x + 5, y - 5 - h, x + 5 + w, y - 5}; /* no room left: next to the point */
+}
+
+/* The threshold lines of the paragraphs drawn, labelled with their values; each label's box in
+ * taken (when not NULL). Returns how many boxes it took. */
+static size_t thresholds(FILE *out, const axes *a, const double *tpp_lines, size_t ntpp,
+                         const double *pd_lines, size_t npd, box *taken)
+{
+    size_t ntaken = 0;
+    for (size_t i = 0; i < ntpp; i++) {
+        char l[48];
+        snprintf(l, sizeof l, "TPP %g", tpp_lines[i]);
+        fprintf(out,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
+                "stroke-dasharray=\"4 3\"/>\n",
+                LEFT, py(a, tpp_lines[i]), W - RIGHT, py(a, tpp_lines[i]));
+        text(out, W - RIGHT - 4, py(a, tpp_lines[i]) - 3, "end", " fill=\"#555\"", l);
+        if (taken)
+            taken[ntaken++] = text_box(W - RIGHT - 4 - text_width(l), py(a, tpp_lines[i]) - 3, l);
+    }
+    /* Staggered on three rows, far enough apart that neighbouring labels never touch. */
+    for (size_t i = 0; i < npd; i++) {
+        char l[48];
+        double y = TOP + 12 + 14.0 * (double)(i % 3);
+        snprintf(l, sizeof l, "PD %g", pd_lines[i]);
+        fprintf(out,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" "
+                "stroke-dasharray=\"4 3\"/>\n",
+                px(a, pd_lines[i]), TOP, px(a, pd_lines[i]), H - BOTTOM);
+        text(out, px(a, pd_lines[i]) + 3, y, "start", " fill=\"#555\"", l);
+        if (taken)
+            taken[ntaken++] = text_box(px(a, pd_lines[i]) + 3, y, l);
+    }
+    return ntaken;
 }
 
 /* The key to the shading and the points, then each point's number and part, in columns. */
@@ -207,31 +252,13 @@ void eccn_chart_control_map(FILE *out, const char *title, const eccn_chart_regio
             "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
             "total processing performance (log scale)</text>\n",
             (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2);
-    /* Threshold lines of the paragraphs drawn, labelled with their values. */
-    for (size_t i = 0; i < ntpp; i++) {
-        char l[48];
-        snprintf(l, sizeof l, "TPP %g", tpp_lines[i]);
-        fprintf(out,
-                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" "
-                "stroke-dasharray=\"4 3\"/>\n",
-                LEFT, py(&a, tpp_lines[i]), W - RIGHT, py(&a, tpp_lines[i]));
-        text(out, W - RIGHT - 4, py(&a, tpp_lines[i]) - 3, "end", " fill=\"#555\"", l);
-    }
-    for (size_t i = 0; i < npd; i++) {
-        char l[48];
-        snprintf(l, sizeof l, "PD %g", pd_lines[i]);
-        fprintf(out,
-                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\" "
-                "stroke-dasharray=\"4 3\"/>\n",
-                px(&a, pd_lines[i]), TOP, px(&a, pd_lines[i]), H - BOTTOM);
-        text(out, px(&a, pd_lines[i]) + 3, TOP + 12 + 12.0 * (double)(i % 3), "start",
-             " fill=\"#555\"", l);
-    }
+    /* The threshold labels' boxes are taken before the points' numbers are placed, which then
+     * keep clear of them. */
+    box *taken = calloc(2 * npoints + ntpp + npd + 1, sizeof *taken);
+    size_t ntaken = thresholds(out, &a, tpp_lines, ntpp, pd_lines, npd, taken);
     /* Parts: a point each, numbered; those without a known PD sit on the left edge, hollow. The
      * numbers are placed where they overlap no other number and no point, and the legend at
      * the right names each: part names at the points ran into one another. */
-    box *taken = calloc(2 * npoints + 1, sizeof *taken);
-    size_t ntaken = 0;
     for (size_t i = 0; taken && i < npoints; i++) {
         const eccn_chart_point *p = &points[i];
         double x = p->has_pd ? px(&a, p->pd) : LEFT, y = py(&a, p->tpp);

@@ -1,146 +1,14 @@
 /* report.c: compliance reports from the ledger (see report.h, docs/report-schema.md). */
 #include "report.h"
 
-#include "chart.h"
 #include "csvr.h"
 #include "jsonw.h"
 #include "ledger_query.h"
 #include "report_data.h"
+#include "report_map.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the control map's regions: paragraphs of 3A090 in force at the end of the period whose
- * tests are all on TPP and PD ---- */
-
-typedef struct map {
-    eccn_chart_region regions[16];
-    char labels[16][96];
-    size_t nregions;
-    double tpp_lines[16], pd_lines[16];
-    size_t ntpp, npd;
-    char when[11];
-    char changes[128]; /* dates within the period on which a 3A090/4A090 paragraph changed */
-} map;
-
-static void add_line(double *v, size_t *n, double x)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (v[i] == x)
-            return;
-    if (*n < 16)
-        v[(*n)++] = x;
-}
-
-typedef struct region_ctx {
-    map *m;
-    eccn_chart_region g;
-    bool drawable;
-} region_ctx;
-
-static int region_test(const char *metric, const char *op, double x, void *ctx)
-{
-    region_ctx *c = ctx;
-    bool lower = op[0] == '>';
-    if (strcmp(metric, "tpp") == 0) {
-        *(lower ? &c->g.tpp_lo : &c->g.tpp_hi) = x;
-        add_line(c->m->tpp_lines, &c->m->ntpp, x);
-    } else if (strcmp(metric, "pd") == 0) {
-        *(lower ? &c->g.pd_lo : &c->g.pd_hi) = x;
-        add_line(c->m->pd_lines, &c->m->npd, x);
-    } else {
-        c->drawable = false;
-    }
-    return ECCN_OK;
-}
-
-/* Notes in m->changes each date after start and up to m->when on which a classification
- * paragraph came into force or ended: lines on either side were judged by different maps. */
-static void note_changes(const provs *p, const char *start, map *m)
-{
-    for (size_t i = 0; *start && i < p->n; i++) {
-        const prov *v = &p->v[i];
-        const char *dates[] = {v->effective, v->ends};
-        for (int k = 0; k < 2 && strcmp(v->kind, "classification") == 0; k++) {
-            const char *d = dates[k];
-            if (!d || strlen(d) != 10 || strcmp(d, start) <= 0 || strcmp(d, m->when) > 0 ||
-                strstr(m->changes, d))
-                continue;
-            size_t len = strlen(m->changes);
-            snprintf(m->changes + len, sizeof m->changes - len, "%s%s", len ? ", " : "", d);
-        }
-    }
-}
-
-/* The map is drawn for the end of the period: --until when given, else the latest ship date. */
-static void build_map(report *r, const provs *p, map *m)
-{
-    memset(m, 0, sizeof *m);
-    snprintf(m->when, sizeof m->when, "%s",
-             r->o->until    ? r->o->until
-             : r->latest[0] ? r->latest
-                            : r->o->generated_at);
-    note_changes(p, r->earliest, m);
-    for (size_t i = 0; i < p->n && m->nregions < 16; i++) {
-        const prov *v = &p->v[i];
-        if (strcmp(v->kind, "classification") || v->other_tests != 0 || !*v->tests ||
-            strcmp(v->effective, m->when) > 0 || (*v->ends && strcmp(v->ends, m->when) <= 0))
-            continue;
-        region_ctx c = {
-            .m = m, .g = {.pd_lo = 0, .pd_hi = 1e9, .tpp_lo = 1, .tpp_hi = 1e12}, .drawable = true};
-        /* A region that cannot be read is left out, as one on other axes is. */
-        if (eccn_ledger_provision_tests(r->l, v->tests, region_test, &c, r->err) != ECCN_OK ||
-            !c.drawable)
-            continue;
-        snprintf(m->labels[m->nregions], sizeof m->labels[0], "%s (%s)", v->eccn, v->id);
-        c.g.label = m->labels[m->nregions];
-        c.g.eccn = v->eccn;
-        m->regions[m->nregions++] = c.g;
-    }
-}
-
-static void control_map(report *r, const map *m, FILE *out)
-{
-    eccn_chart_point pts[256];
-    size_t n = 0;
-    char title[160];
-    for (size_t i = 0; i < r->nparts && n < 256; i++)
-        if (r->parts[i].has_tpp && (i == 0 || strcmp(r->parts[i].id, r->parts[i - 1].id)))
-            pts[n++] = (eccn_chart_point){.label = r->parts[i].id,
-                                          .tpp = r->parts[i].tpp,
-                                          .pd = r->parts[i].pd,
-                                          .has_pd = r->parts[i].has_pd};
-    snprintf(title, sizeof title, "Control map: classification regions in force on %s%s", m->when,
-             m->nregions ? "" : " (none drawable on these axes)");
-    eccn_chart_control_map(out, title, m->regions, m->nregions, m->tpp_lines, m->ntpp, m->pd_lines,
-                           m->npd, pts, n);
-}
-
-static int cmp_bar(const void *a, const void *b)
-{
-    const eccn_chart_bar *x = a, *y = b;
-    return x->value < y->value ? 1 : x->value > y->value ? -1 : strcmp(x->label, y->label);
-}
-
-static void destination_bars(report *r, FILE *out)
-{
-    eccn_chart_bar bars[64];
-    size_t n = 0;
-    for (size_t g = 0; g < r->ngroups; g++) {
-        size_t b = 0;
-        while (b < n && strcmp(bars[b].label, r->groups[g].dest))
-            b++;
-        if (b == n) {
-            if (n == 64)
-                continue;
-            bars[n++] = (eccn_chart_bar){.label = r->groups[g].dest, .value = 0};
-        }
-        bars[b].value += (double)r->groups[g].qty;
-    }
-    eccn_sort(bars, n, sizeof *bars, cmp_bar);
-    eccn_chart_bars(out, "Licence-required quantity by destination", bars, n < 20 ? n : 20,
-                    "units");
-}
 
 /* ---- lines, streamed ---- */
 
@@ -250,6 +118,41 @@ static int json_problem(report *r, const line *ln, void *ctx)
     return w->status;
 }
 
+/* The report's counts (docs/report-schema.md: summary). */
+static void json_summary(const report *r, jsonw *w)
+{
+    jsonw_key(w, "summary");
+    jsonw_obj_begin(w);
+    jsonw_kv_int(w, "lines", r->lines);
+    jsonw_kv_int(w, "checks", r->checks);
+    jsonw_kv_int(w, "audit_runs", (long long)r->nruns);
+    jsonw_kv_int(w, "license_required", r->licence);
+    jsonw_kv_int(w, "license_exceptions_available", r->exceptions);
+    jsonw_kv_int(w, "indeterminate", r->indeterminate);
+    jsonw_kv_int(w, "errors", r->errors);
+    jsonw_kv_int(w, "no_license_required", r->no_licence);
+    jsonw_kv_int(w, "quantity", r->quantity);
+    jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
+    jsonw_kv_int(w, "what_if_checks", r->what_if);
+    jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
+    jsonw_kv_int(w, "what_if_runs", r->what_if_runs);
+    jsonw_kv_int(w, "what_if_runs_left_out", r->what_if_runs_left);
+    jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
+    jsonw_obj_end(w);
+}
+
+/* The acts, space-separated, as a JSON array. */
+static void write_acts_json(jsonw *w, const char *acts)
+{
+    char one[256];
+    jsonw_arr_begin(w);
+    for (const char *a = acts; *a; a += strcspn(a, " "), a += *a == ' ') {
+        snprintf(one, sizeof one, "%.*s", (int)strcspn(a, " "), a);
+        jsonw_str(w, one);
+    }
+    jsonw_arr_end(w);
+}
+
 static int write_json(report *r, const provs *p)
 {
     jout j = {0};
@@ -271,28 +174,18 @@ static int write_json(report *r, const provs *p)
     jsonw_key(w, "include_what_if");
     jsonw_bool(w, r->o->include_what_if);
     jsonw_obj_end(w);
+    /* The acts of the what-if runs shown: a report of one is no decision (null: none). */
+    jsonw_key(w, "what_if");
+    if (r->what_if_runs)
+        write_acts_json(w, r->what_if_acts);
+    else
+        jsonw_null(w);
     jsonw_key(w, "rules_revisions");
     jsonw_arr_begin(w);
     for (size_t i = 0; i < r->revisions.n; i++)
         jsonw_str(w, r->revisions.v[i]);
     jsonw_arr_end(w);
-    jsonw_key(w, "summary");
-    jsonw_obj_begin(w);
-    jsonw_kv_int(w, "lines", r->lines);
-    jsonw_kv_int(w, "checks", r->checks);
-    jsonw_kv_int(w, "audit_runs", (long long)r->nruns);
-    jsonw_kv_int(w, "license_required", r->licence);
-    jsonw_kv_int(w, "license_exceptions_available", r->exceptions);
-    jsonw_kv_int(w, "indeterminate", r->indeterminate);
-    jsonw_kv_int(w, "errors", r->errors);
-    jsonw_kv_int(w, "no_license_required", r->no_licence);
-    jsonw_kv_int(w, "quantity", r->quantity);
-    jsonw_kv_int(w, "license_required_quantity", r->licence_qty);
-    jsonw_kv_int(w, "what_if_checks", r->what_if);
-    jsonw_kv_int(w, "what_if_checks_left_out", r->what_if_left);
-    jsonw_kv_int(w, "what_if_runs_left_out", r->what_if_runs_left);
-    jsonw_kv_int(w, "earlier_runs_of_same_file_left_out", r->reaudits);
-    jsonw_obj_end(w);
+    json_summary(r, w);
     jsonw_key(w, "license_required");
     jsonw_arr_begin(w);
     for (size_t g = 0; g < r->ngroups; g++) {
@@ -459,6 +352,7 @@ static const char HTML_STYLE[] =
     "table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9em}\n"
     "th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#eee}\nsvg{max-width:100%;height:auto;display:block;margin:1em 0}\n"
+    ".what-if{border:3px solid #b00;color:#b00;padding:.5em}\n"
     "footer{border-top:1px solid #999;margin-top:2em;padding-top:.5em;font-size:.9em}\n"
     "@page{margin:14mm 12mm}\n"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
@@ -474,10 +368,34 @@ static int write_chart_file(report *r, const char *suffix, const map *m, char *n
     if (!f)
         return eccn_fail(r->err, ECCN_EIO, path, 0, 0, "cannot write the chart");
     if (m)
-        control_map(r, m, f);
+        eccn_report_control_map(r, m, f);
     else
-        destination_bars(r, f);
+        eccn_report_destination_bars(r, f);
     return fclose(f) == 0 ? ECCN_OK : eccn_fail(r->err, ECCN_EIO, path, 0, 0, "write failed");
+}
+
+/* A report that shows lines judged under rules not in force says so first, where no reader can
+ * miss it: they are no decision. */
+static void what_if_banner(doc *d)
+{
+    report *r = d->r;
+    char buf[600];
+    if (!r->what_if_runs)
+        return;
+    if (r->o->run_id)
+        snprintf(buf, sizeof buf,
+                 "WHAT-IF, NOT A DECISION: %s %s. Audit run %lld was judged under rules not in "
+                 "force (--what-if); its verdicts are not decisions.",
+                 strchr(r->what_if_acts, ' ') ? "acts" : "act", r->what_if_acts, r->o->run_id);
+    else
+        snprintf(buf, sizeof buf,
+                 "WHAT-IF, NOT A DECISION: %s %s. %lld of the audit runs shown were judged under "
+                 "rules not in force (--what-if), included at the report's request; their lines "
+                 "are marked WHAT-IF and are not decisions.",
+                 strchr(r->what_if_acts, ' ') ? "acts" : "act", r->what_if_acts, r->what_if_runs);
+    fputs(d->html ? "<p class=\"what-if\"><strong>" : "**", r->out);
+    esc(d, buf);
+    fputs(d->html ? "</strong></p>\n" : "**\n\n", r->out);
 }
 
 /* The title block (organisation, generation, tool, ledger, scope, revisions) and the summary. */
@@ -495,13 +413,19 @@ static void doc_title(doc *d)
         fputs(HTML_STYLE, f);
     }
     heading(d, 1, buf);
+    what_if_banner(d);
 
-    char scope[128];
-    if (r->o->run_id)
+    /* The scope ends on the date the control map is drawn for (eccn_report_period_end). */
+    char scope[160], end[11];
+    eccn_report_period_end(r, end);
+    if (r->o->run_id && r->latest[0])
+        snprintf(scope, sizeof scope, "audit run %lld: ship dates %s to %s", r->o->run_id,
+                 r->earliest, r->latest);
+    else if (r->o->run_id)
         snprintf(scope, sizeof scope, "audit run %lld", r->o->run_id);
     else
-        snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s",
-                 r->o->since ? r->o->since : "the start", r->o->until ? r->o->until : "today");
+        snprintf(scope, sizeof scope, "checks and audit runs recorded from %s to %s%s",
+                 r->o->since ? r->o->since : "the start", r->o->until ? "" : "today, ", end);
     const char *head2[] = {"", ""};
     table_begin(d, head2, 2);
     const char *rows[][2] = {{"organisation", r->o->org ? r->o->org : "(not given)"},
@@ -583,7 +507,8 @@ static int doc_licence_line(report *r, const line *ln, void *ctx)
     char qty[24], where[64];
     snprintf(qty, sizeof qty, "%lld", ln->qty);
     if (ln->run)
-        snprintf(where, sizeof where, "run %lld line %lld", ln->run, ln->line);
+        snprintf(where, sizeof where, "%srun %lld line %lld", ln->what_if ? "WHAT-IF " : "",
+                 ln->run, ln->line);
     else
         snprintf(where, sizeof where, "%scheck %lld", ln->what_if ? "WHAT-IF " : "", ln->line);
     const char *cells[] = {ln->part,      qty,  ln->dest, ln->date, ln->eccn[0] ? ln->eccn : "-",
@@ -676,7 +601,7 @@ static void doc_provisions(doc *d, const provs *p)
     for (size_t k = 0; k < p->n; k++)
         eccn_buf_printf(&ids, "%s%s", ids.len ? ", " : "", p->v[k].id);
     para(d, "Their provisions:");
-    para(d, ids.data ? ids.data : "(none recorded)");
+    para(d, ids.data && r->revisions.n ? ids.data : "(none recorded)");
     eccn_buf_free(&ids);
 }
 
@@ -715,13 +640,13 @@ static int write_doc(report *r, const provs *p, bool html)
     char a[32], b[32];
     map m;
     int rc = ECCN_OK;
-    build_map(r, p, &m);
+    eccn_report_build_map(r, p, &m);
     doc_title(d);
     /* Charts */
     heading(d, 2, "Charts");
     if (html) {
-        control_map(r, &m, f);
-        destination_bars(r, f);
+        eccn_report_control_map(r, &m, f);
+        eccn_report_destination_bars(r, f);
     } else {
         char name[4200];
         if ((rc = write_chart_file(r, "control-map", &m, name, sizeof name)) != ECCN_OK)
@@ -735,6 +660,14 @@ static int write_doc(report *r, const provs *p, bool html)
             "the period) whose tests are all on TPP and performance density; paragraphs that also "
             "test other facts (datacenter design, I/O bandwidth) are not drawn. Hollow points: PD "
             "unknown.");
+    if (r->map_revision[0]) {
+        char note[200];
+        snprintf(note, sizeof note,
+                 "No line in this period: the map shows the paragraphs of the rules revision "
+                 "recorded last (%.16s...).",
+                 r->map_revision);
+        para(d, note);
+    }
     if (m.changes[0]) {
         char note[320];
         snprintf(note, sizeof note,

@@ -150,20 +150,43 @@ static int cited_provision(const char *id, void *ctx)
     return strset_add(&((report *)ctx)->provisions, id);
 }
 
-/* A run in scope; in a period, a later run of the same bytes replaces an earlier one: an input
- * audited again (after a rules change, or by mistake) is one set of shipments, not two. A run
- * that did not finish replaces only one that did not either: it has judged part of the file. */
+/* Notes act (one of a run's what-if acts, space-separated) in r->what_if_acts, once. */
+static void note_acts(report *r, const char *acts)
+{
+    char one[256];
+    for (const char *a = acts; *a;) {
+        size_t n = strcspn(a, " ");
+        snprintf(one, sizeof one, "%.*s", (int)n, a);
+        const char *have = r->what_if_acts, *at = strstr(have, one);
+        while (at && !((at == have || at[-1] == ' ') && (at[n] == ' ' || !at[n])))
+            at = strstr(at + 1, one);
+        size_t len = strlen(have);
+        if (!at && n)
+            snprintf(r->what_if_acts + len, sizeof r->what_if_acts - len, "%s%s", len ? " " : "",
+                     one);
+        a += n + (a[n] == ' ');
+    }
+}
+
+/* A run in scope; in a period, a later run of the same input replaces an earlier one: an input
+ * audited again (after a rules change, or by mistake) is one set of shipments, not two. The same
+ * input is the same bytes and the same sheet of them (two sheets of a workbook are two inputs).
+ * A what-if run replaces only a what-if run under the same acts, never a decision, nor the
+ * reverse. A run that did not finish replaces only one that did not either: it has judged part
+ * of the file. */
 static int add_run(const eccn_ledger_run *run, void *ctx)
 {
     report *r = ctx;
     bool complete = strcmp(run->status, "complete") == 0;
     /* A what-if run is not a decision: a report of a period leaves it out unless asked. */
-    if (run->what_if && !r->o->run_id && !r->o->include_what_if) {
+    if (run->what_if[0] && !r->o->run_id && !r->o->include_what_if) {
         r->what_if_runs_left++;
         return ECCN_OK;
     }
     for (size_t i = 0; !r->o->run_id && run->sha256[0] && i < r->nruns; i++)
-        if (strcmp(r->runs[i].sha256, run->sha256) == 0) {
+        if (strcmp(r->runs[i].sha256, run->sha256) == 0 &&
+            strcmp(r->runs[i].sheet, run->sheet) == 0 &&
+            strcmp(r->runs[i].what_if, run->what_if) == 0) {
             if (complete || !r->runs[i].complete) { /* runs come in id order: this one is later */
                 r->runs[i].id = run->id;
                 r->runs[i].complete = complete;
@@ -175,10 +198,17 @@ static int add_run(const eccn_ledger_run *run, void *ctx)
     if (!g)
         return ECCN_ENOMEM;
     r->runs = g;
-    g[r->nruns].id = run->id;
-    g[r->nruns].complete = complete;
-    snprintf(g[r->nruns].sha256, sizeof g->sha256, "%s", run->sha256);
-    r->nruns++;
+    g += r->nruns++;
+    memset(g, 0, sizeof *g);
+    g->id = run->id;
+    g->complete = complete;
+    snprintf(g->sha256, sizeof g->sha256, "%s", run->sha256);
+    snprintf(g->sheet, sizeof g->sheet, "%s", run->sheet);
+    snprintf(g->what_if, sizeof g->what_if, "%s", run->what_if);
+    if (run->what_if[0]) {
+        r->what_if_runs++;
+        note_acts(r, run->what_if);
+    }
     return ECCN_OK;
 }
 
@@ -279,7 +309,21 @@ int eccn_report_data_gather(report *r, provs *p)
         eccn_sort(r->parts, r->nparts, sizeof *r->parts, cmp_part);
         rc = load_provisions(r, p);
     }
+    /* A period without a line still has rules in force at its end: those of the ledger's latest
+     * revision, or the map would say none are drawable. */
+    if (rc == ECCN_OK && !r->revisions.n &&
+        (rc = eccn_ledger_latest_revision(r->l, r->map_revision, r->err)) == ECCN_OK &&
+        r->map_revision[0])
+        rc = eccn_ledger_revision_provisions(r->l, r->map_revision, add_prov, p, r->err);
     return rc;
+}
+
+void eccn_report_period_end(const report *r, char out[11])
+{
+    const char *end = r->o->until    ? r->o->until
+                      : r->o->run_id ? r->latest[0] ? r->latest : r->o->generated_at
+                                     : r->o->generated_at;
+    snprintf(out, 11, "%.10s", end);
 }
 
 void eccn_report_data_free(report *r, provs *p)

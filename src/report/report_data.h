@@ -35,7 +35,8 @@ typedef struct report {
     eccn_error *err;
     struct run_ref {
         long long id;
-        char sha256[65];
+        char sha256[65], sheet[256];
+        char what_if[256]; /* the run's what-if acts, "" for a decision */
         bool complete;
     } * runs;
     size_t nruns, runs_cap;
@@ -43,6 +44,8 @@ typedef struct report {
     long long checks, lines, licence, exceptions, indeterminate, errors, no_licence;
     long long what_if, what_if_left; /* what-if checks included (marked), and left out */
     long long what_if_runs_left;     /* what-if audit runs left out */
+    long long what_if_runs;          /* what-if audit runs included (marked) */
+    char what_if_acts[256];          /* the acts of those runs, space-separated, each once */
     long long quantity, licence_qty;
     group *groups;
     size_t ngroups, groups_cap;
@@ -53,6 +56,9 @@ typedef struct report {
     eccn_hmap group_at, part_at;
     strset revisions, provisions;
     char latest[11], earliest[11]; /* the latest and earliest ship dates, YYYY-MM-DD, or "" */
+    /* No line in scope, so no revision used: the map is drawn from the revision recorded last,
+     * named here ("" otherwise); its provisions are then the report's p. */
+    char map_revision[65];
 } report;
 
 /* The provisions of the revisions used, from the rules revisions recorded in the ledger. */
@@ -66,6 +72,9 @@ typedef struct provs {
     size_t n, cap;
 } provs;
 
+/* The date a report's period ends, as its scope says: --until, else the run's latest ship date
+ * for a report of one run, else the day it was generated. */
+void eccn_report_period_end(const report *r, char out[11]);
 /* Fills r (whose l, o, out and err are set) and p: groups and parts sorted, revisions and
  * provisions sorted and each once. Free both with eccn_report_data_free, also after a failure. */
 int eccn_report_data_gather(report *r, provs *p);
