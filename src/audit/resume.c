@@ -38,6 +38,8 @@ static void parse_options(char *text, stored_run *sr)
             sr->o.sheet = strncpy(sr->sheet, t + 6, sizeof sr->sheet - 1);
         else if (strncmp(t, "date_format=", 12) == 0)
             sr->o.date_format = (eccn_datefmt)atoi(t + 12);
+        else if (strncmp(t, "lists=", 6) == 0)
+            snprintf(sr->lists, sizeof sr->lists, "%s", t + 6);
         else if (strncmp(t, "strict=", 7) == 0)
             sr->o.strict = atoi(t + 7) != 0;
         else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < ECCN_AUDIT_MAX_MAPS) {

@@ -10,6 +10,10 @@
  * ledger.c write, in the order they write them. */
 typedef struct chain_def {
     const char *table, *columns, *order, *in_run;
+    int since;       /* the schema version that made the table */
+    const char *opt; /* columns a later schema added (at opt_since): hashed only when one of
+                      * them is not NULL, so the rows written before keep their hashes */
+    int opt_since;
 } chain_def;
 
 static const chain_def VERDICTS = {
@@ -17,15 +21,31 @@ static const chain_def VERDICTS = {
     "id, created_at, user, tool_version, rules_revision, input_kind, input, spec, part_id, "
     "part_name, destination, headquarters, hq_assumed, ship_date, quantity, consignee, metrics, "
     "status, eccn, verdict, review_policy, license_exceptions, provisions, explanation, what_if",
-    "id", NULL};
+    "id",
+    NULL,
+    2,
+    NULL,
+    0};
+static const chain_def CLEARANCES = {
+    "screen_clearances",
+    "id, created_at, user, name, norm_name, country, reason, lists_revision, list, entity_number, "
+    "entry_name, entry_hash",
+    "id",
+    NULL,
+    4,
+    NULL,
+    0};
 static const chain_def RUN_CHAINS[] = {
-    {"audit_texts", "run_id, id, text", "id", "run_id = ?1"},
+    {"audit_texts", "run_id, id, text", "id", "run_id = ?1", 2, NULL, 0},
     {"audit_evals",
      "run_id, id, part_id, destination, headquarters, epoch_date, status, eccn, verdict, "
      "review_policy, license_exceptions, provisions, reason, tpp, pd, hq_given",
-     "id", "run_id = ?1"},
+     "id", "run_id = ?1", 2, NULL, 0},
     {"audit_results", "key, line_id, part_text, desc_text, quantity, ship_date, eval_id, error",
-     "key", ECCN_SQL_KEYS_OF_RUN1},
+     "key", ECCN_SQL_KEYS_OF_RUN1, 2, "consignee, end_user", 4},
+    {"audit_parties",
+     "run_id, id, name, country, result, effect, list, entry_name, entity_number, note, screening",
+     "id", "run_id = ?1", 4, NULL, 0},
 };
 
 /* Called for each row in chain order with the hash it should have; returns non-zero to stop. */
@@ -34,24 +54,36 @@ typedef int (*row_fn)(const chain_def *c, long long run, long long key, const vo
 
 /* Walks one chain: rows of c (of run `run` when c is per run) from prev, calling fn. *prev ends
  * as the last row's expected hash. */
-static int walk(eccn_ledger *l, const chain_def *c, long long run,
+static int walk(eccn_ledger *l, const chain_def *c, int version, long long run,
                 unsigned char prev[ECCN_HASH_LEN], row_fn fn, void *ctx, eccn_error *err)
 {
     char sql[1024];
     sqlite3_stmt *st = NULL;
     eccn_chain_enc enc = {0};
-    int rc, step, ncols;
-    snprintf(sql, sizeof sql, "SELECT %s, hash FROM %s%s%s ORDER BY %s", c->columns, c->table,
-             c->in_run ? " WHERE " : "", c->in_run ? c->in_run : "", c->order);
+    int rc, step, ncols, nopt = 0;
+    const bool opt = c->opt && version >= c->opt_since;
+    if (version < c->since) /* the table is not there yet */
+        return ECCN_OK;
+    snprintf(sql, sizeof sql, "SELECT %s%s%s, hash FROM %s%s%s ORDER BY %s", c->columns,
+             opt ? ", " : "", opt ? c->opt : "", c->table, c->in_run ? " WHERE " : "",
+             c->in_run ? c->in_run : "", c->order);
     if ((rc = eccn_ledger_prepare(l, sql, &st, err)) != ECCN_OK)
         return rc;
     if (c->in_run)
         sqlite3_bind_int64(st, 1, run);
     ncols = sqlite3_column_count(st) - 1;
+    for (const char *p = opt ? c->opt : ""; *p; p++)
+        nopt += p == c->opt || p[-1] == ',';
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         unsigned char expected[ECCN_HASH_LEN];
+        int n = ncols;
+        bool all_null = nopt > 0;
+        for (int i = ncols - nopt; i < ncols; i++)
+            all_null = all_null && sqlite3_column_type(st, i) == SQLITE_NULL;
+        if (all_null)
+            n = ncols - nopt;
         eccn_chain_start(&enc, prev);
-        for (int i = 0; i < ncols; i++)
+        for (int i = 0; i < n; i++)
             eccn_chain_value(&enc, sqlite3_column_value(st, i));
         if ((rc = eccn_chain_finish(&enc, expected)) != ECCN_OK)
             break;
@@ -108,6 +140,12 @@ int eccn_integrity_verdicts_genesis(unsigned char out[ECCN_HASH_LEN])
     return eccn_chain_genesis(zero, "verdicts", out);
 }
 
+int eccn_integrity_clearances_genesis(unsigned char out[ECCN_HASH_LEN])
+{
+    static const unsigned char zero[ECCN_HASH_LEN];
+    return eccn_chain_genesis(zero, "screen_clearances", out);
+}
+
 int eccn_integrity_run_head(eccn_ledger *l, long long run_id, const char *table,
                             unsigned char out[ECCN_HASH_LEN], eccn_error *err)
 {
@@ -137,7 +175,7 @@ int eccn_integrity_run_head(eccn_ledger *l, long long run_id, const char *table,
 
 typedef struct fill {
     eccn_ledger *l;
-    sqlite3_stmt *upd[4];
+    sqlite3_stmt *upd[1 + sizeof RUN_CHAINS / sizeof *RUN_CHAINS];
     eccn_error *err;
 } fill;
 
@@ -197,7 +235,7 @@ static int walk_run(eccn_ledger *l, long long run, void *ctx)
     for (size_t i = 0; rc == ECCN_OK && i < sizeof RUN_CHAINS / sizeof *RUN_CHAINS; i++) {
         unsigned char prev[ECCN_HASH_LEN];
         if ((rc = eccn_integrity_run_genesis(l, run, RUN_CHAINS[i].table, prev, w->err)) == ECCN_OK)
-            rc = walk(l, &RUN_CHAINS[i], run, prev, w->fn, w->ctx, w->err);
+            rc = walk(l, &RUN_CHAINS[i], 2, run, prev, w->fn, w->ctx, w->err);
     }
     return rc;
 }
@@ -209,10 +247,10 @@ int eccn_integrity_chain_existing(eccn_ledger *l, eccn_error *err)
     run_walk w = {.fn = fill_row, .ctx = &f, .err = err};
     int rc = eccn_integrity_verdicts_genesis(prev);
     if (rc == ECCN_OK)
-        rc = walk(l, &VERDICTS, 0, prev, fill_row, &f, err);
+        rc = walk(l, &VERDICTS, 2, 0, prev, fill_row, &f, err);
     if (rc == ECCN_OK)
         rc = each_run(l, walk_run, &w, err);
-    for (int i = 0; i < 4; i++)
+    for (size_t i = 0; i < sizeof f.upd / sizeof *f.upd; i++)
         sqlite3_finalize(f.upd[i]);
     return rc;
 }
@@ -238,8 +276,8 @@ static int verify_row(const chain_def *c, long long run, long long key, const vo
     if (match && !gap)
         return ECCN_OK;
     rep->intact = false;
-    if (c == &VERDICTS)
-        snprintf(rep->chain, sizeof rep->chain, "verdicts");
+    if (!c->in_run)
+        snprintf(rep->chain, sizeof rep->chain, "%s", c->table);
     else
         snprintf(rep->chain, sizeof rep->chain, "audit run %lld %s", run,
                  c->table + strlen("audit_"));
@@ -264,6 +302,7 @@ typedef struct verify_runs {
     verify *v;
     eccn_error *err;
     long long expect_run;
+    int version;
     sqlite3_stmt *purged; /* is run n recorded as purged? */
 } verify_runs;
 
@@ -292,7 +331,7 @@ static int verify_run(eccn_ledger *l, long long run, void *ctx)
         int rc = eccn_integrity_run_genesis(l, run, RUN_CHAINS[i].table, prev, vr->err);
         v->check_keys = false;
         if (rc == ECCN_OK)
-            rc = walk(l, &RUN_CHAINS[i], run, prev, verify_row, v, vr->err);
+            rc = walk(l, &RUN_CHAINS[i], vr->version, run, prev, verify_row, v, vr->err);
         if (rc != ECCN_OK)
             return rc;
     }
@@ -332,7 +371,7 @@ int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error
             memcpy(prev, sqlite3_column_blob(st, 1), ECCN_HASH_LEN);
     }
     sqlite3_finalize(st);
-    rc = walk(l, &VERDICTS, 0, prev, verify_row, &v, err);
+    rc = walk(l, &VERDICTS, version, 0, prev, verify_row, &v, err);
     if (rc == ECCN_OK && rep->intact) {
         memcpy(rep->head, prev, ECCN_HASH_LEN);
         rep->has_head = rep->rows > 0;
@@ -341,7 +380,16 @@ int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error
         rc = ECCN_OK;
     if (rc != ECCN_OK || !rep->intact)
         return rc;
-    verify_runs vr = {.v = &v, .err = err, .expect_run = 1};
+    /* The recorded reviews of possible matches: never purged, so numbered from 1. */
+    v.check_keys = true;
+    v.expect_key = 1;
+    if ((rc = eccn_integrity_clearances_genesis(prev)) == ECCN_OK)
+        rc = walk(l, &CLEARANCES, version, 0, prev, verify_row, &v, err);
+    if (rc == 1)
+        rc = ECCN_OK;
+    if (rc != ECCN_OK || !rep->intact)
+        return rc;
+    verify_runs vr = {.v = &v, .err = err, .expect_run = 1, .version = version};
     if ((rc = eccn_ledger_prepare(
              l, "SELECT 1 FROM ledger_checkpoints WHERE chain='audit_run' AND run_id=?", &vr.purged,
              err)) != ECCN_OK)

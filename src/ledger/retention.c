@@ -227,6 +227,8 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_texts WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
+        rc = run_stmt(l, "DELETE FROM audit_parties WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+    if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_runs WHERE id = ?1", ids, 1, NULL, 0, NULL, err);
     rep->runs++;
     rep->result_rows += rows;

@@ -7,6 +7,12 @@
 
 #include <stdio.h>
 
+/* Append-only tables: UPDATE and DELETE fail unless `eccn ledger purge` is at work. They stop
+ * mistakes and casual edits; a determined editor can drop them, which the chain then shows. */
+#define GUARD(table, what)                                                                         \
+    "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table                               \
+    " WHEN (SELECT purging FROM ledger_control) IS NOT 1 BEGIN SELECT RAISE(ABORT, 'eccn "         \
+    "ledger: " table " rows are append-only; only eccn ledger purge removes them'); END;"
 /* Schema version 1. Later versions append a step to eccn_schema_migrations; never edit a shipped
  * one. */
 const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
@@ -106,14 +112,26 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "CREATE TRIGGER ledger_identity_fixed BEFORE UPDATE ON ledger_identity BEGIN SELECT "
     "RAISE(ABORT, 'eccn ledger: the identity is fixed'); END;"
     "CREATE TRIGGER ledger_identity_kept BEFORE DELETE ON ledger_identity BEGIN SELECT "
-    "RAISE(ABORT, 'eccn ledger: the identity is kept'); END;"};
+    "RAISE(ABORT, 'eccn ledger: the identity is kept'); END;",
+    /* 3 -> 4: denied-party screening (src/screen). Each distinct party an audit screened, once
+     * per run, chained with the run's other rows; a line names its consignee's and end user's
+     * rows (NULL when none: such rows hash as before, chain.h). A person's review of a possible
+     * match (screen --clear), one row per listed entry it set aside, on its own chain. */
+    "CREATE TABLE audit_parties("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, country TEXT, result TEXT NOT NULL, effect TEXT NOT NULL,"
+    "  list TEXT, entry_name TEXT, entity_number TEXT, note TEXT, screening TEXT NOT NULL,"
+    "  hash BLOB, PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "ALTER TABLE audit_results ADD COLUMN consignee INTEGER;"
+    "ALTER TABLE audit_results ADD COLUMN end_user INTEGER;"
+    "CREATE TABLE screen_clearances("
+    "  id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL,"
+    "  name TEXT NOT NULL, norm_name TEXT NOT NULL, country TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  lists_revision TEXT NOT NULL, list TEXT NOT NULL, entity_number TEXT NOT NULL,"
+    "  entry_name TEXT NOT NULL, entry_hash TEXT NOT NULL, hash BLOB);" GUARD(
+        "audit_parties", "UPDATE") GUARD("audit_parties", "DELETE")
+        GUARD("screen_clearances", "UPDATE") GUARD("screen_clearances", "DELETE")};
 
-/* Append-only tables: UPDATE and DELETE fail unless `eccn ledger purge` is at work. They stop
- * mistakes and casual edits; a determined editor can drop them, which the chain then shows. */
-#define GUARD(table, what)                                                                         \
-    "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table                               \
-    " WHEN (SELECT purging FROM ledger_control) IS NOT 1 BEGIN SELECT RAISE(ABORT, 'eccn "         \
-    "ledger: " table " rows are append-only; only eccn ledger purge removes them'); END;"
 const char eccn_schema_guards[] =
     GUARD("verdicts", "UPDATE") GUARD("verdicts", "DELETE") GUARD("audit_texts", "UPDATE") GUARD(
         "audit_texts", "DELETE") GUARD("audit_evals", "UPDATE") GUARD("audit_evals", "DELETE")

@@ -1,0 +1,162 @@
+/* parties.c: denied-party screening in an audit. The consignee and end-user columns are screened
+ * against the lists (src/screen), each distinct name and destination once per run: a name as
+ * written is looked up first (the cost of a line that repeats one), then as normalised (so that
+ * "Acme Co., Ltd." and "ACME CO LTD" are one party), and only a new one is queried. Each party
+ * screened becomes an audit_parties row, chained with the run; the recorded reviews
+ * (clearances.h) are applied as in `check`. */
+#include "audit_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int parties_open(run *r, eccn_error *err)
+{
+    eccn_audit_summary *s = r->s;
+    int rc;
+    if (r->col[ECCN_F_CONSIGNEE] < 0 && r->col[ECCN_F_END_USER] < 0)
+        return ECCN_OK;
+    if ((rc = eccn_screen_lists_load(r->rs->data_dir ? r->rs->data_dir : ".", &r->lists, err)) !=
+            ECCN_OK ||
+        (rc = eccn_clearances_load(r->l, &r->clearances, err)) != ECCN_OK)
+        return rc;
+    if (s) {
+        const eccn_screen_info *in = eccn_screen_lists_info(r->lists);
+        s->screened = true;
+        snprintf(s->lists_revision, sizeof s->lists_revision, "%s", in->revision);
+        snprintf(s->lists_date, sizeof s->lists_date, "%s", in->date);
+    }
+    return ECCN_OK;
+}
+
+void parties_free(run *r)
+{
+    for (size_t i = 0; i < r->nparty; i++)
+        eccn_party_finding_free(&r->partyv[i].f);
+    free(r->partyv);
+    eccn_hmap_free(&r->party_raw);
+    eccn_hmap_free(&r->party_norm);
+    eccn_hmap_free(&r->pevals);
+    eccn_clearances_free(&r->clearances);
+    eccn_screen_lists_free(r->lists);
+}
+
+void party_cells(const party_info *p, const char *cells[5])
+{
+    const eccn_screen_match *m = p ? p->f.match : NULL;
+    cells[0] = p ? eccn_screen_verdict_name(p->f.result.verdict) : "";
+    cells[1] = m ? m->entry->list : "";
+    cells[2] = m ? m->entry->name : "";
+    cells[3] = m ? m->entry->entity_number : "";
+    cells[4] = p ? p->note : "";
+}
+
+/* The audit_parties row of a party just screened, into the batch. */
+static int record_party(run *r, const party_info *p, const char *name, const char *country)
+{
+    const char *cells[5];
+    eccn_buf json = {0};
+    jsonw w;
+    int rc;
+    jsonw_init(&w, &json);
+    eccn_party_finding_json(&p->f, &w);
+    if ((rc = w.status) != ECCN_OK || !json.data) {
+        eccn_buf_free(&json);
+        return ECCN_ENOMEM;
+    }
+    party_cells(p, cells);
+    eccn_audit_party_row row = {.id = p->id,
+                                .name = name,
+                                .country = country,
+                                .result = cells[0],
+                                .effect = eccn_party_effect_name(p->f.effect),
+                                .list = cells[1][0] ? cells[1] : NULL,
+                                .entry_name = cells[2][0] ? cells[2] : NULL,
+                                .entity_number = cells[3][0] ? cells[3] : NULL,
+                                .note = p->note[0] ? p->note : NULL,
+                                .screening = json.data};
+    rc = eccn_audit_rows_party(r->out, &row);
+    eccn_buf_free(&json);
+    return rc;
+}
+
+/* Screens a name not seen before in this run (as normalised) for country. */
+static int screen_new(run *r, const char *name, const char *country, size_t *idx, eccn_error *err)
+{
+    party_info *g = eccn_grow(r->partyv, &r->party_cap, r->nparty + 1, sizeof *g, 256);
+    int rc;
+    if (!g)
+        return ECCN_ENOMEM;
+    r->partyv = g;
+    party_info *p = &g[r->nparty];
+    memset(p, 0, sizeof *p);
+    if ((rc = eccn_party_screen(r->lists, NULL, name, country, &p->f, err)) != ECCN_OK ||
+        (rc = eccn_party_apply_clearances(r->lists, &p->f, r->clearances.v, r->clearances.n)) !=
+            ECCN_OK) {
+        eccn_party_finding_free(&p->f);
+        return rc;
+    }
+    eccn_party_cleared_text(&p->f, p->note, sizeof p->note);
+    p->id = ++r->next_party;
+    r->nparty++;
+    *idx = r->nparty;
+    if (r->s) {
+        eccn_audit_summary *s = r->s;
+        s->parties++;
+        s->party_hits += p->f.result.verdict == ECCN_SCREEN_HIT;
+        s->party_reviews += p->f.result.verdict == ECCN_SCREEN_REVIEW;
+        s->party_cleared += p->note[0] != '\0';
+    }
+    return r->out ? record_party(r, p, name, country) : ECCN_OK;
+}
+
+/* A map key: the text, a NUL, then the country code's pointer (interned by the geo table). */
+static size_t party_key(char *key, size_t cap, const char *s, size_t n, const char *country)
+{
+    if (n + 1 + sizeof country > cap)
+        return 0;
+    memcpy(key, s, n);
+    key[n] = '\0';
+    memcpy(key + n + 1, &country, sizeof country);
+    return n + 1 + sizeof country;
+}
+
+int party_of(run *r, const line_in *li, int role, size_t *idx, eccn_error *err)
+{
+    const char *s = li->party_text[role];
+    size_t n = li->party_n[role], klen;
+    char key[600], name[512];
+    bool added;
+    eccn_buf norm = {0};
+    int rc = ECCN_OK;
+    *idx = 0;
+    if (!r->lists || !n || !li->dest || !(klen = party_key(key, sizeof key, s, n, li->dest)))
+        return ECCN_OK; /* no name, or one too long to be a party's: not screened */
+    long long *raw = eccn_hmap_get(&r->party_raw, key, klen, &added);
+    if (!raw)
+        return ECCN_ENOMEM;
+    if (!added) {
+        *idx = (size_t)*raw;
+        return ECCN_OK;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)n, s);
+    if ((rc = eccn_screen_normalise(name, &norm)) != ECCN_OK)
+        return rc;
+    if (norm.data && norm.len &&
+        (klen = party_key(key, sizeof key, norm.data, norm.len, li->dest))) {
+        long long *np = eccn_hmap_get(&r->party_norm, key, klen, &added);
+        if (!np)
+            rc = ECCN_ENOMEM;
+        else if (!added)
+            *idx = (size_t)*np;
+        else if ((rc = screen_new(r, name, li->dest, idx, err)) == ECCN_OK)
+            *np = (long long)*idx;
+    }
+    /* A name with nothing to match on ("-", "n/a") stays unscreened: index 0. */
+    if (rc == ECCN_EINPUT) {
+        rc = ECCN_OK;
+        *idx = 0;
+    }
+    *raw = (long long)*idx;
+    eccn_buf_free(&norm);
+    return rc;
+}
