@@ -189,6 +189,15 @@ void eccn_party_finding_json(const eccn_party_finding *f, jsonw *w)
     jsonw_kv_str(w, "role", f->role);
     jsonw_kv_str(w, "effect", eccn_party_effect_name(f->effect));
     jsonw_kv_str(w, "citation", f->citation[0] ? f->citation : NULL);
+    jsonw_key(w, "entry"); /* the deciding match's entry, null when clear */
+    if (e) {
+        jsonw_obj_begin(w);
+        jsonw_kv_str(w, "list", e->list);
+        jsonw_kv_str(w, "name", e->name);
+        jsonw_kv_str(w, "entity_number", e->entity_number);
+        jsonw_obj_end(w);
+    } else
+        jsonw_null(w);
     jsonw_key(w, "cleared");
     jsonw_arr_begin(w);
     for (size_t i = 0; i < f->ncleared; i++) {
