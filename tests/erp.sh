@@ -131,6 +131,13 @@ is "no quantity in --out" "$(field "$T/noqty.out" 2 quantity)" unknown
 is "no quantity recorded NULL" "$(sqlite3 "$T/l.db" "SELECT count(*) FROM audit_results_v WHERE run_id = (SELECT max(id) FROM audit_runs) AND quantity IS NULL")" 2
 expect "no quantity json" 1 "${E[@]}" audit "$T/noqty.csv" --json
 contains "no quantity json null" "$T/out" '"quantity":null'
+# ... and impact on such a run says the quantity is unknown, not -1.
+printf 'sku,country,date\nH20,CN,2025-03-01\n' >"$T/h20.csv"
+expect "no quantity h20" 0 "${E[@]}" audit "$T/h20.csv"
+h20run=$(sqlite3 "$T/l.db" "SELECT max(id) FROM audit_runs")
+expect "impact no quantity" 0 "${E[@]}" impact --from 2025-03-01 --to 2025-06-01 --run "$h20run" --json
+contains "impact unknown quantity null" "$T/out" '"quantity":null'
+lacks "impact unknown quantity not -1" "$T/out" '"quantity":-1'
 
 # A fractional quantity is the line's error, with the field at fault; the line keeps its date.
 printf 'sku,qty,country,date\nH20,2.5,DE,2024-06-01\nH20,"1,00",DE,2024-06-01\n' >"$T/frac.csv"
@@ -183,5 +190,20 @@ if [ "$status" = incomplete ]; then
 else
     echo "note: the run finished before it was killed; resume not exercised"
 fi
+
+# A line in error keeps every field it was given, its destination too, in --out and in the
+# ledger; "Korea" names both candidates. The kept destination is chained like the rest.
+printf 'sku,country,date,qty\nH100 SXM5 80GB,Korea,2024-06-01,8\nNOPE-9000,CN,2024-06-01,3\n' >"$T/errdest.csv"
+expect "error lines" 2 "${E[@]}" audit "$T/errdest.csv" --out "$T/errdest.out"
+is "korea kept" "$(field "$T/errdest.out" 2 destination)" Korea
+is "korea field" "$(field "$T/errdest.out" 2 field)" destination
+contains "korea candidates" "$T/errdest.out" "could be KR or KP"
+is "unknown part keeps CN" "$(field "$T/errdest.out" 3 destination)" CN
+is "unknown part keeps quantity" "$(field "$T/errdest.out" 3 quantity)" 3
+errrun=$(sqlite3 "$T/l.db" "SELECT max(id) FROM audit_runs")
+is "ledger keeps it" "$(sqlite3 "$T/l.db" "SELECT destination FROM audit_lines WHERE run_id=$errrun AND line=3")" CN
+cp "$T/l.db" "$T/tdest.db"
+sqlite3 "$T/tdest.db" "DROP TRIGGER audit_results_no_UPDATE; UPDATE audit_results SET dest_text = NULL WHERE key = ($errrun << 32 | 3)"
+expect "kept destination chained" 1 "${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/tdest.db" ledger verify
 
 finish

@@ -58,6 +58,10 @@ typedef struct line_in {
     const char *party_text[2]; /* the consignee's and the end user's names as written */
     size_t party_n[2];
     long long ptext_id, dtext_id; /* rows of audit_texts, 0 for an empty field */
+    /* a line in error: its destination as written and that text's audit_texts row (0: none) */
+    const char *ttext;
+    size_t tn;
+    long long ttext_id;
     const eccn_part *part;
     const char *dest, *hq;
     uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */

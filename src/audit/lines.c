@@ -77,6 +77,21 @@ static const char *resolve_country(run *r, const char *s, size_t n)
     return code ? *code : NULL;
 }
 
+/* Why a country text did not resolve: unknown, or a name of several countries ("Korea"), in
+ * which case the geography's message lists them. Asked again only for lines in error. */
+static void country_error(const run *r, const char *what, const char *s, size_t n, char *buf,
+                          size_t cap)
+{
+    char text[64];
+    const char *code = NULL;
+    eccn_error err = {0};
+    snprintf(text, sizeof text, "%.*s", (int)(n < sizeof text ? n : sizeof text - 1), s);
+    if (eccn_geo_lookup(r->rs->geo, text, &code, &err) == ECCN_EINPUT)
+        snprintf(buf, cap, "ambiguous %s country: %s", what, err.msg);
+    else
+        snprintf(buf, cap, "unknown %s country '%s'", what, text);
+}
+
 /* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
 eval_info *push_info(run *r)
 {
@@ -161,15 +176,15 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
     else if (r->default_to)
         in->dest = r->default_to;
     if (!in->dest) {
-        snprintf(whybuf, wsz,
-                 tn ? "unknown destination country '%.*s'" : "no destination (and no --to)%.*s",
-                 (int)(tn > 60 ? 60 : tn), tn ? totext : "");
+        if (tn)
+            country_error(r, "destination", totext, tn, whybuf, wsz);
+        else
+            snprintf(whybuf, wsz, "no destination (and no --to)");
         *why = whybuf;
         return ECCN_OK;
     }
     if (hn && !(in->hq = resolve_country(r, hqtext, hn))) {
-        snprintf(whybuf, wsz, "unknown headquarters country '%.*s'", (int)(hn > 60 ? 60 : hn),
-                 hqtext);
+        country_error(r, "headquarters", hqtext, hn, whybuf, wsz);
         *why = whybuf;
     }
     return ECCN_OK;
@@ -280,6 +295,16 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
     read_date(r, in, datetext, datn, &why);
     read_quantity(r, in, qtext, qn, &why);
     in->why = why;
+    /* A line in error has no evaluation to name its destination: it keeps the text it was given,
+     * so that its --out row and the ledger still show where it was going. */
+    if (why && tn) {
+        text_val *te = NULL;
+        if ((rc = text_entry(r, totext, tn, &te)) != ECCN_OK)
+            return rc;
+        in->ttext = totext;
+        in->tn = tn;
+        in->ttext_id = te->id;
+    }
     return ECCN_OK;
 }
 

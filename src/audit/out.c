@@ -32,7 +32,9 @@ static const char *fault_of(const char *reason)
         {"no ship date", "date"},
         {"unknown destination", "destination"},
         {"no destination", "destination"},
+        {"ambiguous destination", "destination"},
         {"unknown headquarters", "hq"},
+        {"ambiguous headquarters", "hq"},
         {"expected ", "record"}, /* the number of fields */
         /* csvr.c's malformed records */
         {"a quoted field", "record"},
@@ -66,9 +68,12 @@ const char *error_kind(const char *reason)
     if (strcmp(field, "record") == 0)
         return "records whose fields do not match the header";
     if (strcmp(field, "destination") == 0)
-        return reason[0] == 'n' ? "no destination" : "unknown destination countries";
+        return reason[0] == 'n'   ? "no destination"
+               : reason[0] == 'a' ? "destination names of several countries"
+                                  : "unknown destination countries";
     if (strcmp(field, "hq") == 0)
-        return "unknown headquarters countries";
+        return reason[0] == 'a' ? "headquarters names of several countries"
+                                : "unknown headquarters countries";
     if (strcmp(field, "quantity") == 0)
         return strstr(reason, "fractional")        ? "fractional quantities"
                : strstr(reason, "bad quantity ''") ? "empty quantities"
@@ -150,9 +155,10 @@ void out_line(FILE *f, long long line, const line_in *li, const eval_info *in,
         qn = (size_t)snprintf(q, sizeof q, "%lld", li->qty);
     const char *verdict = in ? eccn_verdict_word(in->verdict) : "error";
     /* As the ledger records the line, so that a reused or resumed run's rows read the same: a
-     * line in error has the quantity and date it was given when they read, and no destination
-     * (its texts that did not read are in its reason). */
-    const char *dest = in ? li->dest : "";
+     * line in error has the quantity and date it was given when they read, and its destination
+     * as written. */
+    const char *dest = in ? li->dest : li->ttext ? li->ttext : "";
+    size_t dest_len = in ? strlen(li->dest) : li->tn;
     out_row o = {.line = line,
                  .line_id = li->idn ? li->idtext : "",
                  .line_id_len = li->idn,
@@ -164,7 +170,7 @@ void out_line(FILE *f, long long line, const line_in *li, const eval_info *in,
                  .quantity = q,
                  .quantity_len = qn,
                  .destination = dest,
-                 .destination_len = strlen(dest),
+                 .destination_len = dest_len,
                  .date = d,
                  .date_len = strlen(d),
                  .verdict = verdict,

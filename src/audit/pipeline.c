@@ -240,6 +240,7 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
                                  .ship_date = li.date != ECCN_DATE_NONE ? li.ymd : 0,
                                  .eval_id = eval_id,
                                  .error = li.why,
+                                 .dest_text = li.ttext_id,
                                  .consignee = p[0] ? p[0]->id : 0,
                                  .end_user = p[1] ? p[1]->id : 0};
     if ((rc = eccn_audit_rows_result(r->out, &row)) != ECCN_OK)

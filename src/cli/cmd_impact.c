@@ -279,7 +279,10 @@ static int each_line(const eccn_audit_item *it, void *ctx)
         jsonw_kv_str(jw, "part", it->part->id);
         jsonw_kv_str(jw, "destination", it->destination);
         jsonw_kv_str(jw, "headquarters", it->headquarters);
-        jsonw_kv_int(jw, "quantity", it->quantity);
+        if (it->quantity >= 0)
+            jsonw_kv_int(jw, "quantity", it->quantity);
+        else
+            jsonw_kv_str(jw, "quantity", NULL); /* unknown: the file had no quantity */
         change_json(jw, c, true);
         jsonw_obj_end(jw);
         return jw->status;

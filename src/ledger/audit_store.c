@@ -22,8 +22,12 @@ enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, STMT_MAXKEY, STMT_PARTY,
  * at the end of the table between rows, where a statement per row seeks from the root for
  * each and pays a step and reset. Measured: the inserting thread about twice as fast. */
 #define RESULTS_PER_INSERT 64
-#define RESULT_COLUMNS 11 /* with the hash */
-#define RESULT_PARTIES 2  /* the last two cells: hashed only when one is not NULL (chain.h) */
+#define RESULT_COLUMNS 12 /* with the hash */
+/* A result's dest_text (cell 8) is hashed only when set, and its consignee and end_user (cells 9
+ * and 10) only when one is set, so rows written before the columns existed keep their hashes
+ * (integrity.c reads them the same way). */
+#define RESULT_OPTIONAL_CELL 8
+#define RESULT_PARTY_CELL 9
 
 typedef struct cell {
     enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT } type;
@@ -163,10 +167,12 @@ int eccn_audit_rows_result(eccn_audit_rows *b, const eccn_audit_result_row *r)
         set_int(&c[5], r->ship_date);
     if (r->eval_id)
         set_int(&c[6], r->eval_id);
+    if (r->dest_text)
+        set_int(&c[8], r->dest_text);
     if (r->consignee)
-        set_int(&c[8], r->consignee);
+        set_int(&c[RESULT_PARTY_CELL], r->consignee);
     if (r->end_user)
-        set_int(&c[9], r->end_user);
+        set_int(&c[RESULT_PARTY_CELL + 1], r->end_user);
     int rc = set_text(b, &c[1], r->line_id, r->line_id_len);
     return rc == ECCN_OK ? set_str(b, &c[7], r->error) : rc;
 }
@@ -244,12 +250,14 @@ static int seal(eccn_audit_store *w, sqlite3_stmt *st, int col, size_t slot,
 {
     unsigned char *head = w->head[rw->stmt];
     size_t n = rw->n;
-    if (rw->stmt == STMT_RESULT && b->cells[rw->first + n - 1].type == CELL_NULL &&
-        b->cells[rw->first + n - 2].type == CELL_NULL)
-        n -= RESULT_PARTIES;
+    if (rw->stmt == STMT_RESULT && b->cells[rw->first + RESULT_PARTY_CELL].type == CELL_NULL &&
+        b->cells[rw->first + RESULT_PARTY_CELL + 1].type == CELL_NULL)
+        n = RESULT_PARTY_CELL;
     eccn_chain_start(&w->enc, head);
     for (size_t k = 0; k < n; k++) {
         const cell *c = &b->cells[rw->first + k];
+        if (rw->stmt == STMT_RESULT && k == RESULT_OPTIONAL_CELL && c->type == CELL_NULL)
+            continue;
         switch (c->type) {
         case CELL_INT:
             eccn_chain_int(&w->enc, c->v.i);
@@ -434,8 +442,8 @@ static int make_durable(eccn_ledger *l, eccn_error *err)
 
 static const char *const INSERT_SQL[NSTMTS] = {
     [STMT_RESULT] = "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
-                    "ship_date, eval_id, error, consignee, end_user, hash) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "ship_date, eval_id, error, dest_text, consignee, end_user, hash) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     [STMT_EVAL] = "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
                   "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
                   "provisions, reason, tpp, pd, hq_given, hash) "
@@ -452,9 +460,10 @@ static int prepare_all(eccn_audit_store *w, eccn_error *err)
     /* "INSERT ... VALUES (?,?,...),(?,?,...),..." for RESULTS_PER_INSERT rows */
     eccn_buf sql = {0};
     eccn_buf_puts(&sql, "INSERT INTO audit_results(key, line_id, part_text, desc_text, "
-                        "quantity, ship_date, eval_id, error, consignee, end_user, hash) VALUES ");
+                        "quantity, ship_date, eval_id, error, dest_text, consignee, end_user, "
+                        "hash) VALUES ");
     for (int i = 0; i < RESULTS_PER_INSERT; i++)
-        eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)");
+        eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
     int rc =
         sql.data ? eccn_ledger_prepare(w->l, sql.data, &w->stmts[STMT_RESULTS], err) : ECCN_ENOMEM;
     eccn_buf_free(&sql);
@@ -539,7 +548,7 @@ done:
 
 #define LINE_COLUMNS                                                                               \
     "r.key & 4294967295, COALESCE(r.line_id,''), COALESCE(p.text, d.text, ''), "                   \
-    "COALESCE(e.destination,''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "                   \
+    "COALESCE(e.destination, t.text, ''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "          \
     "COALESCE(r.error, e.reason, ''), COALESCE(e.verdict, 'error'), COALESCE(e.part_id,''), "      \
     "r.quantity IS NOT NULL, " DECIDING("e") ", " PARTY_COLUMNS("c") ", " PARTY_COLUMNS("u")
 #define PARTY_COLUMNS(p)                                                                           \
@@ -559,6 +568,7 @@ done:
 #define LINE_JOINS                                                                                 \
     "audit_results r LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=r.part_text "                 \
     "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=r.desc_text "                                 \
+    "LEFT JOIN audit_texts t ON t.run_id=?1 AND t.id=r.dest_text "                                 \
     "LEFT JOIN audit_evals e ON e.run_id=?1 AND e.id=r.eval_id "                                   \
     "LEFT JOIN audit_parties c ON c.run_id=?1 AND c.id=r.consignee "                               \
     "LEFT JOIN audit_parties u ON u.run_id=?1 AND u.id=r.end_user"
@@ -804,7 +814,7 @@ int eccn_audit_store_diff(eccn_ledger *l, long long run_a, long long run_b,
     int rc = prepare_run(
             l,
             "SELECT x.key & 4294967295, COALESCE(x.line_id,''), COALESCE(p.text, d.text, ''), "
-            "COALESCE(ex.destination, ey.destination, ''), COALESCE(ex.verdict,'error'), "
+            "COALESCE(ex.destination, ey.destination, t.text, ''), COALESCE(ex.verdict,'error'), "
             "COALESCE(ex.eccn,'-'), x.ship_date, COALESCE(ey.verdict,'error'), "
             "COALESCE(ey.eccn,'-'), y.ship_date, COALESCE(ey.provisions,'[]'), "
             "COALESCE(y.error, ey.reason, '') "
@@ -814,6 +824,7 @@ int eccn_audit_store_diff(eccn_ledger *l, long long run_a, long long run_b,
             "LEFT JOIN audit_evals ey ON ey.run_id=?2 AND ey.id=y.eval_id "
             "LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=x.part_text "
             "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=x.desc_text "
+            "LEFT JOIN audit_texts t ON t.run_id=?1 AND t.id=x.dest_text "
             "WHERE " X_KEYS_OF_RUN1 " AND (COALESCE(ex.verdict,'error') "
             "IS NOT COALESCE(ey.verdict,'error') OR ex.eccn IS NOT ey.eccn) ORDER BY x.key",
             run_a, run_b, &st, err),

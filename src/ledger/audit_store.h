@@ -47,6 +47,7 @@ typedef struct eccn_audit_result_row {
     int ship_date;                  /* YYYYMMDD, 0: none */
     long long eval_id;              /* 0 for a line in error */
     const char *error;              /* why the line could not be judged, or NULL */
+    long long dest_text;            /* a line in error: its destination's audit_texts id, or 0 */
     long long consignee, end_user;  /* audit_parties ids, 0: none screened */
 } eccn_audit_result_row;
 

@@ -10,9 +10,13 @@
  * ledger.c write, in the order they write them. */
 typedef struct chain_def {
     const char *table, *columns, *order, *in_run;
-    int since;       /* the schema version that made the table */
-    const char *opt; /* columns a later schema added (at opt_since): hashed only when one of
-                      * them is not NULL, so the rows written before keep their hashes */
+    int since; /* the schema version that made the table */
+    /* A column a later schema added (at schema 4): hashed after the others, and only when not
+     * NULL, so that rows written before it existed keep their hashes. */
+    const char *optional;
+    /* Columns a later schema added (at opt_since), after optional: hashed only when one of them
+     * is not NULL, all of them then (a group, so that a value cannot move between them). */
+    const char *opt;
     int opt_since;
 } chain_def;
 
@@ -25,6 +29,7 @@ static const chain_def VERDICTS = {
     NULL,
     2,
     NULL,
+    NULL,
     0};
 static const chain_def CLEARANCES = {
     "screen_clearances",
@@ -32,25 +37,29 @@ static const chain_def CLEARANCES = {
     "entry_name, entry_hash",
     "id",
     NULL,
-    4,
+    5,
+    NULL,
     NULL,
     0};
 static const chain_def RUN_CHAINS[] = {
-    {"audit_texts", "run_id, id, text", "id", "run_id = ?1", 2, NULL, 0},
+    {"audit_texts", "run_id, id, text", "id", "run_id = ?1", 2, NULL, NULL, 0},
     {"audit_evals",
      "run_id, id, part_id, destination, headquarters, epoch_date, status, eccn, verdict, "
      "review_policy, license_exceptions, provisions, reason, tpp, pd, hq_given",
-     "id", "run_id = ?1", 2, NULL, 0},
+     "id", "run_id = ?1", 2, NULL, NULL, 0},
     {"audit_results", "key, line_id, part_text, desc_text, quantity, ship_date, eval_id, error",
-     "key", ECCN_SQL_KEYS_OF_RUN1, 2, "consignee, end_user", 4},
+     "key", ECCN_SQL_KEYS_OF_RUN1, 2, "dest_text", "consignee, end_user", 5},
     {"audit_parties",
      "run_id, id, name, country, result, effect, list, entry_name, entity_number, note, screening",
-     "id", "run_id = ?1", 4, NULL, 0},
+     "id", "run_id = ?1", 5, NULL, NULL, 0},
 };
 
 /* Called for each row in chain order with the hash it should have; returns non-zero to stop. */
 typedef int (*row_fn)(const chain_def *c, long long run, long long key, const void *stored,
                       int stored_len, const unsigned char expected[ECCN_HASH_LEN], void *ctx);
+
+static int fill_row(const chain_def *c, long long run, long long key, const void *stored,
+                    int stored_len, const unsigned char expected[ECCN_HASH_LEN], void *ctx);
 
 /* Walks one chain: rows of c (of run `run` when c is per run) from prev, calling fn. *prev ends
  * as the last row's expected hash. */
@@ -61,12 +70,14 @@ static int walk(eccn_ledger *l, const chain_def *c, int version, long long run,
     sqlite3_stmt *st = NULL;
     eccn_chain_enc enc = {0};
     int rc, step, ncols, nopt = 0;
-    const bool opt = c->opt && version >= c->opt_since;
+    /* Filling in chains happens in the migration to schema 2, before any optional column. */
+    const bool optional = c->optional && version >= 4 && fn != fill_row;
+    const bool opt = c->opt && version >= c->opt_since && fn != fill_row;
     if (version < c->since) /* the table is not there yet */
         return ECCN_OK;
-    snprintf(sql, sizeof sql, "SELECT %s%s%s, hash FROM %s%s%s ORDER BY %s", c->columns,
-             opt ? ", " : "", opt ? c->opt : "", c->table, c->in_run ? " WHERE " : "",
-             c->in_run ? c->in_run : "", c->order);
+    snprintf(sql, sizeof sql, "SELECT %s%s%s%s%s, hash FROM %s%s%s ORDER BY %s", c->columns,
+             optional ? ", " : "", optional ? c->optional : "", opt ? ", " : "", opt ? c->opt : "",
+             c->table, c->in_run ? " WHERE " : "", c->in_run ? c->in_run : "", c->order);
     if ((rc = eccn_ledger_prepare(l, sql, &st, err)) != ECCN_OK)
         return rc;
     if (c->in_run)
@@ -84,7 +95,8 @@ static int walk(eccn_ledger *l, const chain_def *c, int version, long long run,
             n = ncols - nopt;
         eccn_chain_start(&enc, prev);
         for (int i = 0; i < n; i++)
-            eccn_chain_value(&enc, sqlite3_column_value(st, i));
+            if (!(optional && i == ncols - nopt - 1 && sqlite3_column_type(st, i) == SQLITE_NULL))
+                eccn_chain_value(&enc, sqlite3_column_value(st, i));
         if ((rc = eccn_chain_finish(&enc, expected)) != ECCN_OK)
             break;
         long long key = sqlite3_column_int64(st, c->in_run && strcmp(c->order, "id") == 0 ? 1 : 0);

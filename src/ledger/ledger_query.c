@@ -265,20 +265,24 @@ int eccn_ledger_count_what_if(eccn_ledger *l, const char *since, const char *unt
 /* Columns 0 to 13 of both line queries, in eccn_ledger_line's terms. */
 #define RUN_LINES                                                                                  \
     "SELECT r.key & 4294967295, COALESCE(r.line_id, ''), COALESCE(p.text, d.text, ''), "           \
-    "COALESCE(e.part_id, ''), COALESCE(e.destination, ''), CASE WHEN r.ship_date IS NULL THEN '' " \
-    "ELSE " ECCN_SQL_YMD("r.ship_date") " END, COALESCE(e.verdict, 'error'), "                     \
-                                        "COALESCE(e.eccn, ''), COALESCE(e.review_policy, ''), "    \
-                                        "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, " \
-                                        "e.reason, ''), r.quantity, "                              \
-                                        "COALESCE(" FIRST_LICENCE(                                 \
-                                            "e.provisions") ", ''), 0 FROM audit_results r "       \
-                                                            "LEFT JOIN audit_evals e ON e.run_id " \
-                                                            "= ?1 AND e.id = r.eval_id "           \
-                                                            "LEFT JOIN audit_texts p ON p.run_id " \
-                                                            "= ?1 AND p.id = r.part_text "         \
-                                                            "LEFT JOIN audit_texts d ON d.run_id " \
-                                                            "= ?1 AND d.id = r.desc_text "         \
-                                                            "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+    "COALESCE(e.part_id, ''), COALESCE(e.destination, t.text, ''), "                               \
+    "CASE WHEN r.ship_date IS NULL THEN '' ELSE " ECCN_SQL_YMD(                                    \
+        "r.ship_date") " END, "                                                                    \
+                       "COALESCE(e.verdict, 'error'), COALESCE(e.eccn, ''), "                      \
+                       "COALESCE(e.review_policy, ''), "                                           \
+                       "COALESCE(e.license_exceptions, '[]'), COALESCE(r.error, e.reason, ''), "   \
+                       "r.quantity, "                                                              \
+                       "COALESCE(" FIRST_LICENCE(                                                  \
+                           "e.provisions") ", ''), 0 FROM audit_results r "                        \
+                                           "LEFT JOIN audit_evals e ON e.run_id = ?1 AND e.id = "  \
+                                           "r.eval_id "                                            \
+                                           "LEFT JOIN audit_texts p ON p.run_id = ?1 AND p.id = "  \
+                                           "r.part_text "                                          \
+                                           "LEFT JOIN audit_texts d ON d.run_id = ?1 AND d.id = "  \
+                                           "r.desc_text "                                          \
+                                           "LEFT JOIN audit_texts t ON t.run_id = ?1 AND t.id = "  \
+                                           "r.dest_text "                                          \
+                                           "WHERE " ECCN_SQL_R_KEYS_OF_RUN1
 #define CHECK_LINES                                                                                \
     "SELECT id, '', input, COALESCE(part_id, ''), destination, ship_date, verdict, "               \
     "COALESCE(eccn, ''), COALESCE(review_policy, ''), license_exceptions, CASE WHEN verdict = "    \

@@ -113,7 +113,28 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "RAISE(ABORT, 'eccn ledger: the identity is fixed'); END;"
     "CREATE TRIGGER ledger_identity_kept BEFORE DELETE ON ledger_identity BEGIN SELECT "
     "RAISE(ABORT, 'eccn ledger: the identity is kept'); END;",
-    /* 3 -> 4: denied-party screening (src/screen). Each distinct party an audit screened, once
+    /* 3 -> 4: a line in error keeps the destination it was given (an audit_texts id), since it
+     * has no evaluation to name one; audit_lines shows it. */
+    "ALTER TABLE audit_results ADD COLUMN dest_text INTEGER;"
+    "DROP VIEW audit_results_v;"
+    "DROP VIEW audit_lines;"
+    "CREATE VIEW audit_results_v AS SELECT key >> 32 AS run_id, key & 4294967295 AS line,"
+    "  line_id, part_text, desc_text, quantity,"
+    "  CASE WHEN ship_date IS NULL THEN NULL ELSE printf('%04d-%02d-%02d', ship_date / 10000,"
+    "  ship_date / 100 % 100, ship_date % 100) END AS ship_date, eval_id, error, dest_text"
+    "  FROM audit_results;"
+    "CREATE VIEW audit_lines AS SELECT r.run_id, r.line, r.line_id,"
+    "  p.text AS part, d.text AS description, e.part_id AS resolved_part, r.quantity,"
+    "  COALESCE(e.destination, t.text) AS destination, e.headquarters, r.ship_date,"
+    "  COALESCE(e.verdict, 'error') AS verdict,"
+    "  e.status, e.eccn, e.review_policy, e.license_exceptions, e.provisions, e.tpp, e.pd,"
+    "  COALESCE(r.error, e.reason) AS reason"
+    "  FROM audit_results_v r"
+    "  LEFT JOIN audit_texts p ON p.run_id = r.run_id AND p.id = r.part_text"
+    "  LEFT JOIN audit_texts d ON d.run_id = r.run_id AND d.id = r.desc_text"
+    "  LEFT JOIN audit_texts t ON t.run_id = r.run_id AND t.id = r.dest_text"
+    "  LEFT JOIN audit_evals e ON e.run_id = r.run_id AND e.id = r.eval_id;",
+    /* 4 -> 5: denied-party screening (src/screen). Each distinct party an audit screened, once
      * per run, chained with the run's other rows; a line names its consignee's and end user's
      * rows (NULL when none: such rows hash as before, chain.h). A person's review of a possible
      * match (screen --clear), one row per listed entry it set aside, on its own chain. */
