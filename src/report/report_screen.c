@@ -67,9 +67,7 @@ void eccn_report_screening_doc(const report *r, const doc_ops *ops)
     char src[48], entry[300], lines[24], buf[400];
     ops->heading(ops->d, 2, "Denied-party screening");
     if (!r->nscreens) {
-        ops->para(ops->d, r->lists_revisions.n || r->nruns || r->checks
-                              ? "No party in scope was a hit or a possible match."
-                              : "No party was screened.");
+        ops->para(ops->d, "No party in scope was a hit, a possible match or cleared by a review.");
     } else {
         ops->table_begin(ops->d, heads, sizeof heads / sizeof *heads);
         for (size_t i = 0; i < r->nscreens; i++) {
