@@ -161,6 +161,24 @@ static int key_path(const eccn_ledger *l, eccn_buf *out)
     return eccn_buf_printf(out, "%s/signing-key.pem", l->anchor_dir);
 }
 
+/* The ledger's signing key, loaded (or created, when create is set) once; ECCN_ENOTFOUND when
+ * there is none and create is not set. Borrowed: the ledger frees it. */
+static int signing_key(eccn_ledger *l, bool create, eccn_sign_key **out, eccn_error *err)
+{
+    eccn_buf path = {0};
+    bool created;
+    int rc = ECCN_OK;
+    if (!l->sign_key && (rc = key_path(l, &path)) == ECCN_OK) {
+        if (!create && access(path.data, F_OK) != 0)
+            rc = ECCN_ENOTFOUND; /* no key, so no head was ever signed here */
+        else
+            rc = eccn_sign_key_open(path.data, &l->sign_key, &created, err);
+    }
+    eccn_buf_free(&path);
+    *out = l->sign_key;
+    return rc;
+}
+
 /* Does the ledger still hold what its stored head signed? ECCN_ETAMPERED, saying where, when
  * not; ECCN_OK when it does or when no head was stored yet. */
 static int check_stored(eccn_ledger *l, eccn_error *err)
@@ -188,7 +206,6 @@ static int anchor_now(eccn_ledger *l, eccn_error *err)
     eccn_sign_key *key = NULL;
     eccn_buf path = {0};
     int lock = -1;
-    bool created;
     int rc = eccn_ledger_identity(l, h.ledger, err);
     /* heads/ID.lock, its directories made 0700 as needed */
     if (rc == ECCN_OK &&
@@ -199,13 +216,11 @@ static int anchor_now(eccn_ledger *l, eccn_error *err)
         rc = eccn_fail(err, ECCN_EIO, path.data, 0, 0, "cannot lock: %s", strerror(errno));
     eccn_buf_reset(&path);
     if (rc == ECCN_OK && (rc = check_stored(l, err)) == ECCN_OK &&
-        (rc = key_path(l, &path)) == ECCN_OK &&
-        (rc = eccn_sign_key_open(path.data, &key, &created, err)) == ECCN_OK &&
+        (rc = signing_key(l, true, &key, err)) == ECCN_OK &&
         (rc = collect_tips(l, &h, err)) == ECCN_OK)
         rc = eccn_head_store(l->anchor_dir, &h, key, err);
     if (lock >= 0)
         close(lock); /* and so unlocked */
-    eccn_sign_key_free(key);
     eccn_head_free(&h);
     eccn_buf_free(&path);
     return rc;
@@ -226,6 +241,8 @@ int eccn_ledger_set_anchor(eccn_ledger *l, const char *state_dir,
 {
     free(l->anchor_dir);
     l->anchor_dir = NULL;
+    eccn_sign_key_free(l->sign_key); /* another directory, another key */
+    l->sign_key = NULL;
     if (state_dir && !(l->anchor_dir = eccn_strdup(state_dir)))
         return ECCN_ENOMEM;
     l->anchor_warn = warn;
@@ -236,22 +253,16 @@ int eccn_ledger_set_anchor(eccn_ledger *l, const char *state_dir,
 int eccn_ledger_stored_head(eccn_ledger *l, eccn_head *out, eccn_error *err)
 {
     char id[65];
-    eccn_buf path = {0};
     eccn_sign_key *key = NULL;
     unsigned char pub[ECCN_SIGN_PUBLEN];
-    bool created = false;
     memset(out, 0, sizeof *out);
     if (!l->anchor_dir)
         return ECCN_ENOTFOUND;
     int rc = eccn_ledger_identity(l, id, err);
-    if (rc == ECCN_OK && (rc = key_path(l, &path)) == ECCN_OK && access(path.data, F_OK) != 0)
-        rc = ECCN_ENOTFOUND; /* no key, so no head was ever signed here */
-    if (rc == ECCN_OK && (rc = eccn_sign_key_open(path.data, &key, &created, err)) == ECCN_OK) {
+    if (rc == ECCN_OK && (rc = signing_key(l, false, &key, err)) == ECCN_OK) {
         eccn_sign_key_public(key, pub);
         rc = eccn_head_load(l->anchor_dir, id, pub, out, err);
     }
-    eccn_sign_key_free(key);
-    eccn_buf_free(&path);
     return rc;
 }
 

@@ -79,6 +79,7 @@ void eccn_ledger_close(eccn_ledger *l)
     sqlite3_close(l->db);
     free(l->path);
     free(l->anchor_dir);
+    eccn_sign_key_free(l->sign_key);
     free(l);
 }
 

@@ -21,6 +21,9 @@ struct eccn_ledger {
     sqlite3_stmt *ins_verdict;
     int wal_frames;   /* frames in the WAL after this connection's last commit */
     char *anchor_dir; /* where its signed head is kept (anchor.h), or NULL */
+    /* the signing key in anchor_dir, loaded on first use and kept: decoding it is a good part of
+     * a check's own time, and a write reads the head, checks it and signs a new one */
+    struct eccn_sign_key *sign_key;
     void (*anchor_warn)(const char *msg, void *ctx);
     void *anchor_ctx;
     long long own_checkpoints; /* checkpoints up to this id were written by this connection's
