@@ -121,6 +121,14 @@ typedef struct run {
     eccn_clearances clearances;
     eccn_hmap party_raw;  /* name as written + destination -> party index + 1 (long long) */
     eccn_hmap party_norm; /* name normalised + destination -> party index + 1 (long long) */
+    eccn_hmap party_any;  /* name normalised -> ANY_* (parties.c): screened without a country */
+    /* Each role's party on the line before: an order's lines repeat it, and a comparison costs
+     * less than a lookup. */
+    struct last_party {
+        char text[256];
+        size_t n, idx;
+        const char *dest;
+    } last_party[2];
     party_info *partyv;
     size_t nparty, party_cap;
     long long next_party;

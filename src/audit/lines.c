@@ -382,6 +382,7 @@ void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
     eccn_hmap_init(&r->strings, 1);
     eccn_hmap_init(&r->party_raw, sizeof(long long));
     eccn_hmap_init(&r->party_norm, sizeof(long long));
+    eccn_hmap_init(&r->party_any, sizeof(long long));
     eccn_hmap_init(&r->pevals, sizeof(long long));
 }
 

@@ -1,7 +1,10 @@
 /* parties.c: denied-party screening in an audit. The consignee and end-user columns are screened
  * against the lists (src/screen), each distinct name and destination once per run: a name as
  * written is looked up first (the cost of a line that repeats one), then as normalised (so that
- * "Acme Co., Ltd." and "ACME CO LTD" are one party), and only a new one is queried. Each party
+ * "Acme Co., Ltd." and "ACME CO LTD" are one party), and only a new one is queried. A name is
+ * first screened without a country: a country only lowers a match's score (country_factor), so
+ * a name that matches nothing then is clear in every country, and the few that match something
+ * are screened again with each destination they ship to. Each party
  * screened becomes an audit_parties row, chained with the run; the recorded reviews
  * (clearances.h) are applied as in `check`. */
 #include "audit_internal.h"
@@ -35,6 +38,7 @@ void parties_free(run *r)
     free(r->partyv);
     eccn_hmap_free(&r->party_raw);
     eccn_hmap_free(&r->party_norm);
+    eccn_hmap_free(&r->party_any);
     eccn_hmap_free(&r->pevals);
     eccn_clearances_free(&r->clearances);
     eccn_screen_lists_free(r->lists);
@@ -79,8 +83,25 @@ static int record_party(run *r, const party_info *p, const char *name, const cha
     return rc;
 }
 
-/* Screens a name not seen before in this run (as normalised) for country. */
-static int screen_new(run *r, const char *name, const char *country, size_t *idx, eccn_error *err)
+/* What screening a name without a country told (run.party_any). */
+enum { ANY_NEW, ANY_CLEAR, ANY_MATCHES, ANY_NOTHING };
+
+/* A clear finding for name in country, without a query: the name matched nothing anywhere. */
+static void clear_finding(const run *r, const char *name, const char *country,
+                          eccn_party_finding *f)
+{
+    eccn_screen_result *res = &f->result;
+    f->citation = "";
+    res->verdict = ECCN_SCREEN_CLEAR;
+    snprintf(res->query, sizeof res->query, "%s", name);
+    snprintf(res->country, sizeof res->country, "%s", country ? country : "");
+    snprintf(res->revision, sizeof res->revision, "%s", eccn_screen_lists_info(r->lists)->revision);
+}
+
+/* Screens a name not seen before in this run (as normalised) for country; clear: it matched
+ * nothing without a country, so it is clear here too. */
+static int screen_new(run *r, const char *name, const char *country, bool clear, size_t *idx,
+                      eccn_error *err)
 {
     party_info *g = eccn_grow(r->partyv, &r->party_cap, r->nparty + 1, sizeof *g, 256);
     int rc;
@@ -89,9 +110,11 @@ static int screen_new(run *r, const char *name, const char *country, size_t *idx
     r->partyv = g;
     party_info *p = &g[r->nparty];
     memset(p, 0, sizeof *p);
-    if ((rc = eccn_party_screen(r->lists, NULL, name, country, &p->f, err)) != ECCN_OK ||
-        (rc = eccn_party_apply_clearances(r->lists, &p->f, r->clearances.v, r->clearances.n)) !=
-            ECCN_OK) {
+    if (clear)
+        clear_finding(r, name, country, &p->f);
+    else if ((rc = eccn_party_screen(r->lists, NULL, name, country, &p->f, err)) != ECCN_OK ||
+             (rc = eccn_party_apply_clearances(r->lists, &p->f, r->clearances.v,
+                                               r->clearances.n)) != ECCN_OK) {
         eccn_party_finding_free(&p->f);
         return rc;
     }
@@ -120,6 +143,30 @@ static size_t party_key(char *key, size_t cap, const char *s, size_t n, const ch
     return n + 1 + sizeof country;
 }
 
+static void remember(struct last_party *last, const char *s, size_t n, const char *dest, size_t idx)
+{
+    last->n = n < sizeof last->text ? n : 0; /* 0: a longer name is looked up each time */
+    memcpy(last->text, s, last->n);
+    last->dest = dest;
+    last->idx = idx;
+}
+
+/* The first sight of a name (as normalised): screened without a country, into *any. */
+static int screen_anywhere(run *r, const char *name, long long *any, eccn_error *err)
+{
+    eccn_screen_result res;
+    int rc = eccn_screen_query(r->lists, name, NULL, &res, err);
+    if (rc == ECCN_EINPUT) { /* nothing to match on ("-", "n/a"): not screened */
+        *any = ANY_NOTHING;
+        return ECCN_OK;
+    }
+    if (rc == ECCN_OK) {
+        *any = res.nmatches ? ANY_MATCHES : ANY_CLEAR;
+        eccn_screen_result_free(&res);
+    }
+    return rc;
+}
+
 int party_of(run *r, const line_in *li, int role, size_t *idx, eccn_error *err)
 {
     const char *s = li->party_text[role];
@@ -131,24 +178,35 @@ int party_of(run *r, const line_in *li, int role, size_t *idx, eccn_error *err)
     *idx = 0;
     if (!r->lists || !n || !li->dest || !(klen = party_key(key, sizeof key, s, n, li->dest)))
         return ECCN_OK; /* no name, or one too long to be a party's: not screened */
+    struct last_party *last = &r->last_party[role];
+    if (last->n == n && last->dest == li->dest && memcmp(last->text, s, n) == 0) {
+        *idx = last->idx;
+        return ECCN_OK;
+    }
     long long *raw = eccn_hmap_get(&r->party_raw, key, klen, &added);
     if (!raw)
         return ECCN_ENOMEM;
     if (!added) {
         *idx = (size_t)*raw;
+        remember(last, s, n, li->dest, *idx);
         return ECCN_OK;
     }
     snprintf(name, sizeof name, "%.*s", (int)n, s);
     if ((rc = eccn_screen_normalise(name, &norm)) != ECCN_OK)
         return rc;
-    if (norm.data && norm.len &&
+    long long *any = NULL;
+    if (norm.data && norm.len && !(any = eccn_hmap_get(&r->party_any, norm.data, norm.len, &added)))
+        rc = ECCN_ENOMEM;
+    else if (any && *any == ANY_NEW)
+        rc = screen_anywhere(r, name, any, err);
+    if (rc == ECCN_OK && any && *any != ANY_NOTHING &&
         (klen = party_key(key, sizeof key, norm.data, norm.len, li->dest))) {
         long long *np = eccn_hmap_get(&r->party_norm, key, klen, &added);
         if (!np)
             rc = ECCN_ENOMEM;
         else if (!added)
             *idx = (size_t)*np;
-        else if ((rc = screen_new(r, name, li->dest, idx, err)) == ECCN_OK)
+        else if ((rc = screen_new(r, name, li->dest, *any == ANY_CLEAR, idx, err)) == ECCN_OK)
             *np = (long long)*idx;
     }
     /* A name with nothing to match on ("-", "n/a") stays unscreened: index 0. */
@@ -157,6 +215,8 @@ int party_of(run *r, const line_in *li, int role, size_t *idx, eccn_error *err)
         *idx = 0;
     }
     *raw = (long long)*idx;
+    if (rc == ECCN_OK)
+        remember(last, s, n, li->dest, *idx);
     eccn_buf_free(&norm);
     return rc;
 }
