@@ -66,12 +66,7 @@ static int take_up(run *r, eccn_csv *csv, const stored_run *sr, eccn_digest **di
     s->by_error = prev.by_error; /* the lines in error so far, by reason: this process adds on */
     s->nerror_kinds = prev.nerror_kinds;
     prev.by_error = NULL;
-    /* The parties screened so far keep their rows; those this process meets are screened again
-     * under new numbers (its cache starts empty), so a resumed run may count a party twice. */
-    eccn_audit_party_counts pc;
-    if ((rc = eccn_audit_store_party_counts(r->l, r->run_id, &pc, err)) != ECCN_OK)
-        goto done;
-    r->next_party = pc.max_id;
+    /* The parties screened so far keep their rows and numbers (reload). */
     s->parties = prev.parties;
     s->party_hits = prev.party_hits;
     s->party_reviews = prev.party_reviews;

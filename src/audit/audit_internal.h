@@ -159,6 +159,8 @@ eval_info *push_info(run *r);
  * map_columns), and notes the lists revision in the summary. */
 int parties_open(run *r, eccn_error *err);
 void parties_free(run *r);
+/* On resume: the parties already recorded keep their rows (reload, after parties_open). */
+int parties_reload(run *r, eccn_error *err);
 /* The party a line names in role (0 consignee, 1 end user), screened once per run: its index in
  * r->partyv + 1, or 0 when the line names none. */
 int party_of(run *r, const line_in *li, int role, size_t *idx, eccn_error *err);

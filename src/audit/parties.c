@@ -143,6 +143,60 @@ static size_t party_key(char *key, size_t cap, const char *s, size_t n, const ch
     return n + 1 + sizeof country;
 }
 
+typedef struct reload_ctx {
+    run *r;
+    eccn_error *err;
+} reload_ctx;
+
+/* A party recorded before the run was taken up: known again under its number, so that the lines
+ * still to come that name it refer to its row. A clear one is clear again without a query; one
+ * that matched is screened again (the lists are the ones it was screened against: resume
+ * refuses others), for the entry --out names and the evaluation it makes. */
+static int reload_party(const eccn_audit_party_row *row, void *vctx)
+{
+    reload_ctx *c = vctx;
+    run *r = c->r;
+    const char *dest = row->country ? eccn_geo_resolve(r->rs->geo, row->country) : NULL;
+    char key[600];
+    size_t klen;
+    eccn_buf norm = {0};
+    bool added;
+    int rc = ECCN_OK;
+    if (row->id > r->next_party)
+        r->next_party = row->id;
+    if (!dest || eccn_screen_normalise(row->name, &norm) != ECCN_OK || !norm.data ||
+        !(klen = party_key(key, sizeof key, norm.data, norm.len, dest))) {
+        eccn_buf_free(&norm);
+        return ECCN_OK; /* not found again: a line naming it is screened anew */
+    }
+    party_info *g = eccn_grow(r->partyv, &r->party_cap, r->nparty + 1, sizeof *g, 256);
+    long long *np = g ? eccn_hmap_get(&r->party_norm, key, klen, &added) : NULL;
+    eccn_buf_free(&norm);
+    if (!np)
+        return ECCN_ENOMEM;
+    r->partyv = g;
+    party_info *p = &g[r->nparty];
+    memset(p, 0, sizeof *p);
+    if (strcmp(row->result, "clear") == 0 && !row->note)
+        clear_finding(r, row->name, dest, &p->f);
+    else if ((rc = eccn_party_screen(r->lists, NULL, row->name, dest, &p->f, c->err)) != ECCN_OK ||
+             (rc = eccn_party_apply_clearances(r->lists, &p->f, r->clearances.v,
+                                               r->clearances.n)) != ECCN_OK) {
+        eccn_party_finding_free(&p->f);
+        return rc;
+    }
+    eccn_party_cleared_text(&p->f, p->note, sizeof p->note);
+    p->id = row->id;
+    *np = (long long)++r->nparty;
+    return ECCN_OK;
+}
+
+int parties_reload(run *r, eccn_error *err)
+{
+    reload_ctx c = {r, err};
+    return r->lists ? eccn_audit_store_each_party(r->l, r->run_id, reload_party, &c, err) : ECCN_OK;
+}
+
 static void remember(struct last_party *last, const char *s, size_t n, const char *dest, size_t idx)
 {
     last->n = n < sizeof last->text ? n : 0; /* 0: a longer name is looked up each time */

@@ -133,5 +133,7 @@ int reload(run *r, eccn_error *err)
 {
     reload_ctx c = {r, err};
     int rc = eccn_audit_store_each_text(r->l, r->run_id, reload_text, r, err);
-    return rc == ECCN_OK ? eccn_audit_store_each_eval(r->l, r->run_id, reload_eval, &c, err) : rc;
+    if (rc == ECCN_OK)
+        rc = eccn_audit_store_each_eval(r->l, r->run_id, reload_eval, &c, err);
+    return rc == ECCN_OK ? parties_reload(r, err) : rc;
 }

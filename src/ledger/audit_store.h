@@ -161,6 +161,11 @@ int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_line
                                int (*fn)(const eccn_audit_line_row *row, void *ctx), void *ctx,
                                eccn_error *err);
 
+/* Each party a run screened, in id order (screening is NULL: not read). */
+int eccn_audit_store_each_party(eccn_ledger *l, long long run_id,
+                                int (*fn)(const eccn_audit_party_row *p, void *ctx), void *ctx,
+                                eccn_error *err);
+
 /* The parties a run screened: how many, and how many were hits, possible matches and cleared by
  * a recorded review. */
 typedef struct eccn_audit_party_counts {
