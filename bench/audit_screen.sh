@@ -71,7 +71,7 @@ holds=$(bench_le "$ratio" 1.25)
 cholds=$(bench_le "$cratio" 1.25)
 echo "  median ratio $ratio (screened $scr ms, unscreened $plain ms), CPU ratio $cratio;" \
     "target <= 1.25: wall $holds, CPU $cholds"
-bench_result "audit with screening: $N lines, $parties distinct consignees screened, median of $R rounds ($BUILD_TYPE)" \
+bench_result "audit with screening: $N lines, $parties distinct parties (consignee and destination) screened, median of $R rounds ($BUILD_TYPE)" \
     "$scr ms, ratio **$ratio**; CPU ratio **$cratio**" \
     "the same audit, consignee column not read: $plain ms" "ratio <= 1.25" \
     "wall $holds; CPU $cholds"
