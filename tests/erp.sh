@@ -206,4 +206,13 @@ cp "$T/l.db" "$T/tdest.db"
 sqlite3 "$T/tdest.db" "DROP TRIGGER audit_results_no_UPDATE; UPDATE audit_results SET dest_text = NULL WHERE key = ($errrun << 32 | 3)"
 expect "kept destination chained" 1 "${W[@]}" "$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/tdest.db" ledger verify
 
+# The field at fault keeps what it was given; a run that fails before any line leaves no --out.
+printf 'sku,country,date,qty\nH100 SXM5 80GB,DE,2024-01-02,2.5\nH100 SXM5 80GB,DE,2024-99-02,2\n' >"$T/fault.csv"
+expect "fault lines" 2 "${E[@]}" audit "$T/fault.csv" --out "$T/fault.out"
+is "bad quantity kept" "$(field "$T/fault.out" 2 quantity)" 2.5
+is "bad date kept" "$(field "$T/fault.out" 3 date)" 2024-99-02
+printf 'sku,date,qty\nH100 SXM5 80GB,2024-01-02,1\n' >"$T/nodest.csv"
+expect "no destination column" 2 "${E[@]}" audit "$T/nodest.csv" --out "$T/nodest.out"
+[ ! -e "$T/nodest.out" ] && pass=$((pass + 1)) || bad "a run refused at its header left an --out file"
+
 finish

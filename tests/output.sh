@@ -63,6 +63,8 @@ WID=$((n + 1))
 expect "ledger show what-if" 0 "${E[@]}" ledger show "$WID"
 contains "ledger show: marked" "$T/out" "WHAT-IF, NOT A DECISION"
 contains "ledger show: verdict marked" "$T/out" "verdict: what-if license_required"
+contains "ledger show: exceptions named" "$T/out" "licence exceptions: "
+lacks "ledger show: no (null)" "$T/out" "(null)"
 expect "ledger show what-if --json" 0 "${E[@]}" ledger show "$WID" --json
 contains "ledger show --json: marked" "$T/out" '"what_if":["'
 expect "ledger list" 0 "${E[@]}" ledger list
@@ -215,5 +217,19 @@ expect "what-if audit: runs" 0 "${E[@]}" --db "$W" ledger runs
 contains "what-if audit: listed as such" "$T/out" "(WHAT-IF, not a decision)"
 expect "what-if audit: report" 0 "${E[@]}" --db "$W" report --format json
 contains "what-if audit: left out of the period" "$T/out" '"what_if_runs_left_out":1'
+
+# ledger show reads as check --explain: ALL/ANY/NOT, exceptions by name, figures as written.
+expect "check for show" 1 "${E[@]}" check "H100 SXM5 80GB" --to CN --date 2024-06-01 --record
+SID=$(verdicts)
+expect "ledger show tree" 0 "${E[@]}" ledger show "$SID"
+contains "ledger show: NOT shown" "$T/out" "NOT (met):"
+contains "ledger show: ANY shown" "$T/out" "ANY of (met):"
+expect "check rtx vn" 1 "${E[@]}" check "RTX 4090" --to VN --date 2024-06-01 --record
+expect "ledger show exceptions" 0 "${E[@]}" ledger show "$(verdicts)"
+contains "ledger show: ACA named" "$T/out" "licence exceptions: ACA"
+expect "check spec" 3 "${E[@]}" check --spec tpp=3000,fp32=82.6,datacenter=yes --to CN --date 2024-06-01 --record
+expect "ledger show spec json" 0 "${E[@]}" ledger show "$(verdicts)" --json
+contains "ledger show --json: 82.6" "$T/out" "fp32=82.6"
+lacks "ledger show --json: no 82.5999" "$T/out" "82.59999"
 
 finish

@@ -1123,9 +1123,13 @@ static void test_explanation_tree(void)
                           "            - destination CN (China) in [D:5]: yes, as D:5\n"
                           "            NOT (met):\n"
                           "              - destination CN (China) in [A:5, A:6]: no\n"));
-    /* The JSON lists the leaf tests alone, as before. */
+    /* The JSON lists the leaf tests alone, as before, and the tree beside them, so that a
+     * recorded verdict reads as check --explain did (ledger show). */
     CHECK(eccn_result_explanation_json(&r, &json) == ECCN_OK);
-    CHECK(!strstr(json.data, "all of") && !strstr(json.data, "\"not\""));
+    CHECK(!strstr(json.data, "all of") && strstr(json.data, "\"tests\":[{\"text\":"));
+    CHECK(strstr(json.data, "{\"node\":\"not\",\"depth\":3,\"result\":\"met\"},{\"node\":"
+                            "\"test\",\"depth\":4,\"result\":\"not met\",\"text\":"
+                            "\"destination CN (China) in [A:5, A:6]: no\"}"));
     /* Decided: nothing missing, nothing appended. */
     eccn_buf_free(&text);
     CHECK(eccn_result_missing_text(&r, &text) == ECCN_OK && !text.data);

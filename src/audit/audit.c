@@ -2,15 +2,11 @@
  * same bytes is reused, else the run is recorded (or an unfinished one taken up again), its lines
  * judged and committed in batches (pipeline.c), and the run marked complete with its digest. */
 #include "audit_internal.h"
+#include "integrity.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void digest_bytes(const void *p, size_t n, void *ctx)
-{
-    eccn_digest_update(ctx, p, n);
-}
 
 /* A finished run of the same bytes, rules and options, summarised as this one; *reused false
  * when there is none. The digest is otherwise taken while reading, so that the file is read once:
@@ -27,9 +23,20 @@ static int reuse(run *r, eccn_csv *csv, const eccn_csv_record *header, const cha
     if (o->resume_run || o->force || eccn_csv_size(csv) < 0 ||
         !eccn_audit_store_may_match(r->l, eccn_csv_size(csv), r->rs->revision, opts))
         return ECCN_OK;
+    bool sealed = false;
     if ((rc = eccn_digest_file(o->path, sha, NULL, err)) != ECCN_OK ||
         !(prev = eccn_audit_store_find_complete(r->l, sha, r->rs->revision, opts)))
         return rc;
+    /* Its results become this audit's answer: the run must be what was sealed when it finished
+     * (a digest changed in the ledger would otherwise pass another file's verdicts off). */
+    if ((rc = eccn_integrity_run_sealed(r->l, prev, &sealed, err)) != ECCN_OK)
+        return rc;
+    if (!sealed)
+        return eccn_fail(err, ECCN_ETAMPERED, eccn_ledger_path(r->l), 0, 0,
+                         "audit run %lld, whose results this audit would reuse, is not what was "
+                         "sealed when it finished: the ledger was changed outside eccn (see "
+                         "`eccn ledger verify`)",
+                         prev);
     *reused = true;
     rc = eccn_audit_summarise(r->l, prev, r->s, err);
     r->s->date_format = r->datefmt; /* as decided now, which is how that run read them */
@@ -45,15 +52,54 @@ static int reuse(run *r, eccn_csv *csv, const eccn_csv_record *header, const cha
     return rc;
 }
 
+/* On resume: is the part of the file judged before what the run's last commit recorded? The
+ * file may have grown since (lines appended are judged now); a judged line edited, or the file
+ * cut short, would leave the ledger holding verdicts of lines the file no longer has. */
+static int check_prefix(run *r, prefix_hash *h, const eccn_audit_progress *last, eccn_error *err)
+{
+    char now[65];
+    int rc = ECCN_OK;
+    /* a text file: its first bytes again, the reader's read-ahead dropped (a workbook was read
+     * whole with its header) */
+    if (!h->whole && ((prefix_free(h), rc = prefix_init(h, false)) != ECCN_OK ||
+                      (rc = prefix_read_file(h, r->o->path, last->offset, err)) != ECCN_OK))
+        return rc;
+    if ((rc = prefix_at(h, h->fed, now)) != ECCN_OK)
+        return rc;
+    if (h->whole && strcmp(now, last->sha256) != 0)
+        return eccn_fail(err, ECCN_EINPUT, r->o->path, 0, 0,
+                         "this workbook is not the one audit run %lld judged (SHA-256 then "
+                         "%.16s..., now %.16s...): refusing to resume; audit it afresh",
+                         r->run_id, last->sha256, now);
+    if (h->fed < last->offset || strcmp(now, last->sha256) != 0)
+        return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)last->next_line, 0,
+                         "the file's first %lld bytes (the lines before this one), which audit "
+                         "run %lld judged, %s: refusing to resume, as its recorded verdicts would "
+                         "not be this file's; audit it afresh",
+                         last->offset, r->run_id,
+                         h->fed < last->offset ? "are cut short" : "were changed since");
+    return ECCN_OK;
+}
+
 /* Takes up run r->run_id where it stopped: its texts and evaluations, its counts so far, --out's
- * rows of the lines already recorded, and the file from the saved record boundary (the part
- * already audited is then hashed afresh at the end: *digest is dropped). */
-static int take_up(run *r, eccn_csv *csv, const stored_run *sr, eccn_digest **digest,
-                   eccn_error *err)
+ * rows of the lines already recorded, and the file from the last commit, once check_prefix has
+ * found the part judged unchanged. */
+static int take_up(run *r, eccn_csv *csv, const stored_run *sr, prefix_hash *h, eccn_error *err)
 {
     eccn_audit_summary *s = r->s, prev = {0};
-    int rc;
-    if ((rc = reload(r, err)) != ECCN_OK ||
+    eccn_audit_progress last;
+    int rc = eccn_audit_store_last_commit(r->l, r->run_id, &last, err);
+    if (rc == ECCN_ENOTFOUND && sr->offset > 0)
+        return eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(r->l), 0, 0,
+                         "audit run %lld was recorded by an eccn that kept no digest of the lines "
+                         "it judged, so the file cannot be checked: refusing to resume; audit it "
+                         "afresh",
+                         r->run_id);
+    if (rc == ECCN_OK && (rc = check_prefix(r, h, &last, err)) != ECCN_OK)
+        return rc;
+    if (rc == ECCN_ENOTFOUND) /* nothing committed: the run starts from the top */
+        rc = ECCN_OK;
+    if (rc != ECCN_OK || (rc = reload(r, err)) != ECCN_OK ||
         (rc = eccn_audit_summarise(r->l, r->run_id, &prev, err)) != ECCN_OK)
         goto done;
     s->results = prev.results;
@@ -74,12 +120,8 @@ static int take_up(run *r, eccn_csv *csv, const stored_run *sr, eccn_digest **di
     if (r->o->out_csv &&
         (rc = write_recorded_out(r->l, r->run_id, r->lists != NULL, r->o->out_csv, err)) != ECCN_OK)
         goto done;
-    if (sr->offset > 0) {
-        eccn_csv_on_bytes(csv, NULL, NULL);
-        eccn_digest_free(*digest);
-        *digest = NULL;
+    if (sr->offset > 0)
         rc = eccn_csv_seek(csv, sr->offset, sr->line, err);
-    }
 done:
     eccn_audit_summary_free(&prev);
     return rc;
@@ -121,12 +163,11 @@ static int start(run *r, eccn_csv *csv, const char *opts, eccn_error *err)
 }
 
 /* Marks the run complete in the transaction of its last rows, and fills the summary. */
-static int finish(run *r, eccn_audit_store *w, eccn_csv *csv, eccn_digest *digest,
+static int finish(run *r, eccn_audit_store *w, eccn_csv *csv, prefix_hash *h,
                   const eccn_audit_progress *final, eccn_error *err)
 {
     eccn_audit_summary *s = r->s;
-    int rc = digest ? eccn_digest_hex(digest, s->sha256)
-                    : eccn_digest_file(r->o->path, s->sha256, NULL, err);
+    int rc = prefix_finish(h, s->sha256);
     if (rc != ECCN_OK || (rc = eccn_audit_store_finish(w, final, s->sha256,
                                                        eccn_csv_bytes_read(csv), err)) != ECCN_OK)
         return rc;
@@ -143,7 +184,7 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     stored_run sr;
     eccn_csv *csv = NULL;
     eccn_audit_store *w = NULL;
-    eccn_digest *digest = NULL;
+    prefix_hash prefix = {0};
     eccn_buf opts = {0};
     eccn_audit_progress final = {0};
     long long records = 0;
@@ -180,11 +221,10 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     }
     if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK)
         goto done;
-    if (!(digest = eccn_digest_new())) {
-        rc = ECCN_ENOMEM;
+    if ((rc = prefix_init(&prefix, eccn_csv_is_workbook(csv))) != ECCN_OK)
         goto done;
-    }
-    eccn_csv_on_bytes(csv, digest_bytes, digest);
+    eccn_csv_on_bytes(csv, prefix_bytes, &prefix);
+    r.prefix = &prefix;
     if ((rc = read_header(&r, csv, &header, given->resume_run ? &sr : NULL, &opts, err)) != ECCN_OK)
         goto done;
     if (given->out_csv) /* with the party columns when the run screens */
@@ -194,11 +234,11 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
         goto done;
     if ((rc = start(&r, csv, opts.data, err)) != ECCN_OK ||
         (rc = eccn_audit_store_open(l, r.run_id, &w, err)) != ECCN_OK ||
-        (o->resume_run && (rc = take_up(&r, csv, &sr, &digest, err)) != ECCN_OK) ||
+        (o->resume_run && (rc = take_up(&r, csv, &sr, &prefix, err)) != ECCN_OK) ||
         (rc = pipeline_run(&r, csv, w, &records, &final, err)) != ECCN_OK)
         goto done;
     s->lines_read = records;
-    rc = finish(&r, w, csv, digest, &final, err);
+    rc = finish(&r, w, csv, &prefix, &final, err);
 done:
     /* A failure inside a batch rolls the batch back (close): the run stays incomplete, its
      * committed results and resume position agree, and --resume redoes exactly the lost lines.
@@ -208,7 +248,7 @@ done:
         ftruncate(fileno(o->out_csv), (off_t)r.out_committed) == 0)
         fseeko(o->out_csv, (off_t)r.out_committed, SEEK_SET);
     run_free(&r);
-    eccn_digest_free(digest);
+    prefix_free(&prefix);
     eccn_csv_close(csv);
     eccn_buf_free(&opts);
     return rc;

@@ -81,6 +81,32 @@ typedef struct party_info {
     char note[400];       /* "cleared by USER on DATE: REASON", or "" */
 } party_info;
 
+/* prefix.c: the input's SHA-256, taken while it is read, and at each commit that of the part
+ * judged so far (bytes before the commit's offset), which the commit records so that --resume
+ * can refuse a file whose judged part changed. A workbook has no byte position for a row: its
+ * digest at every commit is of the whole file. */
+typedef struct prefix_hash {
+    eccn_digest *d;
+    long long fed;    /* bytes in d */
+    eccn_buf pending; /* bytes read ahead of the judged part, not in d yet */
+    bool whole;       /* a workbook */
+    int status;       /* the first failure of the hook, which cannot return one */
+} prefix_hash;
+int prefix_init(prefix_hash *h, bool whole);
+void prefix_free(prefix_hash *h);
+/* eccn_csv_on_bytes's hook, ctx the prefix_hash. */
+void prefix_bytes(const void *p, size_t n, void *ctx);
+/* Moves the bytes read before offset (a position read already, at or after the last) into the
+ * digest. */
+int prefix_advance(prefix_hash *h, long long offset);
+/* The hex digest of the bytes before offset (a position read already, at or after the last). */
+int prefix_at(prefix_hash *h, long long offset, char out[65]);
+/* The digest of every byte read. */
+int prefix_finish(prefix_hash *h, char out[65]);
+/* Adds the file's bytes up to limit (-1: all) from where h stands: on resume, the part judged
+ * by an earlier process. */
+int prefix_read_file(prefix_hash *h, const char *path, long long limit, eccn_error *err);
+
 typedef struct run {
     eccn_ruleset *rs;
     eccn_ledger *l;
@@ -132,7 +158,8 @@ typedef struct run {
     party_info *partyv;
     size_t nparty, party_cap;
     long long next_party;
-    eccn_hmap pevals; /* (evaluation, consignee's party, end user's party) -> eval id */
+    eccn_hmap pevals;    /* (evaluation, consignee's party, end user's party) -> eval id */
+    prefix_hash *prefix; /* the input's digest, for each commit */
     /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
      * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
     long long out_committed;

@@ -117,23 +117,27 @@ static const char *out_reason(const char *verdict, const char *reason, const cha
 
 void write_out_row(FILE *f, const out_row *o)
 {
-    char num[32];
+    char num[32], as_given[200];
     int n = snprintf(num, sizeof num, "%lld", o->line);
     const bool error = strcmp(o->verdict, "error") == 0;
+    const char *fault = error ? fault_of(o->reason) : "";
+    /* The field at fault keeps the text it was given (the reason quotes it), not "unknown" or
+     * nothing, so that the row shows what to correct; live and recorded rows alike. */
+    size_t given = strcmp(fault, "date") == 0 || strcmp(fault, "quantity") == 0
+                       ? quoted(o->reason, as_given, sizeof as_given)
+                       : 0;
+    bool date_given = given && fault[0] == 'd', qty_given = given && fault[0] == 'q';
     eccn_csv_write_cell(f, num, (size_t)n, false);
     eccn_csv_write_cell(f, o->line_id, o->line_id_len, false);
     eccn_csv_write_cell(f, o->part, o->part_len, false);
     eccn_csv_write_cell(f, o->resolved_part, strlen(o->resolved_part), false);
-    eccn_csv_write_cell(f, o->quantity, o->quantity_len, false);
+    eccn_csv_write_cell(f, qty_given ? as_given : o->quantity, qty_given ? given : o->quantity_len,
+                        false);
     eccn_csv_write_cell(f, o->destination, o->destination_len, false);
-    eccn_csv_write_cell(f, o->date, o->date_len, false);
-    const char *rest[] = {o->verdict,
-                          o->eccn,
-                          o->provision,
-                          o->citation,
-                          o->exceptions,
-                          o->reason,
-                          error ? fault_of(o->reason) : ""};
+    eccn_csv_write_cell(f, date_given ? as_given : o->date, date_given ? given : o->date_len,
+                        false);
+    const char *rest[] = {o->verdict,    o->eccn,   o->provision, o->citation,
+                          o->exceptions, o->reason, fault};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
         eccn_csv_write_cell(f, rest[i], strlen(rest[i]),
                             !o->screened && i + 1 == sizeof rest / sizeof *rest);

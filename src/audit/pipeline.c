@@ -53,6 +53,31 @@ static int exceptions_text(const eccn_result *res, eccn_buf *b)
     return b->data ? ECCN_OK : ECCN_ENOMEM;
 }
 
+/* What an indeterminate answer lacks, "missing: " and each figure on one line ("; " between),
+ * or nothing. An audit evaluates without the trace that names it, so the few indeterminate
+ * evaluations of a run are made again with it. */
+static int missing_reason(run *r, const eccn_query *q, eccn_buf *out, eccn_error *err)
+{
+    eccn_query traced = *q;
+    eccn_result res;
+    eccn_buf text = {0};
+    traced.no_trace = false;
+    int rc = eccn_evaluate(r->rs, &traced, &res, err);
+    if (rc != ECCN_OK)
+        return rc;
+    if ((rc = eccn_result_missing_text(&res, &text)) == ECCN_OK && text.data) {
+        const char *line = text.data;
+        for (bool first = true; rc == ECCN_OK && *line; first = false) {
+            size_t n = strcspn(line, "\n");
+            rc = eccn_buf_printf(out, "%s%.*s", first ? "missing: " : "; ", (int)n, line);
+            line += n + (line[n] == '\n');
+        }
+    }
+    eccn_buf_free(&text);
+    eccn_result_free(&res);
+    return rc;
+}
+
 /* Why a party makes the answer indeterminate, in reason (size bytes). */
 static const char *party_reason(const eccn_party_finding *f, char *reason, size_t size)
 {
@@ -110,7 +135,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
                     .no_trace = true};
     eccn_result res;
     eccn_record rec = {0};
-    eccn_buf exc = {0};
+    eccn_buf exc = {0}, missing = {0};
     int rc = eccn_evaluate(r->rs, &q, &res, err);
     if (rc != ECCN_OK)
         return rc;
@@ -128,11 +153,16 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         goto done;
     }
     /* The reason is recorded for an indeterminate answer only: a note that a classification
-     * cannot be decided, beside a verdict that did not need it, would contradict the verdict. */
+     * cannot be decided, beside a verdict that did not need it, would contradict the verdict.
+     * It names the figure that is missing, as check does. */
     if (verdict != ECCN_V_INDETERMINATE)
         rec.reason = NULL;
     else if (res.verdict != ECCN_V_INDETERMINATE)
         rec.reason = party_reason(&fs[0], why, sizeof why);
+    else if ((rc = missing_reason(r, &q, &missing, err)) != ECCN_OK)
+        goto done;
+    else if (missing.data)
+        rec.reason = missing.data;
     if (exceptions_text(&res, &exc) != ECCN_OK ||
         (rec.reason && !(in->reason = eccn_strdup(rec.reason))) ||
         deciding_of(r, in, &res, fs, nf, exc.data) != ECCN_OK) {
@@ -163,6 +193,7 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
     rc = eccn_audit_rows_eval(r->out, &row);
 done:
     eccn_buf_free(&exc);
+    eccn_buf_free(&missing);
     eccn_record_free(&rec);
     eccn_result_free(&res);
     return rc;
@@ -300,6 +331,12 @@ static void fill_batch(pipeline *p, batch *b, time_t *last_progress)
                                         .errors = r->s->errors,
                                         .offset = eccn_csv_bytes_read(p->csv),
                                         .next_line = next_line};
+    /* The bytes judged go into the digest batch by batch (what is read ahead waits); at a
+     * commit, their digest is recorded with it for --resume to compare. */
+    if (b->rc == ECCN_OK && r->prefix && !b->last &&
+        (b->commit ? prefix_at(r->prefix, b->progress.offset, b->progress.sha256)
+                   : prefix_advance(r->prefix, b->progress.offset)) != ECCN_OK)
+        b->rc = eccn_fail(&b->err, ECCN_ENOMEM, r->o->path, 0, 0, "cannot hash the input");
 }
 
 /* The worker's side: fill a spare batch, hand it over, until the input ends or fails. */

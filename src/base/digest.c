@@ -44,6 +44,12 @@ int eccn_digest_hex(eccn_digest *d, char out[65])
     return ECCN_OK;
 }
 
+int eccn_digest_peek_hex(const eccn_digest *d, char out[65])
+{
+    eccn_digest copy = *d; /* a SHA256_CTX is plain data: a copy goes on independently */
+    return eccn_digest_hex(&copy, out);
+}
+
 int eccn_sha256(const void *data, size_t len, unsigned char out[32])
 {
     SHA256_CTX c;

@@ -12,6 +12,8 @@ typedef struct eccn_digest eccn_digest;
 eccn_digest *eccn_digest_new(void); /* NULL when out of memory; free with eccn_digest_free */
 int eccn_digest_update(eccn_digest *d, const void *data, size_t len);
 int eccn_digest_hex(eccn_digest *d, char out[65]);
+/* The hex digest of the bytes so far, leaving d to go on accumulating. */
+int eccn_digest_peek_hex(const eccn_digest *d, char out[65]);
 void eccn_digest_free(eccn_digest *d);
 /* SHA-256 of len bytes into 32 raw bytes. */
 int eccn_sha256(const void *data, size_t len, unsigned char out[32]);

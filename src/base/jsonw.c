@@ -139,49 +139,13 @@ void jsonw_str(jsonw *w, const char *s)
 
 void jsonw_num(jsonw *w, double v)
 {
-    char tmp[64];
+    char tmp[ECCN_FMT_EXACT_SIZE];
     before_value(w);
     if (!isfinite(v)) {
         put(w, "null", 4);
         return;
     }
-    /* Whole numbers below a million print as %.6g would print them, without its cost: most of the
-     * figures a check writes (thresholds, TPP, bandwidths) are such. */
-    if (fabs(v) < 1e6 && v == (double)(long)v && !signbit(v)) {
-        snprintf(tmp, sizeof tmp, "%ld", (long)v);
-        put(w, tmp, strlen(tmp));
-        return;
-    }
-    /* The fewest digits, from 6, that read back as v: 5.92 prints as 5.92, not as
-     * 5.9199999999999999, and %.17g always reads back. Below a million %g's notation does not
-     * depend on the precision (fixed, or exponent form below 1e-4), and any decimal of at most 15
-     * digits survives the trip to a double and back at %.15g (DBL_DIG), trailing zeros dropped:
-     * so when %.15g reads back it is already the shortest form, and else 16 or 17 digits are.
-     * (Not for subnormals, which carry fewer digits.) */
-    if (fabs(v) < 1e6 && isnormal(v)) {
-        for (int digits = 15; digits <= 17; digits++) {
-            snprintf(tmp, sizeof tmp, "%.*g", digits, v);
-            if (digits == 17 || strtod(tmp, NULL) == v)
-                break;
-        }
-        put(w, tmp, strlen(tmp));
-        return;
-    }
-    /* Larger numbers switch to the exponent form as the precision falls to their exponent, so the
-     * precision is searched for: more digits never read back worse (the nearer decimal stays
-     * inside v's rounding interval), so a binary search finds the same precision as trying 6, 7,
-     * ... in turn, in four tries instead of up to twelve. */
-    int lo = 6, hi = 17;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        snprintf(tmp, sizeof tmp, "%.*g", mid, v);
-        if (strtod(tmp, NULL) == v)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    snprintf(tmp, sizeof tmp, "%.*g", lo, v);
-    put(w, tmp, strlen(tmp));
+    put(w, tmp, eccn_fmt_exact(v, tmp));
 }
 
 void jsonw_int(jsonw *w, long long v)

@@ -398,3 +398,42 @@ uint64_t eccn_hash64(const void *data, size_t n)
     h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
     return h ^ (h >> 29);
 }
+
+size_t eccn_fmt_exact(double v, char out[ECCN_FMT_EXACT_SIZE])
+{
+    /* Whole numbers below a million print as %.6g would print them, without its cost: most of the
+     * figures a check writes (thresholds, TPP, bandwidths) are such. */
+    if (fabs(v) < 1e6 && v == (double)(long)v && !signbit(v)) {
+        snprintf(out, ECCN_FMT_EXACT_SIZE, "%ld", (long)v);
+        return strlen(out);
+    }
+    /* The fewest digits, from 6, that read back as v: 5.92 prints as 5.92, not as
+     * 5.9199999999999999, and %.17g always reads back. Below a million %g's notation does not
+     * depend on the precision (fixed, or exponent form below 1e-4), and any decimal of at most 15
+     * digits survives the trip to a double and back at %.15g (DBL_DIG), trailing zeros dropped:
+     * so when %.15g reads back it is already the shortest form, and else 16 or 17 digits are.
+     * (Not for subnormals, which carry fewer digits.) */
+    if (fabs(v) < 1e6 && isnormal(v)) {
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(out, ECCN_FMT_EXACT_SIZE, "%.*g", digits, v);
+            if (digits == 17 || strtod(out, NULL) == v)
+                break;
+        }
+        return strlen(out);
+    }
+    /* Larger numbers switch to the exponent form as the precision falls to their exponent, so the
+     * precision is searched for: more digits never read back worse (the nearer decimal stays
+     * inside v's rounding interval), so a binary search finds the same precision as trying 6, 7,
+     * ... in turn, in four tries instead of up to twelve. */
+    int lo = 6, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(out, ECCN_FMT_EXACT_SIZE, "%.*g", mid, v);
+        if (strtod(out, NULL) == v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    snprintf(out, ECCN_FMT_EXACT_SIZE, "%.*g", lo, v);
+    return strlen(out);
+}

@@ -108,5 +108,9 @@ bool eccn_parse_double(const char *s, double *out);
 int eccn_edit_distance(const char *a, const char *b, int cap);
 /* Formats a number the way a compliance officer reads it: no exponent, trailing zeros trimmed. */
 void eccn_fmt_num(double v, char *out, size_t outsz);
+/* A finite v in the fewest digits that read back as exactly v (82.6, not 82.599999999999994);
+ * returns the length. */
+#define ECCN_FMT_EXACT_SIZE 64
+size_t eccn_fmt_exact(double v, char out[ECCN_FMT_EXACT_SIZE]);
 
 #endif

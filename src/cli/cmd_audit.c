@@ -424,8 +424,12 @@ int cmd_audit(cli_env *env, int argc, char **argv)
         print_text(&s, rs, env->db_path);
     rc = s.errors ? EXIT_USAGE : s.licence_required ? EXIT_LR : s.indeterminate ? EXIT_INDET : 0;
 done:
-    /* Kept after a failure too: it then holds the lines the ledger holds (audit.h). */
-    if (o->out_csv && eccn_outfile_commit(&out, &err) != ECCN_OK && !failed) {
+    /* Kept after a failure of a recorded run too: it then holds the lines the ledger holds
+     * (audit.h). A failure before any run was recorded (a bad header, --map, dates that read
+     * both ways) leaves no file, so the corrected command needs no --force. */
+    if (o->out_csv && failed && !(s.run_id && !s.reused))
+        eccn_outfile_abort(&out);
+    else if (o->out_csv && eccn_outfile_commit(&out, &err) != ECCN_OK && !failed) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
     }

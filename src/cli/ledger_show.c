@@ -28,7 +28,9 @@ static void print_exceptions(const char *json)
     size_t i, n = json_array_size(a);
     json_t *v;
     printf("  licence exceptions: %s", n ? "" : "none");
-    json_array_foreach(a, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
+    /* each a name, or (as recorded since exceptions carry their terms) an object naming it */
+    json_array_foreach(a, i, v)
+        printf("%s%s", i ? ", " : "", json_is_string(v) ? json_string_value(v) : member(v, "name"));
     putchar('\n');
     json_decref(a);
 }
@@ -69,6 +71,33 @@ static void print_metrics(const char *json)
     json_decref(o);
 }
 
+/* A provision's tests: as a tree with its ALL/ANY/NOT when the record has one, else (records
+ * made before it did) as the list it has. */
+static void print_tests(const json_t *f)
+{
+    const json_t *tree = json_object_get(f, "tree");
+    size_t j;
+    json_t *t;
+    if (!json_array_size(tree)) {
+        json_array_foreach(json_object_get(f, "tests"), j, t)
+            printf("        - %s\n", member(t, "text"));
+        return;
+    }
+    json_array_foreach(tree, j, t)
+    {
+        const char *node = member(t, "node");
+        int indent = 8 + 2 * (int)json_integer_value(json_object_get(t, "depth"));
+        if (strcmp(node, "test") == 0)
+            printf("%*s- %s\n", indent, "", member(t, "text"));
+        else
+            printf("%*s%s (%s):\n", indent, "",
+                   strcmp(node, "all") == 0   ? "ALL of"
+                   : strcmp(node, "any") == 0 ? "ANY of"
+                                              : "NOT",
+                   member(t, "result"));
+    }
+}
+
 /* The recorded tests of each provision evaluated, as check --explain printed them. */
 static void print_explanation(const char *json)
 {
@@ -90,8 +119,7 @@ static void print_explanation(const char *json)
                : strcmp(res, "unknown") == 0 ? "UNKNOWN"
                                              : res,
                member(f, "provision"), member(f, "title"));
-        json_array_foreach(json_object_get(f, "tests"), j, t)
-            printf("        - %s\n", member(t, "text"));
+        print_tests(f);
     }
     json_decref(a);
 }

@@ -304,6 +304,25 @@ static void finding_json(jsonw *w, const eccn_result *r, const eccn_finding *f)
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);
+    /* How the tests combine, in order and depth, so that the record reads as check --explain
+     * did: a "no" under a NOT is what made the provision met. */
+    jsonw_key(w, "tree");
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < f->ntests; i++) {
+        const eccn_test *t = &r->trace.tests[f->first_test + i];
+        jsonw_obj_begin(w);
+        jsonw_kv_str(w, "node",
+                     t->node == ECCN_NODE_LEAF  ? "test"
+                     : t->node == ECCN_NODE_ALL ? "all"
+                     : t->node == ECCN_NODE_ANY ? "any"
+                                                : "not");
+        jsonw_kv_int(w, "depth", t->depth);
+        jsonw_kv_str(w, "result", eccn_tv_word(t->result));
+        if (t->node == ECCN_NODE_LEAF)
+            jsonw_kv_str(w, "text", t->text);
+        jsonw_obj_end(w);
+    }
+    jsonw_arr_end(w);
     jsonw_obj_end(w);
 }
 

@@ -217,7 +217,9 @@ int eccn_spec_format(const eccn_spec *s, eccn_buf *out)
     for (int m = 0; m < ECCN_M_COUNT && rc == ECCN_OK; m++) {
         if (m == ECCN_M_PD || m == ECCN_M_MBD || !eccn_spec_has(s, (eccn_metric)m))
             continue;
-        rc = eccn_buf_printf(out, "%s%s=%.17g", sep, METRICS[m].name, s->v[m]);
+        char num[ECCN_FMT_EXACT_SIZE];
+        eccn_fmt_exact(s->v[m], num);
+        rc = eccn_buf_printf(out, "%s%s=%s", sep, METRICS[m].name, num);
         sep = ",";
     }
     for (int f = 0; f < ECCN_FLAG_COUNT && rc == ECCN_OK; f++)

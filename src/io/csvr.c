@@ -73,6 +73,11 @@ long long eccn_csv_size(const eccn_csv *c)
     return c->size;
 }
 
+bool eccn_csv_is_workbook(const eccn_csv *c)
+{
+    return c->x != NULL;
+}
+
 void eccn_csv_on_bytes(eccn_csv *c, void (*fn)(const void *p, size_t n, void *ctx), void *ctx)
 {
     c->on_bytes = fn;

@@ -44,6 +44,8 @@ int eccn_csv_next(eccn_csv *c, eccn_csv_record *rec, eccn_error *err);
 int eccn_csv_seek(eccn_csv *c, long long offset, long long line, eccn_error *err);
 long long eccn_csv_bytes_read(const eccn_csv *c);
 long long eccn_csv_size(const eccn_csv *c); /* -1 when not a regular file */
+/* Is it a workbook's sheet? (Its bytes are then hashed whole, at the first record.) */
+bool eccn_csv_is_workbook(const eccn_csv *c);
 /* Every byte read passes through this hook (the audit hashes the file while reading it). */
 void eccn_csv_on_bytes(eccn_csv *c, void (*fn)(const void *p, size_t n, void *ctx), void *ctx);
 

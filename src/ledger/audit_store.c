@@ -379,6 +379,9 @@ static int save_progress(eccn_audit_store *w, const eccn_audit_progress *p, eccn
 int eccn_audit_store_commit(eccn_audit_store *w, const eccn_audit_progress *p, eccn_error *err)
 {
     int rc = begin(w, err);
+    if (rc == ECCN_OK && p->sha256[0])
+        rc = eccn_integrity_commit(w->l, w->run_id, p->offset, p->next_line, p->lines_read,
+                                   p->sha256, err);
     if (rc == ECCN_OK && (rc = save_progress(w, p, err)) == ECCN_OK &&
         (rc = eccn_ledger_exec(w->l, "COMMIT", err)) == ECCN_OK) {
         w->in_tx = false;
@@ -407,6 +410,7 @@ int eccn_audit_store_finish(eccn_audit_store *w, const eccn_audit_progress *p, c
     sqlite3_bind_int64(st, 3, size);
     sqlite3_bind_int64(st, 4, w->run_id);
     if ((rc = step_reset(w->l, st, "cannot finish the audit run", err)) == ECCN_OK &&
+        (rc = eccn_integrity_seal(w->l, w->run_id, err)) == ECCN_OK &&
         (rc = eccn_ledger_exec(w->l, "COMMIT", err)) == ECCN_OK) {
         w->in_tx = false;
         eccn_ledger_anchor(w->l);
@@ -517,13 +521,19 @@ int eccn_audit_store_begin_run(eccn_ledger *l, const eccn_ruleset *rs, const cha
     int rc;
     eccn_utc_now(now);
     if ((rc = make_durable(l, err)) != ECCN_OK ||
+        (rc = eccn_ledger_quick_check(l, err)) != ECCN_OK ||
         (rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
     if ((rc = eccn_ledger_note_revision(l, rs, err)) != ECCN_OK ||
         (rc = eccn_ledger_prepare(l,
-                                  "INSERT INTO audit_runs(file, sha256, size, rules_revision, "
-                                  "options, started_at, status) "
-                                  "VALUES (?,'',?,?,?,?,'incomplete')",
+                                  /* a purged run's number is never used again: its seal
+                                   * and checkpoint keep naming it */
+                                  "INSERT INTO audit_runs(id, file, sha256, size, rules_revision, "
+                                  "options, started_at, status) VALUES (1 + (SELECT max(n) FROM "
+                                  "(SELECT COALESCE(max(id), 0) AS n FROM audit_runs UNION ALL "
+                                  "SELECT COALESCE(max(run_id), 0) FROM audit_seals UNION ALL "
+                                  "SELECT COALESCE(max(run_id), 0) FROM ledger_checkpoints)), ?1, "
+                                  "'', ?2, ?3, ?4, ?5, 'incomplete')",
                                   &st, err)) != ECCN_OK)
         goto done;
     sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
@@ -624,6 +634,34 @@ int eccn_audit_store_run(eccn_ledger *l, long long run_id, eccn_audit_run_info *
                           &out->errors, &out->resume_offset, &out->resume_line};
         for (int i = 0; i < 6; i++)
             *n[i] = sqlite3_column_int64(st, 4 + i);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int eccn_audit_store_last_commit(eccn_ledger *l, long long run_id, eccn_audit_progress *out,
+                                 eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare_run(l,
+                         "SELECT c.offset, c.line, c.lines_read, c.sha256, r.resume_offset, "
+                         "r.resume_line FROM audit_commits c JOIN audit_runs r ON r.id = c.run_id "
+                         "WHERE c.run_id=?1 ORDER BY c.id DESC LIMIT 1",
+                         run_id, 0, &st, err);
+    memset(out, 0, sizeof *out);
+    if (rc == ECCN_OK && sqlite3_step(st) != SQLITE_ROW)
+        rc = ECCN_ENOTFOUND;
+    if (rc == ECCN_OK) {
+        out->offset = sqlite3_column_int64(st, 0);
+        out->next_line = sqlite3_column_int64(st, 1);
+        out->lines_read = sqlite3_column_int64(st, 2);
+        snprintf(out->sha256, sizeof out->sha256, "%s", text_at(st, 3));
+        if (out->offset != sqlite3_column_int64(st, 4) ||
+            out->next_line != sqlite3_column_int64(st, 5))
+            rc = eccn_fail(err, ECCN_ETAMPERED, eccn_ledger_path(l), 0, 0,
+                           "audit run %lld would resume at byte %lld, but its last commit "
+                           "recorded byte %lld: the ledger was changed outside eccn",
+                           run_id, sqlite3_column_int64(st, 4), out->offset);
     }
     sqlite3_finalize(st);
     return rc;

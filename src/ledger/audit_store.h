@@ -71,6 +71,9 @@ int eccn_audit_rows_party(eccn_audit_rows *b, const eccn_audit_party_row *p);
 typedef struct eccn_audit_progress {
     long long lines_read, results, errors;
     long long offset, next_line; /* the byte offset and line number to resume from */
+    /* SHA-256 of the input's bytes before offset (of a workbook: of the whole file), as hex;
+     * recorded, chained, with each commit that has one, for --resume to compare */
+    char sha256[65];
 } eccn_audit_progress;
 
 /* Records a new, incomplete run of file (size bytes, options as resume.c writes them) under the
@@ -88,9 +91,10 @@ int eccn_audit_store_open(eccn_ledger *l, long long run_id, eccn_audit_store **o
 /* Inserts b's rows in a transaction that the next commit or finish ends; a failure leaves that
  * transaction to be rolled back by close. */
 int eccn_audit_store_append(eccn_audit_store *w, const eccn_audit_rows *b, eccn_error *err);
-/* Commits what was appended, with p, durably. */
+/* Commits what was appended, with p (and its digest, when it has one), durably. */
 int eccn_audit_store_commit(eccn_audit_store *w, const eccn_audit_progress *p, eccn_error *err);
-/* Commits what was appended and marks the run complete, with its digest and size. */
+/* Commits what was appended and marks the run complete, with its digest and size, and seals it
+ * (its chains' ends, in the chain of finished runs that the signed head names as one). */
 int eccn_audit_store_finish(eccn_audit_store *w, const eccn_audit_progress *p, const char *sha256,
                             long long size, eccn_error *err);
 /* Rolls back anything appended and not committed, and releases the writer. NULL is ignored. */
@@ -107,6 +111,11 @@ typedef struct eccn_audit_run_info {
 /* ECCN_ENOTFOUND when there is no such run. */
 int eccn_audit_store_run(eccn_ledger *l, long long run_id, eccn_audit_run_info *out,
                          eccn_error *err);
+/* The last commit of a run: where it stood and the digest of the input before that point.
+ * ECCN_ENOTFOUND when the run committed nothing yet; ECCN_ETAMPERED when the run's resume
+ * position is not the one its last commit recorded. */
+int eccn_audit_store_last_commit(eccn_ledger *l, long long run_id, eccn_audit_progress *out,
+                                 eccn_error *err);
 /* Could a complete run of a file of this size, revision and options exist? (The cheap question
  * asked before hashing a file to ask the real one.) */
 bool eccn_audit_store_may_match(eccn_ledger *l, long long size, const char *revision,

@@ -64,6 +64,11 @@ void eccn_chain_text(eccn_chain_enc *e, const char *s, size_t n)
     tagged_bytes(e, 'T', s, n);
 }
 
+void eccn_chain_blob(eccn_chain_enc *e, const void *p, size_t n)
+{
+    tagged_bytes(e, 'B', p, n);
+}
+
 void eccn_chain_value(eccn_chain_enc *e, sqlite3_value *v)
 {
     switch (sqlite3_value_type(v)) {

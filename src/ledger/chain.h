@@ -32,6 +32,7 @@ void eccn_chain_null(eccn_chain_enc *e);
 void eccn_chain_int(eccn_chain_enc *e, long long v);
 void eccn_chain_real(eccn_chain_enc *e, double v);
 void eccn_chain_text(eccn_chain_enc *e, const char *s, size_t n);
+void eccn_chain_blob(eccn_chain_enc *e, const void *p, size_t n);
 /* The hash of what was encoded, or the first failure. */
 int eccn_chain_finish(const eccn_chain_enc *e, unsigned char out[ECCN_HASH_LEN]);
 

@@ -26,6 +26,10 @@ typedef struct eccn_integrity_report {
 } eccn_integrity_report;
 
 int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error *err);
+/* Is finished run run_id still what its seal says, and its seal what the seal chain says there?
+ * The check made before an audit reuses a run's results, short of a full verify. *holds is
+ * false when not, or when the run has no seal. */
+int eccn_integrity_run_sealed(eccn_ledger *l, long long run_id, bool *holds, eccn_error *err);
 /* SQLite's integrity_check; problems go into msg (empty when "ok"). */
 int eccn_integrity_sqlite(eccn_ledger *l, char *msg, size_t n, eccn_error *err);
 

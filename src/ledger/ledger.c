@@ -142,6 +142,10 @@ static int migrate_from(eccn_ledger *l, int version, eccn_error *err)
                 rc = eccn_ledger_fail(l, "schema migration failed", err);
             goto rollback;
         }
+        /* The runs finished before seals existed are sealed now, so that the signed head names
+         * them as one entry too. */
+        if (v + 1 == 5 && (rc = eccn_integrity_seal_existing(l, err)) != ECCN_OK)
+            goto rollback;
         if (sqlite3_exec(l->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             rc = eccn_ledger_fail(l, "schema migration failed", err);
@@ -327,6 +331,22 @@ static void metric_test_json(eccn_metric m, const char *op, double value, void *
     jsonw_key(w, "value");
     jsonw_num(w, value);
     jsonw_obj_end(w);
+}
+
+int eccn_ledger_quick_check(eccn_ledger *l, eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l, "PRAGMA quick_check(1)", &st, err), step = SQLITE_DONE;
+    if (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW &&
+        strcmp(eccn_ledger_col(st, 0), "ok") != 0)
+        rc = eccn_fail(err, ECCN_EDB, l->path, 0, 0,
+                       "the ledger fails SQLite's quick check (%s): it accepts nothing until it "
+                       "is restored from a backup (see `eccn ledger check`)",
+                       eccn_ledger_col(st, 0));
+    else if (rc == ECCN_OK && step != SQLITE_ROW)
+        rc = eccn_ledger_fail(l, "the ledger fails SQLite's quick check", err);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err)

@@ -12,6 +12,7 @@
 
 #include "chain.h"
 #include "ledger.h"
+#include "sign.h"
 
 #include <sqlite3.h>
 
@@ -65,7 +66,56 @@ int eccn_chain_register(sqlite3 *db);
  * migration's transaction. */
 int eccn_integrity_chain_existing(eccn_ledger *l, eccn_error *err);
 
+/* A chain over the rows st gives, at most limit of them (limit < 0: all): the hash of the last
+ * and how many there were. For what has no hash column of its own: the purge checkpoints, the
+ * holds, their releases, the rules revisions, and each audit run's own record. Resets st. */
+int eccn_integrity_rows_hash(sqlite3_stmt *st, long long limit, unsigned char out[ECCN_HASH_LEN],
+                             long long *rows);
+/* A run's record in two parts that never change once written: what it was started with, and,
+ * once complete, the digest and size of the file it judged and when it finished (run as ?1). */
+#define ECCN_SQL_RUN_RECORD                                                                        \
+    "SELECT id, file, rules_revision, options, started_at FROM audit_runs WHERE id = ?1"
+#define ECCN_SQL_RUN_FINAL                                                                         \
+    "SELECT sha256, size, finished_at FROM audit_runs WHERE id = ?1 AND status = 'complete'"
+
+/* Records where run stands at a commit (offset, line, lines read) and the SHA-256 of the input
+ * judged so far, on the run's commits chain; inside the caller's transaction. */
+int eccn_integrity_commit(eccn_ledger *l, long long run, long long offset, long long line,
+                          long long lines_read, const char *sha256, eccn_error *err);
+/* Seals finished run run: its record, final record and the ends of its chains, as the next row
+ * of audit_seals; inside the caller's transaction (the one that marks it complete). */
+int eccn_integrity_seal(eccn_ledger *l, long long run, eccn_error *err);
+/* Seals the finished runs that have no seal yet, oldest first (schema migration 3 -> 4). */
+int eccn_integrity_seal_existing(eccn_ledger *l, eccn_error *err);
+
+/* ---- anchor.c: rows that carry authority (a release, a purge's checkpoint) are signed ---- */
+
+/* Signs the row st stands on (its first ncols columns, as the chain encodes them, after kind
+ * and the ledger's identity) with the key of the ledger's signed head. ECCN_ENOTFOUND when the
+ * ledger keeps no head (no state directory): the row then goes unsigned. */
+int eccn_anchor_sign_row(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                         unsigned char sig[ECCN_SIGN_SIGLEN], eccn_error *err);
+/* Is the row's column ncols a signature, by key, of its first ncols columns? */
+bool eccn_anchor_row_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *st, int ncols,
+                            const unsigned char key[ECCN_SIGN_PUBLEN]);
+/* The releases and checkpoints as signed: their columns, and the signature last. */
+#define ECCN_SQL_RELEASE_COLS "id, hold_id, released_at, released_by"
+#define ECCN_SQL_CHECKPOINT_COLS                                                                   \
+    "id, chain, run_id, first_key, last_key, rows, last_hash, before_date, purged_at, user, "      \
+    "years"
+#define ECCN_CHECKPOINT_NCOLS 11
+/* Each release (*table "hold_releases") and checkpoint with a signature holds under this
+ * machine's key; those without one are the head's before schema 5 (id at most the position the
+ * stored head signed). Else ECCN_ETAMPERED, naming the row. For a purge. */
+int eccn_anchor_check_signed(eccn_ledger *l, eccn_error *err);
+
 /* ---- ledger.c ---- */
+
+/* SQLite's quick_check before a write that is not a check's (an audit, a hold or release, a
+ * purge): a ledger that fails it accepts nothing (ECCN_EDB, naming the first problem). A check
+ * is left out: quick_check reads every page, a tenth of a second for a 200 MB ledger, where a
+ * check has milliseconds; a corrupt page that a check touches fails it by itself. */
+int eccn_ledger_quick_check(eccn_ledger *l, eccn_error *err);
 
 /* Stores the revision with its files and provisions if not yet present; inside the caller's
  * transaction. */

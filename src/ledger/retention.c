@@ -65,6 +65,9 @@ done:
     return rc;
 }
 
+/* A hold stands until a release records its end. */
+#define HOLD_ACTIVE(h) "NOT EXISTS (SELECT 1 FROM hold_releases x WHERE x.hold_id = " h ".id)"
+
 int eccn_retention_keep_until(eccn_ledger *l, const eccn_retention_policy *pol, const char *latest,
                               char out[16], eccn_error *err)
 {
@@ -102,6 +105,36 @@ static int run_stmt(eccn_ledger *l, const char *sql, const long long *ints, size
     return rc;
 }
 
+/* Inserts the row sel stands on (the table's signed columns, its id first: ncols of them),
+ * signed as kind by the key of the signed head, through ins (those columns and the signature).
+ * A release lifts a hold, and a checkpoint accounts for purged rows, only with its signature: one
+ * added by hand carries no authority (anchor.c). A ledger kept without a head signs nothing. */
+static int insert_signed(eccn_ledger *l, const char *kind, sqlite3_stmt *sel, int ncols,
+                         const char *ins_sql, eccn_error *err)
+{
+    unsigned char sig[ECCN_SIGN_SIGLEN];
+    sqlite3_stmt *ins = NULL;
+    int rc = eccn_anchor_sign_row(l, kind, sel, ncols, sig, err);
+    bool signed_ = rc == ECCN_OK;
+    if (rc == ECCN_ENOTFOUND)
+        rc = ECCN_OK;
+    if (rc == ECCN_OK && (rc = eccn_ledger_prepare(l, ins_sql, &ins, err)) == ECCN_OK) {
+        for (int i = 0; i < ncols; i++)
+            sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i));
+        if (signed_)
+            sqlite3_bind_blob(ins, ncols + 1, sig, ECCN_SIGN_SIGLEN, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            rc = eccn_ledger_fail(l, "cannot record it", err);
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+#define INSERT_CHECKPOINT                                                                          \
+    "INSERT INTO ledger_checkpoints(" ECCN_SQL_CHECKPOINT_COLS ", signature) VALUES "              \
+    "(?,?,?,?,?,?,?,?,?,?,?,?)"
+#define NEXT_CHECKPOINT "(SELECT COALESCE(max(id), 0) + 1 FROM ledger_checkpoints)"
+
 static int target_exists(eccn_ledger *l, long long verdict_id, long long run_id, eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -125,7 +158,8 @@ int eccn_retention_hold(eccn_ledger *l, long long verdict_id, long long run_id, 
     int rc;
     if (!reason || !*reason)
         return eccn_fail(err, ECCN_EINPUT, "--reason", 0, 0, "a hold needs a reason");
-    if ((rc = target_exists(l, verdict_id, run_id, err)) != ECCN_OK)
+    if ((rc = eccn_ledger_quick_check(l, err)) != ECCN_OK ||
+        (rc = target_exists(l, verdict_id, run_id, err)) != ECCN_OK)
         return rc;
     eccn_utc_now(now);
     const char *texts[] = {reason, now, user};
@@ -144,15 +178,44 @@ int eccn_retention_release(eccn_ledger *l, long long verdict_id, long long run_i
                            long long *released, eccn_error *err)
 {
     char now[21];
+    sqlite3_stmt *sel = NULL;
     eccn_utc_now(now);
-    const char *texts[] = {now, user};
-    const long long ids[] = {verdict_id, run_id};
-    int rc = run_stmt(l,
-                      "UPDATE holds SET released_at=?3, released_by=?4 WHERE released_at IS NULL "
-                      "AND verdict_id IS NULLIF(?1, 0) AND run_id IS NULLIF(?2, 0)",
-                      ids, 2, texts, 2, released, err);
+    *released = 0;
+    /* A release is a signed record of its own (hold_releases), in the signed head: the hold's
+     * row is never changed, so that a hold cannot be lifted by editing it. One at a time, each
+     * the next id, in one transaction. */
+    int rc = eccn_ledger_quick_check(l, err);
+    if (rc != ECCN_OK || (rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+        return rc;
+    if ((rc = eccn_ledger_prepare(
+             l,
+             "SELECT (SELECT COALESCE(max(id), 0) + 1 FROM hold_releases), h.id, ?3, ?4 FROM "
+             "holds h WHERE " HOLD_ACTIVE("h") " AND h.verdict_id IS NULLIF(?1, 0) AND h.run_id "
+                                               "IS NULLIF(?2, 0) ORDER BY h.id LIMIT 1",
+             &sel, err)) != ECCN_OK)
+        goto done;
+    sqlite3_bind_int64(sel, 1, verdict_id);
+    sqlite3_bind_int64(sel, 2, run_id);
+    sqlite3_bind_text(sel, 3, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(sel, 4, user, -1, SQLITE_STATIC);
+    while (rc == ECCN_OK && sqlite3_step(sel) == SQLITE_ROW) {
+        rc = insert_signed(l, "release", sel, 4,
+                           "INSERT INTO hold_releases(" ECCN_SQL_RELEASE_COLS
+                           ", signature) VALUES (?,?,?,?,?)",
+                           err);
+        sqlite3_reset(sel);
+        ++*released;
+    }
     if (rc == ECCN_OK)
+        rc = eccn_ledger_exec(l, "COMMIT", err);
+done:
+    sqlite3_finalize(sel);
+    if (rc != ECCN_OK) {
+        sqlite3_exec(eccn_ledger_db(l), "ROLLBACK", NULL, NULL, NULL);
+        *released = 0;
+    } else {
         eccn_ledger_anchor(l);
+    }
     return rc;
 }
 
@@ -163,9 +226,10 @@ static int verdict_prefix(eccn_ledger *l, const eccn_retention_policy *pol, cons
                           eccn_error *err)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = "SELECT v.id, date(v.ship_date, ?1), v.hash, EXISTS (SELECT 1 "
-                      "FROM holds h WHERE h.verdict_id = v.id AND h.released_at IS NULL) FROM "
-                      "verdicts v ORDER BY v.id";
+    const char *sql =
+        "SELECT v.id, date(v.ship_date, ?1), v.hash, EXISTS (SELECT 1 "
+        "FROM holds h WHERE h.verdict_id = v.id AND " HOLD_ACTIVE("h") ") FROM "
+                                                                       "verdicts v ORDER BY v.id";
     int rc = eccn_ledger_prepare(l, sql, &st, err), step;
     if (rc == ECCN_OK)
         sqlite3_bind_text(st, 1, pol->modifier, -1, SQLITE_STATIC);
@@ -201,24 +265,38 @@ static int verdict_prefix(eccn_ledger *l, const eccn_retention_policy *pol, cons
 #define RUN_R_KEYS ECCN_SQL_RUN_KEYS("key", "r.id")
 #define RUNS_DUE                                                                                   \
     "SELECT r.id FROM audit_runs r WHERE r.status = 'complete' AND NOT EXISTS (SELECT 1 FROM "     \
-    "holds h WHERE h.run_id = r.id AND h.released_at IS NULL) AND "                                \
-    "date(COALESCE((SELECT " LATEST_SHIP_DATE " FROM audit_results WHERE " RUN_R_KEYS "), "        \
-    "substr(r.started_at, 1, 10)), ?2) < ?1 ORDER BY r.id"
+    "holds h WHERE h.run_id = r.id AND " HOLD_ACTIVE(                                              \
+        "h") ") AND "                                                                              \
+             "date(COALESCE((SELECT " LATEST_SHIP_DATE " FROM audit_results WHERE " RUN_R_KEYS     \
+             "), "                                                                                 \
+             "substr(r.started_at, 1, 10)), ?2) < ?1 ORDER BY r.id"
 
-static int purge_run(eccn_ledger *l, long long run, const char *before, const char *now,
+static int purge_run(eccn_ledger *l, long long run, int years, const char *before, const char *now,
                      const char *user, eccn_purge_report *rep, eccn_error *err)
 {
     const long long ids[] = {run};
-    const char *texts[] = {before, now, user};
     long long rows = 0;
-    int rc = run_stmt(l,
-                      "INSERT INTO ledger_checkpoints(chain, run_id, first_key, last_key, rows, "
-                      "last_hash, before_date, purged_at, user) SELECT 'audit_run', ?1, "
-                      "COALESCE(min(key & 4294967295), 0), COALESCE(max(key & 4294967295), 0), "
-                      "count(*), (SELECT hash FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
-                      " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4 "
-                      "FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1,
-                      ids, 1, texts, 3, NULL, err);
+    sqlite3_stmt *sel = NULL;
+    int rc = eccn_ledger_prepare(l,
+                                 "SELECT " NEXT_CHECKPOINT ", 'audit_run', ?1, "
+                                 "COALESCE(min(key & 4294967295), 0), "
+                                 "COALESCE(max(key & 4294967295), 0), count(*), (SELECT hash FROM "
+                                 "audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1
+                                 " ORDER BY key DESC LIMIT 1), ?2, ?3, ?4, ?5 FROM audit_results "
+                                 "WHERE " ECCN_SQL_KEYS_OF_RUN1,
+                                 &sel, err);
+    if (rc == ECCN_OK) {
+        sqlite3_bind_int64(sel, 1, run);
+        sqlite3_bind_text(sel, 2, before, -1, SQLITE_STATIC);
+        sqlite3_bind_text(sel, 3, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(sel, 4, user, -1, SQLITE_STATIC);
+        sqlite3_bind_int(sel, 5, years);
+        rc =
+            sqlite3_step(sel) == SQLITE_ROW
+                ? insert_signed(l, "checkpoint", sel, ECCN_CHECKPOINT_NCOLS, INSERT_CHECKPOINT, err)
+                : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
+    }
+    sqlite3_finalize(sel);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_results WHERE " ECCN_SQL_KEYS_OF_RUN1, ids, 1, NULL, 0,
                       &rows, err);
@@ -227,7 +305,8 @@ static int purge_run(eccn_ledger *l, long long run, const char *before, const ch
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_texts WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
-        rc = run_stmt(l, "DELETE FROM audit_parties WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+        rc = run_stmt(l, "DELETE FROM audit_commits WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+    rc = run_stmt(l, "DELETE FROM audit_parties WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_runs WHERE id = ?1", ids, 1, NULL, 0, NULL, err);
     rep->runs++;
@@ -249,9 +328,13 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
     int rc, step;
     memset(rep, 0, sizeof *rep);
     eccn_utc_now(now);
-    if ((rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
+    if ((rc = eccn_ledger_quick_check(l, err)) != ECCN_OK ||
+        (rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err)) != ECCN_OK)
         return rc;
-    if ((rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
+    /* A hand-added release would lift a hold, a hand-added checkpoint hide a deletion: each
+     * must carry its signature before anything goes. */
+    if ((rc = eccn_anchor_check_signed(l, err)) != ECCN_OK ||
+        (rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 1", err)) != ECCN_OK ||
         (rc = verdict_prefix(l, pol, cutoff, rep, last_hash, err)) != ECCN_OK)
         goto done;
     if (rep->verdicts) {
@@ -261,10 +344,7 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         if ((rc = run_stmt(l, "DELETE FROM verdicts WHERE id BETWEEN ?1 AND ?2", ids, 2, NULL, 0,
                            NULL, err)) != ECCN_OK ||
             (rc = eccn_ledger_prepare(
-                 l,
-                 "INSERT INTO ledger_checkpoints(chain, first_key, last_key, rows, "
-                 "last_hash, before_date, purged_at, user) VALUES ('verdicts', ?1, ?2, "
-                 "?3, ?4, ?5, ?6, ?7)",
+                 l, "SELECT " NEXT_CHECKPOINT ", 'verdicts', NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8",
                  &ck, err)) != ECCN_OK)
             goto done;
         for (int i = 0; i < 3; i++)
@@ -272,12 +352,13 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         sqlite3_bind_blob(ck, 4, last_hash, ECCN_HASH_LEN, SQLITE_STATIC);
         for (int i = 0; i < 3; i++)
             sqlite3_bind_text(ck, i + 5, texts[i], -1, SQLITE_STATIC);
-        step = sqlite3_step(ck);
+        sqlite3_bind_int(ck, 8, pol->years);
+        rc = sqlite3_step(ck) == SQLITE_ROW
+                 ? insert_signed(l, "checkpoint", ck, ECCN_CHECKPOINT_NCOLS, INSERT_CHECKPOINT, err)
+                 : eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
         sqlite3_finalize(ck);
-        if (step != SQLITE_DONE) {
-            rc = eccn_ledger_fail(l, "cannot record the purge checkpoint", err);
+        if (rc != ECCN_OK)
             goto done;
-        }
     }
     if ((rc = eccn_ledger_prepare(l, RUNS_DUE, &due, err)) != ECCN_OK)
         goto done;
@@ -297,7 +378,7 @@ int eccn_retention_purge(eccn_ledger *l, const eccn_retention_policy *pol, const
         goto done;
     }
     for (size_t i = 0; rc == ECCN_OK && i < nruns; i++)
-        rc = purge_run(l, runs[i], before, now, user, rep, err);
+        rc = purge_run(l, runs[i], pol->years, before, now, user, rep, err);
     if (rc == ECCN_OK)
         rc = eccn_ledger_exec(l, "UPDATE ledger_control SET purging = 0", err);
     if (rc == ECCN_OK && (rc = eccn_ledger_exec(l, "COMMIT", err)) == ECCN_OK) {

@@ -13,6 +13,11 @@
     "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table                               \
     " WHEN (SELECT purging FROM ledger_control) IS NOT 1 BEGIN SELECT RAISE(ABORT, 'eccn "         \
     "ledger: " table " rows are append-only; only eccn ledger purge removes them'); END;"
+/* Tables no command changes or empties, not even a purge. */
+#define FIXED(table, what)                                                                         \
+    "CREATE TRIGGER " table "_no_" what " BEFORE " what " ON " table " BEGIN SELECT "              \
+    "RAISE(ABORT, 'eccn ledger: " table " rows are kept as written'); END;"
+
 /* Schema version 1. Later versions append a step to eccn_schema_migrations; never edit a shipped
  * one. */
 const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
@@ -134,7 +139,40 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "  LEFT JOIN audit_texts d ON d.run_id = r.run_id AND d.id = r.desc_text"
     "  LEFT JOIN audit_texts t ON t.run_id = r.run_id AND t.id = r.dest_text"
     "  LEFT JOIN audit_evals e ON e.run_id = r.run_id AND e.id = r.eval_id;",
-    /* 4 -> 5: denied-party screening (src/screen). Each distinct party an audit screened, once
+    /* 4 -> 5: what a resumed audit checks, releases as records of their own, finished runs
+     * sealed. audit_commits: at each commit of a run, where it stood and the SHA-256 of the
+     * input's bytes judged so far (a workbook: of the whole file), chained per run like its
+     * lines, so that --resume refuses a file whose judged part changed. hold_releases: a hold is
+     * released by a row here, never by changing the hold; the releases recorded before are
+     * carried over. audit_seals: a finished run's chain ends and its record, sealed
+     * in one chain, so that the signed head names one entry for all finished runs (anchor.c);
+     * a purge keeps the seals. */
+    "CREATE TABLE audit_commits("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL,"
+    "  offset INTEGER NOT NULL, line INTEGER NOT NULL, lines_read INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, hash BLOB,"
+    "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE hold_releases("
+    "  id INTEGER PRIMARY KEY, hold_id INTEGER NOT NULL REFERENCES holds(id),"
+    "  released_at TEXT NOT NULL, released_by TEXT NOT NULL, signature BLOB);"
+    "INSERT INTO hold_releases(hold_id, released_at, released_by) SELECT id, released_at,"
+    "  COALESCE(released_by, '') FROM holds WHERE released_at IS NOT NULL ORDER BY id;"
+    "CREATE TABLE audit_seals("
+    "  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL UNIQUE, record BLOB, final BLOB,"
+    "  texts INTEGER NOT NULL, texts_hash BLOB, evals INTEGER NOT NULL, evals_hash BLOB,"
+    "  results INTEGER NOT NULL, results_hash BLOB, commits INTEGER NOT NULL, commits_hash BLOB,"
+    "  hash BLOB);"
+    "CREATE INDEX audit_runs_status ON audit_runs(status);"
+    /* A release and a purge's checkpoint are signed when written, by the key of the signed
+     * head (anchor.c): one added by hand carries no authority. Those written before are
+     * covered by the heads signed since. */
+    "ALTER TABLE ledger_checkpoints ADD COLUMN signature BLOB;"
+    /* and the recordkeeping period, in years, that the purge applied */
+    "ALTER TABLE ledger_checkpoints ADD COLUMN years INTEGER;" GUARD("audit_commits", "UPDATE")
+        GUARD("audit_commits", "DELETE") GUARD("hold_releases", "UPDATE")
+            GUARD("hold_releases", "DELETE") FIXED("audit_seals", "UPDATE")
+                FIXED("audit_seals", "DELETE") FIXED("holds", "UPDATE") FIXED("holds", "DELETE"),
+    /* 5 -> 6: denied-party screening (src/screen). Each distinct party an audit screened, once
      * per run, chained with the run's other rows; a line names its consignee's and end user's
      * rows (NULL when none: such rows hash as before, chain.h). A person's review of a possible
      * match (screen --clear), one row per listed entry it set aside, on its own chain. */
@@ -151,7 +189,7 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "  lists_revision TEXT NOT NULL, list TEXT NOT NULL, entity_number TEXT NOT NULL,"
     "  entry_name TEXT NOT NULL, entry_hash TEXT NOT NULL, hash BLOB);" GUARD(
         "audit_parties", "UPDATE") GUARD("audit_parties", "DELETE")
-        GUARD("screen_clearances", "UPDATE") GUARD("screen_clearances", "DELETE")};
+        FIXED("screen_clearances", "UPDATE") FIXED("screen_clearances", "DELETE")};
 
 const char eccn_schema_guards[] =
     GUARD("verdicts", "UPDATE") GUARD("verdicts", "DELETE") GUARD("audit_texts", "UPDATE") GUARD(
