@@ -795,50 +795,6 @@ int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_line
     return end_rows(l, st, rc, step, "cannot read the run's lines", err);
 }
 
-int eccn_audit_store_each_party(eccn_ledger *l, long long run_id,
-                                int (*fn)(const eccn_audit_party_row *p, void *ctx), void *ctx,
-                                eccn_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare_run(l,
-                         "SELECT id, name, country, result, effect, note FROM audit_parties "
-                         "WHERE run_id=?1 ORDER BY id",
-                         run_id, 0, &st, err),
-        step = SQLITE_DONE;
-    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        eccn_audit_party_row p = {.id = sqlite3_column_int64(st, 0),
-                                  .name = text_at(st, 1),
-                                  .country = text_at(st, 2),
-                                  .result = text_at(st, 3),
-                                  .effect = text_at(st, 4),
-                                  .note = text_at(st, 5)};
-        rc = fn(&p, ctx);
-    }
-    return end_rows(l, st, rc, step, "cannot read the run's screened parties", err);
-}
-
-int eccn_audit_store_party_counts(eccn_ledger *l, long long run_id, eccn_audit_party_counts *out,
-                                  eccn_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare_run(l,
-                         "SELECT count(*), COALESCE(sum(result='hit'),0), "
-                         "COALESCE(sum(result='review'),0), COALESCE(sum(note IS NOT NULL),0), "
-                         "COALESCE(max(id),0) FROM audit_parties WHERE run_id=?1",
-                         run_id, 0, &st, err);
-    memset(out, 0, sizeof *out);
-    if (rc != ECCN_OK)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        long long *v[] = {&out->parties, &out->hits, &out->reviews, &out->cleared, &out->max_id};
-        for (int i = 0; i < 5; i++)
-            *v[i] = sqlite3_column_int64(st, i);
-    } else
-        rc = eccn_ledger_fail(l, "cannot count the run's screened parties", err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int eccn_audit_store_each_item(eccn_ledger *l, long long run_id,
                                int (*fn)(const eccn_audit_item_row *it, void *ctx), void *ctx,
                                eccn_error *err)

@@ -1,7 +1,10 @@
 /* screen_query.c: the screening findings recorded, for reports (see screen_query.h). */
 #include "screen_query.h"
 
+#include "audit_store.h"
 #include "ledger_internal.h"
+
+#include <string.h>
 
 typedef struct rows_ctx {
     int (*fn)(const eccn_ledger_screening *s, void *ctx);
@@ -93,4 +96,58 @@ int eccn_ledger_check_screenings(eccn_ledger *l, const char *since, const char *
         sqlite3_bind_text(st, 2, until, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, what_if);
     return each(l, st, &c, err);
+}
+
+/* The audit store's reading of a run's parties (audit_store.h), here beside the other
+ * screening reads. */
+int eccn_audit_store_each_party(eccn_ledger *l, long long run_id,
+                                int (*fn)(const eccn_audit_party_row *p, void *ctx), void *ctx,
+                                eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l,
+                                 "SELECT id, name, country, result, effect, note FROM "
+                                 "audit_parties WHERE run_id=?1 ORDER BY id",
+                                 &st, err),
+        step = SQLITE_DONE;
+    if (rc == ECCN_OK)
+        sqlite3_bind_int64(st, 1, run_id);
+    while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        eccn_audit_party_row p = {
+            .id = sqlite3_column_int64(st, 0),
+            .name = eccn_ledger_col(st, 1),
+            .country = eccn_ledger_col(st, 2),
+            .result = eccn_ledger_col(st, 3),
+            .effect = eccn_ledger_col(st, 4),
+            .note = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : eccn_ledger_col(st, 5)};
+        rc = fn(&p, ctx);
+    }
+    if (rc == ECCN_OK && step != SQLITE_DONE)
+        rc = eccn_ledger_fail(l, "cannot read the run's screened parties", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int eccn_audit_store_party_counts(eccn_ledger *l, long long run_id, eccn_audit_party_counts *out,
+                                  eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = eccn_ledger_prepare(l,
+                                 "SELECT count(*), COALESCE(sum(result='hit'),0), "
+                                 "COALESCE(sum(result='review'),0), "
+                                 "COALESCE(sum(note IS NOT NULL),0), COALESCE(max(id),0) FROM "
+                                 "audit_parties WHERE run_id=?1",
+                                 &st, err);
+    memset(out, 0, sizeof *out);
+    if (rc != ECCN_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        long long *v[] = {&out->parties, &out->hits, &out->reviews, &out->cleared, &out->max_id};
+        for (int i = 0; i < 5; i++)
+            *v[i] = sqlite3_column_int64(st, i);
+    } else
+        rc = eccn_ledger_fail(l, "cannot count the run's screened parties", err);
+    sqlite3_finalize(st);
+    return rc;
 }
