@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/all.sh: the benchmarks in turn, then one Markdown table of their figures
+# bench/all.sh: the benchmarks in turn (check, audit, report, serve, audit with screening,
+# screen), then one Markdown table of their figures
 # (benchmark | figure | baseline | target | holds), to paste into README.md.
 # Usage: bench/all.sh [BUILD_DIR] [quick]   (BUILD_DIR empty: a Release build, common.sh)
 # Sizes: 200 check pairs, a 1,000,000-line audit in 3 rounds, reports on a 1,000,000-line run;
@@ -11,7 +12,7 @@ set -euo pipefail
 bench_build_dir "${1:-}"
 # The command as given, environment included, for the line above the table.
 cmd="bench/all.sh${1:+ $1}${2:+ $2}"
-for v in ECCN_VENDOR_DIR ROUNDS LINES PAIRS EASY; do
+for v in ECCN_VENDOR_DIR ROUNDS LINES PAIRS EASY SECS; do
     [ -z "${!v:-}" ] || cmd="$v=${!v} $cmd"
 done
 if [ "${2:-}" = quick ]; then
@@ -36,6 +37,7 @@ bench check "$PAIRS"
 bench audit "$LINES" "$ROUNDS"
 [ "${EASY:-0}" = 0 ] || INVENTORY=easy bench audit "$LINES" "$ROUNDS"
 bench report "$LINES"
+bench serve "${SECS:-5}"
 bench audit_screen "$LINES" "$ROUNDS"
 bench screen "${NAMES:-100000}" "$ROUNDS"
 echo

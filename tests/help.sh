@@ -34,4 +34,8 @@ complete_words() { # the words offered for a command line whose last word is bei
 [ "$(complete_words eccn au)" = audit ] && ok || bad "completion of 'au': $(complete_words eccn au)"
 complete_words eccn --db x.db check --q | grep -qx -- --qty && ok || bad "completion of check --q"
 complete_words eccn report --fo | grep -qx -- --format && ok || bad "completion of report --fo"
+[ "$(complete_words eccn ledger ve)" = verify ] && ok || bad "completion of 'ledger ve': $(complete_words eccn ledger ve)"
+complete_words eccn ledger "" | grep -qx head && ok || bad "ledger's subcommands lack head"
+complete_words eccn rules "" | grep -qx lint && ok || bad "rules' subcommands lack lint"
+[ "$(complete_words eccn ledger verify ve)" = "" ] && ok || bad "a subcommand offered after the subcommand"
 finish

@@ -232,4 +232,13 @@ expect "ledger show spec json" 0 "${E[@]}" ledger show "$(verdicts)" --json
 contains "ledger show --json: 82.6" "$T/out" "fp32=82.6"
 lacks "ledger show --json: no 82.5999" "$T/out" "82.59999"
 
+# An audit line whose text fits several entries is judged when they all answer it alike (as
+# check does), the summary naming them; where they differ the line is an error saying how.
+printf 'description,destination,date,qty\nH100,DE,2024-06-01,1\nH100,CN,2024-06-01,2\nA800,CN,2023-06-01,3\n' >"$T/amb.csv"
+expect "ambiguous parts audit" 2 "${E[@]}" audit "$T/amb.csv" --out "$T/amb.out"
+contains "agreeing: candidates named" "$T/out" "'H100' fits h100-sxm5-80gb, h100-pcie-80gb"
+grep -q '^2,,H100,h100-sxm5-80gb,1,DE,2024-06-01,no_license_required' "$T/amb.out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL agreeing H100 to DE not judged"; }
+grep -q '^3,,H100,h100-sxm5-80gb,2,CN,2024-06-01,license_required' "$T/amb.out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL agreeing H100 to CN not judged"; }
+grep '^4,' "$T/amb.out" | grep -q "answer differently" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL differing A800 not an error saying so"; }
+
 finish

@@ -138,6 +138,31 @@ static void test_add_get(void)
     CHECK(verify().intact && verify().rows == 1);
 }
 
+/* Group commit (eccn serve): a batch is chained in order in one transaction, all or none. */
+static void test_add_batch(void)
+{
+    eccn_ledger *l = NULL;
+    eccn_error err = {0};
+    eccn_verdict_row rows[3] = {
+        verdict("2024-01-10T10:00:00Z", "CN", "2024-02-01", "license_required"),
+        verdict("2024-01-10T10:00:01Z", "DE", "2024-02-01", "no_license_required"),
+        verdict("2024-01-10T10:00:02Z", "VN", "2024-02-01", "license_required")};
+    eccn_verdict_entry v[3];
+    for (int i = 0; i < 3; i++)
+        v[i] = (eccn_verdict_entry){.rs = rs, .row = &rows[i]};
+    CHECK(eccn_ledger_open(ledger_path, &l, &err) == ECCN_OK);
+    CHECK(l && eccn_ledger_add_verdicts(l, v, 3, &err) == ECCN_OK);
+    CHECK(v[0].id == 1 && v[1].id == 2 && v[2].id == 3);
+    /* One row the schema refuses: the whole batch is refused, nothing is left behind. */
+    rows[1].input_kind = "guess";
+    CHECK(l && eccn_ledger_add_verdicts(l, v, 3, &err) == ECCN_EDB);
+    eccn_verdict_row got = {0};
+    CHECK(l && eccn_ledger_get_verdict(l, 4, &got, &err) == ECCN_ENOTFOUND);
+    eccn_ledger_close(l);
+    eccn_integrity_report rep = verify();
+    CHECK(rep.intact && rep.rows == 3);
+}
+
 static void test_refuses_foreign(void)
 {
     sqlite3 *db = NULL;
@@ -520,6 +545,7 @@ static void test_report_run(void)
         eccn_ruleset_free(rs);                                                                     \
     }
 CASE(add_get)
+CASE(add_batch)
 CASE(refuses_foreign)
 CASE(present_missing)
 CASE(chain_changed)
@@ -535,6 +561,7 @@ CASE(report_what_if)
 
 static const test_case TESTS[] = {
     {"add_get", case_add_get},
+    {"add_batch", case_add_batch},
     {"refuses_foreign", case_refuses_foreign},
     {"present_missing", case_present_missing},
     {"chain_changed", case_chain_changed},

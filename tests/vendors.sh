@@ -40,6 +40,25 @@ CSV
 grep -q 'lines read 4 = results 3 + errors 1' "$T/audit" && ok || bad "audit: $(head -3 "$T/audit")"
 grep -q "L40 power cable.*accessory" "$T/audit" && ok || bad "audit: the accessory line is not an error naming why"
 
+# A line known only by a vendor row: the report says what it was (the vendor's description and
+# ECCN), and impact and replay find the part again by its recorded id.
+cat >"$T/vendor-only.csv" <<'CSV'
+line_id,part_number,description,quantity,destination,ship_date
+1,920-23627-0020-000,,1,DE,2026-11-01
+2,PSP-PS3,,1,DE,2026-11-01
+3,,Nvidia T400 4GB,2,DE,2026-11-01
+CSV
+"$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/v.db" audit "$T/vendor-only.csv" --record --quiet >/dev/null 2>&1
+"$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/v.db" report --run 1 --format md -o "$T/report.md"
+grep -q 'NVIDIA:920-23627-0020-000 (Universal Tester 2.0 4U Vulcan DUT Assem; NVIDIA 2026-07-31: 3A992.a)' "$T/report.md" && ok || bad "report: the vendor-only part is not described: $(grep -i 920-23627 "$T/report.md")"
+grep -q 'AMD:PSP-PS3 (AMD 2026-06-30: EAR99)' "$T/report.md" && ok || bad "report: the AMD row is not described"
+grep -q 't400 (NVIDIA T400 4GB.*; NVIDIA 2026-07-31: 4A994.l)' "$T/report.md" && ok || bad "report: the vendor row that decided the T400 is not named"
+lacks "report cites no vendor provision" "$T/report.md" "vendor:NVIDIA"
+"$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/v.db" report --run 1 --format json >"$T/report.json"
+contains "report json" "$T/report.json" '"vendor_classification":"Universal Tester 2.0 4U Vulcan DUT Assem; NVIDIA 2026-07-31: 3A992.a"'
+"$ECCN" --rules "$SRC/rules" --data "$SRC/data" --db "$T/v.db" impact --run 1 --from 2026-08-01 --to 2026-12-01 >"$T/impact" 2>&1
+contains "impact over vendor rows" "$T/impact" '0 of 3 lines change'
+
 # Import: a user's CSV replaces nothing else, lands beside the others, and changes the revision.
 cp -r "$SRC/data" "$T/data"
 chmod -R u+w "$T/data"

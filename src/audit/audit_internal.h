@@ -28,6 +28,8 @@ typedef struct text_val {
     bool asked;   /* whether it was resolved yet: then to part, or not for why */
     const eccn_part *part;
     const char *why; /* in run.part_errors, or NULL when unknown */
+    /* it fits several catalogue entries: a line answers when they all answer it alike */
+    bool ambiguous, agreed_noted;
 } text_val;
 
 /* An evaluation of the run (evaluation id - 1 indexes run.info). */
@@ -62,6 +64,7 @@ typedef struct line_in {
     const char *ttext;
     size_t tn;
     long long ttext_id;
+    text_val *ambiguous; /* the text that fitted several entries, until the line's answer says */
     const eccn_part *part;
     const char *dest, *hq;
     uint32_t place; /* run.triples' index + 1 of part, dest, hq; 0 when not known */
@@ -123,6 +126,7 @@ typedef struct run {
     size_t npart_errors;
     eccn_hmap countries; /* raw text -> its code (const char *), NULL when unknown */
     eccn_hmap texts;     /* raw text -> text_val */
+    eccn_hmap agreed;    /* (ambiguous text, dest, hq, epoch) -> agreement (lines.c) */
     eccn_hmap evals;     /* (part, dest, hq, epoch) -> eval id (long long) */
     eccn_hmap sigs;      /* the four texts of a good line -> index in sigv + 1 (long long) */
     line_sig *sigv;

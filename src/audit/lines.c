@@ -54,7 +54,9 @@ static const eccn_part *resolve_part(run *r, text_val *e, const char **why)
         eccn_error err = {0};
         e->asked = true;
         /* The map's copy of the text is NUL-terminated: resolve from it. */
-        if (eccn_resolve(r->rs, eccn_hmap_key(&r->texts, e, NULL), &e->part, &err) != ECCN_OK) {
+        int rc = eccn_resolve(r->rs, eccn_hmap_key(&r->texts, e, NULL), &e->part, &err);
+        e->ambiguous = rc == ECCN_EINPUT;
+        if (rc != ECCN_OK) {
             char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
             e->part = NULL;
             if (g) {
@@ -169,23 +171,30 @@ static int resolve_texts(run *r, line_in *in, const char *totext, size_t tn, con
     if (!in->part) {
         snprintf(whybuf, wsz, "%s", in->pn || in->dn ? pwhy : "no part number or description");
         *why = whybuf;
-        return ECCN_OK;
+        /* A text that fits several entries may still answer this line (agree_on_part): its
+         * places are read too. */
+        in->ambiguous = pe && pe->ambiguous ? pe : de && de->ambiguous ? de : NULL;
+        if (!in->ambiguous)
+            return ECCN_OK;
     }
     if (tn)
         in->dest = resolve_country(r, totext, tn);
     else if (r->default_to)
         in->dest = r->default_to;
     if (!in->dest) {
-        if (tn)
+        if (!*why && tn)
             country_error(r, "destination", totext, tn, whybuf, wsz);
-        else
+        else if (!*why)
             snprintf(whybuf, wsz, "no destination (and no --to)");
         *why = whybuf;
+        in->ambiguous = NULL;
         return ECCN_OK;
     }
     if (hn && !(in->hq = resolve_country(r, hqtext, hn))) {
-        country_error(r, "headquarters", hqtext, hn, whybuf, wsz);
+        if (!*why)
+            country_error(r, "headquarters", hqtext, hn, whybuf, wsz);
         *why = whybuf;
+        in->ambiguous = NULL;
     }
     return ECCN_OK;
 }
@@ -234,6 +243,8 @@ static void read_quantity(run *r, line_in *in, const char *s, size_t n, const ch
              s ? s : "", what);
     *why = in->whybuf;
 }
+
+static int agree_on_part(run *r, line_in *in, const char **why);
 
 int read_line(run *r, const eccn_csv_record *rec, line_in *in)
 {
@@ -293,6 +304,9 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
         }
     }
     read_date(r, in, datetext, datn, &why);
+    if (in->ambiguous && in->date != ECCN_DATE_NONE && why == in->whybuf &&
+        (rc = agree_on_part(r, in, &why)) != ECCN_OK)
+        return rc;
     read_quantity(r, in, qtext, qn, &why);
     in->why = why;
     /* A line in error has no evaluation to name its destination: it keeps the text it was given,
@@ -305,6 +319,56 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
         in->tn = tn;
         in->ttext_id = te->id;
     }
+    return ECCN_OK;
+}
+
+/* What the candidates of an ambiguous text answer for one destination, headquarters and epoch. */
+typedef struct agreement {
+    bool asked;
+    const eccn_part *part; /* the first candidate when they all answer alike, else NULL */
+    const char *why;       /* else: how they differ (in run.part_errors) */
+} agreement;
+
+/* A line whose part text fits several catalogue entries: when they all give this line the same
+ * ECCN and verdict (eccn_resolve_query, as check does), it is judged as the first of them, and
+ * the run's summary says which were considered; when they differ, the reason says how. */
+static int agree_on_part(run *r, line_in *in, const char **why)
+{
+    const int epoch = eccn_ruleset_epoch(r->rs, in->date);
+    const void *key[4] = {in->ambiguous, in->dest, in->hq, (const void *)(intptr_t)epoch};
+    bool added;
+    agreement *a = eccn_hmap_get(&r->agreed, key, sizeof key, &added);
+    if (!a)
+        return ECCN_ENOMEM;
+    if (!a->asked) {
+        eccn_query q = {
+            .date = in->date, .destination = in->dest, .headquarters = in->hq, .quantity = 1};
+        char considered[512];
+        eccn_error err = {0};
+        const char *text = eccn_hmap_key(&r->texts, in->ambiguous, NULL);
+        a->asked = true;
+        if (eccn_resolve_query(r->rs, text, &q, considered, sizeof considered, &err) == ECCN_OK) {
+            a->part = q.part;
+            eccn_audit_summary *s = r->s;
+            if (!in->ambiguous->agreed_noted && s && s->nwarnings < 4)
+                snprintf(s->warnings[s->nwarnings++], sizeof s->warnings[0],
+                         "'%.40s' fits %.100s: lines where they answer alike are judged as %s",
+                         text, considered, q.part->id);
+            in->ambiguous->agreed_noted = true;
+        } else {
+            char **g = realloc(r->part_errors, (r->npart_errors + 1) * sizeof *g);
+            if (!g)
+                return ECCN_ENOMEM;
+            r->part_errors = g;
+            a->why = g[r->npart_errors++] = eccn_strdup(err.msg);
+        }
+    }
+    if (a->part) {
+        in->part = a->part;
+        in->place = place_of(r, in->part, in->dest, in->hq);
+        *why = NULL;
+    } else if (a->why)
+        *why = a->why;
     return ECCN_OK;
 }
 
@@ -376,6 +440,7 @@ void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
     r->out_committed = -1;
     eccn_hmap_init(&r->countries, sizeof(const char *));
     eccn_hmap_init(&r->texts, sizeof(text_val));
+    eccn_hmap_init(&r->agreed, sizeof(agreement));
     eccn_hmap_init(&r->evals, sizeof(long long));
     eccn_hmap_init(&r->sigs, sizeof(long long));
     eccn_hmap_init(&r->triples, sizeof(long long));
@@ -388,7 +453,8 @@ void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
 
 void run_free(run *r)
 {
-    eccn_hmap *maps[] = {&r->countries, &r->texts, &r->evals, &r->sigs, &r->triples, &r->strings};
+    eccn_hmap *maps[] = {&r->countries, &r->texts,   &r->agreed, &r->evals,
+                         &r->sigs,      &r->triples, &r->strings};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         eccn_hmap_free(maps[i]);
     free(r->sigv);
@@ -458,7 +524,7 @@ static int each_item(const eccn_audit_item_row *row, void *vctx)
     eccn_audit_item it = {
         .line = row->line,
         .line_id = row->line_id,
-        .part = eccn_catalog_find_id(c->rs->cat, row->part_id ? row->part_id : ""),
+        .part = eccn_resolve_id(c->rs, row->part_id ? row->part_id : ""),
         .destination = row->destination ? eccn_geo_resolve(c->rs->geo, row->destination) : NULL,
         .headquarters = row->hq_given ? eccn_geo_resolve(c->rs->geo, row->hq_given) : NULL,
         .quantity = row->quantity};

@@ -4,6 +4,7 @@
  * still to come refer to the rows already there. (Comparing two runs, `audit diff`, is one query
  * of the ledger's: eccn_audit_store_diff.) */
 #include "audit_internal.h"
+#include "resolve.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,7 @@ static int reload_eval(const eccn_audit_eval_info *ev, void *ctx)
     bool added;
     eccn_date_parse(ev->epoch_date, strlen(ev->epoch_date), &date);
     /* The key holds the same pointers a live lookup would: catalogue part, canonical codes. */
-    const void *key[4] = {eccn_catalog_find_id(r->rs->cat, ev->part_id),
+    const void *key[4] = {eccn_resolve_id(r->rs, ev->part_id),
                           eccn_geo_resolve(r->rs->geo, ev->destination),
                           ev->hq_given ? eccn_geo_resolve(r->rs->geo, ev->hq_given) : NULL,
                           (const void *)(intptr_t)eccn_ruleset_epoch(r->rs, date)};

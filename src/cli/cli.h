@@ -29,6 +29,9 @@ typedef struct cli_env {
     size_t nwhat_if;
     char rules_buf[4096], data_buf[4096], db_buf[4096];
     char state_buf[4096]; /* where the signed head and the key live (cli_open_ledger) */
+    /* the command line as given, global options included (`eccn serve` hands it on whole) */
+    int argc0;
+    char **argv0;
 } cli_env;
 
 /* Takes global options (--rules, --data, --db, --what-if) out of argv wherever they stand. */
@@ -105,9 +108,6 @@ int cli_screen_clear(cli_env *env, eccn_screen_lists *lists, const char *name, c
  * and create is false. Returns 0 or EXIT_USAGE (said). */
 int cli_load_clearances(cli_env *env, bool create, eccn_clearances *out);
 
-/* Shared by check and replay: the verdict row of an evaluation (record.h), with who asked and
- * what they typed. rec is the caller's to free (eccn_record_free), also on failure. */
-int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                 const char *input_kind, const char *input, eccn_record *rec);
+int cmd_serve(cli_env *env, int argc, char **argv); /* cmd_serve.c */
 
 #endif

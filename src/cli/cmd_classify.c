@@ -1,5 +1,6 @@
 /* cmd_classify.c: `eccn classify`, `eccn check` and `eccn margin`. */
 #include "cli.h"
+#include "answer.h"
 #include "party.h"
 #include "resolve.h"
 #include "jsonw.h"
@@ -133,13 +134,6 @@ static void print_metrics_text(const eccn_result *r)
     putchar('\n');
 }
 
-static const char *subject_name(const eccn_query *q)
-{
-    if (q->part)
-        return q->part->spec.name[0] ? q->part->spec.name : q->part->id;
-    return q->spec.name[0] ? q->spec.name : "(spec)";
-}
-
 static void print_classification_text(const eccn_query *q, const eccn_result *r)
 {
     if (r->status == ECCN_ST_CONTROLLED)
@@ -169,47 +163,6 @@ static void print_classification_text(const eccn_query *q, const eccn_result *r)
         printf("  carries: %d x %s (%s)\n", q->part->count, q->part->component->id,
                r->ic_eccn[0] ? r->ic_eccn : eccn_status_word(r->ic_status));
     print_metrics_text(r);
-}
-
-static int write_common_json(jsonw *w, const eccn_ruleset *rs, const eccn_query *q,
-                             const eccn_result *r)
-{
-    eccn_buf tmp = {0};
-    char d[11];
-    eccn_date_format(q->date, d);
-    jsonw_kv_str(w, "part", q->part ? q->part->id : NULL);
-    jsonw_kv_str(w, "name", subject_name(q));
-    jsonw_kv_str(w, "date", d);
-    jsonw_kv_str(w, "eccn", r->eccn[0] ? r->eccn : NULL);
-    jsonw_kv_str(w, "status", eccn_status_word(r->status));
-    if (r->status == ECCN_ST_INDETERMINATE) {
-        jsonw_kv_str(w, "indeterminate_reason", r->class_note);
-    }
-    jsonw_kv_str(w, "ic_eccn", r->ic_eccn[0] ? r->ic_eccn : NULL);
-    jsonw_kv_str(w, "form", q->part ? eccn_form_name(q->part->form) : NULL);
-    if (g_considered[0])
-        jsonw_kv_str(w, "candidates_considered", g_considered);
-    if (r->vendor_eccn[0]) {
-        jsonw_key(w, "vendor");
-        jsonw_obj_begin(w);
-        jsonw_kv_str(w, "name", r->vendor_name);
-        jsonw_kv_str(w, "date", r->vendor_date);
-        jsonw_kv_str(w, "eccn", r->vendor_eccn);
-        jsonw_key(w, "decided");
-        jsonw_bool(w, r->vendor_decided);
-        jsonw_key(w, "after_date_asked");
-        jsonw_bool(w, r->vendor_later);
-        jsonw_kv_str(w, "review", r->review[0] ? r->review : NULL);
-        jsonw_obj_end(w);
-    }
-    jsonw_kv_str(w, "rules_revision", rs->revision);
-    int rc = eccn_result_metrics_json(r, &tmp);
-    jsonw_kv_raw(w, "metrics", tmp.data);
-    eccn_buf_reset(&tmp);
-    rc |= eccn_result_explanation_json(r, &tmp);
-    jsonw_kv_raw(w, "explanation", tmp.data);
-    eccn_buf_free(&tmp);
-    return rc;
 }
 
 /* classify and margin under --what-if: the answer is said to be one, in text and JSON alike
@@ -270,7 +223,7 @@ int cmd_classify(cli_env *env, int argc, char **argv)
         jsonw w;
         jsonw_init(&w, &out);
         jsonw_obj_begin(&w);
-        write_common_json(&w, rs, &q, &r);
+        eccn_answer_common_json(&w, rs, &q, &r, g_considered);
         what_if_json(&w, env);
         jsonw_obj_end(&w);
         printf("%s\n", out.data);
@@ -278,8 +231,8 @@ int cmd_classify(cli_env *env, int argc, char **argv)
         char d[11];
         what_if_text(env);
         eccn_date_format(q.date, d);
-        printf("%s%s%s%s on %s\n", subject_name(&q), q.part ? " (" : "", q.part ? q.part->id : "",
-               q.part ? ")" : "", d);
+        printf("%s%s%s%s on %s\n", eccn_answer_subject(&q), q.part ? " (" : "",
+               q.part ? q.part->id : "", q.part ? ")" : "", d);
         print_classification_text(&q, &r);
         printf("  rules revision: %s\n", rs->revision);
         eccn_result_explanation_text(&r, a.explain, &out);
@@ -293,62 +246,9 @@ done:
     return rc;
 }
 
-int cli_fill_row(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                 const char *input_kind, const char *input, eccn_record *rec)
-{
-    int rc = eccn_record_from_eval(rs, q, r, ECCN_RECORD_CHECK, rec);
-    rec->row.user = (char *)cli_user();
-    rec->row.input_kind = (char *)input_kind;
-    rec->row.input = (char *)input;
-    rec->row.part_name = (char *)subject_name(q);
-    return rc;
-}
-
 static int verdict_exit(eccn_verdict v)
 {
     return v == ECCN_V_LICENSE ? EXIT_LR : v == ECCN_V_INDETERMINATE ? EXIT_INDET : EXIT_NLR;
-}
-
-static void check_json(const eccn_ruleset *rs, const eccn_query *q, const eccn_result *r,
-                       const eccn_record *rec, long long id, const eccn_party_finding *parties,
-                       size_t nparties, eccn_buf *out)
-{
-    jsonw w;
-    eccn_buf tmp = {0};
-    jsonw_init(&w, out);
-    jsonw_obj_begin(&w);
-    write_common_json(&w, rs, q, r);
-    jsonw_kv_str(&w, "verdict", eccn_verdict_word(r->verdict));
-    jsonw_kv_str(&w, "destination", q->destination);
-    jsonw_kv_str(&w, "headquarters", q->headquarters ? q->headquarters : q->destination);
-    jsonw_key(&w, "headquarters_assumed");
-    jsonw_bool(&w, r->hq_assumed);
-    jsonw_kv_int(&w, "quantity", q->quantity);
-    jsonw_kv_str(&w, "consignee", q->consignee);
-    eccn_result_exceptions_json(r, &tmp, true);
-    jsonw_kv_raw(&w, "license_exceptions", tmp.data);
-    eccn_buf_reset(&tmp);
-    eccn_result_exceptions_json(r, &tmp, false);
-    jsonw_kv_raw(&w, "license_exception_details", tmp.data);
-    eccn_buf_reset(&tmp);
-    eccn_result_provisions_json(r, &tmp);
-    jsonw_kv_raw(&w, "provisions", tmp.data);
-    eccn_buf_free(&tmp);
-    eccn_result_missing_text(r, &tmp); /* null when decided */
-    jsonw_kv_str(&w, "missing", tmp.data);
-    eccn_buf_free(&tmp);
-    jsonw_kv_str(&w, "review_policy", r->review_policy);
-    /* A what-if answer says so in the JSON too: null when the rules in force decided. */
-    jsonw_kv_raw(&w, "what_if", rec->row.what_if ? rec->row.what_if : "null");
-    jsonw_kv_id(&w, "ledger_id", id);
-    if (nparties) { /* each party screened: what it does to the answer, and the lists' match */
-        jsonw_key(&w, "screening");
-        jsonw_arr_begin(&w);
-        for (size_t i = 0; i < nparties; i++)
-            eccn_party_finding_json(&parties[i], &w);
-        jsonw_arr_end(&w);
-    }
-    jsonw_obj_end(&w);
 }
 
 /* The short answer: verdict, ECCN, deciding provisions, what is missing when indeterminate,
@@ -365,8 +265,9 @@ static void check_text(const cli_env *env, const eccn_ruleset *rs, const eccn_qu
     if (rec->row.what_if)
         printf("WHAT-IF, NOT A DECISION: rules not in force applied (%s); %s\n", rec->row.what_if,
                id ? "recorded marked what-if" : "not recorded (--record to keep it)");
-    printf("%lld x %s -> %s (%s) on %s: %s%s\n", q->quantity, subject_name(q), q->destination,
-           eccn_geo_name(rs->geo, q->destination), d, rec->row.what_if ? "what-if " : "", words);
+    printf("%lld x %s -> %s (%s) on %s: %s%s\n", q->quantity, eccn_answer_subject(q),
+           q->destination, eccn_geo_name(rs->geo, q->destination), d,
+           rec->row.what_if ? "what-if " : "", words);
     /* An indeterminate answer leads with what would decide it, not with a provision's title. */
     if (eccn_result_missing_text(r, &b) == ECCN_OK && b.data) {
         printf("  missing, to decide it:\n");
@@ -386,6 +287,8 @@ static void check_text(const cli_env *env, const eccn_ruleset *rs, const eccn_qu
     if (r->hq_assumed)
         printf("  headquarters: taken to be %s (--hq if the consignee's parent is elsewhere)\n",
                q->destination);
+    if (g_considered[0]) /* the text fitted several entries: say which, and that they agree */
+        printf("  candidates considered (all give this answer): %s\n", g_considered);
     for (size_t i = 0; i < r->ndeciding; i++)
         printf("  %s: %s - %s [%s]\n",
                r->verdict == ECCN_V_LICENSE ? "deciding provision" : "undecided provision",
@@ -493,8 +396,8 @@ int cmd_check(cli_env *env, int argc, char **argv)
     int rc = evaluate_args(env, argc, argv, ARGS_CHECK, &a, &rs, &q, &r);
     if (rc || (rc = screen_parties(env, &a, &q, &lists, &cl, parties, &nparties)))
         goto done;
-    if (cli_fill_row(rs, &q, &r, a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text, &rec) !=
-            ECCN_OK ||
+    if (eccn_answer_row(rs, &q, &r, cli_user(), a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text,
+                        &rec) != ECCN_OK ||
         (nparties && eccn_record_add_parties(&rec, eccn_party_verdict(r.verdict, parties, nparties),
                                              parties, nparties) != ECCN_OK)) {
         cli_errorf("out of memory");
@@ -520,7 +423,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         }
     }
     if (a.json) {
-        check_json(rs, &q, &r, &rec, id, parties, nparties, &out);
+        eccn_answer_check_json(rs, &q, &r, g_considered, &rec, id, parties, nparties, &out);
         printf("%s\n", out.data);
     } else {
         check_text(env, rs, &q, &r, &rec, id, a.explain);
@@ -560,7 +463,7 @@ static void margin_text(const eccn_query *q, const eccn_result *r, const eccn_fl
 {
     char d[11], o[96], a[32], b[32], c[32];
     eccn_date_format(q->date, d);
-    printf("%s%s%s%s on %s%s%s: %s\n", subject_name(q), q->part ? " (" : "",
+    printf("%s%s%s%s on %s%s%s: %s\n", eccn_answer_subject(q), q->part ? " (" : "",
            q->part ? q->part->id : "", q->part ? ")" : "", d, q->destination ? " to " : "",
            q->destination ? q->destination : "",
            outcome_text(r->status, r->eccn, r->verdict, o, sizeof o));
@@ -621,7 +524,7 @@ static int margin_json(const cli_env *env, const eccn_ruleset *rs, const eccn_qu
     jsonw_init(&w, out);
     jsonw_obj_begin(&w);
     jsonw_kv_str(&w, "part", q->part ? q->part->id : NULL);
-    jsonw_kv_str(&w, "name", subject_name(q));
+    jsonw_kv_str(&w, "name", eccn_answer_subject(q));
     jsonw_kv_str(&w, "date", d);
     jsonw_kv_str(&w, "destination", q->destination);
     outcome_json(&w, r->eccn, r->status, r->verdict);

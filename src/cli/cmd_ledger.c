@@ -1,5 +1,6 @@
 /* cmd_ledger.c: `eccn ledger list|show|runs` and `eccn replay`. */
 #include "cli.h"
+#include "answer.h"
 #include "resolve.h"
 #include "jsonw.h"
 #include "ledger_query.h"
@@ -7,46 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-static void row_json(jsonw *w, const eccn_verdict_row *r, bool full)
-{
-    jsonw_obj_begin(w);
-    jsonw_kv_int(w, "id", r->id);
-    const struct {
-        const char *k, *v;
-    } text[] = {{"created_at", r->created_at},
-                {"user", r->user},
-                {"tool_version", r->tool_version},
-                {"rules_revision", r->rules_revision},
-                {"input_kind", r->input_kind},
-                {"input", r->input},
-                {"spec", r->spec},
-                {"part", r->part_id},
-                {"part_name", r->part_name},
-                {"destination", r->destination},
-                {"headquarters", r->headquarters},
-                {"date", r->ship_date},
-                {"consignee", r->consignee},
-                {"status", r->status},
-                {"eccn", r->eccn},
-                {"verdict", r->verdict},
-                {"review_policy", r->review_policy}};
-    for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
-        jsonw_kv_str(w, text[i].k, text[i].v);
-    }
-    jsonw_key(w, "headquarters_assumed");
-    jsonw_bool(w, r->hq_assumed);
-    jsonw_kv_int(w, "quantity", r->quantity);
-    jsonw_kv_raw(w, "license_exceptions", r->license_exceptions);
-    jsonw_kv_raw(w, "provisions", r->provisions);
-    if (full) {
-        jsonw_kv_raw(w, "metrics", r->metrics);
-        jsonw_kv_raw(w, "explanation", r->explanation);
-    }
-    /* Listed or shown, a what-if answer says so: null when the rules in force decided. */
-    jsonw_kv_raw(w, "what_if", r->what_if ? r->what_if : "null");
-    jsonw_obj_end(w);
-}
 
 struct list_ctx {
     bool json;
@@ -60,7 +21,7 @@ static int list_one(const eccn_verdict_row *r, void *vctx)
     struct list_ctx *c = vctx;
     c->n++;
     if (c->json) {
-        row_json(&c->w, r, false);
+        eccn_answer_verdict_json(&c->w, r, false);
         return c->w.status;
     }
     printf("%6lld  %s  %-10s %-20s %-3s %s x%lld  %-8s %s%s\n", r->id, r->created_at, r->ship_date,
@@ -128,7 +89,7 @@ static int ledger_show(cli_env *env, int argc, char **argv)
         eccn_buf out = {0};
         jsonw w;
         jsonw_init(&w, &out);
-        row_json(&w, &r, true);
+        eccn_answer_verdict_json(&w, &r, true);
         printf("%s\n", out.data);
         eccn_buf_free(&out);
     } else
@@ -319,7 +280,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
     q.quantity = old.quantity;
     q.consignee = old.consignee;
     if (strcmp(old.input_kind, "sku") == 0) {
-        q.part = old.part_id ? eccn_catalog_find_id(rs->cat, old.part_id) : NULL;
+        q.part = old.part_id ? eccn_resolve_id(rs, old.part_id) : NULL;
         if (!q.part && eccn_resolve(rs, old.input, &q.part, &err) != ECCN_OK) {
             cli_print_error(&err);
             rc = EXIT_USAGE;
@@ -338,7 +299,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         goto done;
     }
     if (eccn_evaluate(rs, &q, &r, &err) != ECCN_OK ||
-        cli_fill_row(rs, &q, &r, old.input_kind, old.input, &rec) != ECCN_OK) {
+        eccn_answer_row(rs, &q, &r, cli_user(), old.input_kind, old.input, &rec) != ECCN_OK) {
         cli_print_error(&err);
         rc = EXIT_USAGE;
         goto done;

@@ -239,6 +239,27 @@ static const help_command COMMANDS[] = {
       {"--source TEXT", "where it came from"}},
      {"eccn lists show", "eccn lists import consolidated.csv --date 2026-12-01"},
      "0 done; 2 usage or input error."},
+    {"serve",
+     {"serve [--listen ADDR:PORT] --tokens FILE [--max-body N] [--max-header N] "
+      "[--max-connections N] [--timeout S]",
+      "serve --add-token NAME --tokens FILE"},
+     "answer classify, check and screen over HTTP/JSON, recording every check",
+     "Loads the rules, data, screening lists and tokens once (SIGHUP reloads them atomically) and "
+     "answers POST /v1/classify, /v1/check, /v1/screen, GET /v1/verdicts/ID, /v1/rules?date=, "
+     "/healthz and /metrics with the JSON of the commands' --json. Every check is recorded in the "
+     "ledger, the client's name as its user, before it is answered; checks that arrive together "
+     "share one commit. Clients send `Authorization: Bearer TOKEN`; --add-token makes a token "
+     "for a client and prints it once (docs/serve.md).",
+     {{"--listen ADDR:PORT", "where to listen (default 127.0.0.1:8080; port 0: any free port)"},
+      {"--tokens FILE", "the clients' salted token hashes, one a line"},
+      {"--add-token NAME", "add a client to FILE and print its token"},
+      {"--max-body N", "bytes of a request body (default 65536)"},
+      {"--max-header N", "bytes of a request's line and headers (default 16384)"},
+      {"--max-connections N", "connections at once (default 256)"},
+      {"--timeout S", "seconds a connection may stay idle (default 30)"}},
+     {"eccn serve --add-token erp --tokens /etc/eccn/tokens",
+      "eccn serve --tokens /etc/eccn/tokens --db /var/lib/eccn/ledger.db"},
+     "0 stopped by SIGINT or SIGTERM; 2 usage, input or startup error."},
     {"help",
      {"help [COMMAND]"},
      "this help, or one command's",
@@ -403,6 +424,24 @@ void eccn_help_complete(FILE *f, const char *command)
     }
     const help_command *c = find(command);
     const help_option *sets[2] = {c ? c->options : NULL, GLOBAL_OPTIONS};
+    /* Its subcommands, read from its usage lines: "ledger list ... | ledger show ID" offers list
+     * and show, each once. */
+    char subs[16][16];
+    size_t nsubs = 0;
+    for (size_t i = 0; c && i < sizeof c->synopsis / sizeof *c->synopsis && c->synopsis[i]; i++)
+        for (const char *p = strstr(c->synopsis[i], c->name); p; p = strstr(p + 1, c->name)) {
+            const char *w = p + strlen(c->name);
+            size_t n = *w == ' ' ? strspn(w + 1, "abcdefghijklmnopqrstuvwxyz") : 0, k = 0;
+            if (n == 0 || n >= sizeof subs[0] || (p > c->synopsis[i] && p[-1] != ' ') ||
+                nsubs == sizeof subs / sizeof *subs)
+                continue;
+            while (k < nsubs && (strncmp(subs[k], w + 1, n) != 0 || subs[k][n] != '\0'))
+                k++;
+            if (k == nsubs) {
+                snprintf(subs[nsubs++], sizeof subs[0], "%.*s", (int)n, w + 1);
+                fprintf(f, "%s\n", subs[k]);
+            }
+        }
     for (size_t s = 0; s < 2; s++)
         for (const help_option *o = sets[s]; o && o->flag; o++) {
             /* "-o, --output FILE" offers both spellings; the argument is not a word to offer. */

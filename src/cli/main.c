@@ -43,6 +43,10 @@ static bool wants_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
     static cli_env env; /* 12 KiB of path buffers: not on the stack */
+    static char *argv0[256];
+    env.argc0 = argc < 256 ? argc : 255;
+    memcpy(argv0, argv, (size_t)env.argc0 * sizeof *argv); /* argv0[argc0] stays NULL */
+    env.argv0 = argv0;
     if (cli_take_global(&env, &argc, argv) != 0)
         return EXIT_USAGE;
     if (argc < 2) {
@@ -68,6 +72,7 @@ int main(int argc, char **argv)
         {"impact", cmd_impact},     {"report", cmd_report}, {"ledger", cmd_ledger},
         {"replay", cmd_replay},     {"rules", cmd_rules},   {"audit", cmd_audit},
         {"screen", cmd_screen},     {"lists", cmd_lists},   {"vendors", cmd_vendors},
+        {"serve", cmd_serve},
     };
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(cmd, COMMANDS[i].name) == 0)

@@ -37,6 +37,8 @@ void eccn_vendor_crosscheck(const eccn_ruleset *rs, const eccn_part *part, eccn_
     snprintf(r->vendor_eccn, sizeof r->vendor_eccn, "%s", row->eccn);
     r->vendor_name = row->table->name;
     r->vendor_date = row->table->date;
+    r->vendor_row = row;
+    r->vendor_only = part->base == NULL;
     snprintf(was, sizeof was, "%s", r->eccn[0] ? r->eccn : eccn_status_word(r->status));
     eccn_date since;
     if (!eccn_date_parse(row->table->date, strlen(row->table->date), &since) || date < since) {

@@ -3,6 +3,7 @@
 
 #include "jsonw.h"
 #include "crosscheck.h"
+#include "vendor.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,6 +425,29 @@ int eccn_result_missing_text(const eccn_result *r, eccn_buf *out)
     return rc;
 }
 
+/* The vendor row behind an answer, cited like a provision (kind "vendor") when it decided the
+ * classification or is all eccn knows of the part: so a record says what the line was (the
+ * vendor's description) and whose classification it took. Kept short (an audit writes one per
+ * evaluation, hundreds of thousands): the table is named by vendor and date, which the rules
+ * revision's vendor digest pins down. */
+static void vendor_entry(const eccn_result *r, jsonw *w)
+{
+    const eccn_vendor_row *row = r->vendor_row;
+    char id[200], title[300];
+    if (!row || !(r->vendor_decided || r->vendor_only))
+        return;
+    snprintf(id, sizeof id, "vendor:%s:%s", row->table->name, row->part_number);
+    snprintf(title, sizeof title, "%s%s%s %s: %s",
+             row->description && *row->description ? row->description : "",
+             row->description && *row->description ? "; " : "", row->table->name, row->table->date,
+             row->eccn);
+    jsonw_obj_begin(w);
+    jsonw_kv_str(w, "id", id);
+    jsonw_kv_str(w, "kind", "vendor");
+    jsonw_kv_str(w, "title", title);
+    jsonw_obj_end(w);
+}
+
 int eccn_result_provisions_json(const eccn_result *r, eccn_buf *out)
 {
     jsonw w;
@@ -444,6 +468,7 @@ int eccn_result_provisions_json(const eccn_result *r, eccn_buf *out)
         jsonw_kv_str(&w, "source", list[i]->source);
         jsonw_obj_end(&w);
     }
+    vendor_entry(r, &w);
     jsonw_arr_end(&w);
     return w.status;
 }

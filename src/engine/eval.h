@@ -56,6 +56,10 @@ typedef struct eccn_result {
     char review[384];
     bool vendor_decided;
     bool vendor_later; /* the vendor's table is dated after the query: shown, not applied */
+    /* The vendor row shown (borrowed from the rule set), and whether it is all eccn knows of the
+     * part (no catalogue entry): then, or when it decided, the recorded provisions cite it. */
+    const struct eccn_vendor_row *vendor_row;
+    bool vendor_only;
     eccn_verdict verdict;
     const char *review_policy;       /* borrowed, NULL when none stated */
     const eccn_provision **deciding; /* licence provisions that decided the verdict */

@@ -1,6 +1,8 @@
 /* partno.c: part-number normal forms and the map keyed by them (see partno.h). */
 #include "partno.h"
 
+#include "arena.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,16 +57,18 @@ bool eccn_partno_like(const char *s, size_t n)
 }
 
 typedef struct slot {
-    char *key; /* NULL: empty */
+    char *key; /* NULL: empty; in the map's arena */
     size_t klen;
     uint64_t hash;
-    const void **values;
+    const void *one;   /* the first value: most keys have one */
+    const void **more; /* the others (malloc'd), nvalues - 1 of them */
     size_t nvalues;
 } slot;
 
 struct eccn_pnmap {
     slot *slots;
     size_t cap, used; /* cap is a power of two */
+    eccn_arena keys;
 };
 
 eccn_pnmap *eccn_pnmap_new(void)
@@ -81,10 +85,9 @@ void eccn_pnmap_free(eccn_pnmap *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++) {
-        free(m->slots[i].key);
-        free(m->slots[i].values);
-    }
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].more);
+    eccn_arena_free(&m->keys);
     free(m->slots);
     free(m);
 }
@@ -100,7 +103,7 @@ static slot *find(const eccn_pnmap *m, const char *key, size_t n, uint64_t h)
 
 static int grow(eccn_pnmap *m)
 {
-    eccn_pnmap bigger = {calloc(m->cap * 2, sizeof *m->slots), m->cap * 2, m->used};
+    eccn_pnmap bigger = {calloc(m->cap * 2, sizeof *m->slots), m->cap * 2, m->used, m->keys};
     if (!bigger.slots)
         return ECCN_ENOMEM;
     for (size_t i = 0; i < m->cap; i++)
@@ -108,6 +111,14 @@ static int grow(eccn_pnmap *m)
             *find(&bigger, m->slots[i].key, m->slots[i].klen, m->slots[i].hash) = m->slots[i];
     free(m->slots);
     *m = bigger;
+    return ECCN_OK;
+}
+
+int eccn_pnmap_reserve(eccn_pnmap *m, size_t n)
+{
+    while (n * 4 > m->cap * 3)
+        if (grow(m) != ECCN_OK)
+            return ECCN_ENOMEM;
     return ECCN_OK;
 }
 
@@ -120,20 +131,25 @@ int eccn_pnmap_add(eccn_pnmap *m, const char *key, size_t n, const void *value)
     uint64_t h = eccn_hash64(key, n);
     slot *s = find(m, key, n, h);
     if (!s->key) {
-        if (!(s->key = eccn_strndup(key, n)))
+        if (!(s->key = eccn_arena_strndup(&m->keys, key, n)))
             return ECCN_ENOMEM;
         s->klen = n;
         s->hash = h;
+        s->one = value;
+        s->nvalues = 1;
         m->used++;
+        return ECCN_OK;
     }
-    for (size_t i = 0; i < s->nvalues; i++)
-        if (s->values[i] == value)
+    if (s->one == value)
+        return ECCN_OK;
+    for (size_t i = 0; i + 1 < s->nvalues; i++)
+        if (s->more[i] == value)
             return ECCN_OK;
-    const void **g = realloc(s->values, (s->nvalues + 1) * sizeof *g);
+    const void **g = realloc(s->more, s->nvalues * sizeof *g);
     if (!g)
         return ECCN_ENOMEM;
-    s->values = g;
-    g[s->nvalues++] = value;
+    s->more = g;
+    g[s->nvalues++ - 1] = value;
     return ECCN_OK;
 }
 
@@ -143,6 +159,6 @@ size_t eccn_pnmap_get(const eccn_pnmap *m, const char *key, size_t n, const void
         return 0;
     const slot *s = find(m, key, n, eccn_hash64(key, n));
     for (size_t i = 0; s->key && i < s->nvalues && i < max; i++)
-        out[i] = s->values[i];
+        out[i] = i ? s->more[i - 1] : s->one;
     return s->key ? s->nvalues : 0;
 }

@@ -26,6 +26,8 @@ bool eccn_partno_like(const char *s, size_t n);
 typedef struct eccn_pnmap eccn_pnmap;
 eccn_pnmap *eccn_pnmap_new(void);
 void eccn_pnmap_free(eccn_pnmap *m);
+/* Makes room for n keys at once (a table's rows), so adding them never rehashes. */
+int eccn_pnmap_reserve(eccn_pnmap *m, size_t n);
 /* Adds value under the normal form key (copied); a key may hold several values. */
 int eccn_pnmap_add(eccn_pnmap *m, const char *key, size_t n, const void *value);
 /* The values stored under key, at most max of them, in the order added; returns how many there

@@ -12,8 +12,8 @@
 #include <string.h>
 
 struct eccn_vocab {
-    char **accessory, **brands, **systems;
-    size_t naccessory, nbrands, nsystems;
+    char **accessory, **brands, **systems, **absent, **products, **joins;
+    size_t naccessory, nbrands, nsystems, nabsent, nproducts, njoins;
     char digest[65];
     /* Systems made for texts that name their accelerators ("8x H100 SXM5"): owned, kept until
      * the rule set is freed, so a part returned stays valid like a catalogue entry. */
@@ -28,6 +28,9 @@ void eccn_vocab_free(eccn_vocab *v)
     free(v->accessory);
     free(v->brands);
     free(v->systems);
+    free(v->absent);
+    free(v->products);
+    free(v->joins);
     for (size_t i = 0; i < v->nmade; i++) {
         free(v->made[i]->id);
         free(v->made[i]->model);
@@ -60,6 +63,12 @@ int eccn_vocab_load(const char *data_dir, eccn_vocab **out, eccn_error *err)
         (rc = ynode_strv(path, doc->root, "brand_words", &v->brands, &v->nbrands, err)) ==
             ECCN_OK &&
         (rc = ynode_strv(path, doc->root, "system_words", &v->systems, &v->nsystems, err)) ==
+            ECCN_OK &&
+        (rc = ynode_strv(path, doc->root, "absent_words", &v->absent, &v->nabsent, err)) ==
+            ECCN_OK &&
+        (rc = ynode_strv(path, doc->root, "product_words", &v->products, &v->nproducts, err)) ==
+            ECCN_OK &&
+        (rc = ynode_strv(path, doc->root, "component_joins", &v->joins, &v->njoins, err)) ==
             ECCN_OK)
         memcpy(v->digest, doc->sha256, sizeof v->digest);
 done:
@@ -83,15 +92,118 @@ static bool word_at(const char *t, size_t tn, size_t i, const char *w, size_t wn
     return true;
 }
 
+/* Where word w first stands in t (n bytes) as a whole word, from position from; n when nowhere. */
+static size_t word_pos(const char *t, size_t n, size_t from, const char *w)
+{
+    size_t wn = strlen(w);
+    for (size_t i = from; wn && i + wn <= n; i++)
+        if (word_at(t, n, i, w, wn))
+            return i;
+    return n;
+}
+
+/* The first word of list that stands in t from position from, and where (n when none). */
+static const char *first_of(char *const *list, size_t nlist, const char *t, size_t n, size_t from,
+                            size_t *at)
+{
+    const char *w = NULL;
+    *at = n;
+    for (size_t j = 0; j < nlist; j++) {
+        size_t i = word_pos(t, n, from, list[j]);
+        if (i < *at)
+            *at = i, w = list[j];
+    }
+    return w;
+}
+
+/* A count "8x", "8 x", "8X" starting at p: its value, and where the counted thing starts. */
+static int count_at(const char *s, const char *p, const char **after)
+{
+    int c = 0;
+    const char *q = p;
+    if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1])))
+        return 0;
+    while (isdigit((unsigned char)*q) && c < 1000)
+        c = c * 10 + (*q++ - '0');
+    while (*q == ' ')
+        q++;
+    if ((*q != 'x' && *q != 'X') || (q[1] != ' ' && !isalpha((unsigned char)q[1])) || c < 1)
+        return 0;
+    for (q++; *q == ' '; q++)
+        ;
+    *after = q;
+    return c;
+}
+
+/* Does the list item holding position i (items split by punctuation or a `component_joins` word)
+ * start with a count ("2x ConnectX-7")? */
+static bool counted_item(const eccn_vocab *v, const char *t, size_t n, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && !strchr(",;+|(/", t[b - 1]))
+        b--;
+    for (size_t j = 0; j < v->njoins; j++) {
+        size_t k = b;
+        while ((k = word_pos(t, n, k, v->joins[j])) < i)
+            b = k + strlen(v->joins[j]), k = b;
+    }
+    while (b < i && !isalnum((unsigned char)t[b]))
+        b++;
+    const char *after;
+    return count_at(t, t + b, &after) != 0;
+}
+
+/* Is there a list boundary (punctuation or a `component_joins` word) in t between a and b? */
+static bool boundary_between(const eccn_vocab *v, const char *t, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++)
+        if (strchr(",;+|(/", t[k]))
+            return true;
+    size_t at;
+    return first_of(v->joins, v->njoins, t, b, a, &at) != NULL;
+}
+
+/* Where the first counted thing in t that is not itself an accessory ends ("8x H100" in "Dell
+ * PowerEdge XE9680 8x H100 SXM5, 2x ConnectX-7"): the counted accelerators; n when none. */
+static size_t counted_accelerators(const eccn_vocab *v, const char *t, size_t n)
+{
+    for (const char *p = t; *p; p++) {
+        const char *after;
+        size_t at;
+        if (!count_at(t, p, &after))
+            continue;
+        if (first_of(v->accessory, v->naccessory, t, n, (size_t)(after - t), &at) &&
+            at == (size_t)(after - t))
+            continue; /* "2x ConnectX-7": a counted accessory */
+        return (size_t)(after - t);
+    }
+    return n;
+}
+
 const char *eccn_vocab_accessory(const eccn_vocab *v, const char *text)
 {
-    size_t tn = strlen(text);
-    for (size_t j = 0; v && j < v->naccessory; j++) {
-        size_t wn = strlen(v->accessory[j]);
-        for (size_t i = 0; wn && i + wn <= tn; i++)
-            if (word_at(text, tn, i, v->accessory[j], wn))
-                return v->accessory[j];
-    }
+    size_t n = strlen(text), at;
+    if (!v || n >= 1024)
+        return v && v->naccessory ? v->accessory[0] : NULL; /* longer than any part's name */
+    const char *w = first_of(v->absent, v->nabsent, text, n, 0, &at);
+    if (w)
+        return w; /* "chassis, no GPUs": never a system */
+    /* A product named with an accessory word ("Jetson AGX Orin Developer Kit") is that product. */
+    char t[1024];
+    memcpy(t, text, n + 1);
+    for (size_t j = 0; j < v->nproducts; j++)
+        for (size_t i = 0; (i = word_pos(t, n, i, v->products[j])) < n; i++)
+            memset(t + i, ' ', strlen(v->products[j]));
+    /* An accessory word is the item itself unless it names another component of a system that
+     * names its accelerators: after them, in a list item of its own, in a text that names a system
+     * or counts that component too ("Dell PowerEdge XE9680 8x H100 SXM5, 2x ConnectX-7"). */
+    size_t g = counted_accelerators(v, t, n), sys;
+    bool system = first_of(v->systems, v->nsystems, t, n, 0, &sys) != NULL;
+    for (size_t from = 0; (w = first_of(v->accessory, v->naccessory, t, n, from, &at));
+         from = at + 1)
+        if (g == n || at < g || !boundary_between(v, t, g, at) ||
+            !(system || counted_item(v, t, n, at)))
+            return w;
     return NULL;
 }
 
@@ -116,23 +228,28 @@ static bool strip_brands(const eccn_vocab *v, const char *text, char *out, size_
     return any && *out;
 }
 
-/* "8x H100", "8 x H200", "4X L40S": how many accelerators a server description names; 0 when
- * it names no count. */
-static int named_count(const char *s)
+/* How many accelerators a server description names ("8x H100", "8 x H200", "4X L40S"): the
+ * count standing right before model when there is one, else the first count; 0 when none. */
+static int named_count_of(const char *s, const char *model)
 {
+    const char *after;
+    size_t n = strlen(s), mn = model ? strlen(model) : 0;
+    for (const char *p = s; mn && *p; p++) {
+        int c = count_at(s, p, &after);
+        if (c && word_at(s, n, (size_t)(after - s), model, mn))
+            return c;
+    }
     for (const char *p = s; *p; p++) {
-        if (!isdigit((unsigned char)*p) || (p > s && isalnum((unsigned char)p[-1])))
-            continue;
-        int c = 0;
-        const char *q = p;
-        while (isdigit((unsigned char)*q) && c < 1000)
-            c = c * 10 + (*q++ - '0');
-        while (*q == ' ')
-            q++;
-        if ((*q == 'x' || *q == 'X') && (q[1] == ' ' || isalpha((unsigned char)q[1])) && c >= 1)
+        int c = count_at(s, p, &after);
+        if (c)
             return c;
     }
     return 0;
+}
+
+static int named_count(const char *s)
+{
+    return named_count_of(s, NULL);
 }
 
 static bool has_word(const char *text, const char *w)
@@ -278,7 +395,8 @@ static const eccn_part *made_system(eccn_vocab *v, const eccn_part *ic, int coun
  * not the accelerator itself. */
 static const eccn_part *as_system(const eccn_ruleset *rs, const eccn_part *p, const char *text)
 {
-    int count = rs->vocab && p && p->kind == ECCN_PART_IC && !p->vrow ? named_count(text) : 0;
+    int count =
+        rs->vocab && p && p->kind == ECCN_PART_IC && !p->vrow ? named_count_of(text, p->model) : 0;
     const eccn_part *sys = count ? made_system(rs->vocab, p, count, text) : NULL;
     return sys ? sys : p;
 }
@@ -289,6 +407,18 @@ static const eccn_part *with_vendor(const eccn_ruleset *rs, const eccn_part *p)
 {
     const eccn_part *view = eccn_vendors_view_of(rs->vendors, p);
     return view ? view : p;
+}
+
+/* Is text one word (surrounding blanks aside)? */
+static bool one_word(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    while (*s && !isspace((unsigned char)*s))
+        s++;
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
 }
 
 int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out, eccn_error *err)
@@ -304,6 +434,9 @@ int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out
     /* A catalogue id or alias needs no description matching. */
     if (rc == ECCN_OK && !p)
         p = eccn_catalog_find_name(rs->cat, text);
+    /* One word that does not look like a part number may still be one ("PSP-PS3"). */
+    if (rc == ECCN_OK && !p && n < 128 && one_word(text))
+        rc = eccn_vendors_by_partno(rs->vendors, text, n, &p, err);
     /* A description exactly as a vendor publishes it is that vendor's row, accessory or not. */
     if (rc == ECCN_OK && !p)
         rc = eccn_vendors_by_description(rs->vendors, text, &p, err);
@@ -316,6 +449,33 @@ int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out
     if ((rc = eccn_resolve_description(rs->cat, rs->vocab, text, &p, err)) == ECCN_OK)
         *out = with_vendor(rs, as_system(rs, p, text));
     return rc;
+}
+
+const eccn_part *eccn_resolve_id(const eccn_ruleset *rs, const char *id)
+{
+    const eccn_part *p = eccn_catalog_find_id(rs->cat, id);
+    if (p)
+        return with_vendor(rs, p);
+    const char *colon = strchr(id, ':');
+    if (!colon)
+        return NULL;
+    if (strncmp(id, "system:", 7) == 0) { /* system:8x:h100-sxm5-80gb (made_system) */
+        char *end = NULL;
+        long count = strtol(id + 7, &end, 10);
+        const eccn_part *ic = end && end[0] == 'x' && end[1] == ':' && count > 0 && count < 1000
+                                  ? eccn_catalog_find_id(rs->cat, end + 2)
+                                  : NULL;
+        return ic && ic->kind == ECCN_PART_IC && rs->vocab
+                   ? made_system(rs->vocab, ic, (int)count, id)
+                   : NULL;
+    }
+    /* NAME:PART-NUMBER, a vendor row the catalogue does not model. */
+    eccn_error ignored = {0};
+    if (eccn_vendors_by_partno(rs->vendors, colon + 1, strlen(colon + 1), &p, &ignored) !=
+            ECCN_OK ||
+        !p || strcmp(p->id, id) != 0)
+        return NULL;
+    return p;
 }
 
 /* What the question asks of a candidate: its ECCN and verdict. */

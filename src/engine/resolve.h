@@ -27,6 +27,12 @@ int eccn_resolve_description(eccn_catalog *cat, const eccn_vocab *vocab, const c
 /* Anything typed: part numbers first, then the description. */
 int eccn_resolve(const eccn_ruleset *rs, const char *text, const eccn_part **out, eccn_error *err);
 
+/* The part a recorded id names, as eccn_resolve gives it (the same pointer, so a resumed audit
+ * meets the evaluations it recorded): a catalogue id (with its vendor's view), a system made for
+ * a text ("system:8x:h100-sxm5-80gb"), or a vendor row the catalogue lacks ("NVIDIA:920-...").
+ * NULL when today's catalogue and vendor tables do not hold it. */
+const eccn_part *eccn_resolve_id(const eccn_ruleset *rs, const char *id);
+
 /* As eccn_resolve, for the question q asks (its date, destination and headquarters): when the
  * text fits several catalogue entries and they all give the same ECCN and verdict, q->part is the
  * first and considered (sz bytes) lists them all; when they differ, ECCN_EINPUT lists each with

@@ -1,6 +1,7 @@
 /* vendor.c: vendor export-classification tables (see vendor.h, docs/vendors.md). */
 #include "vendor.h"
 
+#include "arena.h"
 #include "csvr.h"
 #include "digest.h"
 #include "partno.h"
@@ -18,9 +19,10 @@ struct eccn_vendors {
     size_t ntables;
     eccn_vendor_row *rows;
     size_t nrows, cap;
-    eccn_part *views; /* one per row */
+    /* The rows' strings and the parts they resolve to (made on first use): freed at once. */
+    eccn_arena arena;
     eccn_pnmap *by_pn, *cat_pn, *cat_stem;
-    eccn_pnmap *by_desc; /* rows by description in word form (desc_key) */
+    eccn_pnmap *by_desc; /* rows by description in word form (desc_key), on first use */
     char digest[65];
     double tpp_tolerance;
     char *dir;         /* data/vendors */
@@ -39,18 +41,10 @@ void eccn_vendors_free(eccn_vendors *v)
         eccn_vendor_table *t = &v->tables[i];
         free(t->name), free(t->file), free(t->path), free(t->date), free(t->source);
     }
-    for (size_t i = 0; i < v->nrows; i++) {
-        eccn_vendor_row *r = &v->rows[i];
-        free(r->part_number), free(r->description), free(r->eccn);
-        if (v->views && !v->views[i].base) {
-            free(v->views[i].id);
-            free(v->views[i].sources);
-        }
-    }
+    eccn_arena_free(&v->arena);
     free(v->tables);
     free(v->rows);
     free(v->dir);
-    free(v->views);
     eccn_pnmap_free(v->by_pn);
     eccn_pnmap_free(v->by_desc);
     eccn_pnmap_free(v->cat_pn);
@@ -74,7 +68,7 @@ static const char *const TPP_COLS[] = {"tpp_per_gpu", "tpp", NULL};
 static const char *const A1_COLS[] = {"meets_3a090a1", NULL};
 static const char *const HTS_COLS[] = {"hts_us", "hts", NULL};
 
-static char *field(const eccn_csv_record *r, int c)
+static char *field(eccn_arena *a, const eccn_csv_record *r, int c)
 {
     if (c < 0 || (size_t)c >= r->nfields)
         return NULL;
@@ -84,7 +78,13 @@ static char *field(const eccn_csv_record *r, int c)
         n--;
     while (n && isspace((unsigned char)*s))
         s++, n--;
-    return eccn_strndup(s, n);
+    return eccn_arena_strndup(a, s, n);
+}
+
+/* A cell as read ("" when the record has no such column): valid until the next record. */
+static const char *cell(const eccn_csv_record *r, int c)
+{
+    return c >= 0 && (size_t)c < r->nfields ? r->fields[c] : "";
 }
 
 static int add_row(eccn_vendors *v, const eccn_csv_record *rec, const int col[6], size_t table)
@@ -98,24 +98,43 @@ static int add_row(eccn_vendors *v, const eccn_csv_record *rec, const int col[6]
     r->table = (const eccn_vendor_table *)(uintptr_t)table; /* fixed up once tables stop moving */
     r->line = rec->line;
     r->meets_a1 = -1;
-    char *tpp = field(rec, col[3]), *a1 = field(rec, col[4]), *hts = field(rec, col[5]);
+    const char *tpp = cell(rec, col[3]), *a1 = cell(rec, col[4]), *hts = cell(rec, col[5]);
     /* HTS heading 8542 is "electronic integrated circuits": the vendor ships the part as an IC. */
-    r->is_ic = hts && strncmp(hts, "8542", 4) == 0;
-    free(hts);
-    r->part_number = field(rec, col[0]);
-    r->eccn = field(rec, col[1]);
-    r->description = field(rec, col[2]);
-    r->has_tpp = tpp && *tpp && eccn_parse_double(tpp, &r->tpp);
-    if (a1 && *a1)
+    r->is_ic = strncmp(hts, "8542", 4) == 0;
+    r->part_number = field(&v->arena, rec, col[0]);
+    r->eccn = field(&v->arena, rec, col[1]);
+    r->description = col[2] >= 0 ? field(&v->arena, rec, col[2]) : NULL;
+    char num[64];
+    size_t tn = strlen(tpp);
+    while (tn && isspace((unsigned char)tpp[tn - 1]))
+        tn--;
+    while (tn && isspace((unsigned char)*tpp))
+        tpp++, tn--;
+    snprintf(num, sizeof num, "%.*s", (int)(tn < sizeof num ? tn : sizeof num - 1), tpp);
+    r->has_tpp = tn && tn < sizeof num && eccn_parse_double(num, &r->tpp);
+    while (isspace((unsigned char)*a1))
+        a1++;
+    if (*a1)
         r->meets_a1 = toupper((unsigned char)*a1) == 'Y' ? 1 : 0;
-    free(tpp);
-    free(a1);
     v->nrows++;
     return r->part_number && r->eccn ? ECCN_OK : ECCN_ENOMEM;
 }
 
-/* Reads one table's rows; a row without a part number or an ECCN is an error. */
-static int load_table(eccn_vendors *v, size_t ti, eccn_error *err)
+typedef struct hashing {
+    eccn_digest *d;
+    int rc;
+} hashing;
+
+static void hash_bytes(const void *p, size_t n, void *ctx)
+{
+    hashing *h = ctx;
+    if (h->rc == ECCN_OK)
+        h->rc = eccn_digest_update(h->d, p, n);
+}
+
+/* Reads one table's rows, hashing its bytes as they are read (into h); a row without a part
+ * number or an ECCN is an error. */
+static int load_table(eccn_vendors *v, size_t ti, hashing *h, eccn_error *err)
 {
     eccn_vendor_table *t = &v->tables[ti];
     eccn_csv *c = NULL;
@@ -124,6 +143,7 @@ static int load_table(eccn_vendors *v, size_t ti, eccn_error *err)
     t->first = v->nrows;
     if (rc != ECCN_OK)
         return rc;
+    eccn_csv_on_bytes(c, hash_bytes, h);
     if ((got = eccn_csv_next(c, &rec, err)) <= 0) {
         rc = got < 0 ? got : eccn_fail(err, ECCN_EINPUT, t->path, 1, 1, "empty vendor table");
         goto done;
@@ -151,7 +171,7 @@ static int load_table(eccn_vendors *v, size_t ti, eccn_error *err)
 done:
     t->nrows = v->nrows - t->first;
     eccn_csv_close(c);
-    return rc;
+    return rc == ECCN_OK ? h->rc : rc;
 }
 
 static int load_manifest(eccn_vendors *v, const char *dir, const ydoc *doc, eccn_error *err)
@@ -219,30 +239,45 @@ static int load_tables(eccn_vendors *v, eccn_error *err)
     for (size_t i = 0; rc == ECCN_OK && i < v->ntables; i++) {
         eccn_vendor_table *t = &v->tables[i];
         char got[65];
-        long long size;
-        if ((rc = eccn_digest_file(t->path, got, &size, err)) == ECCN_OK &&
+        hashing h = {eccn_digest_new(), ECCN_OK};
+        rc = h.d ? load_table(v, i, &h, err) : ECCN_ENOMEM;
+        if (rc == ECCN_OK && (rc = eccn_digest_hex(h.d, got)) == ECCN_OK &&
             strcmp(got, t->sha256) != 0)
             rc = eccn_fail(err, ECCN_EINPUT, t->path, 0, 0,
                            "SHA-256 is %s, data/vendors/vendors.yaml says %s (import the table "
                            "with `eccn vendors import` to replace it)",
                            got, t->sha256);
-        if (rc == ECCN_OK)
-            rc = load_table(v, i, err);
+        eccn_digest_free(h.d);
     }
+    if (rc == ECCN_OK)
+        rc = eccn_pnmap_reserve(v->by_pn, v->nrows);
     for (size_t i = 0; rc == ECCN_OK && i < v->nrows; i++) {
         eccn_vendor_row *r = &v->rows[i];
         char key[128];
         r->table = &v->tables[(uintptr_t)r->table];
         size_t n = eccn_partno_norm(r->part_number, strlen(r->part_number), key, sizeof key);
         rc = eccn_pnmap_add(v->by_pn, key, n, r);
-        char dk[256];
-        if (rc == ECCN_OK && r->description &&
-            (n = desc_key(r->description, strlen(r->description), dk, sizeof dk)) != 0)
-            rc = eccn_pnmap_add(v->by_desc, dk, n, r);
     }
-    if (rc == ECCN_OK && v->nrows && !(v->views = calloc(v->nrows, sizeof *v->views)))
-        rc = ECCN_ENOMEM;
     return rc;
+}
+
+/* The rows by description (desc_key), made on the first lookup by description. */
+static int map_descriptions(eccn_vendors *v)
+{
+    if (v->by_desc)
+        return ECCN_OK;
+    if (!(v->by_desc = eccn_pnmap_new()) || eccn_pnmap_reserve(v->by_desc, v->nrows) != ECCN_OK)
+        return ECCN_ENOMEM;
+    for (size_t i = 0; i < v->nrows; i++) {
+        const eccn_vendor_row *r = &v->rows[i];
+        char dk[256];
+        size_t n;
+        if (r->description &&
+            (n = desc_key(r->description, strlen(r->description), dk, sizeof dk)) != 0 &&
+            eccn_pnmap_add(v->by_desc, dk, n, r) != ECCN_OK)
+            return ECCN_ENOMEM;
+    }
+    return ECCN_OK;
 }
 
 static int compute_digest(eccn_vendors *v)
@@ -270,8 +305,7 @@ int eccn_vendors_load(const char *data_dir, eccn_vendors **out, eccn_error *err)
     *out = NULL;
     snprintf(dir, sizeof dir, "%s/vendors", data_dir);
     snprintf(path, sizeof path, "%s/vendors.yaml", dir);
-    if (rc == ECCN_OK && (!(v->by_pn = eccn_pnmap_new()) || !(v->by_desc = eccn_pnmap_new()) ||
-                          !(v->dir = eccn_strdup(dir))))
+    if (rc == ECCN_OK && (!(v->by_pn = eccn_pnmap_new()) || !(v->dir = eccn_strdup(dir))))
         rc = ECCN_ENOMEM;
     if (rc != ECCN_OK)
         goto done;
@@ -360,11 +394,11 @@ static const eccn_part *catalogued(const eccn_vendors *v, const char *s, size_t 
 }
 
 /* A row's own part, for a row the catalogue does not model: the vendor's figures only. */
-static int own_part(eccn_part *p, const eccn_vendor_row *r)
+static int own_part(eccn_arena *a, eccn_part *p, const eccn_vendor_row *r)
 {
     size_t l = strlen(r->table->name) + strlen(r->part_number) + 2;
-    memset(p, 0, sizeof *p);
-    if (!(p->id = malloc(l)) || !(p->sources = malloc(sizeof *p->sources)))
+    if (!(p->id = eccn_arena_alloc(a, l)) ||
+        !(p->sources = eccn_arena_alloc(a, sizeof *p->sources)))
         return ECCN_ENOMEM;
     snprintf(p->id, l, "%s:%s", r->table->name, r->part_number);
     p->sources[0] = r->table->source;
@@ -408,15 +442,18 @@ static const eccn_part *row_part(eccn_vendors *v, size_t i)
     if (!p && r->description &&
         eccn_resolve_description(v->cat, v->vocab, r->description, &p, &ignored) == ECCN_OK)
         how = "description";
+    eccn_part *view = eccn_arena_alloc(&v->arena, sizeof *view);
+    if (!view)
+        return NULL;
     if (p) {
-        v->views[i] = *p;
-        v->views[i].vrow = r;
-        v->views[i].base = p;
+        *view = *p;
+        view->vrow = r;
+        view->base = p;
         r->link = how;
-    } else if (own_part(&v->views[i], r) != ECCN_OK) {
+    } else if (own_part(&v->arena, view, r) != ECCN_OK) {
         return NULL;
     }
-    return r->part = &v->views[i];
+    return r->part = view;
 }
 
 int eccn_vendors_ready(eccn_vendors *v, eccn_error *err)
@@ -500,6 +537,8 @@ int eccn_vendors_by_description(eccn_vendors *v, const char *s, const eccn_part 
     if (!v || !v->cat_pn || n >= 1024)
         return ECCN_OK; /* no tables, or longer than any description */
     int rc = eccn_vendors_ready(v, err);
+    if (rc == ECCN_OK && map_descriptions(v) != ECCN_OK)
+        rc = ECCN_ENOMEM;
     if (rc != ECCN_OK)
         return rc;
     size_t k = desc_key(s, n, key, sizeof key);

@@ -565,10 +565,11 @@ done:
     "COALESCE(" p ".result,''), COALESCE(" p ".list,''), COALESCE(" p ".entry_name,''), "          \
     "COALESCE(" p ".entity_number,''), COALESCE(" p ".note,'')"
 /* The provision that decided an evaluation's verdict (the first licence provision, else its
- * classification): id, citation, title; and its licence exceptions by name, "; " between them.
- * JSON in the row, plain text for --out. */
+ * classification; a vendor row cited beside them is not a provision): id, citation, title; and its
+ * licence exceptions by name, "; " between them. JSON in the row, plain text for --out. */
 #define DECIDING_AT(e, what)                                                                       \
-    "COALESCE((SELECT json_extract(value,'$." what "') FROM json_each(" e ".provisions) ORDER BY " \
+    "COALESCE((SELECT json_extract(value,'$." what "') FROM json_each(" e ".provisions) WHERE "    \
+    "json_extract(value,'$.kind')<>'vendor' ORDER BY "                                             \
     "json_extract(value,'$.kind')='classification', key LIMIT 1),''), "
 #define DECIDING(e)                                                                                \
     DECIDING_AT(e, "id")                                                                           \

@@ -494,20 +494,35 @@ static int insert_verdict(eccn_ledger *l, const eccn_verdict_row *r, long long *
     return ECCN_OK;
 }
 
-int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_verdict_row *row,
-                            long long *id, eccn_error *err)
+int eccn_ledger_add_verdicts(eccn_ledger *l, eccn_verdict_entry *v, size_t n, eccn_error *err)
 {
-    /* The revision row and the verdict row are one transaction: both or neither. COMMIT returns
+    /* The revision rows and the verdict rows are one transaction: all or none. COMMIT returns
      * once the log is fsynced (synchronous=FULL). */
     int rc = eccn_ledger_exec(l, "BEGIN IMMEDIATE", err);
     if (rc != ECCN_OK)
         return rc;
-    if ((rc = eccn_ledger_note_revision(l, rs, err)) != ECCN_OK ||
-        (rc = insert_verdict(l, row, id, err)) != ECCN_OK ||
-        (rc = eccn_ledger_exec(l, "COMMIT", err)) != ECCN_OK)
+    for (size_t i = 0; rc == ECCN_OK && i < n; i++) {
+        bool noted = false; /* a batch holds one or two revisions (a reload): noted once each */
+        for (size_t k = 0; k < i && !noted; k++)
+            noted = v[k].rs == v[i].rs;
+        if (!noted)
+            rc = eccn_ledger_note_revision(l, v[i].rs, err);
+        if (rc == ECCN_OK)
+            rc = insert_verdict(l, v[i].row, &v[i].id, err);
+    }
+    if (rc != ECCN_OK || (rc = eccn_ledger_exec(l, "COMMIT", err)) != ECCN_OK)
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
     else
         eccn_ledger_anchor(l);
+    return rc;
+}
+
+int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_verdict_row *row,
+                            long long *id, eccn_error *err)
+{
+    eccn_verdict_entry v = {.rs = rs, .row = row};
+    int rc = eccn_ledger_add_verdicts(l, &v, 1, err);
+    *id = v.id;
     return rc;
 }
 

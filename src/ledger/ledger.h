@@ -62,6 +62,17 @@ typedef struct eccn_verdict_row {
  * written. *id is the verdict's id. */
 int eccn_ledger_add_verdict(eccn_ledger *l, const eccn_ruleset *rs, const eccn_verdict_row *row,
                             long long *id, eccn_error *err);
+/* One verdict of a batch: its row and the rules revision it was decided by (the caller's); id is
+ * set when the batch is recorded. */
+typedef struct eccn_verdict_entry {
+    const eccn_ruleset *rs;
+    const eccn_verdict_row *row;
+    long long id;
+} eccn_verdict_entry;
+/* Records n verdicts as eccn_ledger_add_verdict records one, in one durable transaction (group
+ * commit, `eccn serve`): chained in the order given, each new rules revision stored once, the
+ * signed head moved once after the commit. ECCN_OK: all are fsynced; otherwise none was written. */
+int eccn_ledger_add_verdicts(eccn_ledger *l, eccn_verdict_entry *v, size_t n, eccn_error *err);
 /* ECCN_ENOTFOUND when there is no such id. */
 int eccn_ledger_get_verdict(eccn_ledger *l, long long id, eccn_verdict_row *row, eccn_error *err);
 void eccn_verdict_row_free(eccn_verdict_row *row);

@@ -108,6 +108,11 @@ int eccn_ledger_verdict_exists(eccn_ledger *l, long long verdict_id, eccn_error 
     "(SELECT json_extract(p.value, '$.id') FROM json_each(" col ") p WHERE "                       \
     "json_extract(p.value, '$.kind') = 'classification' LIMIT 1)"
 
+/* The title of the vendor row a provisions array cites (kind "vendor", eval.c), or NULL. */
+#define VENDOR_TITLE(col)                                                                          \
+    "(SELECT json_extract(p.value, '$.title') FROM json_each(" col ") p WHERE "                    \
+    "json_extract(p.value, '$.kind') = 'vendor' LIMIT 1)"
+
 /* Columns 0 to 8 of both outcome queries, in eccn_ledger_outcome's terms. */
 static eccn_ledger_outcome outcome_of(sqlite3_stmt *st)
 {
@@ -135,6 +140,7 @@ static int run_outcome(sqlite3_stmt *st, void *ctx)
         eccn_ymd_format(latest, o.latest);
     if (earliest)
         eccn_ymd_format(earliest, o.earliest);
+    o.vendor = sqlite3_column_type(st, 13) == SQLITE_NULL ? NULL : col(st, 13);
     return fns->outcome ? fns->outcome(&o, fns->ctx) : ECCN_OK;
 }
 
@@ -156,12 +162,16 @@ int eccn_ledger_run_outcomes(eccn_ledger *l, long long run, const eccn_ledger_ou
         "SELECT COALESCE(e.verdict, 'error'), COALESCE(e.destination, ''), COALESCE(e.eccn, ''), "
         "e.license_exceptions, e.part_id, e.tpp, e.pd, " FIRST_CLASS(
             "e.provisions") ", "
-                            "COALESCE(e.status, ''), c.n, c.q, c.latest, c.earliest FROM (SELECT "
-                            "eval_id, count(*) AS n, sum(quantity) AS q, max(ship_date) AS "
-                            "latest, min(ship_date) AS earliest FROM audit_results "
-                            "WHERE " ECCN_SQL_KEYS_OF_RUN1
-                            " GROUP BY eval_id) c LEFT JOIN audit_evals e ON e.run_id = ?1 AND "
-                            "e.id = c.eval_id",
+                            "COALESCE(e.status, ''), c.n, c.q, c.latest, c.earliest, " VENDOR_TITLE(
+                                "e.provisions") " FROM (SELECT "
+                                                "eval_id, count(*) AS n, sum(quantity) AS q, "
+                                                "max(ship_date) AS "
+                                                "latest, min(ship_date) AS earliest FROM "
+                                                "audit_results "
+                                                "WHERE " ECCN_SQL_KEYS_OF_RUN1
+                                                " GROUP BY eval_id) c LEFT JOIN audit_evals e ON "
+                                                "e.run_id = ?1 AND "
+                                                "e.id = c.eval_id",
         &st, err);
     if (rc != ECCN_OK)
         return rc;
@@ -172,7 +182,8 @@ int eccn_ledger_run_outcomes(eccn_ledger *l, long long run, const eccn_ledger_ou
              l,
              "SELECT 0, rules_revision FROM audit_runs WHERE id = ?1 UNION ALL SELECT * FROM "
              "(SELECT DISTINCT 1, json_extract(p.value, '$.id') FROM audit_evals e, "
-             "json_each(e.provisions) p WHERE e.run_id = ?1)",
+             "json_each(e.provisions) p WHERE e.run_id = ?1 AND json_extract(p.value, '$.kind') "
+             "<> 'vendor')",
              &st, err)) != ECCN_OK)
         return rc;
     sqlite3_bind_int64(st, 1, run);
@@ -194,6 +205,7 @@ static int check_outcome(sqlite3_stmt *st, void *vctx)
     snprintf(o.latest, sizeof o.latest, "%s", strlen(col(st, 10)) == 10 ? col(st, 10) : "");
     memcpy(o.earliest, o.latest, sizeof o.earliest);
     o.what_if = sqlite3_column_int(st, 13) != 0;
+    o.vendor = sqlite3_column_type(st, 14) == SQLITE_NULL ? NULL : col(st, 14);
     int rc = fns->outcome ? fns->outcome(&o, fns->ctx) : ECCN_OK;
     if (rc == ECCN_OK && fns->revision)
         rc = fns->revision(col(st, 11), fns->ctx);
@@ -215,13 +227,18 @@ int eccn_ledger_check_outcomes(eccn_ledger *l, const char *since, const char *un
         "json_extract(metrics, '$.tpp'), json_extract(metrics, '$.pd'), " FIRST_CLASS(
             "provisions") ", status, quantity, ship_date, rules_revision, provisions, what_if IS "
                           "NOT "
-                          "NULL FROM verdicts WHERE date(created_at) BETWEEN COALESCE(?1, "
-                          "'0000-00-00') AND COALESCE(?2, '9999-12-31') AND (?3 OR what_if IS "
-                          "NULL) ORDER BY id",
+                          "NULL, " VENDOR_TITLE(
+                              "provisions") " FROM verdicts WHERE date(created_at) BETWEEN "
+                                            "COALESCE(?1, "
+                                            "'0000-00-00') AND COALESCE(?2, '9999-12-31') AND (?3 "
+                                            "OR what_if IS "
+                                            "NULL) ORDER BY id",
         &st, err);
     if (rc != ECCN_OK)
         return rc;
-    if ((rc = eccn_ledger_prepare(l, "SELECT json_extract(value, '$.id') FROM json_each(?1)",
+    if ((rc = eccn_ledger_prepare(l,
+                                  "SELECT json_extract(value, '$.id') FROM json_each(?1) WHERE "
+                                  "json_extract(value, '$.kind') <> 'vendor'",
                                   &c.ids, err)) != ECCN_OK) {
         sqlite3_finalize(st);
         return rc;

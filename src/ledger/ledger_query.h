@@ -44,6 +44,9 @@ typedef struct eccn_ledger_outcome {
     char latest[11];   /* the latest ship date among the lines, YYYY-MM-DD, or "" */
     char earliest[11]; /* the earliest, likewise */
     bool what_if;      /* a check decided under --what-if (recorded with --record) */
+    /* The vendor row the answer cites (eval.c: it decided, or is all eccn knows of the part):
+     * "NVIDIA 920-... \"description\": ECCN"; NULL when none. */
+    const char *vendor;
 } eccn_ledger_outcome;
 
 /* What the outcome functions report: each outcome, each rules revision it was decided by and

@@ -321,6 +321,8 @@ static int write_json(report *r, const provs *p)
         jsonw_kv_num(w, "pd", pt->has_pd, pt->pd);
         jkv(w, "deciding_provision", pt->by);
         jsonw_kv_int(w, "lines", pt->lines);
+        if (pt->vendor[0])
+            jkv(w, "vendor_classification", pt->vendor);
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);
@@ -635,7 +637,7 @@ static int doc_licence_lines(doc *d)
 static void doc_parts(doc *d)
 {
     report *r = d->r;
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], name[420];
     heading(d, 2, "Parts seen");
     const char *th[] = {"part", "ECCN", "TPP", "PD", "deciding test", "lines"};
     table_begin(d, th, 6);
@@ -644,7 +646,10 @@ static void doc_parts(doc *d)
         snprintf(a, sizeof a, "%.6g", pt->tpp);
         snprintf(b, sizeof b, "%.4g", pt->pd);
         snprintf(c, sizeof c, "%lld", pt->lines);
-        const char *cells[] = {pt->id,
+        /* A part known by a vendor row alone is shown with it: what the line was. */
+        snprintf(name, sizeof name, "%s%s%s%s", pt->id, pt->vendor[0] ? " (" : "", pt->vendor,
+                 pt->vendor[0] ? ")" : "");
+        const char *cells[] = {name,
                                pt->eccn[0]                                ? pt->eccn
                                : strcmp(pt->status, "indeterminate") == 0 ? "indeterminate"
                                                                           : "not controlled",

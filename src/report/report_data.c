@@ -25,10 +25,27 @@ void eccn_report_strset_free(strset *s)
     free(s->v);
 }
 
+/* The slot holding the index + 1 of the entry keyed by the n texts (0: none yet); NULL when out
+ * of memory. The texts are joined with NULs, so no two keys run into each other. */
+static size_t *index_of(eccn_hmap *m, const char *const *texts, size_t n)
+{
+    char key[4 * 64];
+    size_t len = 0;
+    for (size_t i = 0; i < n && i < 4; i++) {
+        size_t l = strnlen(texts[i], 63); /* as the 64-byte fields they are kept in hold them */
+        memcpy(key + len, texts[i], l);
+        key[len + l] = '\0';
+        len += l + 1;
+    }
+    bool added;
+    return eccn_hmap_get(m, key, len, &added);
+}
+
 /* One judged group of lines: n lines of quantity qty, all with the same outcome. */
 static int count(report *r, const char *verdict, const char *dest, const char *eccn,
                  const char *exceptions, const char *part_id, double tpp, bool has_tpp, double pd,
-                 bool has_pd, const char *by, const char *status, long long n, long long qty)
+                 bool has_pd, const char *by, const char *status, const char *vendor, long long n,
+                 long long qty)
 {
     r->lines += n;
     r->quantity += qty;
@@ -37,11 +54,13 @@ static int count(report *r, const char *verdict, const char *dest, const char *e
         r->licence_qty += qty;
         if (exceptions && strcmp(exceptions, "[]") != 0 && *exceptions)
             r->exceptions += n;
-        size_t g = 0;
-        while (g < r->ngroups &&
-               (strcmp(r->groups[g].dest, dest) || strcmp(r->groups[g].eccn, eccn)))
-            g++;
+        const char *gkey[2] = {dest, eccn};
+        size_t *gat = index_of(&r->group_at, gkey, 2);
+        if (!gat)
+            return ECCN_ENOMEM;
+        size_t g = *gat ? *gat - 1 : r->ngroups;
         if (g == r->ngroups) {
+            *gat = g + 1;
             group *grown = eccn_grow(r->groups, &r->groups_cap, g + 1, sizeof *grown, 32);
             if (!grown)
                 return ECCN_ENOMEM;
@@ -62,11 +81,13 @@ static int count(report *r, const char *verdict, const char *dest, const char *e
         return ECCN_OK;
     /* A part is listed once per classification it had: the same part shipped under the 2022
      * and the 2023 rules can be two rows. */
-    size_t p = 0;
-    while (p < r->nparts && (strcmp(r->parts[p].id, part_id) || strcmp(r->parts[p].eccn, eccn) ||
-                             strcmp(r->parts[p].by, by ? by : "")))
-        p++;
+    const char *pkey[3] = {part_id, eccn, by ? by : ""};
+    size_t *pat = index_of(&r->part_at, pkey, 3);
+    if (!pat)
+        return ECCN_ENOMEM;
+    size_t p = *pat ? *pat - 1 : r->nparts;
     if (p == r->nparts) {
+        *pat = p + 1;
         part *grown = eccn_grow(r->parts, &r->parts_cap, p + 1, sizeof *grown, 32);
         if (!grown)
             return ECCN_ENOMEM;
@@ -77,6 +98,7 @@ static int count(report *r, const char *verdict, const char *dest, const char *e
         snprintf(np->eccn, sizeof np->eccn, "%s", eccn);
         snprintf(np->by, sizeof np->by, "%s", by ? by : "");
         snprintf(np->status, sizeof np->status, "%s", status);
+        snprintf(np->vendor, sizeof np->vendor, "%s", vendor ? vendor : "");
         np->tpp = tpp;
         np->has_tpp = has_tpp;
         np->pd = pd;
@@ -106,7 +128,8 @@ static int counted(const eccn_ledger_outcome *o, void *ctx)
         return ECCN_OK;
     }
     return count(r, o->verdict, o->destination, o->eccn, o->exceptions, o->part_id, o->tpp,
-                 o->has_tpp, o->pd, o->has_pd, o->classified_by, o->status, o->lines, o->quantity);
+                 o->has_tpp, o->pd, o->has_pd, o->classified_by, o->status, o->vendor, o->lines,
+                 o->quantity);
 }
 
 static int counted_check(const eccn_ledger_outcome *o, void *ctx)
@@ -253,6 +276,8 @@ const prov *eccn_report_find_prov(const provs *p, const char *id)
 
 int eccn_report_data_gather(report *r, provs *p)
 {
+    eccn_hmap_init(&r->group_at, sizeof(size_t));
+    eccn_hmap_init(&r->part_at, sizeof(size_t));
     int rc = gather(r);
     if (rc == ECCN_OK) {
         eccn_sort(r->groups, r->ngroups, sizeof *r->groups, cmp_group);
@@ -272,4 +297,6 @@ void eccn_report_data_free(report *r, provs *p)
     free(r->runs);
     free(r->groups);
     free(r->parts);
+    eccn_hmap_free(&r->group_at);
+    eccn_hmap_free(&r->part_at);
 }

@@ -7,6 +7,7 @@
 #ifndef ECCN_REPORT_DATA_H
 #define ECCN_REPORT_DATA_H
 
+#include "hmap.h"
 #include "jsonw.h"
 #include "report.h"
 
@@ -17,6 +18,7 @@ typedef struct group {
 
 typedef struct part {
     char id[64], eccn[32], by[64], status[16];
+    char vendor[320]; /* the vendor row it was known by, when eccn's catalogue lacks it, or "" */
     double tpp, pd;
     bool has_tpp, has_pd;
     long long lines;
@@ -54,6 +56,9 @@ typedef struct report {
     size_t ngroups, groups_cap;
     part *parts;
     size_t nparts, parts_cap;
+    /* each group's and part's index + 1 by its key: a million-line run has tens of thousands of
+     * evaluations to count into a few hundred groups and parts */
+    eccn_hmap group_at, part_at;
     strset revisions, provisions;
     screen_row *screens;
     size_t nscreens, screens_cap;
