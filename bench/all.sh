@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/all.sh: the benchmarks in turn (check, audit, report, serve), then one Markdown table of their figures
+# bench/all.sh: the benchmarks in turn (check, audit, report, serve, audit with screening,
+# screen), then one Markdown table of their figures
 # (benchmark | figure | baseline | target | holds), to paste into README.md.
 # Usage: bench/all.sh [BUILD_DIR] [quick]   (BUILD_DIR empty: a Release build, common.sh)
 # Sizes: 200 check pairs, a 1,000,000-line audit in 3 rounds, reports on a 1,000,000-line run;
@@ -37,6 +38,8 @@ bench audit "$LINES" "$ROUNDS"
 [ "${EASY:-0}" = 0 ] || INVENTORY=easy bench audit "$LINES" "$ROUNDS"
 bench report "$LINES"
 bench serve "${SECS:-5}"
+bench audit_screen "$LINES" "$ROUNDS"
+bench screen "${NAMES:-100000}" "$ROUNDS"
 echo
 commit=$(git -C "$SRC" rev-parse --short HEAD)
 git -C "$SRC" diff --quiet HEAD 2>/dev/null || commit="$commit (modified)"

@@ -1,6 +1,6 @@
 /* gen_inventory.c: writes an inventory CSV of N lines for the audit and report benchmarks.
  *
- * Usage: eccn-gen-inventory [--seed S] [--vendor DIR] [--data DIR] [--easy] [N]
+ * Usage: eccn-gen-inventory [--seed S] [--vendor DIR] [--data DIR] [--customers C] [--easy] [N]
  *
  * The default file looks like a sales-order export from an ERP system: orders of one to five
  * lines, each order for one of some thousands of customers (with a customer number, a ship-to
@@ -16,6 +16,8 @@
  * audit reads (order_line, material, description, qty, ship_to_country, ship_date, consignee,
  * hq_country) among columns it ignores.
  *
+ * --customers C draws the orders from C customers (6,000 by default; bench/audit_screen.sh takes
+ * 4,000, whose consignee names are screened once each).
  * --easy writes the earlier benchmark's file instead: 16 parts, 20 destinations, no consignee.
  * Deterministic: the same seed, tables and N give the same bytes.
  *
@@ -420,6 +422,7 @@ int main(int argc, char **argv)
     uint64_t seed = 20260731;
     long n = 1000000;
     int easy_mode = 0;
+    size_t ncustomers = 6000;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--vendor") == 0 && i + 1 < argc)
             vendor = argv[++i];
@@ -429,10 +432,14 @@ int main(int argc, char **argv)
             seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--easy") == 0)
             easy_mode = 1;
+        else if (strcmp(argv[i], "--customers") == 0 && i + 1 < argc &&
+                 (ncustomers = strtoul(argv[++i], NULL, 10)) > 0)
+            continue;
         else if (argv[i][0] != '-' && (n = atol(argv[i])) >= 0)
             continue;
         else
-            fail("usage: eccn-gen-inventory [--seed S] [--vendor DIR] [--data DIR] [--easy] [N]");
+            fail("usage: eccn-gen-inventory [--seed S] [--vendor DIR] [--data DIR] [--customers C] "
+                 "[--easy] [N]");
     }
     if (easy_mode)
         return easy(n);
@@ -446,9 +453,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         shuffle(all[i]);
 
-    enum { NCUSTOMERS = 6000 };
-    static customer cust[NCUSTOMERS];
-    make_customers(cust, NCUSTOMERS);
+    customer *cust = calloc(ncustomers, sizeof *cust);
+    if (!cust)
+        fail("out of memory");
+    make_customers(cust, ncustomers);
 
     static const char *const INCOTERMS[] = {"FCA", "DAP", "DDP", "EXW", "CIP"};
     static const char *const PLANTS[] = {"US10", "US20", "SG01", "TW01", "NL01", "MX01"};
@@ -462,7 +470,7 @@ int main(int argc, char **argv)
         if (lines_left == 0) { /* a new order: customer, ship-to and date for all its lines */
             order++, line = 0;
             lines_left = 1 + ranked(5);
-            k = ranked(NCUSTOMERS);
+            k = ranked(ncustomers);
             dest = below(5) == 0 ? draw_dest() : cust[k].home;
             y = 2022 + (unsigned)below(5), m = 1 + (unsigned)below(12), d = 1 + (unsigned)below(28);
         }
@@ -502,5 +510,6 @@ int main(int argc, char **argv)
                (unsigned)below(100), INCOTERMS[below(sizeof INCOTERMS / sizeof *INCOTERMS)],
                PLANTS[below(sizeof PLANTS / sizeof *PLANTS)]);
     }
+    free(cust);
     return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # bench/screen.sh: `eccn screen --batch` on N distinct names (100,000 by default) against the
 # bundled lists. Usage: bench/screen.sh [BUILD_DIR] [N] [ROUNDS] (BUILD_DIR "": a Release build,
-# release.sh). The names come from eccn-gen-names, deterministic: half the lists' own names and
+# common.sh). No baseline: the figure is names per second, printed with the lists' load time. The names come from eccn-gen-names, deterministic: half the lists' own names and
 # aliases with an ERP's perturbations, half made-up clean names. Each round prints the names per
 # second and the total time of the screening, the load time of the lists (parsing the CSV and
 # building the index), and how the two halves came out; the summary gives the medians, since a
 # shared 2-core VM is noisy.
 set -euo pipefail
-. "$(dirname "$0")/release.sh"
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 bench_build_dir "${1:-}"
 N=${2:-100000}
 R=${3:-3}
-SRC=$(cd "$(dirname "$0")/.." && pwd)
 cmake --build "$B" -j2 --target eccn-gen-names >/dev/null
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -37,3 +37,6 @@ done
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "median over $R rounds: $(cut -d' ' -f1 "$T/rounds" | med) names/s;" \
     "lists load $(cut -d' ' -f2 "$T/rounds" | med) ms"
+rate=$(cut -d' ' -f1 "$T/rounds" | med)
+bench_result "screen: $N distinct names, median of $R rounds ($BUILD_TYPE)" \
+    "**$rate names/s**; lists load $(cut -d' ' -f2 "$T/rounds" | med) ms" "none" "none" "-"

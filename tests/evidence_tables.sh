@@ -38,14 +38,18 @@ for d in 2025-06-01 2025-07-01 2025-08-01; do
     "${E[@]}" check "H100 SXM5" --to CN --date "$d" >/dev/null
 done
 "$ECCN" --rules "$T/rules2" --data "$SRC/data" --db "$W" check L4 --to DE --date 2025-06-01 >/dev/null
+# Three parties screened a run (audit_parties), and three reviews recorded (screen_clearances).
+names=("Siemens AG" "Sugon Information" "Robert Bosch GmbH")
 {
-    printf 'line_id,part,quantity,destination,date\n'
-    for i in 1 2 3 4 5 6 7; do echo "A$i,H100 SXM5,$i,CN,2025-06-0$i"; done
+    printf 'line_id,part,quantity,destination,date,consignee\n'
+    for i in 1 2 3 4 5 6 7; do echo "A$i,H100 SXM5,$i,CN,2025-06-0$i,${names[$((i % 3))]}"; done
 } >"$T/inv.csv"
+"${E[@]}" screen --clear "Sugon Information" --country CN --reason "checked: a reseller" >/dev/null
+"${E[@]}" screen --clear "Beijing Sensetime" --country CN --reason "checked: not the group" >/dev/null
 # Finished runs in commits of two lines, and one left incomplete (a bad line under --strict).
 "${E[@]}" audit "$T/inv.csv" --batch 2 --quiet >/dev/null
 "$ECCN" --rules "$T/rules3" --data "$SRC/data" --db "$W" audit "$T/inv.csv" --batch 2 --quiet >/dev/null
-{ cat "$T/inv.csv"; echo "A8,L4,1,DE,someday"; } >"$T/bad.csv"
+{ cat "$T/inv.csv"; echo "A8,L4,1,DE,someday,Siemens AG"; } >"$T/bad.csv"
 "${E[@]}" audit "$T/bad.csv" --batch 3 --strict --quiet >/dev/null 2>&1
 "${E[@]}" ledger hold 3 --reason "subpoena 1" >/dev/null
 "${E[@]}" ledger hold 4 --reason "subpoena 2" >/dev/null

@@ -12,7 +12,8 @@
  * when there is none. The digest is otherwise taken while reading, so that the file is read once:
  * a finished run can only be reused when one of the same size exists, which is when it pays to
  * hash first. */
-static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_error *err)
+static int reuse(run *r, eccn_csv *csv, const eccn_csv_record *header, const char *opts,
+                 bool *reused, eccn_error *err)
 {
     const eccn_audit_opts *o = r->o;
     char sha[65];
@@ -41,12 +42,11 @@ static int reuse(run *r, eccn_csv *csv, const char *opts, bool *reused, eccn_err
     r->s->date_format = r->datefmt; /* as decided now, which is how that run read them */
     /* What the header tells (columns not used, fields missing) is said as for a fresh run: the
      * header maps as it did then, or the options, and so the run, would differ. */
-    eccn_csv_record h;
     eccn_error ignored = {0};
-    if (rc == ECCN_OK && eccn_csv_next(csv, &h, &ignored) > 0)
-        map_columns(r, &h, &ignored);
+    if (rc == ECCN_OK)
+        map_columns(r, header, &ignored);
     if (rc == ECCN_OK && o->out_csv)
-        rc = write_recorded_out(r->l, prev, o->out_csv, r->what_if, err);
+        rc = write_recorded_out(r->l, prev, r->lists != NULL, o->out_csv, r->what_if, err);
     snprintf(r->s->file, sizeof r->s->file, "%s", o->path);
     r->s->reused = true;
     return rc;
@@ -112,8 +112,13 @@ static int take_up(run *r, eccn_csv *csv, const stored_run *sr, prefix_hash *h, 
     s->by_error = prev.by_error; /* the lines in error so far, by reason: this process adds on */
     s->nerror_kinds = prev.nerror_kinds;
     prev.by_error = NULL;
-    if (r->o->out_csv &&
-        (rc = write_recorded_out(r->l, r->run_id, r->o->out_csv, r->what_if, err)) != ECCN_OK)
+    /* The parties screened so far keep their rows and numbers (reload). */
+    s->parties = prev.parties;
+    s->party_hits = prev.party_hits;
+    s->party_reviews = prev.party_reviews;
+    s->party_cleared = prev.party_cleared;
+    if (r->o->out_csv && (rc = write_recorded_out(r->l, r->run_id, r->lists != NULL, r->o->out_csv,
+                                                  r->what_if, err)) != ECCN_OK)
         goto done;
     if (sr->offset > 0)
         rc = eccn_csv_seek(csv, sr->offset, sr->line, err);
@@ -122,17 +127,34 @@ done:
     return rc;
 }
 
-/* Reads the header, and records the run unless it is taken up again. */
-static int start(run *r, eccn_csv *csv, const char *opts, eccn_error *err)
+/* Reads the header and, when it names a party, loads the lists to screen against: the lists
+ * revision and the number of reviews recorded join the run's options, so that a run is reused
+ * only under the same lists and reviews, and a run taken up again only under the same lists. */
+static int read_header(run *r, eccn_csv *csv, eccn_csv_record *rec, const stored_run *sr,
+                       eccn_buf *opts, eccn_error *err)
 {
-    eccn_csv_record rec;
-    int got = eccn_csv_next(csv, &rec, err), rc;
+    int got = eccn_csv_next(csv, rec, err), rc;
     if (got < 0)
         return got;
     if (got == 0)
         return eccn_fail(err, ECCN_EINPUT, r->o->path, 1, 1, "empty file: expected a header line");
-    if ((rc = map_columns(r, &rec, err)) != ECCN_OK)
+    if ((rc = map_columns(r, rec, err)) != ECCN_OK || (rc = parties_open(r, err)) != ECCN_OK ||
+        !r->lists)
         return rc;
+    const eccn_screen_info *in = eccn_screen_lists_info(r->lists);
+    if (sr && sr->lists[0] && strcmp(sr->lists, in->revision) != 0)
+        return eccn_fail(err, ECCN_EINPUT, eccn_ledger_path(r->l), 0, 0,
+                         "audit run %lld screened against lists %.12s, and the lists are now "
+                         "%.12s: audit the file again instead of resuming",
+                         r->run_id, sr->lists, in->revision);
+    return eccn_buf_printf(opts, "lists=%s\nlists_date=%s\nclearances=%zu\n", in->revision,
+                           in->date, r->clearances.n);
+}
+
+/* Records the run unless it is taken up again. */
+static int start(run *r, eccn_csv *csv, const char *opts, eccn_error *err)
+{
+    int rc;
     if (!r->run_id && (rc = eccn_audit_store_begin_run(r->l, r->rs, r->o->path, eccn_csv_size(csv),
                                                        opts, &r->run_id, err)) != ECCN_OK)
         return rc;
@@ -168,12 +190,11 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
     long long records = 0;
     bool reused = false;
     int rc = ECCN_OK;
+    eccn_csv_record header;
     memset(s, 0, sizeof *s);
     run_init(&r, rs, o);
     r.l = l;
     r.s = s;
-    if (given->out_csv)
-        fputs(OUT_HEADER, given->out_csv);
     if (given->resume_run) {
         /* A resumed run reads its file and options back from the ledger. */
         if ((rc = load_run(l, given, &sr, err)) != ECCN_OK)
@@ -213,13 +234,19 @@ int eccn_audit_run(eccn_ruleset *rs, eccn_ledger *l, const eccn_audit_opts *give
                        given->resume_run, sr.what_if);
         goto done;
     }
-    if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK ||
-        (rc = reuse(&r, csv, opts.data, &reused, err)) != ECCN_OK || reused)
+    if ((rc = eccn_csv_open_sheet(o->path, o->delimiter, o->sheet, &csv, err)) != ECCN_OK)
         goto done;
     if ((rc = prefix_init(&prefix, eccn_csv_is_workbook(csv))) != ECCN_OK)
         goto done;
     eccn_csv_on_bytes(csv, prefix_bytes, &prefix);
     r.prefix = &prefix;
+    if ((rc = read_header(&r, csv, &header, given->resume_run ? &sr : NULL, &opts, err)) != ECCN_OK)
+        goto done;
+    if (given->out_csv) /* with the party columns when the run screens */
+        fprintf(given->out_csv, "%.*s%s", (int)strlen(OUT_HEADER) - 1, OUT_HEADER,
+                r.lists ? OUT_PARTY_HEADER : "\n");
+    if ((rc = reuse(&r, csv, &header, opts.data, &reused, err)) != ECCN_OK || reused)
+        goto done;
     if ((rc = start(&r, csv, opts.data, err)) != ECCN_OK ||
         (rc = eccn_audit_store_open(l, r.run_id, &w, err)) != ECCN_OK ||
         (o->resume_run && (rc = take_up(&r, csv, &sr, &prefix, err)) != ECCN_OK) ||

@@ -27,6 +27,7 @@ enum {
     ECCN_F_CONSIGNEE,
     ECCN_F_HQ,
     ECCN_F_LINE_ID,
+    ECCN_F_END_USER,
     ECCN_F_COUNT
 };
 
@@ -89,6 +90,12 @@ typedef struct eccn_audit_summary {
     /* The acts applied though not in force (--what-if), space-separated; "" for a real run: a
      * what-if run is no decision, and says so wherever it shows. */
     char what_if[256];
+    /* Denied-party screening, when the file has a consignee or end-user column: the lists
+     * revision and date screened against, the distinct parties (name and country) screened, each
+     * once, and how many were hits, possible matches, and set aside by a recorded review. */
+    bool screened;
+    char lists_revision[65], lists_date[11];
+    long long parties, party_hits, party_reviews, party_cleared;
 } eccn_audit_summary;
 
 /* One line of an inventory as resolved, without evaluating or recording it (eccn impact). part is
@@ -112,7 +119,7 @@ int eccn_audit_run_items(eccn_ruleset *rs, eccn_ledger *l, long long run_id,
                          eccn_error *err);
 
 /* Is name a field --map can name (part, description, quantity, destination, date or ship_date,
- * consignee, hq, line_id)? */
+ * consignee, hq, line_id, end_user)? */
 bool eccn_audit_field_known(const char *name);
 
 /* Audits o->path (a CSV file or an .xlsx workbook), or with o->resume_run set continues that run:

@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "audit_store.h"
+#include "clearances.h"
 #include "csvr.h"
 #include "digest.h"
 #include "erp.h"
@@ -56,6 +57,8 @@ typedef struct line_sig {
 typedef struct line_in {
     const char *ptext, *dtext, *idtext;
     size_t pn, dn, idn;
+    const char *party_text[2]; /* the consignee's and the end user's names as written */
+    size_t party_n[2];
     long long ptext_id, dtext_id; /* rows of audit_texts, 0 for an empty field */
     /* a line in error: its destination as written and that text's audit_texts row (0: none) */
     const char *ttext;
@@ -73,6 +76,13 @@ typedef struct line_in {
 } line_in;
 
 #define QTY_UNKNOWN (-1LL)
+
+/* A distinct party (name, as normalised, and destination) the run screened. */
+typedef struct party_info {
+    long long id;         /* its audit_parties row */
+    eccn_party_finding f; /* role NULL; its matches borrow from run.lists */
+    char note[400];       /* "cleared by USER on DATE: REASON", or "" */
+} party_info;
 
 /* prefix.c: the input's SHA-256, taken while it is read, and at each commit that of the part
  * judged so far (bytes before the commit's offset), which the commit records so that --resume
@@ -136,6 +146,23 @@ typedef struct run {
     eccn_date default_date;
     eccn_datefmt datefmt; /* how the file writes its dates: --date-format, or decided once */
     const char *default_to;
+    /* Denied-party screening (parties.c), when the file has a consignee or end-user column. */
+    eccn_screen_lists *lists;
+    eccn_clearances clearances;
+    eccn_hmap party_raw;  /* name as written + destination -> party index + 1 (long long) */
+    eccn_hmap party_norm; /* name normalised + destination -> party index + 1 (long long) */
+    eccn_hmap party_any;  /* name normalised -> ANY_* (parties.c): screened without a country */
+    /* Each role's party on the line before: an order's lines repeat it, and a comparison costs
+     * less than a lookup. */
+    struct last_party {
+        char text[256];
+        size_t n, idx;
+        const char *dest;
+    } last_party[2];
+    party_info *partyv;
+    size_t nparty, party_cap;
+    long long next_party;
+    eccn_hmap pevals;    /* (evaluation, consignee's party, end user's party) -> eval id */
     prefix_hash *prefix; /* the input's digest, for each commit */
     /* --out's size when the last transaction committed, or -1 when it cannot be truncated (a
      * pipe): on failure the file is cut back to it, so that it holds what the ledger holds. */
@@ -160,6 +187,19 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in);
 /* A new, zeroed slot for evaluation number ninfo + 1; NULL when out of memory. */
 eval_info *push_info(run *r);
 
+/* parties.c */
+/* Loads the lists and the recorded reviews when the header has a party column (after
+ * map_columns), and notes the lists revision in the summary. */
+int parties_open(run *r, eccn_error *err);
+void parties_free(run *r);
+/* On resume: the parties already recorded keep their rows (reload, after parties_open). */
+int parties_reload(run *r, eccn_error *err);
+/* The party a line names in role (0 consignee, 1 end user), screened once per run: its index in
+ * r->partyv + 1, or 0 when the line names none. */
+int party_of(run *r, const line_in *li, int role, size_t *idx, eccn_error *err);
+/* The screening columns of --out for a party (NULL: none screened). */
+void party_cells(const party_info *p, const char *cells[5]);
+
 /* pipeline.c: judges and records the lines of csv from where it stands to its end, *records
  * counting them (it starts with those read before). Returns with the last rows appended and not
  * committed, and where the run then stands in final, for eccn_audit_store_finish. */
@@ -174,6 +214,7 @@ typedef struct stored_run {
     eccn_audit_opts o;
     char path[4096], date[16], to[64], sheet[256], maps[ECCN_AUDIT_MAX_MAPS][256];
     char what_if[256]; /* the acts the run was judged under though not in force, space-separated */
+    char lists[65];    /* the lists revision it screened against, "" when none */
     long long offset, line, lines_read;
 } stored_run;
 int load_run(eccn_ledger *l, const eccn_audit_opts *given, stored_run *sr, eccn_error *err);
@@ -182,6 +223,8 @@ int reload(run *r, eccn_error *err);
 
 /* out.c */
 extern const char OUT_HEADER[];
+/* The columns --out adds when the run screens parties, in place of OUT_HEADER's newline. */
+extern const char OUT_PARTY_HEADER[];
 /* One row of --out. Lengths go with the texts that may come straight from a CSV record; the
  * others are C strings, "" when empty. */
 typedef struct out_row {
@@ -189,17 +232,21 @@ typedef struct out_row {
     const char *line_id, *part, *quantity, *destination, *date;
     size_t line_id_len, part_len, quantity_len, destination_len, date_len;
     const char *resolved_part, *verdict, *eccn, *provision, *citation, *exceptions, *reason;
-    const char *what_if; /* the run's what-if acts, NULL or "" for a real run */
+    const char *what_if;     /* the run's what-if acts, NULL or "" for a real run */
+    bool screened;           /* the run screens parties: the party columns follow */
+    const char *party[2][5]; /* result, list, entry, entity number, note ("" or NULL: none) */
 } out_row;
 /* Sets an evaluation's deciding provision and exceptions (interned in r); ECCN_ENOMEM. */
 int info_deciding(run *r, eval_info *in, const char *provision, const char *citation,
                   const char *title, const char *exceptions);
 void write_out_row(FILE *f, const out_row *o);
 /* --out's rows of the lines run_id has recorded, from the ledger. */
-int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, const char *what_if,
-                       eccn_error *err);
-/* The --out row of a line just judged (in = NULL: a line in error). */
-void out_line(FILE *f, const char *what_if, long long line, const line_in *li, const eval_info *in);
+int write_recorded_out(eccn_ledger *l, long long run_id, bool screened, FILE *f,
+                       const char *what_if, eccn_error *err);
+/* The --out row of a line just judged (in = NULL: a line in error); p its parties (NULL when
+ * the run screens none). */
+void out_line(FILE *f, const char *what_if, long long line, const line_in *li, const eval_info *in,
+              const party_info *const *p);
 /* Counts a judged line (in = NULL: a line in error) into the summary. */
 void note_line(eccn_audit_summary *s, long long line, const line_in *li, eval_info *in);
 eccn_verdict verdict_from_word(const char *w);

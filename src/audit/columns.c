@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const FIELD_NAMES[ECCN_F_COUNT] = {
-    "part", "description", "quantity", "destination", "date", "consignee", "hq", "line_id"};
+static const char *const FIELD_NAMES[ECCN_F_COUNT] = {"part",        "description", "quantity",
+                                                      "destination", "date",        "consignee",
+                                                      "hq",          "line_id",     "end_user"};
 
 bool eccn_audit_field_known(const char *name)
 {
@@ -62,7 +63,7 @@ static int load_aliases(run *r, eccn_error *err)
         if (!known) {
             rc = eccn_fail(err, ECCN_EINPUT, path, key->line, key->col,
                            "unknown field '%s' (expected part, description, quantity, "
-                           "destination, date, consignee, hq or line_id)",
+                           "destination, date, consignee, hq, line_id or end_user)",
                            key->str);
             goto done;
         }

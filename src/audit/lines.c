@@ -261,6 +261,8 @@ int read_line(run *r, const eccn_csv_record *rec, line_in *in)
     in->ptext = field(r, rec, ECCN_F_PART, &in->pn);
     in->dtext = field(r, rec, ECCN_F_DESCRIPTION, &in->dn);
     in->idtext = field(r, rec, ECCN_F_LINE_ID, &in->idn);
+    in->party_text[0] = field(r, rec, ECCN_F_CONSIGNEE, &in->party_n[0]);
+    in->party_text[1] = field(r, rec, ECCN_F_END_USER, &in->party_n[1]);
     in->date = ECCN_DATE_NONE;
     in->qty = QTY_UNKNOWN;
     if (rec->malformed)
@@ -443,6 +445,10 @@ void run_init(run *r, eccn_ruleset *rs, const eccn_audit_opts *o)
     eccn_hmap_init(&r->sigs, sizeof(long long));
     eccn_hmap_init(&r->triples, sizeof(long long));
     eccn_hmap_init(&r->strings, 1);
+    eccn_hmap_init(&r->party_raw, sizeof(long long));
+    eccn_hmap_init(&r->party_norm, sizeof(long long));
+    eccn_hmap_init(&r->party_any, sizeof(long long));
+    eccn_hmap_init(&r->pevals, sizeof(long long));
 }
 
 void run_free(run *r)
@@ -454,6 +460,7 @@ void run_free(run *r)
     free(r->sigv);
     free(r->eval_at);
     free_aliases(r);
+    parties_free(r);
     for (size_t i = 0; i < r->npart_errors; i++)
         free(r->part_errors[i]);
     free(r->part_errors);

@@ -14,6 +14,12 @@
  * as a decision, in whatever program the file is opened. */
 const char OUT_HEADER[] = "line,line_id,part,resolved_part,quantity,destination,date,verdict,eccn,"
                           "provision,citation,license_exceptions,reason,field,what_if\n";
+/* Each party's screening: clear, hit or review; the listed entry matched (its list, name and
+ * entity number); and a recorded review that set a match aside. */
+const char OUT_PARTY_HEADER[] =
+    ",consignee_screening,consignee_list,consignee_entry,consignee_entity_number,"
+    "consignee_screening_note,end_user_screening,end_user_list,end_user_entry,"
+    "end_user_entity_number,end_user_screening_note\n";
 
 /* The field at fault in a line's error, from its reason: the same for a line just judged and one
  * read back from the ledger, which records the reason only. */
@@ -134,10 +140,17 @@ void write_out_row(FILE *f, const out_row *o)
     const char *rest[] = {o->verdict,    o->eccn,   o->provision, o->citation,
                           o->exceptions, o->reason, fault,        o->what_if ? o->what_if : ""};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
-        eccn_csv_write_cell(f, rest[i], strlen(rest[i]), i + 1 == sizeof rest / sizeof *rest);
+        eccn_csv_write_cell(f, rest[i], strlen(rest[i]),
+                            !o->screened && i + 1 == sizeof rest / sizeof *rest);
+    for (int p = 0; o->screened && p < 2; p++)
+        for (int k = 0; k < 5; k++) {
+            const char *c = o->party[p][k] ? o->party[p][k] : "";
+            eccn_csv_write_cell(f, c, strlen(c), p == 1 && k == 4);
+        }
 }
 
-void out_line(FILE *f, const char *what_if, long long line, const line_in *li, const eval_info *in)
+void out_line(FILE *f, const char *what_if, long long line, const line_in *li, const eval_info *in,
+              const party_info *const *p)
 {
     char d[11] = "", q[24] = "unknown", why[600];
     size_t qn = strlen(q);
@@ -151,66 +164,74 @@ void out_line(FILE *f, const char *what_if, long long line, const line_in *li, c
      * as written. */
     const char *dest = in ? li->dest : li->ttext ? li->ttext : "";
     size_t dest_len = in ? strlen(li->dest) : li->tn;
-    write_out_row(f, &(out_row){.line = line,
-                                .what_if = what_if,
-                                .line_id = li->idn ? li->idtext : "",
-                                .line_id_len = li->idn,
-                                .part = li->pn   ? li->ptext
-                                        : li->dn ? li->dtext
-                                                 : "",
-                                .part_len = li->pn ? li->pn : li->dn,
-                                .resolved_part = in && li->part ? li->part->id : "",
-                                .quantity = q,
-                                .quantity_len = qn,
-                                .destination = dest,
-                                .destination_len = dest_len,
-                                .date = d,
-                                .date_len = strlen(d),
-                                .verdict = verdict,
-                                .eccn = in ? in->eccn : "",
-                                .provision = in ? in->provision : "",
-                                .citation = in ? in->citation : "",
-                                .exceptions = in ? in->exceptions : "",
-                                .reason = out_reason(verdict,
-                                                     li->why      ? li->why
-                                                     : in->reason ? in->reason
-                                                                  : "",
-                                                     in ? in->title : "", why, sizeof why)});
+    out_row o = {.line = line,
+                 .what_if = what_if,
+                 .line_id = li->idn ? li->idtext : "",
+                 .line_id_len = li->idn,
+                 .part = li->pn   ? li->ptext
+                         : li->dn ? li->dtext
+                                  : "",
+                 .part_len = li->pn ? li->pn : li->dn,
+                 .resolved_part = in && li->part ? li->part->id : "",
+                 .quantity = q,
+                 .quantity_len = qn,
+                 .destination = dest,
+                 .destination_len = dest_len,
+                 .date = d,
+                 .date_len = strlen(d),
+                 .verdict = verdict,
+                 .eccn = in ? in->eccn : "",
+                 .provision = in ? in->provision : "",
+                 .citation = in ? in->citation : "",
+                 .exceptions = in ? in->exceptions : "",
+                 .reason = out_reason(verdict,
+                                      li->why      ? li->why
+                                      : in->reason ? in->reason
+                                                   : "",
+                                      in ? in->title : "", why, sizeof why),
+                 .screened = p != NULL};
+    for (int i = 0; p && i < 2; i++)
+        if (p[i])
+            party_cells(p[i], o.party[i]);
+    write_out_row(f, &o);
 }
 
 typedef struct recorded_ctx {
     FILE *f;
     const char *what_if;
+    bool screened;
 } recorded_ctx;
 
 static int recorded_row(const eccn_audit_line_row *row, void *vctx)
 {
-    const recorded_ctx *c = vctx;
+    const recorded_ctx *ctx = vctx;
     char date[11] = "", q[24] = "unknown", why[600];
     if (row->ship_date)
         eccn_ymd_format(row->ship_date, date);
     if (row->quantity_known)
         snprintf(q, sizeof q, "%lld", row->quantity);
-    write_out_row(c->f, &(out_row){.line = row->line,
-                                   .what_if = c->what_if,
-                                   .line_id = row->line_id,
-                                   .line_id_len = strlen(row->line_id),
-                                   .part = row->part,
-                                   .part_len = strlen(row->part),
-                                   .resolved_part = row->resolved_part,
-                                   .quantity = q,
-                                   .quantity_len = strlen(q),
-                                   .destination = row->destination,
-                                   .destination_len = strlen(row->destination),
-                                   .date = date,
-                                   .date_len = strlen(date),
-                                   .verdict = row->verdict,
-                                   .eccn = row->eccn,
-                                   .provision = row->provision,
-                                   .citation = row->citation,
-                                   .exceptions = row->exceptions,
-                                   .reason = out_reason(row->verdict, row->reason, row->title, why,
-                                                        sizeof why)});
+    out_row o = {.line = row->line,
+                 .what_if = ctx->what_if,
+                 .line_id = row->line_id,
+                 .line_id_len = strlen(row->line_id),
+                 .part = row->part,
+                 .part_len = strlen(row->part),
+                 .resolved_part = row->resolved_part,
+                 .quantity = q,
+                 .quantity_len = strlen(q),
+                 .destination = row->destination,
+                 .destination_len = strlen(row->destination),
+                 .date = date,
+                 .date_len = strlen(date),
+                 .verdict = row->verdict,
+                 .eccn = row->eccn,
+                 .provision = row->provision,
+                 .citation = row->citation,
+                 .exceptions = row->exceptions,
+                 .reason = out_reason(row->verdict, row->reason, row->title, why, sizeof why),
+                 .screened = ctx->screened};
+    memcpy(o.party, row->party, sizeof o.party);
+    write_out_row(ctx->f, &o);
     return ECCN_OK;
 }
 
@@ -233,11 +254,12 @@ int info_deciding(run *r, eval_info *in, const char *provision, const char *cita
     return in->provision && in->citation && in->title && in->exceptions ? ECCN_OK : ECCN_ENOMEM;
 }
 
-int write_recorded_out(eccn_ledger *l, long long run_id, FILE *f, const char *what_if,
-                       eccn_error *err)
+int write_recorded_out(eccn_ledger *l, long long run_id, bool screened, FILE *f,
+                       const char *what_if, eccn_error *err)
 {
-    recorded_ctx c = {f, what_if};
-    int rc = eccn_audit_store_each_line(l, run_id, ECCN_AUDIT_LINES_ALL, 0, recorded_row, &c, err);
+    recorded_ctx ctx = {f, what_if, screened};
+    int rc =
+        eccn_audit_store_each_line(l, run_id, ECCN_AUDIT_LINES_ALL, 0, recorded_row, &ctx, err);
     if (rc == ECCN_OK && ferror(f))
         rc = eccn_fail(err, ECCN_EIO, "--out", 0, 0, "write failed");
     return rc;
@@ -396,6 +418,27 @@ static int summary_eval(const eccn_audit_eval_info *e, void *s)
                       e->quantity);
 }
 
+/* The screening of a recorded run: the lists named in its options (resume.c), its parties. */
+static int summarise_parties(eccn_ledger *l, long long run_id, const char *options,
+                             eccn_audit_summary *s, eccn_error *err)
+{
+    const char *rev = strstr(options, "lists=");
+    const char *date = strstr(options, "lists_date=");
+    eccn_audit_party_counts c;
+    if (!rev || (rev != options && rev[-1] != '\n'))
+        return ECCN_OK;
+    s->screened = true;
+    snprintf(s->lists_revision, sizeof s->lists_revision, "%.64s", rev + 6);
+    if (date)
+        snprintf(s->lists_date, sizeof s->lists_date, "%.10s", date + 11);
+    int rc = eccn_audit_store_party_counts(l, run_id, &c, err);
+    s->parties = c.parties;
+    s->party_hits = c.hits;
+    s->party_reviews = c.reviews;
+    s->party_cleared = c.cleared;
+    return rc;
+}
+
 int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s, eccn_error *err)
 {
     eccn_audit_run_info *info = malloc(sizeof *info);
@@ -409,6 +452,8 @@ int eccn_audit_summarise(eccn_ledger *l, long long run_id, eccn_audit_summary *s
     s->lines_read = info->lines_read;
     s->results = info->results;
     s->errors = info->errors;
+    if ((rc = summarise_parties(l, run_id, info->options, s, err)) != ECCN_OK)
+        goto done;
     /* Each evaluation with its lines counted in SQL: a few hundred rows. */
     if ((rc = eccn_audit_store_each_eval(l, run_id, summary_eval, s, err)) != ECCN_OK ||
         (rc = count_errors(s)) != ECCN_OK)

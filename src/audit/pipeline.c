@@ -78,9 +78,54 @@ static int missing_reason(run *r, const eccn_query *q, eccn_buf *out, eccn_error
     return rc;
 }
 
-static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
-                    long long *id, eccn_error *err)
+/* Why a party makes the answer indeterminate, in reason (size bytes). */
+static const char *party_reason(const eccn_party_finding *f, char *reason, size_t size)
 {
+    const eccn_screen_entry *e = f->match->entry;
+    if (f->effect == ECCN_PARTY_OUTSIDE_EAR)
+        snprintf(reason, size, "%s on the %s (%s%s%s): outside the EAR; review before shipping",
+                 f->role, e->list, e->source, e->programs[0] ? ", programme " : "", e->programs);
+    else
+        snprintf(reason, size, "%s possibly %s (%s%s%s, score %.2f): review the match", f->role,
+                 e->name, e->list, e->entity_number[0] ? " " : "", e->entity_number,
+                 f->match->score);
+    return reason;
+}
+
+/* The parties behind an evaluation's answer (those whose screening is not clear), with their
+ * roles, into fs; returns how many. */
+static size_t party_findings(const party_info *const p[2], eccn_party_finding fs[2])
+{
+    static const char *const ROLES[2] = {"consignee", "end user"};
+    size_t n = 0;
+    for (int i = 0; p && i < 2; i++)
+        if (p[i] && p[i]->f.effect != ECCN_PARTY_CLEAR) {
+            fs[n] = p[i]->f;
+            fs[n++].role = ROLES[i];
+        }
+    return n;
+}
+
+/* What decided the answer: a licence provision, else a party on the lists, else the
+ * classification (audit_store.c picks the same from the recorded JSON). */
+static int deciding_of(run *r, eval_info *in, const eccn_result *res, const eccn_party_finding *fs,
+                       size_t nf, const char *exceptions)
+{
+    const eccn_provision *by = res->ndeciding ? res->deciding[0] : res->deciding_class;
+    char id[96], title[600];
+    if (res->ndeciding || !nf)
+        return info_deciding(r, in, by ? by->id : NULL, by ? by->citation : NULL,
+                             by ? by->title : NULL, exceptions);
+    eccn_party_provision(&fs[0], id, sizeof id, title, sizeof title);
+    return info_deciding(r, in, id, fs[0].citation, title, exceptions);
+}
+
+static int new_eval(run *r, const eccn_part *part, const char *dest, const char *hq, eccn_date date,
+                    const party_info *const parties[2], long long *id, eccn_error *err)
+{
+    eccn_party_finding fs[2];
+    const size_t nf = party_findings(parties, fs);
+    char why[700];
     eccn_query q = {.part = part,
                     .spec = part->spec,
                     .date = date,
@@ -100,27 +145,32 @@ static int new_eval(run *r, const eccn_part *part, const char *dest, const char 
         rc = ECCN_ENOMEM;
         goto done;
     }
+    /* A party on the lists changes the answer as in `check` (party.h), its finding recorded
+     * among the provisions. */
+    const eccn_verdict verdict = eccn_party_verdict(res.verdict, fs, nf);
+    if (nf && eccn_record_add_parties(&rec, verdict, fs, nf) != ECCN_OK) {
+        rc = ECCN_ENOMEM;
+        goto done;
+    }
     /* The reason is recorded for an indeterminate answer only: a note that a classification
      * cannot be decided, beside a verdict that did not need it, would contradict the verdict.
      * It names the figure that is missing, as check does. */
-    if (res.verdict != ECCN_V_INDETERMINATE)
+    if (verdict != ECCN_V_INDETERMINATE)
         rec.reason = NULL;
+    else if (res.verdict != ECCN_V_INDETERMINATE)
+        rec.reason = party_reason(&fs[0], why, sizeof why);
     else if ((rc = missing_reason(r, &q, &missing, err)) != ECCN_OK)
         goto done;
     else if (missing.data)
         rec.reason = missing.data;
-    /* What decided the verdict: a licence provision, else the classification (audit_store.c
-     * picks the same from the recorded JSON). */
-    const eccn_provision *by = res.ndeciding ? res.deciding[0] : res.deciding_class;
     if (exceptions_text(&res, &exc) != ECCN_OK ||
         (rec.reason && !(in->reason = eccn_strdup(rec.reason))) ||
-        info_deciding(r, in, by ? by->id : NULL, by ? by->citation : NULL, by ? by->title : NULL,
-                      exc.data) != ECCN_OK) {
+        deciding_of(r, in, &res, fs, nf, exc.data) != ECCN_OK) {
         rc = ECCN_ENOMEM;
         goto done;
     }
     *id = ++r->next_eval;
-    in->verdict = res.verdict;
+    in->verdict = verdict;
     snprintf(in->eccn, sizeof in->eccn, "%s", res.eccn);
     snprintf(in->destination, sizeof in->destination, "%s", dest);
     eccn_audit_eval_row row = {.id = *id,
@@ -166,11 +216,39 @@ static int eval_of(run *r, const line_in *li, long long *eval_id, eccn_error *er
     long long *id = eccn_hmap_get(&r->evals, key, sizeof key, &added);
     if (!id)
         return ECCN_ENOMEM;
-    if (added && (rc = new_eval(r, li->part, li->dest, li->hq, li->date, id, err)) != ECCN_OK)
+    if (added && (rc = new_eval(r, li->part, li->dest, li->hq, li->date, NULL, id, err)) != ECCN_OK)
         return rc;
     *eval_id = *id;
     if (at && *id <= UINT32_MAX)
         *at = (uint32_t)*id;
+    return ECCN_OK;
+}
+
+/* The line's parties, screened (once per run each), and the evaluation that is its answer with
+ * them: the part's own when they are clear, else one per evaluation and parties not clear. */
+static int screen_line(run *r, const line_in *li, const party_info *p[2], long long *eval_id,
+                       eccn_error *err)
+{
+    size_t idx[2];
+    int rc;
+    for (int i = 0; i < 2; i++)
+        if ((rc = party_of(r, li, i, &idx[i], err)) != ECCN_OK)
+            return rc;
+    for (int i = 0; i < 2; i++) /* after both: the second may have moved the array */
+        p[i] = idx[i] ? &r->partyv[idx[i] - 1] : NULL;
+    long long key[3] = {*eval_id, 0, 0};
+    for (int i = 0; i < 2; i++)
+        if (p[i] && p[i]->f.effect != ECCN_PARTY_CLEAR)
+            key[1 + i] = p[i]->id;
+    if (!key[1] && !key[2])
+        return ECCN_OK;
+    bool added;
+    long long *id = eccn_hmap_get(&r->pevals, key, sizeof key, &added);
+    if (!id)
+        return ECCN_ENOMEM;
+    if (added && (rc = new_eval(r, li->part, li->dest, li->hq, li->date, p, id, err)) != ECCN_OK)
+        return rc;
+    *eval_id = *id;
     return ECCN_OK;
 }
 
@@ -179,8 +257,10 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
 {
     line_in li;
     long long eval_id = 0;
+    const party_info *p[2] = {NULL, NULL};
     int rc = read_line(r, rec, &li);
-    if (rc != ECCN_OK || (!li.why && (rc = eval_of(r, &li, &eval_id, err)) != ECCN_OK))
+    if (rc != ECCN_OK || (!li.why && (rc = eval_of(r, &li, &eval_id, err)) != ECCN_OK) ||
+        (!li.why && r->lists && (rc = screen_line(r, &li, p, &eval_id, err)) != ECCN_OK))
         return rc;
     eccn_audit_result_row row = {.line = rec->line,
                                  .line_id = li.idn ? li.idtext : NULL,
@@ -191,13 +271,15 @@ static int audit_line(run *r, const eccn_csv_record *rec, eccn_error *err)
                                  .ship_date = li.date != ECCN_DATE_NONE ? li.ymd : 0,
                                  .eval_id = eval_id,
                                  .error = li.why,
-                                 .dest_text = li.ttext_id};
+                                 .dest_text = li.ttext_id,
+                                 .consignee = p[0] ? p[0]->id : 0,
+                                 .end_user = p[1] ? p[1]->id : 0};
     if ((rc = eccn_audit_rows_result(r->out, &row)) != ECCN_OK)
         return rc;
     eval_info *in = li.why ? NULL : &r->info[eval_id - 1];
     note_line(r->s, rec->line, &li, in);
     if (r->o->out_csv)
-        out_line(r->o->out_csv, r->what_if, rec->line, &li, in);
+        out_line(r->o->out_csv, r->what_if, rec->line, &li, in, r->lists ? p : NULL);
     if (li.why && r->o->strict)
         return eccn_fail(err, ECCN_EINPUT, r->o->path, (int)rec->line, 0, "%s (--strict)", li.why);
     return ECCN_OK;

@@ -42,7 +42,9 @@ static void parse_options(char *text, stored_run *sr)
         else if (strncmp(t, "what_if=", 8) == 0) {
             size_t len = strlen(sr->what_if);
             snprintf(sr->what_if + len, sizeof sr->what_if - len, "%s%s", len ? " " : "", t + 8);
-        } else if (strncmp(t, "strict=", 7) == 0)
+        } else if (strncmp(t, "lists=", 6) == 0)
+            snprintf(sr->lists, sizeof sr->lists, "%s", t + 6);
+        else if (strncmp(t, "strict=", 7) == 0)
             sr->o.strict = atoi(t + 7) != 0;
         else if (strncmp(t, "map=", 4) == 0 && sr->o.nmaps < ECCN_AUDIT_MAX_MAPS) {
             strncpy(sr->maps[sr->o.nmaps], t + 4, sizeof sr->maps[0] - 1);
@@ -135,5 +137,7 @@ int reload(run *r, eccn_error *err)
 {
     reload_ctx c = {r, err};
     int rc = eccn_audit_store_each_text(r->l, r->run_id, reload_text, r, err);
-    return rc == ECCN_OK ? eccn_audit_store_each_eval(r->l, r->run_id, reload_eval, &c, err) : rc;
+    if (rc == ECCN_OK)
+        rc = eccn_audit_store_each_eval(r->l, r->run_id, reload_eval, &c, err);
+    return rc == ECCN_OK ? parties_reload(r, err) : rc;
 }

@@ -222,9 +222,8 @@ static void warn_head(const char *msg, void *ctx)
     cli_errorf("warning: the ledger's signed head was not updated: %s", msg);
 }
 
-int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
+const char *cli_ledger_path(cli_env *env)
 {
-    eccn_error err = {0};
     const char *path = env->db_path;
     if (!path)
         path = getenv("ECCN_DB");
@@ -236,13 +235,21 @@ int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
             const char *home = getenv("HOME");
             if (!home || !*home) {
                 cli_errorf("no ledger location: set --db, ECCN_DB, XDG_DATA_HOME or HOME");
-                return EXIT_USAGE;
+                return NULL;
             }
             snprintf(env->db_buf, sizeof env->db_buf, "%s/.local/share/eccn/ledger.db", home);
         }
         path = env->db_buf;
     }
-    env->db_path = path;
+    return env->db_path = path;
+}
+
+int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l)
+{
+    eccn_error err = {0};
+    const char *path = cli_ledger_path(env);
+    if (!path)
+        return EXIT_USAGE;
     int rc = mode == CLI_LEDGER_CREATE    ? eccn_ledger_open(path, l, &err)
              : mode == CLI_LEDGER_BRIEF   ? eccn_ledger_open_brief(path, l, &err)
              : mode == CLI_LEDGER_PRESENT ? eccn_ledger_open_present(path, l, &err)

@@ -9,6 +9,7 @@
 #define ECCN_CLI_H
 
 #include "audit.h"
+#include "clearances.h"
 #include "eval.h"
 #include "ledger.h"
 #include "record.h"
@@ -56,6 +57,8 @@ typedef enum {
     CLI_LEDGER_VERIFY /* as CLI_LEDGER_AS_IS; a schema changed outside eccn is exit 1, a finding */
 } cli_ledger_mode;
 int cli_open_ledger(cli_env *env, cli_ledger_mode mode, eccn_ledger **l);
+/* Where the ledger is (--db, ECCN_DB, XDG_DATA_HOME, HOME), or NULL (said) when nowhere. */
+const char *cli_ledger_path(cli_env *env);
 /* Diagnostics on stderr, "eccn: " first. Both write through cli_write_safe: a message quotes
  * what the user's files hold, and a file must not be able to drive the terminal. */
 void cli_print_error(const eccn_error *err);
@@ -98,6 +101,13 @@ int cmd_audit(cli_env *env, int argc, char **argv);
 int cmd_vendors(cli_env *env, int argc, char **argv);
 int cmd_screen(cli_env *env, int argc, char **argv); /* cmd_screen.c */
 int cmd_lists(cli_env *env, int argc, char **argv);  /* lists show | import (cmd_screen.c) */
-int cmd_serve(cli_env *env, int argc, char **argv);  /* cmd_serve.c */
+/* screen --clear (cmd_clear.c): records a review of NAME's possible matches. */
+int cli_screen_clear(cli_env *env, eccn_screen_lists *lists, const char *name, const char *country,
+                     const char *reason, bool force);
+/* The reviews recorded in the ledger (cmd_clear.c), for check: none when there is no ledger yet
+ * and create is false. Returns 0 or EXIT_USAGE (said). */
+int cli_load_clearances(cli_env *env, bool create, eccn_clearances *out);
+
+int cmd_serve(cli_env *env, int argc, char **argv); /* cmd_serve.c */
 
 #endif

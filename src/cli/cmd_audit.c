@@ -279,6 +279,17 @@ static void print_json(const eccn_audit_summary *s, const eccn_ruleset *rs)
     for (size_t i = 0; i < s->nwarnings; i++)
         jsonw_str(&w, s->warnings[i]);
     jsonw_arr_end(&w);
+    if (s->screened) { /* each distinct party screened once: the counts are per party */
+        jsonw_key(&w, "screening");
+        jsonw_obj_begin(&w);
+        jsonw_kv_str(&w, "lists_revision", s->lists_revision);
+        jsonw_kv_str(&w, "lists_date", s->lists_date);
+        jsonw_kv_int(&w, "parties_screened", s->parties);
+        jsonw_kv_int(&w, "hits", s->party_hits);
+        jsonw_kv_int(&w, "reviews", s->party_reviews);
+        jsonw_kv_int(&w, "cleared_by_review", s->party_cleared);
+        jsonw_obj_end(&w);
+    }
     jsonw_key(&w, "license_required_lines");
     lines_json(&w, s->licence_lines, s->nlicence_lines, NULL);
     jsonw_key(&w, "error_lines");
@@ -309,6 +320,13 @@ static void print_text(const eccn_audit_summary *s, const eccn_ruleset *rs, cons
     for (size_t i = 0; i < s->nerror_kinds; i++)
         cli_printf("%lld line%s: %s\n", s->by_error[i].lines, s->by_error[i].lines == 1 ? "" : "s",
                    s->by_error[i].key);
+    if (s->screened)
+        cli_printf("parties screened: %lld distinct (name and destination): %lld hit%s, %lld for "
+                   "review, %lld with a match cleared by a recorded review; lists %.12s as "
+                   "bundled on %s (not on the lists is not the 50%% affiliates rule: "
+                   "docs/screening.md)\n",
+                   s->parties, s->party_hits, s->party_hits == 1 ? "" : "s", s->party_reviews,
+                   s->party_cleared, s->lists_revision, s->lists_date);
     print_counts("by verdict:", s->by_verdict, s->nverdict);
     print_counts("by ECCN:", s->by_eccn, s->neccn);
     print_counts("by destination:", s->by_destination, s->ndestination);

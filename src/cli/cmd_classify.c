@@ -316,20 +316,26 @@ static void check_text(const cli_env *env, const eccn_ruleset *rs, const eccn_qu
 /* Screens the consignee and the end user named (none: nothing loaded). Returns 0 or EXIT_USAGE;
  * *n findings to free. */
 static int screen_parties(cli_env *env, const item_args *a, const eccn_query *q,
-                          eccn_screen_lists **lists, eccn_party_finding f[2], size_t *n)
+                          eccn_screen_lists **lists, eccn_clearances *cl, eccn_party_finding f[2],
+                          size_t *n)
 {
     const char *names[2] = {a->consignee, a->end_user}, *roles[2] = {"consignee", "end user"};
     eccn_error err = {0};
     *n = 0;
     if (!a->consignee && !a->end_user)
         return 0;
+    /* The reviews recorded (screen --clear): from the ledger this check records in, or from the
+     * one there is when it records nothing. */
     int rc = cli_find_data(env);
+    if (rc == 0)
+        rc = cli_load_clearances(env, !a->no_record, cl);
     if (rc == 0 && eccn_screen_lists_load(env->data_dir, lists, &err) != ECCN_OK)
         rc = EXIT_USAGE;
     for (int i = 0; rc == 0 && i < 2; i++)
         if (names[i]) {
             if (eccn_party_screen(*lists, roles[i], names[i], q->destination, &f[*n], &err) !=
-                ECCN_OK)
+                    ECCN_OK ||
+                eccn_party_apply_clearances(*lists, &f[*n], cl->v, cl->n) != ECCN_OK)
                 rc = EXIT_USAGE;
             else
                 ++*n;
@@ -344,6 +350,12 @@ static void parties_text(const eccn_party_finding *f, size_t n, const char *list
 {
     for (size_t i = 0; i < n; i++) {
         const eccn_screen_match *m = f[i].match;
+        char note[400];
+        for (size_t k = 0; k < f[i].ncleared; k++)
+            printf("  %s: not %s [%s%s%s]: %s\n", f[i].role, f[i].cleared[k].entry->name,
+                   f[i].cleared[k].entry->list, f[i].cleared[k].entry->entity_number[0] ? " " : "",
+                   f[i].cleared[k].entry->entity_number,
+                   eccn_party_cleared_text(&f[i], note, sizeof note));
         if (!m) {
             printf("  %s: not on the screening lists as bundled on %s\n", f[i].role, lists_date);
             continue;
@@ -378,10 +390,11 @@ int cmd_check(cli_env *env, int argc, char **argv)
     eccn_record rec = {0};
     eccn_screen_lists *lists = NULL;
     eccn_party_finding parties[2];
+    eccn_clearances cl = {0};
     size_t nparties = 0;
     long long id = 0;
     int rc = evaluate_args(env, argc, argv, ARGS_CHECK, &a, &rs, &q, &r);
-    if (rc || (rc = screen_parties(env, &a, &q, &lists, parties, &nparties)))
+    if (rc || (rc = screen_parties(env, &a, &q, &lists, &cl, parties, &nparties)))
         goto done;
     if (eccn_answer_row(rs, &q, &r, cli_user(), a.sku ? "sku" : "spec", a.sku ? a.sku : a.spec_text,
                         &rec) != ECCN_OK ||
@@ -421,6 +434,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
 done:
     for (size_t i = 0; i < nparties; i++)
         eccn_party_finding_free(&parties[i]);
+    eccn_clearances_free(&cl);
     eccn_screen_lists_free(lists);
     eccn_record_free(&rec);
     eccn_buf_free(&out);

@@ -121,12 +121,20 @@ static int screen_batch(eccn_screen_lists *l, const char *path, const char *coun
 
 int cmd_screen(cli_env *env, int argc, char **argv)
 {
-    const char *name = NULL, *country = NULL, *batch = NULL;
-    bool json = false;
+    const char *name = NULL, *country = NULL, *batch = NULL, *clear = NULL, *reason = NULL;
+    bool json = false, force = false;
     for (int i = 1; i < argc; i++) {
         if (cli_opt(argc, argv, &i, "--country", &country)) {
             if (!country)
                 return EXIT_USAGE;
+        } else if (cli_opt(argc, argv, &i, "--clear", &clear)) {
+            if (!clear)
+                return EXIT_USAGE;
+        } else if (cli_opt(argc, argv, &i, "--reason", &reason)) {
+            if (!reason)
+                return EXIT_USAGE;
+        } else if (strcmp(argv[i], "--force") == 0) {
+            force = true;
         } else if (cli_opt(argc, argv, &i, "--batch", &batch)) {
             if (!batch)
                 return EXIT_USAGE;
@@ -142,8 +150,9 @@ int cmd_screen(cli_env *env, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!name == !batch) {
-        cli_errorf("usage: screen NAME [--country CC] [--json] | screen --batch FILE");
+    if ((!name + !batch + !clear) != 2 || (json && clear) || ((reason || force) && !clear)) {
+        cli_errorf("usage: screen NAME [--country CC] [--json] | screen --batch FILE | screen "
+                   "--clear NAME --reason TEXT [--country CC] [--force]");
         return EXIT_USAGE;
     }
     /* "cn" is what a user means by CN; anything else is for the library to refuse. */
@@ -158,7 +167,9 @@ int cmd_screen(cli_env *env, int argc, char **argv)
     eccn_error err = {0};
     double t0 = now_s();
     int rc = load_lists(env, &l);
-    if (rc == 0 && batch)
+    if (rc == 0 && clear)
+        rc = cli_screen_clear(env, l, clear, country, reason, force);
+    else if (rc == 0 && batch)
         rc = screen_batch(l, batch, country, now_s() - t0);
     else if (rc == 0 && eccn_screen_query(l, name, country, &r, &err) != ECCN_OK) {
         cli_print_error(&err);

@@ -207,19 +207,28 @@ static const help_command COMMANDS[] = {
      {"eccn rules show ac2023/3A090.a.2", "eccn rules test"},
      "lint, test: 0 clean, 1 problems found; 2 usage or input error."},
     {"screen",
-     {"screen NAME [--country CC] [--json]", "screen --batch FILE [--country CC]"},
+     {"screen NAME [--country CC] [--json]", "screen --batch FILE [--country CC]",
+      "screen --clear NAME --reason TEXT [--country CC] [--force]"},
      "screen a party against the US Consolidated Screening List",
      "Compares a consignee's or end user's name, with its aliases and legal-form words aside, "
      "against every name and alias of the lists bundled in data/lists (Entity List, MEU, Denied "
      "Persons, SDN and the rest), and says clear, hit or possible match for review, with the "
      "entry, its list, its Federal Register citation and the words that matched. A clear result "
      "means: not on the lists as bundled on their date; parties owned 50% or more by listed ones "
-     "are not on them (docs/screening.md).",
+     "are not on them (docs/screening.md). --clear records a person's review of a possible match "
+     "in the ledger (chained): check and audit then take that name as clear of those entries "
+     "until the lists change them.",
      {{"--country CC", "the party's country: a match in another country scores lower"},
       {"--batch FILE", "one name a line"},
-      {"--json", "JSON on stdout"}},
-     {"eccn screen \"Huawei Technologies Co., Ltd.\" --country CN"},
-     "0 clear; 1 hit; 3 possible match for review; 2 usage or input error."},
+      {"--json", "JSON on stdout"},
+      {"--clear NAME", "record that NAME is not the listed entries it possibly matches"},
+      {"--reason TEXT", "why (with --clear): what was checked"},
+      {"--force", "with --clear: a hit too (a namesake), not only a possible match"}},
+     {"eccn screen \"Huawei Technologies Co., Ltd.\" --country CN",
+      "eccn screen --clear \"Orion Optics Ltd\" --country GB --reason \"not the Russian "
+      "entity: UK company 01234567\""},
+     "0 clear (or review recorded); 1 hit; 3 possible match for review; 2 usage or input "
+     "error."},
     {"lists",
      {"lists show [--json]", "lists import FILE [--force] [--date D] [--source TEXT]"},
      "the screening lists: what is bundled, and replacing them with a newer download",

@@ -103,6 +103,8 @@ static const struct {
     {"checkpoint years", NULL}, /* the period each purge applied (schema 5) */
     {"holds released", NULL},   /* schema 2's record of a release, fixed since schema 5 */
     {"runs", "SELECT id, hash FROM audit_seals ORDER BY id DESC LIMIT 1"},
+    /* schema 6: the reviews of possible matches (screen --clear) */
+    {"reviews", "SELECT id, hash FROM screen_clearances ORDER BY id DESC LIMIT 1"},
 };
 enum { NWHOLE = sizeof WHOLE / sizeof *WHOLE };
 
@@ -410,7 +412,9 @@ static int hash_now(eccn_ledger *l, const eccn_head_chain *c, unsigned char out[
     long long run = 0, rows = 0;
     char table[16] = "";
     const char *sql = strcmp(c->name, "runs") == 0 ? "SELECT hash FROM audit_seals WHERE id = ?2"
-                                                   : "SELECT hash FROM verdicts WHERE id = ?2";
+                      : strcmp(c->name, "reviews") == 0
+                          ? "SELECT hash FROM screen_clearances WHERE id = ?2"
+                          : "SELECT hash FROM verdicts WHERE id = ?2";
     const char *rows_sql = rows_chain_sql(c->name);
     bool computed = rows_sql != NULL;
     if (computed)

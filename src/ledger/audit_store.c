@@ -16,16 +16,18 @@
  * thread appends them without touching SQLite, the writing thread binds them and hashes the very
  * same values onto the chain, so what is hashed is what is stored. */
 
-enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, STMT_MAXKEY, NSTMTS };
+enum { STMT_RESULT, STMT_EVAL, STMT_TEXT, STMT_RESULTS, STMT_MAXKEY, STMT_PARTY, NSTMTS };
 
 /* Results go in RESULTS_PER_INSERT rows to a statement: one statement keeps its b-tree cursor
  * at the end of the table between rows, where a statement per row seeks from the root for
  * each and pays a step and reset. Measured: the inserting thread about twice as fast. */
 #define RESULTS_PER_INSERT 64
-#define RESULT_COLUMNS 10 /* with the hash */
-/* A result's dest_text (its last cell) is hashed only when set, so rows written before the column
- * existed keep their hashes (integrity.c reads it the same way). */
+#define RESULT_COLUMNS 12 /* with the hash */
+/* A result's dest_text (cell 8) is hashed only when set, and its consignee and end_user (cells 9
+ * and 10) only when one is set, so rows written before the columns existed keep their hashes
+ * (integrity.c reads them the same way). */
 #define RESULT_OPTIONAL_CELL 8
+#define RESULT_PARTY_CELL 9
 
 typedef struct cell {
     enum { CELL_NULL, CELL_INT, CELL_REAL, CELL_TEXT } type;
@@ -167,8 +169,28 @@ int eccn_audit_rows_result(eccn_audit_rows *b, const eccn_audit_result_row *r)
         set_int(&c[6], r->eval_id);
     if (r->dest_text)
         set_int(&c[8], r->dest_text);
+    if (r->consignee)
+        set_int(&c[RESULT_PARTY_CELL], r->consignee);
+    if (r->end_user)
+        set_int(&c[RESULT_PARTY_CELL + 1], r->end_user);
     int rc = set_text(b, &c[1], r->line_id, r->line_id_len);
     return rc == ECCN_OK ? set_str(b, &c[7], r->error) : rc;
+}
+
+int eccn_audit_rows_party(eccn_audit_rows *b, const eccn_audit_party_row *p)
+{
+    const char *texts[] = {p->name,       p->country,       p->result, p->effect,   p->list,
+                           p->entry_name, p->entity_number, p->note,   p->screening};
+    enum { NTEXTS = sizeof texts / sizeof *texts };
+    cell *c = row_begin(b, STMT_PARTY, 2 + NTEXTS);
+    int rc = c ? ECCN_OK : ECCN_ENOMEM;
+    if (!c)
+        return rc;
+    set_int(&c[0], b->run_id);
+    set_int(&c[1], p->id);
+    for (size_t i = 0; rc == ECCN_OK && i < NTEXTS; i++)
+        rc = set_str(b, &c[2 + i], texts[i]);
+    return rc;
 }
 
 /* ---- the writer ---- */
@@ -227,8 +249,12 @@ static int seal(eccn_audit_store *w, sqlite3_stmt *st, int col, size_t slot,
                 const eccn_audit_rows *b, const row *rw)
 {
     unsigned char *head = w->head[rw->stmt];
+    size_t n = rw->n;
+    if (rw->stmt == STMT_RESULT && b->cells[rw->first + RESULT_PARTY_CELL].type == CELL_NULL &&
+        b->cells[rw->first + RESULT_PARTY_CELL + 1].type == CELL_NULL)
+        n = RESULT_PARTY_CELL;
     eccn_chain_start(&w->enc, head);
-    for (size_t k = 0; k < rw->n; k++) {
+    for (size_t k = 0; k < n; k++) {
         const cell *c = &b->cells[rw->first + k];
         if (rw->stmt == STMT_RESULT && k == RESULT_OPTIONAL_CELL && c->type == CELL_NULL)
             continue;
@@ -267,8 +293,9 @@ static int insert_others(eccn_audit_store *w, const eccn_audit_rows *b, eccn_err
         bind_cells(st, 1, b, rw);
         if ((rc = seal(w, st, 1 + (int)rw->n, 0, b, rw)) == ECCN_OK)
             rc = step_reset(w->l, st,
-                            rw->stmt == STMT_EVAL ? "cannot record an evaluation"
-                                                  : "cannot record a text",
+                            rw->stmt == STMT_EVAL    ? "cannot record an evaluation"
+                            : rw->stmt == STMT_PARTY ? "cannot record a screened party"
+                                                     : "cannot record a text",
                             err);
     }
     return rc;
@@ -419,13 +446,17 @@ static int make_durable(eccn_ledger *l, eccn_error *err)
 
 static const char *const INSERT_SQL[NSTMTS] = {
     [STMT_RESULT] = "INSERT INTO audit_results(key, line_id, part_text, desc_text, quantity, "
-                    "ship_date, eval_id, error, dest_text, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "ship_date, eval_id, error, dest_text, consignee, end_user, hash) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     [STMT_EVAL] = "INSERT INTO audit_evals(run_id, id, part_id, destination, headquarters, "
                   "epoch_date, status, eccn, verdict, review_policy, license_exceptions, "
                   "provisions, reason, tpp, pd, hq_given, hash) "
                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [STMT_TEXT] = "INSERT INTO audit_texts(run_id, id, text, hash) VALUES (?,?,?,?)",
     [STMT_MAXKEY] = "SELECT max(key) FROM audit_results",
+    [STMT_PARTY] = "INSERT INTO audit_parties(run_id, id, name, country, result, effect, list, "
+                   "entry_name, entity_number, note, screening, hash) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 };
 
 static int prepare_all(eccn_audit_store *w, eccn_error *err)
@@ -433,9 +464,10 @@ static int prepare_all(eccn_audit_store *w, eccn_error *err)
     /* "INSERT ... VALUES (?,?,...),(?,?,...),..." for RESULTS_PER_INSERT rows */
     eccn_buf sql = {0};
     eccn_buf_puts(&sql, "INSERT INTO audit_results(key, line_id, part_text, desc_text, "
-                        "quantity, ship_date, eval_id, error, dest_text, hash) VALUES ");
+                        "quantity, ship_date, eval_id, error, dest_text, consignee, end_user, "
+                        "hash) VALUES ");
     for (int i = 0; i < RESULTS_PER_INSERT; i++)
-        eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)");
+        eccn_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
     int rc =
         sql.data ? eccn_ledger_prepare(w->l, sql.data, &w->stmts[STMT_RESULTS], err) : ECCN_ENOMEM;
     eccn_buf_free(&sql);
@@ -469,6 +501,8 @@ int eccn_audit_store_open(eccn_ledger *l, long long run_id, eccn_audit_store **o
         (rc = eccn_integrity_run_head(l, run_id, "audit_evals", w->head[STMT_EVAL], err)) !=
             ECCN_OK ||
         (rc = eccn_integrity_run_head(l, run_id, "audit_results", w->head[STMT_RESULT], err)) !=
+            ECCN_OK ||
+        (rc = eccn_integrity_run_head(l, run_id, "audit_parties", w->head[STMT_PARTY], err)) !=
             ECCN_OK ||
         (rc = prepare_all(w, err)) != ECCN_OK) {
         eccn_audit_store_close(w);
@@ -526,7 +560,10 @@ done:
     "r.key & 4294967295, COALESCE(r.line_id,''), COALESCE(p.text, d.text, ''), "                   \
     "COALESCE(e.destination, t.text, ''), r.ship_date, COALESCE(e.eccn,''), r.quantity, "          \
     "COALESCE(r.error, e.reason, ''), COALESCE(e.verdict, 'error'), COALESCE(e.part_id,''), "      \
-    "r.quantity IS NOT NULL, " DECIDING("e")
+    "r.quantity IS NOT NULL, " DECIDING("e") ", " PARTY_COLUMNS("c") ", " PARTY_COLUMNS("u")
+#define PARTY_COLUMNS(p)                                                                           \
+    "COALESCE(" p ".result,''), COALESCE(" p ".list,''), COALESCE(" p ".entry_name,''), "          \
+    "COALESCE(" p ".entity_number,''), COALESCE(" p ".note,'')"
 /* The provision that decided an evaluation's verdict (the first licence provision, else its
  * classification; a vendor row cited beside them is not a provision): id, citation, title; and its
  * licence exceptions by name, "; " between them. JSON in the row, plain text for --out. */
@@ -543,7 +580,9 @@ done:
     "audit_results r LEFT JOIN audit_texts p ON p.run_id=?1 AND p.id=r.part_text "                 \
     "LEFT JOIN audit_texts d ON d.run_id=?1 AND d.id=r.desc_text "                                 \
     "LEFT JOIN audit_texts t ON t.run_id=?1 AND t.id=r.dest_text "                                 \
-    "LEFT JOIN audit_evals e ON e.run_id=?1 AND e.id=r.eval_id"
+    "LEFT JOIN audit_evals e ON e.run_id=?1 AND e.id=r.eval_id "                                   \
+    "LEFT JOIN audit_parties c ON c.run_id=?1 AND c.id=r.consignee "                               \
+    "LEFT JOIN audit_parties u ON u.run_id=?1 AND u.id=r.end_user"
 #define X_KEYS_OF_RUN1 ECCN_SQL_RUN_KEYS("x.key", "?1") /* audit diff's first run */
 
 static const char *text_at(sqlite3_stmt *st, int col)
@@ -749,6 +788,9 @@ int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_line
                                     .citation = text_at(st, 12),
                                     .title = text_at(st, 13),
                                     .exceptions = text_at(st, 14)};
+        for (int p = 0; p < 2; p++)
+            for (int k = 0; k < 5; k++)
+                line.party[p][k] = text_at(st, 15 + p * 5 + k);
         rc = fn(&line, ctx);
     }
     return end_rows(l, st, rc, step, "cannot read the run's lines", err);

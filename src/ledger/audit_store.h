@@ -48,7 +48,16 @@ typedef struct eccn_audit_result_row {
     long long eval_id;              /* 0 for a line in error */
     const char *error;              /* why the line could not be judged, or NULL */
     long long dest_text;            /* a line in error: its destination's audit_texts id, or 0 */
+    long long consignee, end_user;  /* audit_parties ids, 0: none screened */
 } eccn_audit_result_row;
+
+/* An audit_parties row: one distinct party (name and country) a run screened. NULL strings are
+ * SQL NULL. */
+typedef struct eccn_audit_party_row {
+    long long id; /* 1, 2, ... in the run */
+    const char *name, *country, *result, *effect, *list, *entry_name, *entity_number, *note;
+    const char *screening; /* JSON: the finding as party.h writes it */
+} eccn_audit_party_row;
 
 eccn_audit_rows *eccn_audit_rows_new(long long run_id);
 void eccn_audit_rows_free(eccn_audit_rows *b);
@@ -56,6 +65,7 @@ void eccn_audit_rows_clear(eccn_audit_rows *b);
 int eccn_audit_rows_text(eccn_audit_rows *b, long long id, const char *text, size_t n);
 int eccn_audit_rows_eval(eccn_audit_rows *b, const eccn_audit_eval_row *e);
 int eccn_audit_rows_result(eccn_audit_rows *b, const eccn_audit_result_row *r);
+int eccn_audit_rows_party(eccn_audit_rows *b, const eccn_audit_party_row *p);
 
 /* Where a run stands after the rows committed so far; next_line 0 once it is complete. */
 typedef struct eccn_audit_progress {
@@ -143,6 +153,9 @@ typedef struct eccn_audit_line_row {
     bool quantity_known;
     /* as in eccn_audit_eval_info; "" for a line in error */
     const char *resolved_part, *provision, *citation, *title, *exceptions;
+    /* the consignee's [0] and end user's [1] screening: result, list, entry name, entity number
+     * and note, "" when the party was not screened */
+    const char *party[2][5];
 } eccn_audit_line_row;
 
 typedef enum {
@@ -156,6 +169,19 @@ int eccn_audit_store_each_line(eccn_ledger *l, long long run_id, eccn_audit_line
                                long long limit,
                                int (*fn)(const eccn_audit_line_row *row, void *ctx), void *ctx,
                                eccn_error *err);
+
+/* Each party a run screened, in id order (screening is NULL: not read). */
+int eccn_audit_store_each_party(eccn_ledger *l, long long run_id,
+                                int (*fn)(const eccn_audit_party_row *p, void *ctx), void *ctx,
+                                eccn_error *err);
+
+/* The parties a run screened: how many, and how many were hits, possible matches and cleared by
+ * a recorded review. */
+typedef struct eccn_audit_party_counts {
+    long long parties, hits, reviews, cleared, max_id;
+} eccn_audit_party_counts;
+int eccn_audit_store_party_counts(eccn_ledger *l, long long run_id, eccn_audit_party_counts *out,
+                                  eccn_error *err);
 
 /* A judged line of a run as recorded (the lines in error are left out). */
 typedef struct eccn_audit_item_row {

@@ -13,6 +13,11 @@ typedef struct chain_def {
     /* A column a later schema added: hashed after the others, and only when not NULL, so that
      * rows written before it existed keep their hashes. */
     const char *optional;
+    /* Columns a later schema added (at group_since), after optional: hashed only when one of
+     * them is not NULL, all of them then (a group, so that a value cannot move between them). */
+    const char *group;
+    int group_since;
+    int since; /* the schema version that made the table, when after 5 (0: by then) */
 } chain_def;
 
 static const chain_def VERDICTS = {
@@ -20,24 +25,50 @@ static const chain_def VERDICTS = {
     "id, created_at, user, tool_version, rules_revision, input_kind, input, spec, part_id, "
     "part_name, destination, headquarters, hq_assumed, ship_date, quantity, consignee, metrics, "
     "status, eccn, verdict, review_policy, license_exceptions, provisions, explanation, what_if",
-    "id", NULL, NULL};
+    "id",
+    NULL,
+    NULL,
+    NULL,
+    0,
+    0};
 static const chain_def RUN_CHAINS[] = {
-    {"audit_texts", "run_id, id, text", "id", "run_id = ?1", NULL},
+    {"audit_texts", "run_id, id, text", "id", "run_id = ?1", NULL, NULL, 0, 0},
     {"audit_evals",
      "run_id, id, part_id, destination, headquarters, epoch_date, status, eccn, verdict, "
      "review_policy, license_exceptions, provisions, reason, tpp, pd, hq_given",
-     "id", "run_id = ?1", NULL},
+     "id", "run_id = ?1", NULL, NULL, 0, 0},
     {"audit_results", "key, line_id, part_text, desc_text, quantity, ship_date, eval_id, error",
-     "key", ECCN_SQL_KEYS_OF_RUN1, "dest_text"},
+     "key", ECCN_SQL_KEYS_OF_RUN1, "dest_text", "consignee, end_user", 6, 0},
     /* schema 5: where the run stood at each commit, and the digest of the input judged so far */
-    {"audit_commits", "run_id, id, offset, line, lines_read, sha256", "id", "run_id = ?1", NULL},
+    {"audit_commits", "run_id, id, offset, line, lines_read, sha256", "id", "run_id = ?1", NULL,
+     NULL, 0, 0},
+    /* schema 6: the parties an audit screened (src/screen), once each */
+    {"audit_parties",
+     "run_id, id, name, country, result, effect, list, entry_name, entity_number, note, screening",
+     "id", "run_id = ?1", NULL, NULL, 0, 6},
 };
 enum { NRUN_CHAINS_V2 = 3, NRUN_CHAINS = sizeof RUN_CHAINS / sizeof *RUN_CHAINS };
+/* The reviews of possible matches recorded with `screen --clear` (schema 6): one chain. */
+static const chain_def CLEARANCES = {
+    "screen_clearances",
+    "id, created_at, user, name, norm_name, country, reason, lists_revision, list, entity_number, "
+    "entry_name, entry_hash",
+    "id",
+    NULL,
+    NULL,
+    NULL,
+    0,
+    6};
 /* The finished runs' seals, one chain in the order they finished (schema 5). */
 static const chain_def SEALS = {"audit_seals",
                                 "id, run_id, record, final, texts, texts_hash, evals, evals_hash, "
                                 "results, results_hash, commits, commits_hash",
-                                "id", NULL, NULL};
+                                "id",
+                                NULL,
+                                NULL,
+                                NULL,
+                                0,
+                                0};
 
 /* Called for each row in chain order with the hash it should have; returns non-zero to stop. */
 typedef int (*row_fn)(const chain_def *c, long long run, long long key, const void *stored,
@@ -45,6 +76,17 @@ typedef int (*row_fn)(const chain_def *c, long long run, long long key, const vo
 
 static int fill_row(const chain_def *c, long long run, long long key, const void *stored,
                     int stored_len, const unsigned char expected[ECCN_HASH_LEN], void *ctx);
+
+static int user_version(eccn_ledger *l)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(eccn_ledger_db(l), "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
 
 /* Walks one chain: rows of c (of run `run` when c is per run) from prev, calling fn. *prev ends
  * as the last row's expected hash. */
@@ -57,9 +99,17 @@ static int walk(eccn_ledger *l, const chain_def *c, long long run,
     int rc, step, ncols;
     /* Filling in chains happens in the migration to schema 2, before any optional column. */
     const bool optional = c->optional && fn != fill_row;
-    snprintf(sql, sizeof sql, "SELECT %s%s%s, hash FROM %s%s%s ORDER BY %s", c->columns,
-             optional ? ", " : "", optional ? c->optional : "", c->table,
-             c->in_run ? " WHERE " : "", c->in_run ? c->in_run : "", c->order);
+    const int version = c->since || c->group ? user_version(l) : 0;
+    const bool group = c->group && fn != fill_row && version >= c->group_since;
+    int ngroup = 0;
+    if (c->since && version < c->since) /* the table is not there yet */
+        return ECCN_OK;
+    for (const char *p = group ? c->group : ""; *p; p++)
+        ngroup += p == c->group || p[-1] == ',';
+    snprintf(sql, sizeof sql, "SELECT %s%s%s%s%s, hash FROM %s%s%s ORDER BY %s", c->columns,
+             optional ? ", " : "", optional ? c->optional : "", group ? ", " : "",
+             group ? c->group : "", c->table, c->in_run ? " WHERE " : "",
+             c->in_run ? c->in_run : "", c->order);
     if ((rc = eccn_ledger_prepare(l, sql, &st, err)) != ECCN_OK)
         return rc;
     if (c->in_run)
@@ -67,9 +117,15 @@ static int walk(eccn_ledger *l, const chain_def *c, long long run,
     ncols = sqlite3_column_count(st) - 1;
     while (rc == ECCN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         unsigned char expected[ECCN_HASH_LEN];
+        int n = ncols;
+        bool all_null = ngroup > 0;
+        for (int i = ncols - ngroup; i < ncols; i++)
+            all_null = all_null && sqlite3_column_type(st, i) == SQLITE_NULL;
+        if (all_null)
+            n = ncols - ngroup;
         eccn_chain_start(&enc, prev);
-        for (int i = 0; i < ncols; i++)
-            if (!(optional && i == ncols - 1 && sqlite3_column_type(st, i) == SQLITE_NULL))
+        for (int i = 0; i < n; i++)
+            if (!(optional && i == ncols - ngroup - 1 && sqlite3_column_type(st, i) == SQLITE_NULL))
                 eccn_chain_value(&enc, sqlite3_column_value(st, i));
         if ((rc = eccn_chain_finish(&enc, expected)) != ECCN_OK)
             break;
@@ -143,6 +199,12 @@ int eccn_integrity_verdicts_genesis(unsigned char out[ECCN_HASH_LEN])
 {
     static const unsigned char zero[ECCN_HASH_LEN];
     return eccn_chain_genesis(zero, "verdicts", out);
+}
+
+int eccn_integrity_clearances_genesis(unsigned char out[ECCN_HASH_LEN])
+{
+    static const unsigned char zero[ECCN_HASH_LEN];
+    return eccn_chain_genesis(zero, "screen_clearances", out);
 }
 
 int eccn_integrity_run_head(eccn_ledger *l, long long run_id, const char *table,
@@ -277,8 +339,8 @@ static int verify_row(const chain_def *c, long long run, long long key, const vo
     if (match && !gap)
         return ECCN_OK;
     rep->intact = false;
-    if (c == &VERDICTS || c == &SEALS)
-        snprintf(rep->chain, sizeof rep->chain, "%s", c == &SEALS ? "audit run seals" : "verdicts");
+    if (c == &VERDICTS || c == &SEALS || c == &CLEARANCES)
+        snprintf(rep->chain, sizeof rep->chain, "%s", c == &SEALS ? "audit run seals" : c->table);
     else
         snprintf(rep->chain, sizeof rep->chain, "audit run %lld %s", run,
                  c->table + strlen("audit_"));
@@ -297,6 +359,38 @@ static int verify_row(const chain_def *c, long long run, long long key, const vo
                  "does not match its hash: changed, or a row before it was deleted, inserted or "
                  "moved");
     return 1; /* stop at the first break */
+}
+
+/* A run's lines name their parties (schema 6): a party row deleted, even the last, which its
+ * chain alone cannot show, leaves a line naming a row that is not there. True (and the report
+ * filled) when one does. */
+static bool missing_party(eccn_ledger *l, long long run, eccn_integrity_report *rep,
+                          eccn_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    long long line = 0;
+    if (user_version(l) < 6 ||
+        eccn_ledger_prepare(
+            l,
+            "SELECT r.key & 4294967295 FROM audit_results r WHERE " ECCN_SQL_R_KEYS_OF_RUN1
+            " AND ((r.consignee IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+            "audit_parties p WHERE p.run_id = ?1 AND p.id = r.consignee)) OR "
+            "(r.end_user IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_parties "
+            "p WHERE p.run_id = ?1 AND p.id = r.end_user))) ORDER BY r.key LIMIT 1",
+            &st, err) != ECCN_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, run);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        line = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (!line)
+        return false;
+    rep->intact = false;
+    snprintf(rep->chain, sizeof rep->chain, "audit run %lld results", run);
+    rep->key = line;
+    snprintf(rep->what, sizeof rep->what,
+             "(a line) names a screened party whose row is not there: deleted");
+    return true;
 }
 
 typedef struct verify_runs {
@@ -325,6 +419,8 @@ static int verify_run(eccn_ledger *l, long long run, void *ctx)
         }
     }
     vr->expect_run = run + 1;
+    if (missing_party(l, run, v->rep, vr->err))
+        return 1;
     v->rep->runs++;
     for (size_t i = 0; i < NRUN_CHAINS; i++) {
         unsigned char prev[ECCN_HASH_LEN];
@@ -681,6 +777,15 @@ int eccn_integrity_verify(eccn_ledger *l, eccn_integrity_report *rep, eccn_error
         memcpy(rep->head, prev, ECCN_HASH_LEN);
         rep->has_head = rep->rows > 0;
     }
+    if (rc == 1)
+        rc = ECCN_OK;
+    if (rc != ECCN_OK || !rep->intact)
+        return rc;
+    /* The recorded reviews of possible matches: never purged, so numbered from 1. */
+    v.check_keys = true;
+    v.expect_key = 1;
+    if ((rc = eccn_integrity_clearances_genesis(prev)) == ECCN_OK)
+        rc = walk(l, &CLEARANCES, 0, prev, verify_row, &v, err);
     if (rc == 1)
         rc = ECCN_OK;
     if (rc != ECCN_OK || !rep->intact)

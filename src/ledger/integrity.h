@@ -37,6 +37,8 @@ int eccn_integrity_sqlite(eccn_ledger *l, char *msg, size_t n, eccn_error *err);
 int eccn_integrity_run_genesis(eccn_ledger *l, long long run_id, const char *table,
                                unsigned char out[ECCN_HASH_LEN], eccn_error *err);
 int eccn_integrity_verdicts_genesis(unsigned char out[ECCN_HASH_LEN]);
+/* The genesis of the chain of recorded screening reviews (screen_clearances). */
+int eccn_integrity_clearances_genesis(unsigned char out[ECCN_HASH_LEN]);
 /* The last hash of a run's chain for table ("audit_texts", "audit_evals", "audit_results"), or
  * the genesis when it has no row yet; for resuming a run. */
 int eccn_integrity_run_head(eccn_ledger *l, long long run_id, const char *table,

@@ -18,7 +18,7 @@
 #include "util.h"
 
 #define ECCN_LEDGER_APP_ID 0x4543434e /* "ECCN" */
-#define ECCN_LEDGER_SCHEMA 5
+#define ECCN_LEDGER_SCHEMA 6
 
 typedef struct eccn_ledger eccn_ledger;
 

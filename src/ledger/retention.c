@@ -306,6 +306,7 @@ static int purge_run(eccn_ledger *l, long long run, int years, const char *befor
         rc = run_stmt(l, "DELETE FROM audit_texts WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_commits WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
+    rc = run_stmt(l, "DELETE FROM audit_parties WHERE run_id = ?1", ids, 1, NULL, 0, NULL, err);
     if (rc == ECCN_OK)
         rc = run_stmt(l, "DELETE FROM audit_runs WHERE id = ?1", ids, 1, NULL, 0, NULL, err);
     rep->runs++;

@@ -171,7 +171,25 @@ const char *const eccn_schema_migrations[ECCN_LEDGER_SCHEMA] = {
     "ALTER TABLE ledger_checkpoints ADD COLUMN years INTEGER;" GUARD("audit_commits", "UPDATE")
         GUARD("audit_commits", "DELETE") GUARD("hold_releases", "UPDATE")
             GUARD("hold_releases", "DELETE") FIXED("audit_seals", "UPDATE")
-                FIXED("audit_seals", "DELETE") FIXED("holds", "UPDATE") FIXED("holds", "DELETE")};
+                FIXED("audit_seals", "DELETE") FIXED("holds", "UPDATE") FIXED("holds", "DELETE"),
+    /* 5 -> 6: denied-party screening (src/screen). Each distinct party an audit screened, once
+     * per run, chained with the run's other rows; a line names its consignee's and end user's
+     * rows (NULL when none: such rows hash as before, chain.h). A person's review of a possible
+     * match (screen --clear), one row per listed entry it set aside, on its own chain. */
+    "CREATE TABLE audit_parties("
+    "  run_id INTEGER NOT NULL REFERENCES audit_runs(id), id INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, country TEXT, result TEXT NOT NULL, effect TEXT NOT NULL,"
+    "  list TEXT, entry_name TEXT, entity_number TEXT, note TEXT, screening TEXT NOT NULL,"
+    "  hash BLOB, PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "ALTER TABLE audit_results ADD COLUMN consignee INTEGER;"
+    "ALTER TABLE audit_results ADD COLUMN end_user INTEGER;"
+    "CREATE TABLE screen_clearances("
+    "  id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL,"
+    "  name TEXT NOT NULL, norm_name TEXT NOT NULL, country TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  lists_revision TEXT NOT NULL, list TEXT NOT NULL, entity_number TEXT NOT NULL,"
+    "  entry_name TEXT NOT NULL, entry_hash TEXT NOT NULL, hash BLOB);" GUARD(
+        "audit_parties", "UPDATE") GUARD("audit_parties", "DELETE")
+        FIXED("screen_clearances", "UPDATE") FIXED("screen_clearances", "DELETE")};
 
 const char eccn_schema_guards[] =
     GUARD("verdicts", "UPDATE") GUARD("verdicts", "DELETE") GUARD("audit_texts", "UPDATE") GUARD(

@@ -74,7 +74,8 @@ static int write_csv(report *r)
     fputs("source,run,line,line_id,part,resolved_part,destination,ship_date,quantity,verdict,"
           "eccn,review_policy,license_exceptions,reason,what_if\n",
           r->out);
-    return each_line(r, ECCN_LINES_ALL, csv_line, NULL);
+    int rc = each_line(r, ECCN_LINES_ALL, csv_line, NULL);
+    return rc == ECCN_OK ? eccn_report_screening_csv(r) : rc;
 }
 
 /* ---- JSON (docs/report-schema.md) ---- */
@@ -218,6 +219,7 @@ static int write_json(report *r, const provs *p)
         jsonw_obj_end(w);
     }
     jsonw_arr_end(w);
+    eccn_report_screening_json(r, w);
     jsonw_key(w, "provisions");
     jsonw_arr_begin(w);
     for (size_t i = 0; i < r->provisions.n; i++) {
@@ -324,6 +326,27 @@ static void table_begin(doc *d, const char *const *heads, size_t n)
 static void table_end(doc *d)
 {
     fputs(d->html ? "</table>\n" : "\n", d->r->out);
+}
+
+static void op_heading(void *d, int level, const char *t)
+{
+    heading(d, level, t);
+}
+static void op_para(void *d, const char *t)
+{
+    para(d, t);
+}
+static void op_table_begin(void *d, const char *const *heads, size_t n)
+{
+    table_begin(d, heads, n);
+}
+static void op_row(void *d, const char *const *cells, size_t n)
+{
+    table_row(d, cells, n, false);
+}
+static void op_table_end(void *d)
+{
+    table_end(d);
 }
 
 static int doc_problem(report *r, const line *ln, void *ctx)
@@ -701,6 +724,8 @@ static int write_doc(report *r, const provs *p, bool html)
     if ((rc = each_line(r, ECCN_LINES_PROBLEMS, doc_problem, d)) != ECCN_OK)
         return rc;
     table_end(d);
+    eccn_report_screening_doc(
+        r, &(doc_ops){op_heading, op_para, op_table_begin, op_row, op_table_end, d});
     doc_parts(d);
     doc_provisions(d, p);
     doc_footer(d);

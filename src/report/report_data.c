@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int strset_add(strset *s, const char *v)
+int eccn_report_strset_add(strset *s, const char *v)
 {
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->v[i], v) == 0)
@@ -18,7 +18,7 @@ static int strset_add(strset *s, const char *v)
     return (s->v[s->n] = eccn_strdup(v)) ? (s->n++, ECCN_OK) : ECCN_ENOMEM;
 }
 
-static void strset_free(strset *s)
+void eccn_report_strset_free(strset *s)
 {
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
@@ -142,12 +142,15 @@ static int counted_check(const eccn_ledger_outcome *o, void *ctx)
 
 static int cited_revision(const char *revision, void *ctx)
 {
-    return strset_add(&((report *)ctx)->revisions, revision);
+    return eccn_report_strset_add(&((report *)ctx)->revisions, revision);
 }
 
 static int cited_provision(const char *id, void *ctx)
 {
-    return strset_add(&((report *)ctx)->provisions, id);
+    /* A party's finding is listed with the screening, not among the rules' provisions. */
+    if (strncmp(id, "screening:", 10) == 0)
+        return ECCN_OK;
+    return eccn_report_strset_add(&((report *)ctx)->provisions, id);
 }
 
 /* Notes act (one of a run's what-if acts, space-separated) in r->what_if_acts, once. */
@@ -227,6 +230,8 @@ static int gather(report *r)
                                         r->err);
     if (rc == ECCN_OK && !r->o->run_id && !r->o->include_what_if)
         rc = eccn_ledger_count_what_if(r->l, r->o->since, r->o->until, &r->what_if_left, r->err);
+    if (rc == ECCN_OK)
+        rc = eccn_report_screening_gather(r);
     eccn_sort(r->revisions.v, r->revisions.n, sizeof *r->revisions.v, eccn_cmp_strings);
     eccn_sort(r->provisions.v, r->provisions.n, sizeof *r->provisions.v, eccn_cmp_strings);
     return rc;
@@ -329,8 +334,10 @@ void eccn_report_period_end(const report *r, char out[11])
 void eccn_report_data_free(report *r, provs *p)
 {
     provs_free(p);
-    strset_free(&r->revisions);
-    strset_free(&r->provisions);
+    eccn_report_strset_free(&r->revisions);
+    eccn_report_strset_free(&r->provisions);
+    eccn_report_strset_free(&r->lists_revisions);
+    free(r->screens);
     free(r->runs);
     free(r->groups);
     free(r->parts);

@@ -8,6 +8,7 @@
 #define ECCN_REPORT_DATA_H
 
 #include "hmap.h"
+#include "jsonw.h"
 #include "report.h"
 
 typedef struct group {
@@ -22,6 +23,13 @@ typedef struct part {
     bool has_tpp, has_pd;
     long long lines;
 } part;
+
+/* A party screened that was a hit, a possible match, or cleared by a recorded review. */
+typedef struct screen_row {
+    long long run, verdict, lines;
+    char role[16], name[200], country[8], result[12], effect[24], list[24], entry[200], number[32],
+        note[400];
+} screen_row;
 
 typedef struct strset {
     char **v;
@@ -55,6 +63,9 @@ typedef struct report {
      * evaluations to count into a few hundred groups and parts */
     eccn_hmap group_at, part_at;
     strset revisions, provisions;
+    screen_row *screens;
+    size_t nscreens, screens_cap;
+    strset lists_revisions;        /* the screening lists used by the parties screened in scope */
     char latest[11], earliest[11]; /* the latest and earliest ship dates, YYYY-MM-DD, or "" */
     /* No line in scope, so no revision used: the map is drawn from the revision recorded last,
      * named here ("" otherwise); its provisions are then the report's p. */
@@ -80,5 +91,22 @@ void eccn_report_period_end(const report *r, char out[11]);
 int eccn_report_data_gather(report *r, provs *p);
 void eccn_report_data_free(report *r, provs *p);
 const prov *eccn_report_find_prov(const provs *p, const char *id);
+int eccn_report_strset_add(strset *s, const char *v);
+void eccn_report_strset_free(strset *s);
+
+/* report_screen.c: the screening findings in scope (r->screens, r->lists_revisions). */
+int eccn_report_screening_gather(report *r);
+/* How report.c writes a document, for the screening section. */
+typedef struct doc_ops {
+    void (*heading)(void *d, int level, const char *t);
+    void (*para)(void *d, const char *t);
+    void (*table_begin)(void *d, const char *const *heads, size_t n);
+    void (*row)(void *d, const char *const *cells, size_t n);
+    void (*table_end)(void *d);
+    void *d;
+} doc_ops;
+void eccn_report_screening_doc(const report *r, const doc_ops *ops);
+void eccn_report_screening_json(const report *r, jsonw *w);
+int eccn_report_screening_csv(const report *r);
 
 #endif
