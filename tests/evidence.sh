@@ -195,8 +195,8 @@ XDG_STATE_HOME="$T/st" judge "$T/i.db" "identity changed to another ledger's"
 
 echo "-- SQLite's own check"
 # An index's root page given a page type that does not exist: the file opens, and SQLite
-# finds the damage where it reads that page, or in its quick check before an audit, a hold, a
-# release or a purge writes anything.
+# finds the damage where it reads that page, or in its quick check before a check, an audit, a
+# hold, a release or a purge writes anything.
 fresh q
 root=$(sqlite3 "$T/q.db" "SELECT rootpage FROM sqlite_schema WHERE name='verdicts_created'")
 size=$(sqlite3 "$T/q.db" "PRAGMA page_size")
@@ -204,6 +204,13 @@ printf '\377' | dd of="$T/q.db" bs=1 seek=$(((root - 1) * size)) conv=notrunc 2>
 export XDG_STATE_HOME="$T/st"
 n=$(sqlite3 "$T/q.db" "SELECT count(*) FROM audit_runs")
 refused "corrupt page: a check is refused" 2 "${E[@]}" --db "$T/q.db" check L4 --to DE --date 2024-06-01
+# A page a check never reads (an audit table's): its quick check before writing finds it.
+fresh q2
+root=$(sqlite3 "$T/q2.db" "SELECT rootpage FROM sqlite_schema WHERE name='audit_texts'")
+printf '\377' | dd of="$T/q2.db" bs=1 seek=$(((root - 1) * size)) conv=notrunc 2>/dev/null
+v=$(sqlite3 "$T/q2.db" "SELECT count(*) FROM verdicts")
+refused "corrupt page a check does not read: the check is refused" 2 "${E[@]}" --db "$T/q2.db" check L4 --to DE --date 2024-06-01
+[ "$(sqlite3 "$T/q2.db" "SELECT count(*) FROM verdicts")" = "$v" ] && ok "  ... and no verdict was recorded" || bad "a damaged ledger recorded a check"
 refused "corrupt page: an audit is refused" 2 "${E[@]}" --db "$T/q.db" audit "$T/inv.csv" --force --quiet
 [ "$(sqlite3 "$T/q.db" "SELECT count(*) FROM audit_runs")" = "$n" ] && ok "  ... and nothing was recorded" || bad "a corrupt ledger recorded an audit"
 refused "corrupt page: a hold is refused" 2 "${E[@]}" --db "$T/q.db" ledger hold 3 --reason x

@@ -35,6 +35,10 @@ int eccn_ledger_open_brief(const char *path, eccn_ledger **out, eccn_error *err)
 int eccn_ledger_open_present(const char *path, eccn_ledger **out, eccn_error *err);
 /* Opens an existing ledger without creating or migrating it (verification, reports). */
 int eccn_ledger_open_existing(const char *path, eccn_ledger **out, eccn_error *err);
+/* SQLite's quick_check, before every write (a check, an audit, a hold or release, a purge; once
+ * when `eccn serve` starts): a ledger that fails it accepts nothing (ECCN_EDB, naming the first
+ * problem). It reads every page: milliseconds for thousands of verdicts, 0.17 s at 190 MB. */
+int eccn_ledger_quick_check(eccn_ledger *l, eccn_error *err);
 void eccn_ledger_close(eccn_ledger *l);
 const char *eccn_ledger_path(const eccn_ledger *l);
 

@@ -111,12 +111,6 @@ int eccn_anchor_check_signed(eccn_ledger *l, eccn_error *err);
 
 /* ---- ledger.c ---- */
 
-/* SQLite's quick_check before a write that is not a check's (an audit, a hold or release, a
- * purge): a ledger that fails it accepts nothing (ECCN_EDB, naming the first problem). A check
- * is left out: quick_check reads every page, a tenth of a second for a 200 MB ledger, where a
- * check has milliseconds; a corrupt page that a check touches fails it by itself. */
-int eccn_ledger_quick_check(eccn_ledger *l, eccn_error *err);
-
 /* Stores the revision with its files and provisions if not yet present; inside the caller's
  * transaction. */
 int eccn_ledger_note_revision(eccn_ledger *l, const eccn_ruleset *rs, eccn_error *err);

@@ -72,6 +72,8 @@ int eccn_serve_run(const eccn_serve_config *cfg, eccn_error *err)
         s.revs.current = first;
         rc = (s.metrics = srv_metrics_new()) ? ECCN_OK : ECCN_ENOMEM;
     }
+    if (rc == ECCN_OK) /* a damaged ledger accepts nothing: checked once, before serving */
+        rc = eccn_ledger_quick_check(cfg->ledger, err);
     if (rc == ECCN_OK)
         rc = eccn_ledger_open_existing(eccn_ledger_path(cfg->ledger), &s.reader, err);
     if (rc == ECCN_OK)
