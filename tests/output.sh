@@ -315,4 +315,15 @@ grep -q '^2,,H100,h100-sxm5-80gb,1,DE,2024-06-01,no_license_required' "$T/amb.ou
 grep -q '^3,,H100,h100-sxm5-80gb,2,CN,2024-06-01,license_required' "$T/amb.out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL agreeing H100 to CN not judged"; }
 grep '^4,' "$T/amb.out" | grep -q "answer differently" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL differing A800 not an error saying so"; }
 
+# A vendor's classification counts from its table's date, so an audit must not reuse an answer
+# across that date: each line gets its own date's answer whatever the order of the lines.
+printf 'part,destination,date,qty\n100-300000048H,US,2026-11-12,1\n100-300000048H,US,2026-04-03,1\n' >"$T/vd1.csv"
+printf 'part,destination,date,qty\n100-300000048H,US,2026-04-03,1\n100-300000048H,US,2026-11-12,1\n' >"$T/vd2.csv"
+expect "vendor date, later first" 0 "${E[@]}" audit "$T/vd1.csv" --out "$T/vd1.out"
+expect "vendor date, earlier first" 0 "${E[@]}" audit "$T/vd2.csv" --out "$T/vd2.out"
+for f in vd1 vd2; do
+    grep -q '2026-11-12,no_license_required,4A090.a,' "$T/$f.out" && grep -q '2026-04-03,no_license_required,,' "$T/$f.out" &&
+        pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL $f: an answer reused across the vendor table's date"; cat "$T/$f.out"; }
+done
+
 finish

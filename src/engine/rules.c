@@ -441,6 +441,8 @@ int eccn_ruleset_open(const char *rules_dir, const char *data_dir, const char *c
         if (rc == ECCN_OK)
             rc = eccn_digest_hex(d, rs->revision);
     }
+    if (rc == ECCN_OK)
+        rc = collect_changes(rs); /* again, with the vendor tables' dates */
     rs->first_date = ECCN_DATE_NONE;
     for (size_t i = 0; i < rs->nacts; i++)
         if (rs->acts[i].covers_from != ECCN_DATE_NONE &&
@@ -482,6 +484,9 @@ static int cmp_date(const void *a, const void *b)
 static int collect_changes(eccn_ruleset *rs)
 {
     struct changes c = {rs, false};
+    free(rs->changes);
+    rs->changes = NULL;
+    rs->nchanges = 0;
     for (size_t i = 0; i < rs->nprovs; i++) {
         const eccn_provision *p = &rs->provs[i];
         eccn_date ds[4] = {p->effective, p->ends, p->not_enforced_from, p->compliance_from};
@@ -490,6 +495,15 @@ static int collect_changes(eccn_ruleset *rs)
                 add_change(ds[k], &c);
     }
     eccn_geo_each_change(rs->geo, add_change, &c);
+    /* A vendor's classification counts from its table's date (crosscheck.c), so that date
+     * changes answers too: an audit that reused one answer across it would give a line the
+     * answer of whichever line came first. */
+    for (size_t i = 0; i < eccn_vendors_ntables(rs->vendors); i++) {
+        const char *text = eccn_vendors_table(rs->vendors, i)->date;
+        eccn_date d;
+        if (text && eccn_date_parse(text, strlen(text), &d))
+            add_change(d, &c);
+    }
     if (c.oom)
         return ECCN_ENOMEM;
     if (rs->nchanges)
