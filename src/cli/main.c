@@ -44,9 +44,11 @@ int main(int argc, char **argv)
 {
     static cli_env env; /* 12 KiB of path buffers: not on the stack */
     static char *argv0[256];
-    env.argc0 = argc < 256 ? argc : 255;
-    memcpy(argv0, argv, (size_t)env.argc0 * sizeof *argv); /* argv0[argc0] stays NULL */
-    env.argv0 = argv0;
+    if (argc < 256) { /* argv0[argc] stays NULL; a longer line is not handed on (serve_exec.c) */
+        env.argc0 = argc;
+        memcpy(argv0, argv, (size_t)argc * sizeof *argv);
+        env.argv0 = argv0;
+    }
     if (cli_take_global(&env, &argc, argv) != 0)
         return EXIT_USAGE;
     if (argc < 2) {

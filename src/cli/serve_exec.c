@@ -15,6 +15,10 @@ int cmd_serve(cli_env *env, int argc, char **argv)
     (void)argc;
     (void)argv;
     char self[PATH_MAX], path[PATH_MAX + 16];
+    if (!env->argv0) {
+        cli_errorf("serve: too many arguments to hand on to eccn-serve");
+        return EXIT_USAGE;
+    }
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) {
         cli_errorf("serve: cannot find the running eccn (/proc/self/exe): %s", strerror(errno));
